@@ -1,0 +1,10 @@
+//! Pure rules of the domain: no I/O, no HTTP, no redb.
+//! Each value type parses once; a value that has its type is valid.
+
+pub mod birth_date;
+pub mod claim;
+pub mod email;
+pub mod insurer_number;
+pub mod member;
+pub mod password;
+pub mod user_id;
