@@ -1,0 +1,69 @@
+//! argon2id hashing of passwords, temporary passwords and tokens that people type.
+//!
+//! Hashing costs ~20 ms of CPU and 19 MiB of memory, so it never runs on the async runtime
+//! and at most one hash per core runs at once.
+
+use std::sync::LazyLock;
+
+use anyhow::Context as _;
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
+
+/// OWASP's minimum for argon2id: m=19456 KiB, t=2, p=1.
+fn argon2() -> anyhow::Result<Argon2<'static>> {
+    let params = Params::new(19_456, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+static HASHING_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    Semaphore::new(cores)
+});
+
+/// A hash of a well-formed secret nobody knows, verified when an account does not exist so
+/// that the answer takes as long as for an account that does.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    hash_blocking("kenpo-dummy-password-never-valid-0").unwrap_or_default()
+});
+
+/// Hashes on the calling thread (CLI jobs, blocking contexts).
+pub fn hash_blocking(secret: &str) -> anyhow::Result<String> {
+    let hash = argon2()?
+        .hash_password(secret.as_bytes())
+        .map_err(|e| anyhow::anyhow!("argon2 hash: {e}"))?;
+    Ok(hash.to_string())
+}
+
+/// Verifies on the calling thread. A malformed stored hash counts as a mismatch.
+pub fn verify_blocking(secret: &str, stored: &str) -> bool {
+    match argon2() {
+        Ok(a) => a.verify_password(secret.as_bytes(), stored).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Hashes on the blocking pool, one hash per core at most.
+pub async fn hash(secret: String) -> anyhow::Result<String> {
+    let _slot = HASHING_SLOTS.acquire().await.context("hashing slots closed")?;
+    tokio::task::spawn_blocking(move || hash_blocking(&secret))
+        .await
+        .context("hash task failed")?
+}
+
+/// Verifies on the blocking pool. With `stored` absent, verifies against a dummy hash and
+/// returns false, taking the same time as a real check.
+pub async fn verify(secret: String, stored: Option<String>) -> bool {
+    let Ok(_slot) = HASHING_SLOTS.acquire().await else {
+        return false;
+    };
+    let result = tokio::task::spawn_blocking(move || match stored {
+        Some(stored) => verify_blocking(&secret, &stored),
+        None => {
+            verify_blocking(&secret, &DUMMY_HASH);
+            false
+        }
+    })
+    .await;
+    result.unwrap_or(false)
+}

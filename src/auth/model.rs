@@ -1,0 +1,95 @@
+//! What the data file keeps about accounts, temporary credentials, staff and sessions.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::member::HouseholdKey;
+
+/// Registration state of a household, keyed by the household key.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct HouseholdState {
+    /// Normalised user ID of the household's account, once registered.
+    pub account: Option<String>,
+    /// The household's current temporary ID, if one is issued and not yet used.
+    pub temporary_id: Option<String>,
+}
+
+/// A registered household account, keyed by the normalised (lower-case) user ID.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Account {
+    pub user_id: String,
+    pub household: HouseholdKey,
+    pub email: String,
+    pub notify: bool,
+    pub password_hash: String,
+    pub password_changed_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub terms_version: u32,
+    pub failed_logins: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// The pair printed on a postcard, keyed by the temporary ID. Only the hash of the password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TemporaryCredential {
+    pub household: HouseholdKey,
+    pub password_hash: String,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// Failed identity checks (本人確認) since the last success.
+    pub failures: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum StaffRole {
+    /// 管理者
+    Admin,
+    /// 担当者
+    Clerk,
+}
+
+/// A union staff account, keyed by the lower-case login.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StaffAccount {
+    pub login: String,
+    pub password_hash: String,
+    pub role: StaffRole,
+    pub created_at: DateTime<Utc>,
+    pub failed_logins: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// What the registration wizard has collected, kept server-side between its screens.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RegistrationDraft {
+    pub user_id: String,
+    pub email: String,
+    pub notify: bool,
+    /// argon2id hash of the chosen password: the plain password is never stored.
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum SessionKind {
+    /// Logged in with a postcard's temporary ID: only the registration wizard is open.
+    Registration {
+        temporary_id: String,
+        household: HouseholdKey,
+        verified: bool,
+        draft: Option<RegistrationDraft>,
+    },
+    /// A registered household.
+    Member { user_id: String, household: HouseholdKey, must_change_password: bool },
+    /// Union staff.
+    Staff { login: String, role: StaffRole },
+}
+
+/// A server-side session, keyed by the SHA-256 of its cookie token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub kind: SessionKind,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}

@@ -1,0 +1,3 @@
+//! Mail: the durable outbox, message templates and the SMTP sender (the only user of mail-send).
+
+pub mod outbox;

@@ -1,0 +1,58 @@
+//! The durable outbox: a mail is written in the same transaction as the change that causes it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::store::Writer;
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum MailState {
+    Pending,
+    Sent,
+    /// Gave up after the retry limit; staff can retry.
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutboxMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub state: MailState,
+    pub attempts: u32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_error: Option<String>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// Marks an outbox mail as waiting to be sent (key: the outbox id).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingMail;
+
+/// A mail ready to be queued.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Queues a mail inside the caller's write transaction; returns its outbox id.
+pub fn enqueue(w: &mut Writer, mail: NewMail, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let id = w.next_id("outbox")?;
+    let record = OutboxMail {
+        to: mail.to,
+        subject: mail.subject,
+        body: mail.body,
+        created_at: now,
+        state: MailState::Pending,
+        attempts: 0,
+        next_attempt_at: now,
+        last_error: None,
+        sent_at: None,
+    };
+    w.put(&id, &record)?;
+    w.put(&id, &PendingMail)?;
+    Ok(id)
+}

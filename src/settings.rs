@@ -1,0 +1,52 @@
+//! The union's settings: names shown in pages and mails, limits, and the server's secret key.
+
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_SERVICE_NAME: &str = "けんぽWeb";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct UnionSettings {
+    pub union_name: String,
+    /// 8-digit 保険者番号 with a valid check digit (see `domain::insurer_number`).
+    pub insurer_number: String,
+    pub service_name: String,
+    /// How long a postcard's temporary credentials stay valid.
+    pub credential_validity_days: i64,
+    /// Failed identity checks in the registration wizard before the temporary ID locks.
+    pub temp_id_max_failures: u32,
+    pub temp_id_lock_minutes: i64,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub password_max_age_days: i64,
+}
+
+impl Default for UnionSettings {
+    fn default() -> Self {
+        Self {
+            union_name: String::new(),
+            insurer_number: String::new(),
+            service_name: DEFAULT_SERVICE_NAME.to_string(),
+            credential_validity_days: 90,
+            temp_id_max_failures: 5,
+            temp_id_lock_minutes: 30,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            password_max_age_days: 5 * 365,
+        }
+    }
+}
+
+impl UnionSettings {
+    /// Whether `kenpo init` has run.
+    pub fn is_initialised(&self) -> bool {
+        !self.union_name.is_empty() && !self.insurer_number.is_empty()
+    }
+}
+
+/// The server's secrets, created once with the data file.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Secrets {
+    /// Key of the CSRF token MAC (hex, 256 bits).
+    pub csrf_key: String,
+}

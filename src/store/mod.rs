@@ -1,0 +1,187 @@
+//! The only module that names redb: one file, typed records, transactions off the runtime.
+//!
+//! Every table maps a string key to a JSON-encoded record. Keys are built so that related
+//! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
+//! "all people of a household" into one range scan.
+
+mod records;
+mod tx;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use tx::{Reader, Writer};
+
+/// The schema this binary writes. A file with a larger number was written by a newer kenpo.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Every table of the data file, so that `open` can create them and `backup` can copy them.
+pub const ALL_TABLES: &[&str] = &[
+    "meta",
+    "settings",
+    "people",
+    "households",
+    "accounts",
+    "temp_credentials",
+    "staff",
+    "sessions",
+    "outbox",
+    "outbox_pending",
+    "audit",
+    "sequences",
+    "claims",
+    "batches",
+];
+
+/// A record stored in one table under a string key.
+pub trait Record: Serialize + DeserializeOwned {
+    const TABLE: &'static str;
+}
+
+pub(crate) fn table(name: &'static str) -> TableDefinition<'static, &'static str, &'static [u8]> {
+    TableDefinition::new(name)
+}
+
+/// Separator inside composite keys: the ASCII unit separator never appears in user data.
+pub const KEY_SEP: char = '\u{1f}';
+
+/// Joins key parts with [`KEY_SEP`].
+pub fn key(parts: &[&str]) -> String {
+    parts.join(&KEY_SEP.to_string())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("the data file {0} is open in another process (is `kenpo serve` running on it?)")]
+    AlreadyOpen(PathBuf),
+    #[error(
+        "the data file {path} was written by a newer kenpo (schema {found}); this kenpo knows schema {known}: use a newer kenpo"
+    )]
+    TooNew { path: PathBuf, found: u64, known: u64 },
+    #[error("cannot open the data file {path}: {source}")]
+    Other { path: PathBuf, source: anyhow::Error },
+}
+
+/// The data file. Cheap to clone; every clone shares one open database.
+#[derive(Clone)]
+pub struct Store {
+    db: Arc<Database>,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the data file, creates missing tables and checks the schema version.
+    pub fn open(path: &Path) -> Result<Store, OpenError> {
+        let other = |source: anyhow::Error| OpenError::Other { path: path.to_path_buf(), source };
+        let db = match Database::create(path) {
+            Ok(db) => db,
+            Err(DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(OpenError::AlreadyOpen(path.to_path_buf()));
+            }
+            Err(e) => return Err(other(e.into())),
+        };
+        let store = Store { db: Arc::new(db), path: path.to_path_buf() };
+        let found = store
+            .write_blocking(|w| {
+                for name in ALL_TABLES {
+                    w.ensure_table(name)?;
+                }
+                let found = w.get::<SchemaVersion>("schema_version")?.map(|v| v.0);
+                if found.is_none() {
+                    w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
+                }
+                Ok::<_, anyhow::Error>(found)
+            })
+            .map_err(other)?;
+        match found {
+            Some(found) if found > SCHEMA_VERSION => Err(OpenError::TooNew {
+                path: path.to_path_buf(),
+                found,
+                known: SCHEMA_VERSION,
+            }),
+            _ => Ok(store),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in a read transaction on the calling thread (for blocking contexts).
+    pub fn read_blocking<T, E>(&self, f: impl FnOnce(&Reader) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<anyhow::Error>,
+    {
+        let txn = self.db.begin_read().context("begin read transaction").map_err(E::from)?;
+        f(&Reader::new(txn))
+    }
+
+    /// Runs `f` in one write transaction on the calling thread; commits when it returns `Ok`.
+    pub fn write_blocking<T, E>(&self, f: impl FnOnce(&mut Writer) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<anyhow::Error>,
+    {
+        let txn = self.db.begin_write().context("begin write transaction").map_err(E::from)?;
+        let mut writer = Writer::new(txn);
+        let value = f(&mut writer)?;
+        writer.commit().map_err(E::from)?;
+        Ok(value)
+    }
+
+    /// Runs `f` in a read transaction on the blocking pool.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Reader) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.read_blocking(f))
+            .await
+            .map_err(|e| E::from(anyhow::anyhow!("read task failed: {e}")))?
+    }
+
+    /// Runs `f` in one write transaction on the blocking pool; commits when it returns `Ok`.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Writer) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.write_blocking(f))
+            .await
+            .map_err(|e| E::from(anyhow::anyhow!("write task failed: {e}")))?
+    }
+
+    /// Writes a consistent copy of every table into a new data file at `target`.
+    /// `progress` is called with (tables done, tables in all).
+    pub fn backup_to(&self, target: &Path, progress: &mut dyn FnMut(u64, u64)) -> anyhow::Result<()> {
+        if target.exists() {
+            anyhow::bail!("{} already exists; choose a new file name", target.display());
+        }
+        let copy = Database::create(target)
+            .with_context(|| format!("cannot create {}", target.display()))?;
+        let source = self.db.begin_read()?;
+        let out = copy.begin_write()?;
+        let total = ALL_TABLES.len() as u64;
+        for (done, name) in ALL_TABLES.iter().enumerate() {
+            tx::copy_table(&source, &out, name)?;
+            progress(done as u64 + 1, total);
+        }
+        out.commit()?;
+        Ok(())
+    }
+}
+
+#[derive(Serialize, serde::Deserialize)]
+struct SchemaVersion(u64);
+
+impl Record for SchemaVersion {
+    const TABLE: &'static str = "meta";
+}

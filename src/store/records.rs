@@ -1,0 +1,38 @@
+//! Which record lives in which table: the data file's layout in one place.
+
+use super::Record;
+use crate::audit::AuditEntry;
+use crate::auth::model::{Account, HouseholdState, Session, StaffAccount, TemporaryCredential};
+use crate::mail::outbox::{OutboxMail, PendingMail};
+use crate::settings::{Secrets, UnionSettings};
+
+impl Record for UnionSettings {
+    const TABLE: &'static str = "settings";
+}
+impl Record for Secrets {
+    const TABLE: &'static str = "settings";
+}
+impl Record for AuditEntry {
+    const TABLE: &'static str = "audit";
+}
+impl Record for HouseholdState {
+    const TABLE: &'static str = "households";
+}
+impl Record for Account {
+    const TABLE: &'static str = "accounts";
+}
+impl Record for TemporaryCredential {
+    const TABLE: &'static str = "temp_credentials";
+}
+impl Record for StaffAccount {
+    const TABLE: &'static str = "staff";
+}
+impl Record for Session {
+    const TABLE: &'static str = "sessions";
+}
+impl Record for OutboxMail {
+    const TABLE: &'static str = "outbox";
+}
+impl Record for PendingMail {
+    const TABLE: &'static str = "outbox_pending";
+}

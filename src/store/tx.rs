@@ -1,0 +1,167 @@
+//! Typed access inside one transaction.
+
+use anyhow::Context as _;
+use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+
+use super::{Record, table};
+
+fn decode<R: Record>(key: &str, bytes: &[u8]) -> anyhow::Result<R> {
+    serde_json::from_slice(bytes).with_context(|| format!("corrupt record {}/{key}", R::TABLE))
+}
+
+fn encode<R: Record>(record: &R) -> anyhow::Result<Vec<u8>> {
+    serde_json::to_vec(record).with_context(|| format!("cannot encode a record of {}", R::TABLE))
+}
+
+/// The smallest key greater than every key starting with `prefix` (prefix ranges).
+fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}{}", char::MAX)
+}
+
+fn scan<R: Record>(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    prefix: &str,
+) -> anyhow::Result<Vec<(String, R)>> {
+    let end = prefix_end(prefix);
+    let mut out = Vec::new();
+    for entry in table.range::<&str>(prefix..end.as_str())? {
+        let (k, v) = entry?;
+        let key = k.value().to_string();
+        let record = decode::<R>(&key, v.value())?;
+        out.push((key, record));
+    }
+    Ok(out)
+}
+
+/// A read transaction: a consistent snapshot.
+pub struct Reader {
+    txn: ReadTransaction,
+}
+
+impl Reader {
+    pub(super) fn new(txn: ReadTransaction) -> Self {
+        Self { txn }
+    }
+
+    pub fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        let found = t.get(key)?;
+        found.map(|v| decode(key, v.value())).transpose()
+    }
+
+    /// Every record whose key starts with `prefix`, in key order.
+    pub fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        scan(&t, prefix)
+    }
+
+    /// Calls `f` for each record in key order from `start` (inclusive) until it returns false.
+    pub fn for_each_from<R: Record>(
+        &self,
+        start: &str,
+        mut f: impl FnMut(&str, R) -> anyhow::Result<bool>,
+    ) -> anyhow::Result<()> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        for entry in t.range::<&str>(start..)? {
+            let (k, v) = entry?;
+            let record = decode::<R>(k.value(), v.value())?;
+            if !f(k.value(), record)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn count<R: Record>(&self) -> anyhow::Result<u64> {
+        use redb::ReadableTableMetadata as _;
+        let t = self.txn.open_table(table(R::TABLE))?;
+        Ok(t.len()?)
+    }
+}
+
+/// A write transaction; see [`super::Store::write`].
+pub struct Writer {
+    txn: WriteTransaction,
+}
+
+impl Writer {
+    pub(super) fn new(txn: WriteTransaction) -> Self {
+        Self { txn }
+    }
+
+    pub(super) fn commit(self) -> anyhow::Result<()> {
+        self.txn.commit().context("commit")
+    }
+
+    pub(super) fn ensure_table(&mut self, name: &'static str) -> anyhow::Result<()> {
+        self.txn.open_table(table(name))?;
+        Ok(())
+    }
+
+    pub fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        let found = t.get(key)?;
+        found.map(|v| decode(key, v.value())).transpose()
+    }
+
+    pub fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        scan(&t, prefix)
+    }
+
+    pub fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
+        let bytes = encode(record)?;
+        let mut t = self.txn.open_table(table(R::TABLE))?;
+        t.insert(key, bytes.as_slice())?;
+        Ok(())
+    }
+
+    /// Removes a record; returns whether it existed.
+    pub fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool> {
+        let mut t = self.txn.open_table(table(R::TABLE))?;
+        let existed = t.remove(key)?.is_some();
+        Ok(existed)
+    }
+
+    /// Removes every record whose key starts with `prefix`; returns how many.
+    pub fn delete_prefix<R: Record>(&mut self, prefix: &str) -> anyhow::Result<u64> {
+        let end = prefix_end(prefix);
+        let mut t = self.txn.open_table(table(R::TABLE))?;
+        let mut removed = 0;
+        t.retain_in::<&str, _>(prefix..end.as_str(), |_, _| {
+            removed += 1;
+            false
+        })?;
+        Ok(removed)
+    }
+
+    /// The next number of a named sequence (1, 2, 3, ...), formatted as a sortable key.
+    pub fn next_id(&mut self, sequence: &str) -> anyhow::Result<String> {
+        let current = self.get::<Sequence>(sequence)?.map(|s| s.0).unwrap_or(0);
+        let next = current + 1;
+        self.put(sequence, &Sequence(next))?;
+        Ok(format!("{next:020}"))
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Sequence(u64);
+
+impl Record for Sequence {
+    const TABLE: &'static str = "sequences";
+}
+
+pub(super) fn copy_table(
+    source: &ReadTransaction,
+    target: &WriteTransaction,
+    name: &'static str,
+) -> anyhow::Result<()> {
+    let from = source.open_table(table(name))?;
+    let mut to = target.open_table(table(name))?;
+    for entry in from.iter()? {
+        let (k, v) = entry?;
+        to.insert(k.value(), v.value())?;
+    }
+    Ok(())
+}
+

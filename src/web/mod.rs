@@ -1,0 +1,73 @@
+//! HTTP: poem routes, the security stack and the screens. Handlers parse input into domain
+//! types, call the use cases and render a view; they never name redb or mail-send.
+
+mod assets;
+mod ctx;
+mod csrf;
+mod health;
+mod login;
+mod menu;
+mod pages;
+mod registration;
+mod respond;
+mod security;
+mod session;
+mod staff;
+pub mod views;
+
+use std::sync::Arc;
+
+use poem::{Endpoint, EndpointExt as _, Route, get, post};
+
+use crate::clock::Clock;
+use crate::store::Store;
+
+pub use ctx::Ctx;
+
+/// Everything a request needs, shared by all requests.
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    /// Public URL of the portal, used in mails; `https://` also marks cookies `Secure`.
+    pub base_url: String,
+    pub csrf_key: Vec<u8>,
+    /// Wakes the mail sender after a transaction queued mail.
+    pub mail_wake: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    pub fn login_url(&self) -> String {
+        format!("{}/", self.base_url.trim_end_matches('/'))
+    }
+}
+
+/// Largest request body accepted (forms; file uploads get their own limit later).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub fn routes(state: Arc<AppState>) -> impl Endpoint {
+    let app = Route::new()
+        .at("/", get(login::page).post(login::submit))
+        .at("/logout", post(login::logout))
+        .at("/terms", get(pages::terms))
+        .at("/forgot-id", get(pages::not_yet))
+        .at("/forgot-password", get(pages::not_yet))
+        .at("/register/identity", get(registration::identity_page).post(registration::identity_submit))
+        .at("/register/profile", get(registration::profile_page).post(registration::profile_submit))
+        .at("/register/user-id-check", get(registration::user_id_check))
+        .at("/register/confirm", get(registration::confirm_page))
+        .at("/register/execute", post(registration::execute))
+        .at("/register/back", post(registration::back))
+        .at("/register/done", get(registration::done))
+        .at("/menu", get(menu::page))
+        .at("/menu/:item", get(menu::placeholder))
+        .at("/staff/login", get(staff::login_page).post(staff::login_submit))
+        .at("/staff/logout", post(staff::logout))
+        .at("/staff", get(staff::home))
+        .at("/healthz", get(health::healthz))
+        .at("/assets/*path", get(assets::serve));
+    security::stack(app, state)
+}

@@ -1,0 +1,40 @@
+//! Answers shared by the screens: a whole page or an htmx fragment, and redirects.
+
+use maud::Markup;
+use poem::Response;
+use poem::http::{StatusCode, header};
+
+use super::Ctx;
+use super::views::layout;
+
+/// A whole page for a plain request, the `<main>` content for htmx.
+pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Response {
+    page_with_status(ctx, StatusCode::OK, title, content)
+}
+
+pub fn page_with_status(ctx: &Ctx, status: StatusCode, title: &str, content: Markup) -> Response {
+    let html = if ctx.htmx {
+        layout::fragment(ctx, title, content)
+    } else {
+        layout::page(ctx, title, content)
+    };
+    Response::builder()
+        .status(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html.into_string())
+}
+
+/// 303 See Other: after a successful POST, and for screens the session may not see.
+/// htmx follows it and asks for the next screen's fragment.
+pub fn see_other(location: &str) -> Response {
+    Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, location).finish()
+}
+
+/// Like [`see_other`], also setting a cookie.
+pub fn see_other_with_cookie(location: &str, cookie: &str) -> Response {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, location)
+        .header(header::SET_COOKIE, cookie)
+        .finish()
+}

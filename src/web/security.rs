@@ -1,0 +1,202 @@
+//! One place for security: request id, CSRF, cross-site refusal, sessions, headers,
+//! cache policy, body limit, panics and error pages.
+
+use std::sync::Arc;
+
+use poem::http::{HeaderValue, Method, StatusCode, header};
+use poem::middleware::{CatchPanic, PanicHandler, SizeLimit};
+use poem::{Endpoint, EndpointExt as _, IntoResponse as _, Request, Response};
+use rand::Rng as _;
+
+use super::ctx::Ctx;
+use super::{AppState, BODY_LIMIT, csrf, session, views};
+use crate::auth::tokens::random_token;
+use crate::settings::UnionSettings;
+
+pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const PANIC_MARKER: &str = "x-kenpo-panic";
+
+#[derive(Clone)]
+struct MarkPanic;
+
+impl PanicHandler for MarkPanic {
+    type Response = Response;
+
+    fn get_response(&self, _err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+        Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).header(PANIC_MARKER, "1").finish()
+    }
+}
+
+pub fn stack(app: impl Endpoint + 'static, state: Arc<AppState>) -> impl Endpoint {
+    let shared = state.clone();
+    app.with(CatchPanic::new().with_handler(MarkPanic))
+        .with(SizeLimit::new(BODY_LIMIT))
+        .data(state)
+        .around(move |next, req| {
+            let state = shared.clone();
+            async move { Ok(handle(&next, req, &state).await) }
+        })
+}
+
+fn cookie(req: &Request, name: &str) -> Option<String> {
+    let raw = req.header(header::COOKIE)?;
+    raw.split(';').map(str::trim).find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name && !v.is_empty()).then(|| v.to_string())
+    })
+}
+
+pub fn set_cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: Option<i64>) -> String {
+    let secure = if state.secure_cookies() { "; Secure" } else { "" };
+    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{secure}{age}")
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Response {
+    let request_id = format!("{:08x}", rand::rng().random::<u32>());
+    let span = tracing::info_span!("request", id = %request_id);
+    let _entered = span.enter();
+    let started = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let is_asset = path.starts_with("/assets/") || path == "/healthz";
+
+    let mut response = match prepare(&mut req, state, &request_id).await {
+        Ok(new_csrf_cookie) => {
+            let mut resp = match next.call(req).await {
+                Ok(resp) => resp.into_response(),
+                Err(err) => error_response(err, &request_id),
+            };
+            if let Some(value) = new_csrf_cookie {
+                append_header(&mut resp, header::SET_COOKIE, &set_cookie(state, csrf::COOKIE, &value, "/", None));
+            }
+            resp
+        }
+        Err(resp) => resp,
+    };
+    if response.headers().contains_key(PANIC_MARKER) {
+        tracing::error!("a handler panicked");
+        response = views::error::page(StatusCode::INTERNAL_SERVER_ERROR, &request_id);
+    }
+    secure_headers(&mut response, is_asset, &request_id);
+    tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "served");
+    response
+}
+
+/// Checks cross-site and CSRF, loads the sessions and settings, and stores the `Ctx`.
+/// Returns the value of a new CSRF cookie to set, if the browser had none.
+async fn prepare(req: &mut Request, state: &AppState, request_id: &str) -> Result<Option<String>, Response> {
+    let safe = is_safe(req.method());
+    if !safe && req.header("sec-fetch-site") == Some("cross-site") {
+        tracing::warn!("refused a cross-site state change");
+        return Err(views::error::forbidden(request_id));
+    }
+    let (csrf_cookie, new_cookie) = match cookie(req, csrf::COOKIE) {
+        Some(v) => (v, None),
+        None => {
+            let v = random_token();
+            (v.clone(), Some(v))
+        }
+    };
+    if !safe {
+        let presented = match req.header(csrf::HEADER) {
+            Some(token) => Some(token.to_string()),
+            None => form_token(req).await,
+        };
+        let valid = new_cookie.is_none()
+            && presented.is_some_and(|t| csrf::is_valid(&state.csrf_key, &csrf_cookie, &t));
+        if !valid {
+            tracing::warn!("refused a state change without a valid CSRF token");
+            return Err(views::error::forbidden(request_id));
+        }
+    }
+    let now = state.clock.now();
+    let settings = state
+        .store
+        .read(|r| Ok::<_, anyhow::Error>(r.get::<UnionSettings>("union")?.unwrap_or_default()))
+        .await
+        .map_err(|e| {
+            tracing::error!("cannot read settings: {e:#}");
+            views::error::page(StatusCode::INTERNAL_SERVER_ERROR, request_id)
+        })?;
+    let member_cookie = cookie(req, session::MEMBER_COOKIE);
+    let staff_cookie = cookie(req, session::STAFF_COOKIE);
+    let member_session = session::load(state, member_cookie.as_deref(), &settings, now).await;
+    let staff_session = session::load(state, staff_cookie.as_deref(), &settings, now).await;
+    let ctx = Ctx {
+        request_id: request_id.to_string(),
+        csrf_token: csrf::token_for(&state.csrf_key, &csrf_cookie),
+        htmx: req.header("hx-request").is_some(),
+        now,
+        client: req.remote_addr().as_socket_addr().map(|a| a.ip().to_string()),
+        member_session_expired: member_cookie.is_some() && member_session.is_none(),
+        member_session,
+        staff_session: staff_session.filter(|(_, s)| matches!(s.kind, crate::auth::model::SessionKind::Staff { .. })),
+        settings,
+    };
+    req.extensions_mut().insert(ctx);
+    Ok(new_cookie)
+}
+
+/// Reads the `csrf` field of a urlencoded body and puts the body back for the handler.
+async fn form_token(req: &mut Request) -> Option<String> {
+    let is_form = req
+        .header(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return None;
+    }
+    let bytes = req.take_body().into_bytes().await.ok()?;
+    let token = csrf::field_from_form(&bytes);
+    req.set_body(bytes);
+    token
+}
+
+fn error_response(err: poem::Error, request_id: &str) -> Response {
+    let status = err.status();
+    if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
+        return views::error::not_found(request_id);
+    }
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return views::error::page(status, request_id);
+    }
+    if status.is_client_error() {
+        tracing::info!("bad request: {err}");
+        return views::error::page(StatusCode::BAD_REQUEST, request_id);
+    }
+    tracing::error!("unexpected error: {err:#}");
+    views::error::page(StatusCode::INTERNAL_SERVER_ERROR, request_id)
+}
+
+fn append_header(resp: &mut Response, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        resp.headers_mut().append(name, v);
+    }
+}
+
+fn secure_headers(resp: &mut Response, is_asset: bool, request_id: &str) {
+    let headers = resp.headers_mut();
+    let fixed = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    if !is_asset {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::VARY, HeaderValue::from_static("HX-Request"));
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-request-id", v);
+    }
+}

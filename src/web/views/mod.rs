@@ -1,0 +1,9 @@
+//! maud views: the layout, shared components, and one module per screen.
+
+pub mod components;
+pub mod error;
+pub mod layout;
+pub mod login;
+pub mod menu;
+pub mod registration;
+pub mod staff;
