@@ -28,19 +28,28 @@ impl ManualClock {
     }
 
     pub fn set(&self, to: DateTime<Utc>) {
-        let mut now = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *now = to;
     }
 
     pub fn advance(&self, by: Duration) {
-        let mut now = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut now = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         *now += by;
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -52,7 +61,9 @@ pub const JST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
 
 /// Formats an instant for people: Japan time, `2026年11月24日 17:26`.
 pub fn format_jst(at: DateTime<Utc>) -> String {
-    at.with_timezone(&JST).format("%Y年%-m月%-d日 %H:%M").to_string()
+    at.with_timezone(&JST)
+        .format("%Y年%-m月%-d日 %H:%M")
+        .to_string()
 }
 
 /// Formats a date for people: `2026年11月24日`.

@@ -12,20 +12,22 @@ use tokio::sync::Semaphore;
 
 /// OWASP's minimum for argon2id: m=19456 KiB, t=2, p=1.
 fn argon2() -> anyhow::Result<Argon2<'static>> {
-    let params = Params::new(19_456, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?;
+    let params =
+        Params::new(19_456, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
 static HASHING_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     Semaphore::new(cores)
 });
 
 /// A hash of a well-formed secret nobody knows, verified when an account does not exist so
 /// that the answer takes as long as for an account that does.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_blocking("kenpo-dummy-password-never-valid-0").unwrap_or_default()
-});
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_blocking("kenpo-dummy-password-never-valid-0").unwrap_or_default());
 
 /// Hashes on the calling thread (CLI jobs, blocking contexts).
 pub fn hash_blocking(secret: &str) -> anyhow::Result<String> {
@@ -45,7 +47,10 @@ pub fn verify_blocking(secret: &str, stored: &str) -> bool {
 
 /// Hashes on the blocking pool, one hash per core at most.
 pub async fn hash(secret: String) -> anyhow::Result<String> {
-    let _slot = HASHING_SLOTS.acquire().await.context("hashing slots closed")?;
+    let _slot = HASHING_SLOTS
+        .acquire()
+        .await
+        .context("hashing slots closed")?;
     tokio::task::spawn_blocking(move || hash_blocking(&secret))
         .await
         .context("hash task failed")?

@@ -80,8 +80,18 @@ pub enum SessionKind {
         verified: bool,
         draft: Option<RegistrationDraft>,
     },
+    /// The registration wizard finished in this session; the next request rotates it into a
+    /// member session (so a double click or a second tab ends on 完了, never on an error).
+    Completed {
+        user_id: String,
+        household: HouseholdKey,
+    },
     /// A registered household.
-    Member { user_id: String, household: HouseholdKey, must_change_password: bool },
+    Member {
+        user_id: String,
+        household: HouseholdKey,
+        must_change_password: bool,
+    },
     /// Union staff.
     Staff { login: String, role: StaffRole },
 }

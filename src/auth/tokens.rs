@@ -22,7 +22,9 @@ pub fn token_digest(token: &str) -> String {
 pub fn temporary_id() -> String {
     let mut rng = rand::rng();
     let first = rng.random_range(1..=9u8);
-    let rest: String = (0..9).map(|_| char::from(b'0' + rng.random_range(0..=9u8))).collect();
+    let rest: String = (0..9)
+        .map(|_| char::from(b'0' + rng.random_range(0..=9u8)))
+        .collect();
     format!("{first}{rest}")
 }
 

@@ -62,9 +62,16 @@ pub enum OpenError {
     #[error(
         "the data file {path} was written by a newer kenpo (schema {found}); this kenpo knows schema {known}: use a newer kenpo"
     )]
-    TooNew { path: PathBuf, found: u64, known: u64 },
+    TooNew {
+        path: PathBuf,
+        found: u64,
+        known: u64,
+    },
     #[error("cannot open the data file {path}: {source}")]
-    Other { path: PathBuf, source: anyhow::Error },
+    Other {
+        path: PathBuf,
+        source: anyhow::Error,
+    },
 }
 
 /// The data file. Cheap to clone; every clone shares one open database.
@@ -77,7 +84,10 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the data file, creates missing tables and checks the schema version.
     pub fn open(path: &Path) -> Result<Store, OpenError> {
-        let other = |source: anyhow::Error| OpenError::Other { path: path.to_path_buf(), source };
+        let other = |source: anyhow::Error| OpenError::Other {
+            path: path.to_path_buf(),
+            source,
+        };
         let db = match Database::create(path) {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => {
@@ -85,7 +95,10 @@ impl Store {
             }
             Err(e) => return Err(other(e.into())),
         };
-        let store = Store { db: Arc::new(db), path: path.to_path_buf() };
+        let store = Store {
+            db: Arc::new(db),
+            path: path.to_path_buf(),
+        };
         let found = store
             .write_blocking(|w| {
                 for name in ALL_TABLES {
@@ -117,7 +130,11 @@ impl Store {
     where
         E: From<anyhow::Error>,
     {
-        let txn = self.db.begin_read().context("begin read transaction").map_err(E::from)?;
+        let txn = self
+            .db
+            .begin_read()
+            .context("begin read transaction")
+            .map_err(E::from)?;
         f(&Reader::new(txn))
     }
 
@@ -126,7 +143,11 @@ impl Store {
     where
         E: From<anyhow::Error>,
     {
-        let txn = self.db.begin_write().context("begin write transaction").map_err(E::from)?;
+        let txn = self
+            .db
+            .begin_write()
+            .context("begin write transaction")
+            .map_err(E::from)?;
         let mut writer = Writer::new(txn);
         let value = f(&mut writer)?;
         writer.commit().map_err(E::from)?;
@@ -161,9 +182,16 @@ impl Store {
 
     /// Writes a consistent copy of every table into a new data file at `target`.
     /// `progress` is called with (tables done, tables in all).
-    pub fn backup_to(&self, target: &Path, progress: &mut dyn FnMut(u64, u64)) -> anyhow::Result<()> {
+    pub fn backup_to(
+        &self,
+        target: &Path,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> anyhow::Result<()> {
         if target.exists() {
-            anyhow::bail!("{} already exists; choose a new file name", target.display());
+            anyhow::bail!(
+                "{} already exists; choose a new file name",
+                target.display()
+            );
         }
         let copy = Database::create(target)
             .with_context(|| format!("cannot create {}", target.display()))?;

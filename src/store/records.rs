@@ -36,3 +36,7 @@ impl Record for OutboxMail {
 impl Record for PendingMail {
     const TABLE: &'static str = "outbox_pending";
 }
+
+impl Record for crate::domain::member::Person {
+    const TABLE: &'static str = "people";
+}

@@ -164,4 +164,3 @@ pub(super) fn copy_table(
     }
     Ok(())
 }
-

@@ -15,11 +15,16 @@ pub struct Assets;
 #[handler]
 pub fn serve(Path(path): Path<String>, req: &Request) -> Response {
     let Some(file) = Assets::get(&path) else {
-        return Response::builder().status(StatusCode::NOT_FOUND).body("not found");
+        return Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body("not found");
     };
     let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..16]));
     if req.header(header::IF_NONE_MATCH) == Some(etag.as_str()) {
-        return Response::builder().status(StatusCode::NOT_MODIFIED).header(header::ETAG, etag).finish();
+        return Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .header(header::ETAG, etag)
+            .finish();
     }
     Response::builder()
         .header(header::CONTENT_TYPE, file.metadata.mimetype())
@@ -31,7 +36,10 @@ pub fn serve(Path(path): Path<String>, req: &Request) -> Response {
 /// The URL of an asset with its content hash, for views.
 pub fn url(path: &str) -> String {
     match Assets::get(path) {
-        Some(file) => format!("/assets/{path}?v={}", hex::encode(&file.metadata.sha256_hash()[..6])),
+        Some(file) => format!(
+            "/assets/{path}?v={}",
+            hex::encode(&file.metadata.sha256_hash()[..6])
+        ),
         None => format!("/assets/{path}"),
     }
 }

@@ -28,5 +28,7 @@ pub fn is_valid(key: &[u8], cookie_value: &str, presented: &str) -> bool {
 
 /// The `csrf` field of an `application/x-www-form-urlencoded` body.
 pub fn field_from_form(body: &[u8]) -> Option<String> {
-    url::form_urlencoded::parse(body).find(|(k, _)| k == FIELD).map(|(_, v)| v.into_owned())
+    url::form_urlencoded::parse(body)
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v.into_owned())
 }

@@ -11,6 +11,8 @@ pub async fn healthz(Data(state): Data<&Arc<AppState>>) -> poem::Result<&'static
         .store
         .read(|r| r.count::<crate::settings::UnionSettings>())
         .await
-        .map_err(|e: anyhow::Error| poem::Error::from_string(e.to_string(), poem::http::StatusCode::SERVICE_UNAVAILABLE))?;
+        .map_err(|e: anyhow::Error| {
+            poem::Error::from_string(e.to_string(), poem::http::StatusCode::SERVICE_UNAVAILABLE)
+        })?;
     Ok("ok")
 }

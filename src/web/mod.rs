@@ -2,8 +2,8 @@
 //! types, call the use cases and render a view; they never name redb or mail-send.
 
 mod assets;
-mod ctx;
 mod csrf;
+mod ctx;
 mod health;
 mod login;
 mod menu;
@@ -17,7 +17,7 @@ pub mod views;
 
 use std::sync::Arc;
 
-use poem::{Endpoint, EndpointExt as _, Route, get, post};
+use poem::{Endpoint, Route, get, post};
 
 use crate::clock::Clock;
 use crate::store::Store;
@@ -50,21 +50,30 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 pub fn routes(state: Arc<AppState>) -> impl Endpoint {
     let app = Route::new()
-        .at("/", get(login::page).post(login::submit))
+        .at("/", get(login::show).post(login::submit))
         .at("/logout", post(login::logout))
         .at("/terms", get(pages::terms))
         .at("/forgot-id", get(pages::not_yet))
         .at("/forgot-password", get(pages::not_yet))
-        .at("/register/identity", get(registration::identity_page).post(registration::identity_submit))
-        .at("/register/profile", get(registration::profile_page).post(registration::profile_submit))
+        .at(
+            "/register/identity",
+            get(registration::identity_page).post(registration::identity_submit),
+        )
+        .at(
+            "/register/profile",
+            get(registration::profile_page).post(registration::profile_submit),
+        )
         .at("/register/user-id-check", get(registration::user_id_check))
         .at("/register/confirm", get(registration::confirm_page))
         .at("/register/execute", post(registration::execute))
         .at("/register/back", post(registration::back))
         .at("/register/done", get(registration::done))
-        .at("/menu", get(menu::page))
+        .at("/menu", get(menu::show))
         .at("/menu/:item", get(menu::placeholder))
-        .at("/staff/login", get(staff::login_page).post(staff::login_submit))
+        .at(
+            "/staff/login",
+            get(staff::login_page).post(staff::login_submit),
+        )
         .at("/staff/logout", post(staff::logout))
         .at("/staff", get(staff::home))
         .at("/healthz", get(health::healthz))

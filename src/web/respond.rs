@@ -27,7 +27,10 @@ pub fn page_with_status(ctx: &Ctx, status: StatusCode, title: &str, content: Mar
 /// 303 See Other: after a successful POST, and for screens the session may not see.
 /// htmx follows it and asks for the next screen's fragment.
 pub fn see_other(location: &str) -> Response {
-    Response::builder().status(StatusCode::SEE_OTHER).header(header::LOCATION, location).finish()
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, location)
+        .finish()
 }
 
 /// Like [`see_other`], also setting a cookie.

@@ -24,7 +24,10 @@ impl PanicHandler for MarkPanic {
     type Response = Response;
 
     fn get_response(&self, _err: Box<dyn std::any::Any + Send + 'static>) -> Response {
-        Response::builder().status(StatusCode::INTERNAL_SERVER_ERROR).header(PANIC_MARKER, "1").finish()
+        Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .header(PANIC_MARKER, "1")
+            .finish()
     }
 }
 
@@ -47,9 +50,21 @@ fn cookie(req: &Request, name: &str) -> Option<String> {
     })
 }
 
-pub fn set_cookie(state: &AppState, name: &str, value: &str, path: &str, max_age: Option<i64>) -> String {
-    let secure = if state.secure_cookies() { "; Secure" } else { "" };
-    let age = max_age.map(|s| format!("; Max-Age={s}")).unwrap_or_default();
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: Option<i64>,
+) -> String {
+    let secure = if state.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
     format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{secure}{age}")
 }
 
@@ -73,7 +88,11 @@ async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Re
                 Err(err) => error_response(err, &request_id),
             };
             if let Some(value) = new_csrf_cookie {
-                append_header(&mut resp, header::SET_COOKIE, &set_cookie(state, csrf::COOKIE, &value, "/", None));
+                append_header(
+                    &mut resp,
+                    header::SET_COOKIE,
+                    &set_cookie(state, csrf::COOKIE, &value, "/", None),
+                );
             }
             resp
         }
@@ -90,7 +109,11 @@ async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Re
 
 /// Checks cross-site and CSRF, loads the sessions and settings, and stores the `Ctx`.
 /// Returns the value of a new CSRF cookie to set, if the browser had none.
-async fn prepare(req: &mut Request, state: &AppState, request_id: &str) -> Result<Option<String>, Response> {
+async fn prepare(
+    req: &mut Request,
+    state: &AppState,
+    request_id: &str,
+) -> Result<Option<String>, Response> {
     let safe = is_safe(req.method());
     if !safe && req.header("sec-fetch-site") == Some("cross-site") {
         tracing::warn!("refused a cross-site state change");
@@ -133,10 +156,14 @@ async fn prepare(req: &mut Request, state: &AppState, request_id: &str) -> Resul
         csrf_token: csrf::token_for(&state.csrf_key, &csrf_cookie),
         htmx: req.header("hx-request").is_some(),
         now,
-        client: req.remote_addr().as_socket_addr().map(|a| a.ip().to_string()),
+        client: req
+            .remote_addr()
+            .as_socket_addr()
+            .map(|a| a.ip().to_string()),
         member_session_expired: member_cookie.is_some() && member_session.is_none(),
         member_session,
-        staff_session: staff_session.filter(|(_, s)| matches!(s.kind, crate::auth::model::SessionKind::Staff { .. })),
+        staff_session: staff_session
+            .filter(|(_, s)| matches!(s.kind, crate::auth::model::SessionKind::Staff { .. })),
         settings,
     };
     req.extensions_mut().insert(ctx);
@@ -186,8 +213,14 @@ fn secure_headers(resp: &mut Response, is_asset: bool, request_id: &str) {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "same-origin"),
-        (header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
-        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));

@@ -5,9 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 use super::AppState;
 use super::security::set_cookie;
 use crate::auth::model::{Session, SessionKind};
-use crate::auth::tokens::{random_token, token_digest};
+use crate::auth::tokens::token_digest;
 use crate::settings::UnionSettings;
-use crate::store::Writer;
 
 pub const MEMBER_COOKIE: &str = "kenpo_session";
 pub const STAFF_COOKIE: &str = "kenpo_staff";
@@ -54,14 +53,6 @@ pub async fn load(
         tracing::error!("cannot load a session: {e:#}");
         None
     })
-}
-
-/// Starts a session inside the caller's transaction; returns the cookie token.
-pub fn start(w: &mut Writer, kind: SessionKind, now: DateTime<Utc>) -> anyhow::Result<String> {
-    let token = random_token();
-    let session = Session { kind, created_at: now, last_seen_at: now };
-    w.put(&token_digest(&token), &session)?;
-    Ok(token)
 }
 
 pub fn member_cookie(state: &AppState, token: &str) -> String {

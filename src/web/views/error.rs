@@ -24,7 +24,10 @@ fn render(status: StatusCode, title: &str, message: &str, request_id: &str) -> R
             }
         }
     };
-    Response::builder().status(status).content_type("text/html; charset=utf-8").body(body.into_string())
+    Response::builder()
+        .status(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body.into_string())
 }
 
 pub fn page(status: StatusCode, request_id: &str) -> Response {

@@ -10,7 +10,11 @@ use crate::web::assets;
 const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"selfRequestsOnly":true,"responseHandling":[{"code":"204","swap":false},{"code":"...","swap":true}]}"#;
 
 pub fn service_name(ctx: &Ctx) -> &str {
-    if ctx.settings.service_name.is_empty() { crate::settings::DEFAULT_SERVICE_NAME } else { &ctx.settings.service_name }
+    if ctx.settings.service_name.is_empty() {
+        crate::settings::DEFAULT_SERVICE_NAME
+    } else {
+        &ctx.settings.service_name
+    }
 }
 
 fn full_title(ctx: &Ctx, title: &str) -> String {

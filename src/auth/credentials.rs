@@ -1,0 +1,175 @@
+//! Temporary credentials for the postcard (SPEC §3.1, §6.3): issue and re-issue.
+//! The plain temporary password exists only in the returned postcards (and so the file).
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::hash;
+use super::model::{HouseholdState, TemporaryCredential};
+use super::registration::household_key;
+use super::tokens::{temporary_id, temporary_password};
+use crate::audit::AuditEntry;
+use crate::domain::member::{HouseholdKey, Person};
+use crate::settings::UnionSettings;
+use crate::store::{Reader, Store};
+
+/// One row of postcards.csv.
+pub struct Postcard {
+    pub household: HouseholdKey,
+    pub name: String,
+    pub postal_code: String,
+    pub address: String,
+    pub temporary_id: String,
+    pub temporary_password: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("世帯 {0} は登録されていません（記号-番号 の形で指定してください）")]
+    UnknownHousehold(String),
+    #[error("世帯 {0} はすでに登録済みのため、仮IDは発行できません")]
+    AlreadyRegistered(String),
+    #[error("組合の設定がありません。先に kenpo init を実行してください")]
+    NotInitialised,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// The insured persons of the households to issue for.
+fn targets(r: &Reader, only: &[HouseholdKey]) -> Result<Vec<Person>, IssueError> {
+    let mut out = Vec::new();
+    if only.is_empty() {
+        for (_, person) in r.scan::<Person>("")? {
+            if person.is_insured() {
+                let state = r
+                    .get::<HouseholdState>(&household_key(&person.household))?
+                    .unwrap_or_default();
+                if state.account.is_none() {
+                    out.push(person);
+                }
+            }
+        }
+        return Ok(out);
+    }
+    for h in only {
+        let Some(person) = super::registration::insured_person(r, h)? else {
+            return Err(IssueError::UnknownHousehold(h.to_string()));
+        };
+        let state = r
+            .get::<HouseholdState>(&household_key(h))?
+            .unwrap_or_default();
+        if state.account.is_some() {
+            return Err(IssueError::AlreadyRegistered(h.to_string()));
+        }
+        out.push(person);
+    }
+    Ok(out)
+}
+
+/// Issues (or re-issues) temporary credentials, replacing each household's earlier pair.
+/// Runs on the calling thread (a CLI job); `progress` gets (done, total).
+pub fn issue(
+    store: &Store,
+    only: &[HouseholdKey],
+    now: DateTime<Utc>,
+    actor: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Vec<Postcard>, IssueError> {
+    let (people, settings) = store.read_blocking(|r| {
+        let settings = r.get::<UnionSettings>("union")?.unwrap_or_default();
+        Ok::<_, IssueError>((targets(r, only)?, settings))
+    })?;
+    if !settings.is_initialised() {
+        return Err(IssueError::NotInitialised);
+    }
+    let expires_at = now + Duration::days(settings.credential_validity_days);
+    let total = people.len() as u64;
+    let mut postcards = Vec::with_capacity(people.len());
+    let mut hashes = Vec::with_capacity(people.len());
+    let mut ids = HashSet::new();
+    for (i, person) in people.into_iter().enumerate() {
+        let mut id = temporary_id();
+        while !ids.insert(id.clone()) {
+            id = temporary_id();
+        }
+        let password = temporary_password();
+        hashes.push(hash::hash_blocking(&password)?);
+        postcards.push(Postcard {
+            household: person.household.clone(),
+            name: person.name.clone(),
+            postal_code: person.postal_code.clone().unwrap_or_default(),
+            address: person.address.clone().unwrap_or_default(),
+            temporary_id: id,
+            temporary_password: password,
+            expires_at,
+        });
+        progress(i as u64 + 1, total);
+    }
+    store.write_blocking(|w| {
+        for (card, password_hash) in postcards.iter_mut().zip(hashes) {
+            while w.get::<TemporaryCredential>(&card.temporary_id)?.is_some() {
+                card.temporary_id = temporary_id();
+            }
+            let hkey = household_key(&card.household);
+            let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
+            if let Some(old) = state.temporary_id.take() {
+                w.delete::<TemporaryCredential>(&old)?;
+            }
+            let credential = TemporaryCredential {
+                household: card.household.clone(),
+                password_hash,
+                issued_at: now,
+                expires_at,
+                failures: 0,
+                locked_until: None,
+            };
+            w.put(&card.temporary_id, &credential)?;
+            state.temporary_id = Some(card.temporary_id.clone());
+            w.put(&hkey, &state)?;
+            AuditEntry::new(now, actor, "credentials.issued")
+                .target(card.household.to_string())
+                .record(w)?;
+        }
+        Ok::<_, IssueError>(())
+    })?;
+    Ok(postcards)
+}
+
+/// postcards.csv (SPEC §6.3): UTF-8 with BOM so that Excel opens it.
+pub fn postcards_csv(cards: &[Postcard]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record([
+            "記号",
+            "番号",
+            "氏名",
+            "郵便番号",
+            "住所",
+            "仮ユーザID",
+            "仮パスワード",
+            "有効期限",
+        ])?;
+        for c in cards {
+            let expiry = crate::clock::today_jst(c.expires_at)
+                .format("%Y%m%d")
+                .to_string();
+            w.write_record([
+                c.household.symbol.as_str(),
+                c.household.number.as_str(),
+                c.name.as_str(),
+                c.postal_code.as_str(),
+                c.address.as_str(),
+                c.temporary_id.as_str(),
+                c.temporary_password.as_str(),
+                expiry.as_str(),
+            ])?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,48 @@
+//! Starting and ending server-side sessions inside a use case's transaction.
+
+use chrono::{DateTime, Utc};
+
+use super::model::{Session, SessionKind};
+use super::tokens::{random_token, token_digest};
+use crate::domain::member::HouseholdKey;
+use crate::store::Writer;
+
+/// Starts a session; returns the token for the cookie (the data file keeps its digest).
+pub fn start(w: &mut Writer, kind: SessionKind, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let token = random_token();
+    let session = Session {
+        kind,
+        created_at: now,
+        last_seen_at: now,
+    };
+    w.put(&token_digest(&token), &session)?;
+    Ok(token)
+}
+
+/// Ends one session, by its stored key (the digest).
+pub fn end(w: &mut Writer, key: &str) -> anyhow::Result<()> {
+    w.delete::<Session>(key)?;
+    Ok(())
+}
+
+/// Ends every member session of a household except `keep` (a password change, a lock).
+pub fn end_household(
+    w: &mut Writer,
+    household: &HouseholdKey,
+    keep: Option<&str>,
+) -> anyhow::Result<u64> {
+    let mut ended = 0;
+    for (key, session) in w.scan::<Session>("")? {
+        let theirs = match &session.kind {
+            SessionKind::Member { household: h, .. }
+            | SessionKind::Completed { household: h, .. } => h == household,
+            SessionKind::Registration { household: h, .. } => h == household,
+            SessionKind::Staff { .. } => false,
+        };
+        if theirs && Some(key.as_str()) != keep {
+            w.delete::<Session>(&key)?;
+            ended += 1;
+        }
+    }
+    Ok(ended)
+}

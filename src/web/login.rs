@@ -1,0 +1,137 @@
+//! ログイン画面 and logout.
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Query};
+use poem::{Response, handler};
+use serde::Deserialize;
+
+use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
+use super::views::login::{LoginForm, login as login_view};
+use super::{AppState, Ctx, session};
+use crate::auth::login::{LoginError, login};
+use crate::auth::model::SessionKind;
+
+#[derive(Deserialize, Default)]
+pub struct LoginQuery {
+    #[serde(default)]
+    expired: Option<String>,
+    #[serde(default)]
+    logged_out: Option<String>,
+}
+
+/// Where a live member-side session belongs.
+pub fn home_of(kind: &SessionKind) -> &'static str {
+    match kind {
+        SessionKind::Registration {
+            verified: false, ..
+        } => "/register/identity",
+        SessionKind::Registration { draft: Some(d), .. } if !d.password_hash.is_empty() => {
+            "/register/confirm"
+        }
+        SessionKind::Registration { .. } => "/register/profile",
+        SessionKind::Completed { .. } => "/register/done",
+        SessionKind::Member { .. } | SessionKind::Staff { .. } => "/menu",
+    }
+}
+
+#[handler]
+pub async fn show(Data(ctx): Data<&Ctx>, Query(q): Query<LoginQuery>) -> Response {
+    if let Some((_, s)) = &ctx.member_session {
+        return see_other(home_of(&s.kind));
+    }
+    let notice = if q.expired.is_some() || ctx.member_session_expired {
+        Some(
+            "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。はがきの仮IDでの登録途中の方も、仮IDと仮パスワードで続きから登録できます。",
+        )
+    } else if q.logged_out.is_some() {
+        Some("ログアウトしました。")
+    } else {
+        None
+    };
+    page(
+        ctx,
+        "ログイン",
+        login_view(
+            ctx,
+            &LoginForm {
+                user_id: "",
+                error: None,
+                notice,
+            },
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginInput {
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[handler]
+pub async fn submit(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(input): Form<LoginInput>,
+) -> Response {
+    let old = ctx.member_session.as_ref().map(|(k, _)| k.clone());
+    match login(
+        &state.store,
+        &input.user_id,
+        &input.password,
+        ctx.now,
+        ctx.client.clone(),
+        old,
+    )
+    .await
+    {
+        Ok(done) => see_other_with_cookie(
+            home_of(&done.kind),
+            &session::member_cookie(state, &done.token),
+        ),
+        Err(err) => {
+            if let LoginError::Unexpected(e) = &err {
+                tracing::error!("login failed unexpectedly: {e:#}");
+            }
+            let message = err.message();
+            let form = LoginForm {
+                user_id: input.user_id.trim(),
+                error: Some(&message),
+                notice: None,
+            };
+            page_with_status(
+                ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "ログイン",
+                login_view(ctx, &form),
+            )
+        }
+    }
+}
+
+#[handler]
+pub async fn logout(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
+    if let Some((key, _)) = ctx.member_session.clone() {
+        state
+            .store
+            .write(move |w| crate::auth::session::end(w, &key))
+            .await
+            .map_err(internal)?;
+    }
+    Ok(see_other_with_cookie(
+        "/?logged_out=1",
+        &session::clear_member_cookie(state),
+    ))
+}
+
+pub fn internal(e: anyhow::Error) -> poem::Error {
+    tracing::error!("{e:#}");
+    poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
+}

@@ -1,0 +1,37 @@
+//! Simple pages: the terms, and screens whose issue has not landed yet.
+
+use maud::html;
+use poem::web::Data;
+use poem::{Response, handler};
+
+use super::Ctx;
+use super::respond::page;
+use super::views::registration::terms_markup;
+
+pub const TERMS: &str = include_str!("../../assets/terms.txt");
+
+#[handler]
+pub fn terms(Data(ctx): Data<&Ctx>) -> Response {
+    page(
+        ctx,
+        "注意事項・免責事項・セキュリティポリシー等",
+        html! {
+            h1 { "注意事項・免責事項・セキュリティポリシー等" }
+            div.terms__page { (terms_markup(TERMS)) }
+            p { a href="/" { "ログイン画面へ戻る" } }
+        },
+    )
+}
+
+#[handler]
+pub fn not_yet(Data(ctx): Data<&Ctx>) -> Response {
+    page(
+        ctx,
+        "準備中",
+        html! {
+            h1 { "準備中" }
+            p.notice role="status" { "この手続きは現在準備中です。お手数ですが、健康保険組合までお問い合わせください。" }
+            p { a href="/" { "ログイン画面へ戻る" } }
+        },
+    )
+}

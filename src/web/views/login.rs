@@ -1,0 +1,43 @@
+//! ログイン画面.
+
+use maud::{Markup, html};
+
+use super::components::{Field, csrf, error_summary};
+use crate::web::Ctx;
+
+pub struct LoginForm<'a> {
+    pub user_id: &'a str,
+    pub error: Option<&'a str>,
+    pub notice: Option<&'a str>,
+}
+
+pub fn maintenance_notice() -> Markup {
+    html! {
+        div.notice role="note" {
+            p { "毎月25日の21:00～24:00はメンテナンス作業のためご利用いただけません（25日が土曜日・日曜日・祝日の場合は繰り上げとなります）。" }
+        }
+    }
+}
+
+pub fn login(ctx: &Ctx, form: &LoginForm) -> Markup {
+    let errors: Vec<(&str, &str)> = form.error.map(|e| vec![("user_id", e)]).unwrap_or_default();
+    html! {
+        h1 { "ログイン画面" }
+        (maintenance_notice())
+        @if let Some(notice) = form.notice { p.flash role="status" { (notice) } }
+        (error_summary(&errors))
+        p { "ユーザIDとパスワードを入力後、ログインボタンを押してください。" }
+        p.hint { "初めてご利用の方は、はがきに記載の仮IDと仮パスワードを入力してください。" }
+        form.card method="post" action="/" hx-post="/" hx-target="#main" hx-push-url="true" hx-disabled-elt="find button" novalidate {
+            (csrf(ctx))
+            (Field { value: form.user_id, autocomplete: "username", autofocus: form.error.is_some(), ..Field::new("user_id", "ユーザID") }.render())
+            (Field { kind: "password", autocomplete: "current-password", ..Field::new("password", "パスワード") }.render())
+            div.actions { button.button.button--primary type="submit" { "ログイン" } }
+        }
+        ul.links {
+            li { a href="/forgot-id" { "IDを忘れた方はこちら" } }
+            li { a href="/forgot-password" { "パスワードを忘れた方はこちら" } }
+            li { a href="/terms" { "注意事項・免責事項・セキュリティポリシー等" } }
+        }
+    }
+}

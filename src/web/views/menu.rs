@@ -1,0 +1,53 @@
+//! メニュー and the placeholders of screens still to come.
+
+use maud::{Markup, html};
+
+use crate::domain::member::Person;
+use crate::web::Ctx;
+use crate::web::views::components::csrf;
+
+pub const ITEMS: &[(&str, &str)] = &[
+    ("expenses", "医療費照会"),
+    ("tax-notice", "医療費のお知らせ (医療費控除用)"),
+    ("notices", "お知らせ"),
+    ("profile", "個人情報管理"),
+    ("password", "パスワード変更"),
+];
+
+pub fn logout_form(ctx: &Ctx) -> Markup {
+    html! {
+        form.logout method="post" action="/logout" {
+            (csrf(ctx))
+            button.button.button--secondary type="submit" { "ログアウト" }
+        }
+    }
+}
+
+pub fn menu(ctx: &Ctx, people: &[Person]) -> Markup {
+    html! {
+        h1 { "メニュー" }
+        section aria-labelledby="household-heading" {
+            h2 #household-heading { "ご登録の世帯" }
+            ul.people {
+                @for p in people { li { (p.name) } }
+            }
+        }
+        nav aria-label="メニュー" {
+            ul.menu {
+                @for (slug, label) in ITEMS {
+                    li { a.menu__item href=(format!("/menu/{slug}")) { (label) } }
+                }
+            }
+        }
+        (logout_form(ctx))
+    }
+}
+
+pub fn placeholder(ctx: &Ctx, label: &str) -> Markup {
+    html! {
+        h1 { (label) }
+        p.notice role="status" { "この機能は準備中です。ご利用いただけるようになりましたら、お知らせします。" }
+        p { a href="/menu" { "メニューへ戻る" } }
+        (logout_form(ctx))
+    }
+}
