@@ -1,1 +1,19 @@
 //! Readers of the union's CSV files (SPEC §6): UTF-8 (with or without BOM) or Shift_JIS/CP932.
+//!
+//! The member file is read whole ([`read_members`]): it is small and its rules span rows.
+//! The claim file is streamed ([`ClaimReader`]) so a million rows never sit in memory.
+//! Problems are reported per physical line and column, in Japanese for union staff.
+
+pub mod claims;
+pub mod encoding;
+pub mod error;
+mod fields;
+pub mod members;
+
+#[cfg(test)]
+mod tests;
+
+pub use claims::{ClaimReader, read_claims};
+pub use encoding::{decode, open_reader};
+pub use error::{ImportError, LineError, MAX_LINE_ERRORS};
+pub use members::{read_members, read_members_bytes};

@@ -1,0 +1,225 @@
+//! The claim file (SPEC §6.2), read as a stream: a union's yearly file can hold a
+//! million rows, so claims are handed out one at a time and never all held here.
+//! Whether the person of a claim exists is the caller's check.
+
+use std::collections::VecDeque;
+use std::io::{Chain, Read};
+
+use csv::StringRecord;
+
+use super::encoding::open_reader;
+use super::error::{ImportError, LineError, MAX_LINE_ERRORS};
+use super::fields::{Next, Row, check_header, csv_reader, next_record};
+use crate::domain::claim::{Claim, ClaimKind, YearMonth};
+use crate::domain::member::normalize_code;
+
+/// The header of the claim file, in order.
+pub const COLUMNS: [&str; 11] = [
+    "レセプト番号",
+    "記号",
+    "番号",
+    "枝番",
+    "診療年月",
+    "区分",
+    "医療機関等名称",
+    "日数",
+    "医療費総額",
+    "自己負担額",
+    "給付金",
+];
+
+const RECEIPT_NUMBER: usize = 0;
+const SYMBOL: usize = 1;
+const NUMBER: usize = 2;
+const BRANCH: usize = 3;
+const MONTH: usize = 4;
+const KIND: usize = 5;
+const PROVIDER: usize = 6;
+const DAYS: usize = 7;
+const TOTAL_COST: usize = 8;
+const SELF_PAY: usize = 9;
+const BENEFIT: usize = 10;
+
+/// Reads claims one by one from a claim file.
+pub struct ClaimReader {
+    reader: csv::Reader<Chain<Box<dyn Read>, &'static [u8]>>,
+    record: StringRecord,
+    pending: VecDeque<LineError>,
+    finished: bool,
+}
+
+impl ClaimReader {
+    /// Starts reading UTF-8 text (as returned by [`open_reader`]); checks the header.
+    pub fn new(utf8: Box<dyn Read>) -> Result<Self, ImportError> {
+        let mut reader = csv_reader(utf8);
+        check_header(&mut reader, &COLUMNS)?;
+        Ok(Self {
+            reader,
+            record: StringRecord::new(),
+            pending: VecDeque::new(),
+            finished: false,
+        })
+    }
+
+    /// Starts reading raw bytes in UTF-8 or Shift_JIS (detected); checks the header.
+    pub fn open(raw: impl Read + 'static) -> Result<Self, ImportError> {
+        Self::new(open_reader(raw)?)
+    }
+
+    /// The next claim with the line it starts on, or one problem of a line. A line with
+    /// several problems gives several errors in a row. `None` at the end of the file,
+    /// and after an error that makes the rest unreadable.
+    pub fn next_claim(&mut self) -> Option<Result<(u64, Claim), LineError>> {
+        if let Some(error) = self.pending.pop_front() {
+            return Some(Err(error));
+        }
+        if self.finished {
+            return None;
+        }
+        match next_record(&mut self.reader, &mut self.record, COLUMNS.len()) {
+            Next::End => {
+                self.finished = true;
+                None
+            }
+            Next::Record(line) => match read_claim(&self.record, line) {
+                Ok(claim) => Some(Ok((line, claim))),
+                Err(errors) => {
+                    self.pending.extend(errors);
+                    self.pending.pop_front().map(Err)
+                }
+            },
+            Next::Error { error, fatal } => {
+                self.finished = fatal;
+                Some(Err(error))
+            }
+        }
+    }
+}
+
+impl Iterator for ClaimReader {
+    type Item = Result<(u64, Claim), LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_claim()
+    }
+}
+
+/// Reads a whole claim file (UTF-8 or Shift_JIS) into memory: for small files and tests.
+/// Collects up to [`MAX_LINE_ERRORS`] problems.
+pub fn read_claims(raw: impl Read + 'static) -> Result<Vec<Claim>, ImportError> {
+    let mut claims = Vec::new();
+    let mut errors = Vec::new();
+    for item in ClaimReader::open(raw)? {
+        match item {
+            Ok((_, claim)) => claims.push(claim),
+            Err(error) => errors.push(error),
+        }
+        if errors.len() >= MAX_LINE_ERRORS {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(claims)
+    } else {
+        Err(ImportError::Lines(errors))
+    }
+}
+
+fn read_claim(record: &StringRecord, line: u64) -> Result<Claim, Vec<LineError>> {
+    let mut row = Row::new(record, line, &COLUMNS);
+    let receipt_number = read_receipt_number(&mut row);
+    let household = row.household(SYMBOL, NUMBER);
+    let branch = row.branch(BRANCH);
+    let month = read_month(&mut row);
+    let kind = read_kind(&mut row);
+    let provider = row.required(PROVIDER).map(str::to_owned);
+    let days = read_days(&mut row);
+    let total_cost = row.whole_number(TOTAL_COST);
+    let self_pay = row.whole_number(SELF_PAY);
+    let benefit = row.whole_number(BENEFIT);
+    if let (Some(total_cost), Some(self_pay)) = (total_cost, self_pay)
+        && self_pay > total_cost
+    {
+        row.error(
+            SELF_PAY,
+            format!("自己負担額（{self_pay}円）が医療費総額（{total_cost}円）を超えています"),
+        );
+    }
+    match (receipt_number, household, branch, month, kind, provider) {
+        (
+            Some(receipt_number),
+            Some(household),
+            Some(branch),
+            Some(month),
+            Some(kind),
+            Some(provider),
+        ) => match (days, total_cost, self_pay, benefit) {
+            (Some(days), Some(total_cost), Some(self_pay), Some(benefit)) if !row.has_errors() => {
+                Ok(Claim {
+                    receipt_number,
+                    household,
+                    branch,
+                    month,
+                    kind,
+                    provider,
+                    days,
+                    total_cost,
+                    self_pay,
+                    benefit,
+                })
+            }
+            _ => Err(row.into_errors()),
+        },
+        _ => Err(row.into_errors()),
+    }
+}
+
+fn read_receipt_number(row: &mut Row<'_>) -> Option<String> {
+    let text = row.required(RECEIPT_NUMBER)?;
+    let number = normalize_code(text);
+    let valid = number.chars().count() <= 40
+        && number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !valid {
+        row.error(
+            RECEIPT_NUMBER,
+            format!("レセプト番号「{text}」は半角の英数字（40文字まで）で入力してください"),
+        );
+        return None;
+    }
+    Some(number)
+}
+
+fn read_month(row: &mut Row<'_>) -> Option<YearMonth> {
+    let text = row.required(MONTH)?;
+    YearMonth::parse_yyyymm(text)
+        .map_err(|error| row.error(MONTH, format!("診療年月{error}")))
+        .ok()
+}
+
+fn read_kind(row: &mut Row<'_>) -> Option<ClaimKind> {
+    let text = row.required(KIND)?;
+    let kind = ClaimKind::from_label(text);
+    if kind.is_none() {
+        let labels: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.label()).collect();
+        row.error(
+            KIND,
+            format!(
+                "区分「{text}」は {} のいずれかで入力してください",
+                labels.join("・")
+            ),
+        );
+    }
+    kind
+}
+
+fn read_days(row: &mut Row<'_>) -> Option<u32> {
+    let days = row.whole_number(DAYS)?;
+    let days = u32::try_from(days).ok();
+    if days.is_none() {
+        let text = row.text(DAYS);
+        row.error(DAYS, format!("日数「{text}」は大きすぎます"));
+    }
+    days
+}
