@@ -1,0 +1,599 @@
+//! The background outbox sender: sends due mails one at a time, retries with backoff,
+//! and gives up after [`MAX_ATTEMPTS`] (staff can then retry by hand).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::{Notify, watch};
+
+use crate::clock::Clock;
+use crate::domain::email::Email;
+use crate::mail::outbox::{MailState, OutboxMail, PendingMail};
+use crate::mail::smtp::{self, SendError, SmtpConfig};
+use crate::store::{Store, Writer};
+
+/// Attempts before a mail is marked Failed.
+pub const MAX_ATTEMPTS: u32 = 12;
+/// Longest wait between two looks at the outbox.
+const MAX_IDLE: StdDuration = StdDuration::from_secs(30);
+/// Shortest wait, so that a mail that cannot be recorded never spins the loop.
+const MIN_IDLE: StdDuration = StdDuration::from_millis(250);
+
+/// The wait before the next attempt after `attempts` failed ones: 30 s, 1 min, 2 min, ... 1 h.
+pub fn backoff(attempts: u32) -> Duration {
+    let doublings = attempts.saturating_sub(1).min(7);
+    Duration::seconds(30 * (1_i64 << doublings)).min(Duration::hours(1))
+}
+
+pub struct Sender {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    smtp: Option<SmtpConfig>,
+    /// Notified (`notify_one`) after a commit that queued a mail.
+    wake: Arc<Notify>,
+    /// After the server itself failed (unreachable, TLS, login), no mail is tried before this.
+    paused_until: Mutex<Option<DateTime<Utc>>>,
+}
+
+/// What one attempt did to a mail.
+enum Outcome {
+    Sent,
+    Failed(SendError),
+}
+
+impl Sender {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        smtp: Option<SmtpConfig>,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            smtp,
+            wake,
+            paused_until: Mutex::new(None),
+        }
+    }
+
+    /// Runs until `shutdown` becomes true or its sender is dropped.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            if *shutdown.borrow() {
+                break;
+            }
+            let idle = match &self.smtp {
+                Some(_) => Some(self.round().await),
+                None => {
+                    self.report_kept_mail().await;
+                    None
+                }
+            };
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                changed = shutdown.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                }
+                _ = tokio::time::sleep(idle.unwrap_or(MAX_IDLE)), if idle.is_some() => {}
+            }
+        }
+        tracing::info!("mail sender stopped");
+    }
+
+    /// One round of sending, then how long to wait before the next.
+    async fn round(&self) -> StdDuration {
+        if let Err(e) = self.process_due().await {
+            tracing::error!(
+                error = format!("{e:#}"),
+                "the outbox could not be processed"
+            );
+            return MAX_IDLE;
+        }
+        match self.next_due().await {
+            Ok(Some(at)) => (at - self.clock.now())
+                .to_std()
+                .unwrap_or(MIN_IDLE)
+                .clamp(MIN_IDLE, MAX_IDLE),
+            Ok(None) => MAX_IDLE,
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "the outbox could not be read");
+                MAX_IDLE
+            }
+        }
+    }
+
+    async fn report_kept_mail(&self) {
+        match self.store.read(|r| r.count::<PendingMail>()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                pending = n,
+                "mail is kept in the outbox: no SMTP server configured"
+            ),
+            Err(e) => tracing::error!(error = format!("{e:#}"), "the outbox could not be read"),
+        }
+    }
+
+    /// Sends every pending mail whose time has come, one at a time; returns how many were sent.
+    /// Without an SMTP server nothing is sent. After a failure of the server itself
+    /// (unreachable, TLS, login) the rest wait until that mail's next attempt.
+    pub async fn process_due(&self) -> anyhow::Result<usize> {
+        let Some(config) = &self.smtp else {
+            return Ok(0);
+        };
+        let now = self.clock.now();
+        if self.paused_until().is_some_and(|until| now < until) {
+            return Ok(0);
+        }
+        let due = self.store.read(move |r| due_mails(r, now)).await?;
+        let mut sent = 0;
+        for (id, mail) in due {
+            let outcome = match smtp::send(config, &mail.to, &mail.subject, &mail.body).await {
+                Ok(()) => Outcome::Sent,
+                Err(e) => Outcome::Failed(e),
+            };
+            let server_down = match &outcome {
+                Outcome::Sent => {
+                    sent += 1;
+                    false
+                }
+                Outcome::Failed(e) => e.is_server_problem(),
+            };
+            let next = self.record(&id, &mail, outcome).await?;
+            if server_down {
+                self.set_paused_until(Some(next.unwrap_or(self.clock.now() + backoff(1))));
+                break;
+            }
+        }
+        if sent > 0 {
+            self.set_paused_until(None);
+        }
+        Ok(sent)
+    }
+
+    /// Stores the outcome of one attempt; returns the next attempt time if one is planned.
+    async fn record(
+        &self,
+        id: &str,
+        mail: &OutboxMail,
+        outcome: Outcome,
+    ) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let now = self.clock.now();
+        let (error, next) = match &outcome {
+            Outcome::Sent => {
+                tracing::info!(outbox_id = id, "mail sent");
+                (None, None)
+            }
+            Outcome::Failed(e) => {
+                let attempts = mail.attempts + 1;
+                let explanation = e.explain();
+                let for_log = mask_address(&explanation, &mail.to);
+                if attempts >= MAX_ATTEMPTS {
+                    tracing::error!(
+                        outbox_id = id,
+                        attempts,
+                        error = for_log,
+                        "mail failed; giving up"
+                    );
+                    (Some(explanation), None)
+                } else {
+                    let next = now + backoff(attempts);
+                    tracing::warn!(
+                        outbox_id = id,
+                        attempts,
+                        error = for_log,
+                        "mail failed; will retry"
+                    );
+                    (Some(explanation), Some(next))
+                }
+            }
+        };
+        let id = id.to_string();
+        let expected_attempts = mail.attempts;
+        self.store
+            .write(move |w| {
+                let Some(mut stored) = w.get::<OutboxMail>(&id)? else {
+                    w.delete::<PendingMail>(&id)?;
+                    return Ok(());
+                };
+                // Changed meanwhile (staff retried it, or another sender): leave it alone.
+                if stored.state != MailState::Pending || stored.attempts != expected_attempts {
+                    return Ok(());
+                }
+                stored.attempts += 1;
+                match (&outcome, next) {
+                    (Outcome::Sent, _) => {
+                        stored.state = MailState::Sent;
+                        stored.sent_at = Some(now);
+                        stored.last_error = None;
+                        w.delete::<PendingMail>(&id)?;
+                    }
+                    (Outcome::Failed(_), Some(next)) => {
+                        stored.last_error = error;
+                        stored.next_attempt_at = next;
+                    }
+                    (Outcome::Failed(_), None) => {
+                        stored.state = MailState::Failed;
+                        stored.last_error = error;
+                        w.delete::<PendingMail>(&id)?;
+                    }
+                }
+                w.put(&id, &stored)?;
+                Ok::<_, anyhow::Error>(())
+            })
+            .await?;
+        Ok(next)
+    }
+
+    /// When the next pending mail is due (at the earliest when a pause ends).
+    async fn next_due(&self) -> anyhow::Result<Option<DateTime<Utc>>> {
+        let earliest = self
+            .store
+            .read(|r| {
+                let mut earliest: Option<DateTime<Utc>> = None;
+                for (id, _) in r.scan::<PendingMail>("")? {
+                    if let Some(mail) = r
+                        .get::<OutboxMail>(&id)?
+                        .filter(|m| m.state == MailState::Pending)
+                    {
+                        earliest = Some(
+                            earliest.map_or(mail.next_attempt_at, |e| e.min(mail.next_attempt_at)),
+                        );
+                    }
+                }
+                Ok::<_, anyhow::Error>(earliest)
+            })
+            .await?;
+        Ok(match (earliest, self.paused_until()) {
+            (Some(at), Some(until)) => Some(at.max(until)),
+            (earliest, _) => earliest,
+        })
+    }
+
+    fn paused_until(&self) -> Option<DateTime<Utc>> {
+        *self
+            .paused_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn set_paused_until(&self, until: Option<DateTime<Utc>>) {
+        *self
+            .paused_until
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = until;
+    }
+}
+
+/// Pending mails whose next attempt is due at `now`, oldest id first.
+fn due_mails(
+    r: &crate::store::Reader,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(String, OutboxMail)>> {
+    let mut due = Vec::new();
+    for (id, _) in r.scan::<PendingMail>("")? {
+        match r.get::<OutboxMail>(&id)? {
+            Some(mail) if mail.state == MailState::Pending && mail.next_attempt_at <= now => {
+                due.push((id, mail));
+            }
+            Some(_) => {}
+            None => tracing::warn!(outbox_id = id, "a pending marker has no outbox mail"),
+        }
+    }
+    Ok(due)
+}
+
+/// Replaces the recipient address in a server reply by its masked form, for the log.
+fn mask_address(text: &str, to: &str) -> String {
+    match Email::parse(to) {
+        Ok(email) if !to.is_empty() => text.replace(to, &email.masked()),
+        _ => text.to_string(),
+    }
+}
+
+/// Puts a Failed mail back into the queue with a fresh set of attempts; returns false when
+/// the mail does not exist or has not failed. Wake the sender after the commit.
+pub fn retry_failed(w: &mut Writer, id: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let Some(mut mail) = w.get::<OutboxMail>(id)? else {
+        return Ok(false);
+    };
+    if mail.state != MailState::Failed {
+        return Ok(false);
+    }
+    mail.state = MailState::Pending;
+    mail.attempts = 0;
+    mail.next_attempt_at = now;
+    w.put(id, &mail)?;
+    w.put(id, &PendingMail)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::mail::outbox::{NewMail, enqueue};
+    use crate::mail::smtp::TlsMode;
+    use crate::mail::smtp::fake_server::{Script, start};
+
+    struct Harness {
+        _dir: tempfile::TempDir,
+        store: Store,
+        clock: ManualClock,
+    }
+
+    impl Harness {
+        fn new() -> Self {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store = Store::open(&dir.path().join("kenpo.redb")).expect("open store");
+            let start = Utc
+                .with_ymd_and_hms(2026, 4, 1, 0, 0, 0)
+                .single()
+                .expect("valid time");
+            Harness {
+                _dir: dir,
+                store,
+                clock: ManualClock::new(start),
+            }
+        }
+
+        fn sender(&self, smtp: Option<SmtpConfig>) -> Sender {
+            Sender::new(
+                self.store.clone(),
+                Arc::new(self.clock.clone()),
+                smtp,
+                Arc::new(Notify::new()),
+            )
+        }
+
+        async fn enqueue(&self, to: &str) -> String {
+            let mail = NewMail {
+                to: to.into(),
+                subject: "けんぽWebへようこそ".into(),
+                body: "本文".into(),
+            };
+            let now = self.clock.now();
+            self.store
+                .write(move |w| enqueue(w, mail, now))
+                .await
+                .expect("enqueue")
+        }
+
+        async fn mail(&self, id: &str) -> (OutboxMail, bool) {
+            let id = id.to_string();
+            self.store
+                .read(move |r| {
+                    let mail = r.get::<OutboxMail>(&id)?.expect("mail exists");
+                    Ok::<_, anyhow::Error>((mail, r.get::<PendingMail>(&id)?.is_some()))
+                })
+                .await
+                .expect("read")
+        }
+    }
+
+    fn loopback(port: u16) -> SmtpConfig {
+        SmtpConfig {
+            host: "127.0.0.1".into(),
+            port,
+            tls: TlsMode::None,
+            credentials: None,
+            from: "kenpo@example.jp".into(),
+        }
+    }
+
+    fn refused_port() -> u16 {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port()
+    }
+
+    #[test]
+    fn backoff_doubles_from_30_seconds_up_to_an_hour() {
+        let waits: Vec<i64> = (1..=12).map(|n| backoff(n).num_seconds()).collect();
+        assert_eq!(
+            waits,
+            [
+                30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600, 3600, 3600
+            ]
+        );
+        assert_eq!(backoff(0).num_seconds(), 30);
+        assert_eq!(backoff(u32::MAX).num_seconds(), 3600);
+    }
+
+    #[tokio::test]
+    async fn sends_a_due_mail_and_marks_it_sent() {
+        let h = Harness::new();
+        let server = start(Script::default()).await;
+        let id = h.enqueue("taro@example.jp").await;
+        let sender = h.sender(Some(loopback(server.port)));
+
+        assert_eq!(sender.process_due().await.expect("round"), 1);
+
+        let (mail, pending) = h.mail(&id).await;
+        assert_eq!(mail.state, MailState::Sent);
+        assert_eq!(
+            (mail.attempts, mail.sent_at, mail.last_error),
+            (1, Some(h.clock.now()), None)
+        );
+        assert!(!pending);
+        assert_eq!(server.messages().len(), 1);
+        assert_eq!(
+            sender.process_due().await.expect("round"),
+            0,
+            "sent only once"
+        );
+    }
+
+    #[tokio::test]
+    async fn without_smtp_the_mail_stays_pending() {
+        let h = Harness::new();
+        let id = h.enqueue("taro@example.jp").await;
+        assert_eq!(h.sender(None).process_due().await.expect("round"), 0);
+        let (mail, pending) = h.mail(&id).await;
+        assert_eq!((mail.state, mail.attempts), (MailState::Pending, 0));
+        assert!(pending);
+    }
+
+    #[tokio::test]
+    async fn failures_back_off_then_give_up_and_staff_can_retry() {
+        let h = Harness::new();
+        let id = h.enqueue("taro@example.jp").await;
+        let sender = h.sender(Some(loopback(refused_port())));
+
+        assert_eq!(sender.process_due().await.expect("round"), 0);
+        let (mail, pending) = h.mail(&id).await;
+        assert_eq!((mail.state, mail.attempts), (MailState::Pending, 1));
+        assert_eq!(mail.next_attempt_at, h.clock.now() + Duration::seconds(30));
+        assert!(
+            mail.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("refused")),
+            "{mail:?}"
+        );
+        assert!(pending);
+
+        sender.process_due().await.expect("round");
+        assert_eq!(h.mail(&id).await.0.attempts, 1, "not due yet");
+
+        for attempt in 2..=MAX_ATTEMPTS {
+            h.clock.advance(backoff(attempt - 1));
+            sender.process_due().await.expect("round");
+            assert_eq!(h.mail(&id).await.0.attempts, attempt);
+        }
+        let (mail, pending) = h.mail(&id).await;
+        assert_eq!(mail.state, MailState::Failed);
+        assert!(!pending);
+
+        let now = h.clock.now();
+        let again = id.clone();
+        let retried = h
+            .store
+            .write(move |w| retry_failed(w, &again, now))
+            .await
+            .expect("retry");
+        assert!(retried);
+        let (mail, pending) = h.mail(&id).await;
+        assert_eq!(
+            (mail.state, mail.attempts, mail.next_attempt_at),
+            (MailState::Pending, 0, now)
+        );
+        assert!(pending);
+        let again = id.clone();
+        let twice = h
+            .store
+            .write(move |w| retry_failed(w, &again, now))
+            .await
+            .expect("retry");
+        assert!(!twice, "only a failed mail can be retried");
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_pauses_the_rest_of_the_round() {
+        let h = Harness::new();
+        let first = h.enqueue("taro@example.jp").await;
+        let second = h.enqueue("hanako@example.jp").await;
+        let sender = h.sender(Some(loopback(refused_port())));
+
+        sender.process_due().await.expect("round");
+
+        assert_eq!(h.mail(&first).await.0.attempts, 1);
+        assert_eq!(h.mail(&second).await.0.attempts, 0);
+    }
+
+    #[tokio::test]
+    async fn a_refused_recipient_does_not_hold_back_the_others() {
+        let h = Harness::new();
+        let script = Script {
+            rcpt_reply: "550 5.1.1 User unknown",
+            ..Script::default()
+        };
+        let server = start(script).await;
+        let first = h.enqueue("nobody@example.jp").await;
+        let second = h.enqueue("hanako@example.jp").await;
+
+        h.sender(Some(loopback(server.port)))
+            .process_due()
+            .await
+            .expect("round");
+
+        let (mail, _) = h.mail(&first).await;
+        assert!(
+            mail.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("550 5.1.1 User unknown"))
+        );
+        assert_eq!(h.mail(&second).await.0.attempts, 1);
+    }
+
+    #[tokio::test]
+    async fn run_sends_when_woken_and_stops_on_shutdown() {
+        let h = Harness::new();
+        let server = start(Script::default()).await;
+        let wake = Arc::new(Notify::new());
+        let sender = Sender::new(
+            h.store.clone(),
+            Arc::new(h.clock.clone()),
+            Some(loopback(server.port)),
+            wake.clone(),
+        );
+        let (stop, shutdown) = watch::channel(false);
+        let task = tokio::spawn(sender.run(shutdown));
+
+        let id = h.enqueue("taro@example.jp").await;
+        wake.notify_one();
+        let mut state = MailState::Pending;
+        for _ in 0..100 {
+            state = h.mail(&id).await.0.state;
+            if state == MailState::Sent {
+                break;
+            }
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+        }
+        assert_eq!(state, MailState::Sent);
+
+        stop.send(true).expect("sender alive");
+        tokio::time::timeout(StdDuration::from_secs(5), task)
+            .await
+            .expect("stops")
+            .expect("no panic");
+    }
+
+    /// Sends a Japanese welcome mail through a real SMTP server on loopback, e.g.
+    /// `python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox /tmp/maildir`.
+    /// Port from KENPO_TEST_SMTP_PORT (default 2525).
+    #[tokio::test]
+    #[ignore = "needs an SMTP server on 127.0.0.1"]
+    async fn sends_through_a_real_smtp_server() {
+        let port = std::env::var("KENPO_TEST_SMTP_PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(2525);
+        let h = Harness::new();
+        let mail = crate::mail::templates::welcome(
+            "taro@example.jp",
+            "けんぽWeb",
+            "さくら健康保険組合",
+            "yamada.taro1",
+            "https://kenpo.example.jp/",
+        );
+        let now = h.clock.now();
+        let id = h
+            .store
+            .write(move |w| enqueue(w, mail, now))
+            .await
+            .expect("enqueue");
+        let sender = h.sender(Some(loopback(port)));
+        let sent = sender.process_due().await.expect("round");
+        let (mail, _) = h.mail(&id).await;
+        assert_eq!(
+            (sent, mail.state),
+            (1, MailState::Sent),
+            "{:?}",
+            mail.last_error
+        );
+    }
+}
