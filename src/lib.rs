@@ -2,10 +2,16 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cli;
 pub mod clock;
+pub mod control;
+pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod jobs;
 pub mod mail;
+pub mod server;
 pub mod settings;
 pub mod store;
+pub mod telemetry;
 pub mod web;

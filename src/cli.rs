@@ -1,0 +1,381 @@
+//! The command line (SPEC §2). Exit status: 0 success, 1 a refusal with a one-line message,
+//! 2 a usage error (clap).
+
+use std::io::{IsTerminal as _, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::clock::{Clock, SystemClock};
+use crate::jobs::{self, Job, JobError, JobIo};
+use crate::store::{OpenError, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "kenpo",
+    version,
+    about = "健康保険組合の加入者向けポータル (self-hosted member portal)"
+)]
+pub struct Cli {
+    /// The data file.
+    #[arg(long, env = "KENPO_DATA", global = true)]
+    pub data: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+pub struct ServeArgs {
+    #[arg(long, env = "KENPO_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Public URL of the portal, used in mail links (https:// marks cookies Secure).
+    #[arg(long, env = "KENPO_BASE_URL")]
+    pub base_url: Option<String>,
+    /// smtp://[user:pass@]host:port[?tls=starttls|implicit|none]
+    #[arg(long, env = "KENPO_SMTP_URL")]
+    pub smtp: Option<String>,
+    #[arg(long, env = "KENPO_MAIL_FROM")]
+    pub mail_from: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create the data file if needed and set the union's name, 保険者番号 and service name.
+    Init {
+        #[arg(long)]
+        union_name: String,
+        #[arg(long)]
+        insurer_number: String,
+        #[arg(long)]
+        service_name: Option<String>,
+    },
+    /// Run the portal.
+    Serve(ServeArgs),
+    /// Run the whole product on a fictional union (creates or reuses kenpo-demo.redb).
+    Demo(ServeArgs),
+    /// Import a member or claim file.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Temporary credentials for the postcards.
+    Credentials {
+        #[command(subcommand)]
+        what: CredentialsWhat,
+    },
+    /// Staff accounts.
+    Staff {
+        #[command(subcommand)]
+        what: StaffWhat,
+    },
+    /// Write a consistent copy of the data file (also while the server runs).
+    Backup { file: PathBuf },
+    /// Exit 0 when the server answers /healthz (for Docker's HEALTHCHECK).
+    Healthcheck {
+        #[arg(long, env = "KENPO_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Send one mail through the configured SMTP server and explain any failure.
+    SendTestMail {
+        address: String,
+        #[arg(long, env = "KENPO_SMTP_URL")]
+        smtp: String,
+        #[arg(long, env = "KENPO_MAIL_FROM")]
+        mail_from: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ImportWhat {
+    Members {
+        file: PathBuf,
+    },
+    Claims {
+        file: PathBuf,
+        #[arg(long)]
+        publish: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CredentialsWhat {
+    Issue {
+        #[arg(long)]
+        out: PathBuf,
+        /// 記号-番号 of a household (repeatable); default: every unregistered household.
+        #[arg(long = "household")]
+        households: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StaffWhat {
+    Add { login: String },
+}
+
+fn data_path(cli_data: &Option<PathBuf>) -> PathBuf {
+    cli_data
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("./kenpo.redb"))
+}
+
+/// Runs the command line; returns the exit status.
+pub fn main(cli: Cli) -> i32 {
+    let data = data_path(&cli.data);
+    let result = match cli.command {
+        Command::Init {
+            union_name,
+            insurer_number,
+            service_name,
+        } => run_job(
+            &data,
+            Job::Init {
+                union_name,
+                insurer_number,
+                service_name,
+            },
+            None,
+            None,
+        ),
+        Command::Import {
+            what: ImportWhat::Members { file },
+        } => run_job(&data, Job::ImportMembers, Some(&file), None),
+        Command::Import {
+            what: ImportWhat::Claims { file, publish },
+        } => run_job(&data, Job::ImportClaims { publish }, Some(&file), None),
+        Command::Credentials {
+            what: CredentialsWhat::Issue { out, households },
+        } => {
+            if out.exists() {
+                Err(JobError::User(format!(
+                    "{} already exists; choose a new file name",
+                    out.display()
+                )))
+            } else {
+                run_job(
+                    &data,
+                    Job::IssueCredentials { households },
+                    None,
+                    Some(&out),
+                )
+            }
+        }
+        Command::Staff {
+            what: StaffWhat::Add { login },
+        } => match read_password() {
+            Ok(password) => run_job(&data, Job::StaffAdd { login, password }, None, None),
+            Err(e) => Err(JobError::User(e)),
+        },
+        Command::Backup { file } => {
+            if file.exists() {
+                Err(JobError::User(format!(
+                    "{} already exists; choose a new file name",
+                    file.display()
+                )))
+            } else {
+                run_job(&data, Job::Backup, None, Some(&file))
+            }
+        }
+        Command::Serve(args) => block_on(serve(data, args)),
+        Command::Demo(args) => {
+            let data = cli
+                .data
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("./kenpo-demo.redb"));
+            block_on(crate::demo::run(data, args))
+        }
+        Command::Healthcheck { listen } => healthcheck(&listen),
+        Command::SendTestMail {
+            address,
+            smtp,
+            mail_from,
+        } => block_on(send_test_mail(address, smtp, mail_from)),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(JobError::User(message)) => {
+            eprintln!("kenpo: {message}");
+            1
+        }
+        Err(JobError::Unexpected(e)) => {
+            eprintln!("kenpo: {e:#}");
+            1
+        }
+    }
+}
+
+fn block_on(f: impl std::future::Future<Output = Result<(), JobError>>) -> Result<(), JobError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| JobError::Unexpected(e.into()))?
+        .block_on(f)
+}
+
+pub fn serve_options(
+    data: PathBuf,
+    args: &ServeArgs,
+    clock: Arc<dyn Clock>,
+) -> Result<crate::server::ServeOptions, JobError> {
+    let smtp = match &args.smtp {
+        Some(url) => {
+            let from = args.mail_from.clone().ok_or_else(|| {
+                JobError::User("--mail-from (KENPO_MAIL_FROM) is needed with --smtp".into())
+            })?;
+            Some(
+                crate::mail::smtp::SmtpConfig::parse(url, &from)
+                    .map_err(|e| JobError::User(e.to_string()))?,
+            )
+        }
+        None => None,
+    };
+    Ok(crate::server::ServeOptions {
+        data,
+        listen: args.listen.clone(),
+        base_url: args.base_url.clone(),
+        smtp,
+        clock,
+    })
+}
+
+async fn serve(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {
+    let opts = serve_options(data, &args, Arc::new(SystemClock))?;
+    crate::server::run(opts).await.map_err(open_error_message)
+}
+
+/// Turns "the file is open elsewhere" and "newer schema" into one-line refusals.
+pub fn open_error_message(e: anyhow::Error) -> JobError {
+    match e.downcast::<OpenError>() {
+        Ok(open) => JobError::User(open.to_string()),
+        Err(other) => JobError::Unexpected(other),
+    }
+}
+
+fn healthcheck(listen: &str) -> Result<(), JobError> {
+    use std::io::Write as _;
+    let addr = listen.replace("0.0.0.0", "127.0.0.1");
+    let fail =
+        |what: String| JobError::User(format!("the server at {addr} does not answer: {what}"));
+    let mut stream = std::net::TcpStream::connect(&addr).map_err(|e| fail(e.to_string()))?;
+    let timeout = Some(std::time::Duration::from_secs(3));
+    stream
+        .set_read_timeout(timeout)
+        .map_err(|e| fail(e.to_string()))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    if response.starts_with("HTTP/1.1 200") {
+        Ok(())
+    } else {
+        Err(fail(
+            response.lines().next().unwrap_or("no answer").to_string(),
+        ))
+    }
+}
+
+async fn send_test_mail(address: String, smtp: String, from: String) -> Result<(), JobError> {
+    let config = crate::mail::smtp::SmtpConfig::parse(&smtp, &from)
+        .map_err(|e| JobError::User(e.to_string()))?;
+    let mail = crate::mail::templates::test_mail(&address, crate::settings::DEFAULT_SERVICE_NAME);
+    crate::mail::smtp::send(&config, &mail.to, &mail.subject, &mail.body)
+        .await
+        .map_err(|e| JobError::User(e.explain()))?;
+    println!("sent a test mail to {address}");
+    Ok(())
+}
+
+/// The staff password: from standard input when it is not a terminal, else prompted twice.
+fn read_password() -> Result<String, String> {
+    if !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+    }
+    let first = rpassword::prompt_password("パスワード: ").map_err(|e| e.to_string())?;
+    let second = rpassword::prompt_password("パスワード（確認）: ").map_err(|e| e.to_string())?;
+    if first != second {
+        return Err("the two passwords differ".into());
+    }
+    Ok(first)
+}
+
+/// Runs a job on the data file, or hands it to the server that owns the file.
+pub fn run_job(
+    data: &Path,
+    job: Job,
+    input: Option<&Path>,
+    out: Option<&Path>,
+) -> Result<(), JobError> {
+    let mut io = TerminalIo::new(input, out);
+    match Store::open(data) {
+        Ok(store) => jobs::run(job, &store, SystemClock.now(), &mut io),
+        Err(OpenError::AlreadyOpen(_)) => crate::control::run_remote(data, job, input, &mut io),
+        Err(e) => Err(JobError::User(e.to_string())),
+    }
+}
+
+/// The person's side of a job: progress bars on a terminal, files on disk.
+pub struct TerminalIo<'a> {
+    input: Option<&'a Path>,
+    out: Option<&'a Path>,
+    bar: Option<ProgressBar>,
+}
+
+impl<'a> TerminalIo<'a> {
+    pub fn new(input: Option<&'a Path>, out: Option<&'a Path>) -> Self {
+        Self {
+            input,
+            out,
+            bar: None,
+        }
+    }
+}
+
+impl JobIo for TerminalIo<'_> {
+    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
+        let path = self
+            .input
+            .ok_or_else(|| anyhow::anyhow!("this job reads no file"))?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        Ok(Box::new(std::io::BufReader::new(file)))
+    }
+
+    fn progress(&mut self, label: &str, done: u64, total: u64) {
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = ProgressBar::new(total);
+            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_message(label.to_string());
+            bar
+        });
+        bar.set_length(total);
+        bar.set_position(done);
+    }
+
+    fn say(&mut self, line: &str) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        println!("{line}");
+    }
+
+    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
+        let out = self
+            .out
+            .ok_or_else(|| anyhow::anyhow!("this job writes no file"))?;
+        std::fs::copy(path, out)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+        Ok(())
+    }
+}

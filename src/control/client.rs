@@ -1,0 +1,77 @@
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use super::{Event, Request, socket_path};
+use crate::jobs::{Job, JobError, JobIo};
+
+/// Hands `job` to the server that owns `data`, relaying its events to `io`.
+/// `input` is the file to send along (imports).
+pub fn run_remote(
+    data: &Path,
+    job: Job,
+    input: Option<&Path>,
+    io: &mut dyn JobIo,
+) -> Result<(), JobError> {
+    let path = socket_path(data);
+    let mut stream = UnixStream::connect(&path).map_err(|_| {
+        JobError::User(format!(
+            "the data file {} is open in another process, and its control socket {} does not answer",
+            data.display(),
+            path.display()
+        ))
+    })?;
+    let input_len = match input {
+        Some(p) => std::fs::metadata(p)
+            .with_context(|| format!("cannot read {}", p.display()))?
+            .len(),
+        None => 0,
+    };
+    let mut line = serde_json::to_vec(&Request { job, input_len }).context("encode request")?;
+    line.push(b'\n');
+    stream.write_all(&line).context("send request")?;
+    if let Some(p) = input {
+        let mut file =
+            std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+        std::io::copy(&mut file, &mut stream).context("send file")?;
+    }
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).context("read from server")? == 0 {
+            return Err(JobError::Unexpected(anyhow::anyhow!(
+                "the server closed the control connection"
+            )));
+        }
+        match serde_json::from_str::<Event>(&line).context("bad event from server")? {
+            Event::Progress { label, done, total } => io.progress(&label, done, total),
+            Event::Say(text) => io.say(&text),
+            Event::Output { len } => {
+                let temp = tempfile_beside(data);
+                {
+                    let mut limited = (&mut reader).take(len);
+                    let mut bytes = Vec::new();
+                    limited.read_to_end(&mut bytes).context("receive file")?;
+                    crate::jobs::write_private(&temp, &bytes)?;
+                }
+                let result = io.output_file(&temp);
+                let _ = std::fs::remove_file(&temp);
+                result?;
+            }
+            Event::Done { ok: true, .. } => return Ok(()),
+            Event::Done { ok: false, message } => {
+                return Err(JobError::User(
+                    message.unwrap_or_else(|| "the job failed".into()),
+                ));
+            }
+        }
+    }
+}
+
+fn tempfile_beside(data: &Path) -> std::path::PathBuf {
+    let mut name = data.as_os_str().to_owned();
+    name.push(format!(".client.{}.tmp", std::process::id()));
+    std::path::PathBuf::from(name)
+}

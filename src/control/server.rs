@@ -1,0 +1,169 @@
+use std::io::{BufRead as _, BufReader, Read, Write};
+use std::os::unix::fs::PermissionsExt as _;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use anyhow::Context as _;
+
+use super::{Event, Request, socket_path};
+use crate::clock::Clock;
+use crate::jobs::{self, JobError, JobIo};
+use crate::store::Store;
+
+/// The listening socket; removes its file when dropped.
+pub struct ControlServer {
+    path: PathBuf,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for ControlServer {
+    fn drop(&mut self) {
+        // Wake the accepting thread so that it lets go of the data file.
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = UnixStream::connect(&self.path);
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Starts answering on the socket beside the data file, in its own threads.
+pub fn listen(store: Store, clock: Arc<dyn Clock>) -> anyhow::Result<ControlServer> {
+    let path = socket_path(store.path());
+    // We own the data file, so a socket file left there is stale.
+    let _ = std::fs::remove_file(&path);
+    let listener =
+        UnixListener::bind(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let stopping = stop.clone();
+    std::thread::Builder::new()
+        .name("control".into())
+        .spawn(move || {
+            for stream in listener.incoming().flatten() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let (store, clock) = (store.clone(), clock.clone());
+                let _ = std::thread::Builder::new()
+                    .name("control-job".into())
+                    .spawn(move || {
+                        if let Err(e) = serve_one(stream, &store, clock.as_ref()) {
+                            tracing::warn!("control connection ended: {e:#}");
+                        }
+                    });
+            }
+        })?;
+    Ok(ControlServer { path, stop })
+}
+
+/// The uid of the process at the other end (Linux SO_PEERCRED).
+fn peer_uid(stream: &UnixStream) -> Option<u32> {
+    use std::os::fd::AsRawFd as _;
+    let mut cred = libc::ucred {
+        pid: 0,
+        uid: 0,
+        gid: 0,
+    };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: getsockopt writes at most `len` bytes into `cred`, a properly sized ucred.
+    let rc = unsafe {
+        libc::getsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&mut cred as *mut libc::ucred).cast(),
+            &mut len,
+        )
+    };
+    (rc == 0).then_some(cred.uid)
+}
+
+fn serve_one(stream: UnixStream, store: &Store, clock: &dyn Clock) -> anyhow::Result<()> {
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    if peer_uid(&stream) != Some(me) {
+        tracing::warn!("refused a control connection from another user");
+        return Ok(());
+    }
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let request: Request = serde_json::from_str(&line).context("bad control request")?;
+    let mut io = SocketIo {
+        input: reader.take(request.input_len),
+        out: stream,
+    };
+    tracing::info!(job = ?job_name(&request.job), "running a job for the command line");
+    let result = jobs::run(request.job, store, clock.now(), &mut io);
+    let done = match result {
+        Ok(()) => Event::Done {
+            ok: true,
+            message: None,
+        },
+        Err(JobError::User(m)) => Event::Done {
+            ok: false,
+            message: Some(m),
+        },
+        Err(JobError::Unexpected(e)) => {
+            tracing::error!("job failed: {e:#}");
+            Event::Done {
+                ok: false,
+                message: Some(format!("{e:#}")),
+            }
+        }
+    };
+    send(&mut io.out, &done)
+}
+
+fn job_name(job: &jobs::Job) -> &'static str {
+    match job {
+        jobs::Job::Init { .. } => "init",
+        jobs::Job::ImportMembers => "import members",
+        jobs::Job::ImportClaims { .. } => "import claims",
+        jobs::Job::IssueCredentials { .. } => "credentials issue",
+        jobs::Job::StaffAdd { .. } => "staff add",
+        jobs::Job::Backup => "backup",
+    }
+}
+
+fn send(out: &mut UnixStream, event: &Event) -> anyhow::Result<()> {
+    let mut line = serde_json::to_vec(event)?;
+    line.push(b'\n');
+    out.write_all(&line)?;
+    Ok(())
+}
+
+struct SocketIo<R> {
+    input: R,
+    out: UnixStream,
+}
+
+impl<R: Read> JobIo for SocketIo<R> {
+    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(&mut self.input))
+    }
+
+    fn progress(&mut self, label: &str, done: u64, total: u64) {
+        let _ = send(
+            &mut self.out,
+            &Event::Progress {
+                label: label.to_string(),
+                done,
+                total,
+            },
+        );
+    }
+
+    fn say(&mut self, line: &str) {
+        let _ = send(&mut self.out, &Event::Say(line.to_string()));
+    }
+
+    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
+        let mut file = std::fs::File::open(path)?;
+        let len = file.metadata()?.len();
+        send(&mut self.out, &Event::Output { len })?;
+        std::io::copy(&mut file, &mut self.out)?;
+        Ok(())
+    }
+}

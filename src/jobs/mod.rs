@@ -1,0 +1,113 @@
+//! The work behind the data-file subcommands. A job runs the same way whether the CLI
+//! opened the data file itself or handed the job to the running server (see `control`):
+//! it talks to the person only through [`JobIo`].
+
+mod backup;
+mod members;
+mod setup;
+
+use std::io::Read;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::store::Store;
+
+pub use members::{ImportSummary, import_members};
+pub use setup::{ensure_secrets, init_union, write_private};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Job {
+    Init {
+        union_name: String,
+        insurer_number: String,
+        service_name: Option<String>,
+    },
+    ImportMembers,
+    ImportClaims {
+        publish: bool,
+    },
+    IssueCredentials {
+        households: Vec<String>,
+    },
+    StaffAdd {
+        login: String,
+        password: String,
+    },
+    Backup,
+}
+
+impl Job {
+    /// Whether the job reads an input file (sent along when handed to the server).
+    pub fn needs_input(&self) -> bool {
+        matches!(self, Job::ImportMembers | Job::ImportClaims { .. })
+    }
+}
+
+/// How a job reads its input, shows progress and writes its output file.
+pub trait JobIo {
+    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>>;
+    fn progress(&mut self, label: &str, done: u64, total: u64);
+    fn say(&mut self, line: &str);
+    /// Hands over the finished output file (postcards, a backup) from a temporary path.
+    fn output_file(&mut self, path: &Path) -> anyhow::Result<()>;
+}
+
+/// A refusal the person can act on (exit 1, one line), or an unexpected failure.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("{0}")]
+    User(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+pub fn run(
+    job: Job,
+    store: &Store,
+    now: DateTime<Utc>,
+    io: &mut dyn JobIo,
+) -> Result<(), JobError> {
+    match job {
+        Job::Init {
+            union_name,
+            insurer_number,
+            service_name,
+        } => {
+            let settings = init_union(
+                store,
+                &union_name,
+                &insurer_number,
+                service_name.as_deref(),
+                now,
+            )?;
+            io.say(&format!(
+                "組合を設定しました: {} (保険者番号 {}, サービス名 {})",
+                settings.union_name, settings.insurer_number, settings.service_name
+            ));
+            Ok(())
+        }
+        Job::ImportMembers => {
+            let mut bytes = Vec::new();
+            io.input()?
+                .read_to_end(&mut bytes)
+                .map_err(anyhow::Error::from)?;
+            let people = crate::import::read_members_bytes(&bytes)
+                .map_err(|e| JobError::User(e.to_string()))?;
+            let summary = import_members(store, people, now, "cli", &mut |d, t| {
+                io.progress("取り込み", d, t)
+            })?;
+            io.say(&summary.to_string());
+            Ok(())
+        }
+        Job::ImportClaims { .. } => Err(JobError::User(
+            "医療費（レセプト）の取り込みは、医療費照会の機能とともに提供されます（未実装）".into(),
+        )),
+        Job::IssueCredentials { households } => {
+            setup::issue_credentials(store, &households, now, io)
+        }
+        Job::StaffAdd { login, password } => setup::staff_add(store, &login, &password, now, io),
+        Job::Backup => backup::backup(store, io),
+    }
+}

@@ -1,0 +1,127 @@
+//! `kenpo serve`: the portal, the mail sender and the control socket over one data file.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use poem::Server;
+use poem::listener::{Acceptor as _, Listener as _, TcpListener};
+use tokio::sync::{Notify, watch};
+
+use crate::clock::Clock;
+use crate::mail::smtp::SmtpConfig;
+use crate::settings::Secrets;
+use crate::store::{Store, Writer};
+use crate::web::{self, AppState};
+
+pub struct ServeOptions {
+    pub data: PathBuf,
+    pub listen: String,
+    pub base_url: Option<String>,
+    pub smtp: Option<SmtpConfig>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// A server that is running; dropping `shutdown` (or sending `true`) stops it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: Arc<AppState>,
+    pub shutdown: watch::Sender<bool>,
+    pub done: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting, lets in-flight requests finish, and closes the data file.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.done.await.context("server task")?
+    }
+}
+
+fn secrets(w: &mut Writer) -> anyhow::Result<Secrets> {
+    crate::jobs::ensure_secrets(w)
+}
+
+/// Opens the data file, binds the port and starts serving in the background.
+pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
+    let data = opts.data.clone();
+    let store = tokio::task::spawn_blocking(move || Store::open(&data)).await??;
+    let secrets = store.write(|w| secrets(w)).await?;
+    let acceptor = TcpListener::bind(opts.listen.clone())
+        .into_acceptor()
+        .await
+        .with_context(|| format!("cannot listen on {}", opts.listen))?;
+    let addr = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .context("no local address")?;
+    let base_url = opts
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let mail_wake = Arc::new(Notify::new());
+    let state = Arc::new(AppState {
+        store: store.clone(),
+        clock: opts.clock.clone(),
+        base_url,
+        csrf_key: secrets.csrf_key.into_bytes(),
+        mail_wake: mail_wake.clone(),
+    });
+    let (shutdown, mut signal) = watch::channel(false);
+    let control = crate::control::listen(store.clone(), opts.clock.clone())?;
+    let sender =
+        crate::mail::sender::Sender::new(store.clone(), opts.clock.clone(), opts.smtp, mail_wake);
+    let sender_task = tokio::spawn(sender.run(shutdown.subscribe()));
+    let app = web::routes(state.clone());
+    let done = tokio::spawn(async move {
+        let stopping = async move {
+            let _ = signal.wait_for(|stop| *stop).await;
+        };
+        let result = Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(app, stopping, Some(Duration::from_secs(10)))
+            .await;
+        let _ = sender_task.await;
+        drop(control);
+        result.context("server")
+    });
+    Ok(Running {
+        addr,
+        state,
+        shutdown,
+        done,
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM (containers stop with SIGTERM).
+pub async fn termination() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {},
+                    _ = term.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+/// Runs until a termination signal, then shuts down cleanly.
+pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
+    let running = start(opts).await?;
+    tracing::info!(addr = %running.addr, "kenpo is serving");
+    termination().await;
+    tracing::info!("shutting down");
+    running.stop().await
+}

@@ -1,0 +1,22 @@
+//! Logging, and a memory setting for glibc.
+
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+pub fn init() {
+    limit_glibc_arenas();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// glibc keeps the 19 MiB buffers of concurrent argon2 hashes for good; serving large
+/// blocks with mmap gives them back (STACK-NOTES pitfall 3). musl needs nothing.
+fn limit_glibc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes an allocator threshold; called once at start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}

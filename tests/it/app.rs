@@ -1,0 +1,187 @@
+//! `spawn_app()`: the real app on a loopback port over a temp redb file, a manual clock,
+//! and an HTTP client with a cookie jar and redirects off.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone as _, Utc};
+use kenpo::clock::ManualClock;
+use kenpo::jobs::{self, Job, JobIo};
+use kenpo::server::{Running, ServeOptions, start};
+use reqwest::StatusCode;
+use tempfile::TempDir;
+
+
+pub const UNION: &str = "テスト健康保険組合";
+pub const INSURER: &str = "06131114";
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().expect("valid start time")
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub clock: ManualClock,
+    pub client: reqwest::Client,
+    pub data: PathBuf,
+    pub running: Option<Running>,
+    pub dir: TempDir,
+}
+
+pub struct AppOptions {
+    pub smtp_port: Option<u16>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AppOptions { smtp_port: None }).await
+}
+
+/// A fresh data file, initialised with the test union, served on 127.0.0.1:0.
+pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kenpo.redb");
+    run_local(&data, Job::Init { union_name: UNION.into(), insurer_number: INSURER.into(), service_name: None }, None);
+    let clock = ManualClock::new(t0());
+    let smtp = opts.smtp_port.map(|port| {
+        kenpo::mail::smtp::SmtpConfig::parse(&format!("smtp://127.0.0.1:{port}?tls=none"), "kenpo@example.jp")
+            .expect("smtp config")
+    });
+    let running = start(ServeOptions {
+        data: data.clone(),
+        listen: "127.0.0.1:0".into(),
+        base_url: None,
+        smtp,
+        clock: Arc::new(clock.clone()),
+    })
+    .await
+    .expect("server starts");
+    TestApp {
+        url: format!("http://{}", running.addr),
+        clock,
+        client: client(),
+        data,
+        running: Some(running),
+        dir,
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Collects what a job says, for assertions.
+#[derive(Default)]
+pub struct CapturedIo {
+    pub input: Option<Vec<u8>>,
+    pub said: Vec<String>,
+    pub output: Option<Vec<u8>>,
+}
+
+impl JobIo for CapturedIo {
+    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(std::io::Cursor::new(self.input.clone().unwrap_or_default())))
+    }
+    fn progress(&mut self, _label: &str, _done: u64, _total: u64) {}
+    fn say(&mut self, line: &str) {
+        self.said.push(line.to_string());
+    }
+    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
+        self.output = Some(std::fs::read(path)?);
+        Ok(())
+    }
+}
+
+/// Runs a job on a data file no server owns.
+pub fn run_local(data: &Path, job: Job, input: Option<Vec<u8>>) -> CapturedIo {
+    let store = kenpo::store::Store::open(data).expect("open store");
+    let mut io = CapturedIo { input, ..Default::default() };
+    jobs::run(job, &store, t0(), &mut io).expect("job succeeds");
+    io
+}
+
+/// The `csrf` hidden input of a page.
+pub fn csrf_of(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let sel = scraper::Selector::parse(r#"input[name="csrf"]"#).expect("selector");
+    doc.select(&sel)
+        .next()
+        .and_then(|e| e.value().attr("value"))
+        .expect("page has a csrf input")
+        .to_string()
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Page {
+        let resp = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        page(resp).await
+    }
+
+    /// Posts a form with the CSRF token of `form_page` added.
+    pub async fn post_form(&self, form_page: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = csrf_of(&self.get(form_page).await.body);
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf", &token));
+        let resp = self.client.post(format!("{}{path}", self.url)).form(&all).send().await.expect("POST");
+        page(resp).await
+    }
+
+    /// Imports the given member CSV and issues credentials; returns postcards.csv rows.
+    pub async fn import_and_issue(&self, members_csv: &[u8]) -> Vec<Vec<String>> {
+        let data = self.data.clone();
+        let csv = members_csv.to_vec();
+        tokio::task::spawn_blocking(move || {
+            remote(&data, Job::ImportMembers, Some(csv));
+            let io = remote(&data, Job::IssueCredentials { households: vec![] }, None);
+            parse_csv(&io.output.expect("postcards written"))
+        })
+        .await
+        .expect("join")
+    }
+
+    pub async fn login(&self, user_id: &str, password: &str) -> Page {
+        self.post_form("/", "/", &[("user_id", user_id), ("password", password)]).await
+    }
+}
+
+/// Hands a job to the running server over its control socket.
+pub fn remote(data: &Path, job: Job, input: Option<Vec<u8>>) -> CapturedIo {
+    let dir = tempfile::tempdir().expect("temp");
+    let input_path = input.map(|bytes| {
+        let p = dir.path().join("input.csv");
+        std::fs::write(&p, bytes).expect("write input");
+        p
+    });
+    let mut io = CapturedIo::default();
+    kenpo::control::run_remote(data, job, input_path.as_deref(), &mut io).expect("remote job succeeds");
+    io
+}
+
+pub fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = String::from_utf8(bytes.to_vec()).expect("utf-8");
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    r.records().map(|rec| rec.expect("record").iter().map(str::to_string).collect()).collect()
+}
+
+async fn page(resp: reqwest::Response) -> Page {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let location = headers.get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let body = resp.text().await.expect("body");
+    Page { status, location, headers, body }
+}
+
+pub const MEMBERS_UTF8: &[u8] = include_bytes!("../data/members.utf8.csv");
+pub const MEMBERS_SJIS: &[u8] = include_bytes!("../data/members.sjis.csv");
+
