@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)] // handlers return a redirect `Response` as their `Err`: it is the answer, not a failure
 //! HTTP: poem routes, the security stack and the screens. Handlers parse input into domain
 //! types, call the use cases and render a view; they never name redb or mail-send.
 

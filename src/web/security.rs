@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use poem::http::{HeaderValue, Method, StatusCode, header};
-use poem::middleware::{CatchPanic, PanicHandler, SizeLimit};
+use poem::middleware::{CatchPanic, PanicHandler};
 use poem::{Endpoint, EndpointExt as _, IntoResponse as _, Request, Response};
 use rand::Rng as _;
 
@@ -34,7 +34,6 @@ impl PanicHandler for MarkPanic {
 pub fn stack(app: impl Endpoint + 'static, state: Arc<AppState>) -> impl Endpoint {
     let shared = state.clone();
     app.with(CatchPanic::new().with_handler(MarkPanic))
-        .with(SizeLimit::new(BODY_LIMIT))
         .data(state)
         .around(move |next, req| {
             let state = shared.clone();
@@ -127,10 +126,21 @@ async fn prepare(
         }
     };
     if !safe {
+        // Bodies are small forms: read them whole, within the limit, before anything else.
+        let body = match req.take_body().into_bytes_limit(BODY_LIMIT).await {
+            Ok(body) => body,
+            Err(_) => {
+                return Err(views::error::page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    request_id,
+                ));
+            }
+        };
         let presented = match req.header(csrf::HEADER) {
             Some(token) => Some(token.to_string()),
-            None => form_token(req).await,
+            None => form_token(req, &body),
         };
+        req.set_body(body);
         let valid = new_cookie.is_none()
             && presented.is_some_and(|t| csrf::is_valid(&state.csrf_key, &csrf_cookie, &t));
         if !valid {
@@ -170,18 +180,15 @@ async fn prepare(
     Ok(new_cookie)
 }
 
-/// Reads the `csrf` field of a urlencoded body and puts the body back for the handler.
-async fn form_token(req: &mut Request) -> Option<String> {
+/// The `csrf` field of a urlencoded body.
+fn form_token(req: &Request, body: &[u8]) -> Option<String> {
     let is_form = req
         .header(header::CONTENT_TYPE)
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
         return None;
     }
-    let bytes = req.take_body().into_bytes().await.ok()?;
-    let token = csrf::field_from_form(&bytes);
-    req.set_body(bytes);
-    token
+    csrf::field_from_form(body)
 }
 
 fn error_response(err: poem::Error, request_id: &str) -> Response {

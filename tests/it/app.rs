@@ -11,12 +11,13 @@ use kenpo::server::{Running, ServeOptions, start};
 use reqwest::StatusCode;
 use tempfile::TempDir;
 
-
 pub const UNION: &str = "テスト健康保険組合";
 pub const INSURER: &str = "06131114";
 
 pub fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).single().expect("valid start time")
+    Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
+        .single()
+        .expect("valid start time")
 }
 
 pub struct TestApp {
@@ -40,11 +41,22 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
-    run_local(&data, Job::Init { union_name: UNION.into(), insurer_number: INSURER.into(), service_name: None }, None);
+    run_local(
+        &data,
+        Job::Init {
+            union_name: UNION.into(),
+            insurer_number: INSURER.into(),
+            service_name: None,
+        },
+        None,
+    );
     let clock = ManualClock::new(t0());
     let smtp = opts.smtp_port.map(|port| {
-        kenpo::mail::smtp::SmtpConfig::parse(&format!("smtp://127.0.0.1:{port}?tls=none"), "kenpo@example.jp")
-            .expect("smtp config")
+        kenpo::mail::smtp::SmtpConfig::parse(
+            &format!("smtp://127.0.0.1:{port}?tls=none"),
+            "kenpo@example.jp",
+        )
+        .expect("smtp config")
     });
     let running = start(ServeOptions {
         data: data.clone(),
@@ -83,7 +95,9 @@ pub struct CapturedIo {
 
 impl JobIo for CapturedIo {
     fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
-        Ok(Box::new(std::io::Cursor::new(self.input.clone().unwrap_or_default())))
+        Ok(Box::new(std::io::Cursor::new(
+            self.input.clone().unwrap_or_default(),
+        )))
     }
     fn progress(&mut self, _label: &str, _done: u64, _total: u64) {}
     fn say(&mut self, line: &str) {
@@ -98,7 +112,10 @@ impl JobIo for CapturedIo {
 /// Runs a job on a data file no server owns.
 pub fn run_local(data: &Path, job: Job, input: Option<Vec<u8>>) -> CapturedIo {
     let store = kenpo::store::Store::open(data).expect("open store");
-    let mut io = CapturedIo { input, ..Default::default() };
+    let mut io = CapturedIo {
+        input,
+        ..Default::default()
+    };
     jobs::run(job, &store, t0(), &mut io).expect("job succeeds");
     io
 }
@@ -123,7 +140,12 @@ pub struct Page {
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> Page {
-        let resp = self.client.get(format!("{}{path}", self.url)).send().await.expect("GET");
+        let resp = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("GET");
         page(resp).await
     }
 
@@ -132,7 +154,13 @@ impl TestApp {
         let token = csrf_of(&self.get(form_page).await.body);
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf", &token));
-        let resp = self.client.post(format!("{}{path}", self.url)).form(&all).send().await.expect("POST");
+        let resp = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST");
         page(resp).await
     }
 
@@ -150,7 +178,8 @@ impl TestApp {
     }
 
     pub async fn login(&self, user_id: &str, password: &str) -> Page {
-        self.post_form("/", "/", &[("user_id", user_id), ("password", password)]).await
+        self.post_form("/", "/", &[("user_id", user_id), ("password", password)])
+            .await
     }
 }
 
@@ -163,25 +192,36 @@ pub fn remote(data: &Path, job: Job, input: Option<Vec<u8>>) -> CapturedIo {
         p
     });
     let mut io = CapturedIo::default();
-    kenpo::control::run_remote(data, job, input_path.as_deref(), &mut io).expect("remote job succeeds");
+    kenpo::control::run_remote(data, job, input_path.as_deref(), &mut io)
+        .expect("remote job succeeds");
     io
 }
 
 pub fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
     let text = String::from_utf8(bytes.to_vec()).expect("utf-8");
     let text = text.trim_start_matches('\u{feff}');
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
-    r.records().map(|rec| rec.expect("record").iter().map(str::to_string).collect()).collect()
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    r.records()
+        .map(|rec| rec.expect("record").iter().map(str::to_string).collect())
+        .collect()
 }
 
 async fn page(resp: reqwest::Response) -> Page {
     let status = resp.status();
     let headers = resp.headers().clone();
-    let location = headers.get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let location = headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let body = resp.text().await.expect("body");
-    Page { status, location, headers, body }
+    Page {
+        status,
+        location,
+        headers,
+        body,
+    }
 }
 
 pub const MEMBERS_UTF8: &[u8] = include_bytes!("../data/members.utf8.csv");
-pub const MEMBERS_SJIS: &[u8] = include_bytes!("../data/members.sjis.csv");
-

@@ -1,4 +1,8 @@
 //! The one integration-test binary: every test module is a `mod` line here.
 
+mod app;
+mod browser_journey;
+mod foundation;
 mod harness;
 mod harness_selftest;
+mod registration;

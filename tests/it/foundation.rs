@@ -1,0 +1,230 @@
+//! The foundation (issue 2) against the running app: headers, CSRF, cookies, health,
+//! mail through a real SMTP server, and one owner per data file.
+
+use std::process::Command;
+
+use chrono::Duration;
+use reqwest::StatusCode;
+
+use crate::app::{AppOptions, TestApp, spawn_app, spawn_app_with};
+use crate::harness::smtp::SmtpServer;
+use crate::registration::{execute, first_card, up_to_confirm};
+
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+#[tokio::test]
+async fn every_kind_of_page_carries_the_security_headers() {
+    let app = spawn_app().await;
+    let login = app.get("/").await;
+    let forbidden = app
+        .client
+        .post(format!("{}/", app.url))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    let forbidden_headers = forbidden.headers().clone();
+    for (path, page) in [
+        ("/", login),
+        ("/terms", app.get("/terms").await),
+        ("/staff/login", app.get("/staff/login").await),
+        ("/menu (redirect)", app.get("/menu").await),
+        ("/nowhere (404)", app.get("/nowhere").await),
+        ("/healthz", app.get("/healthz").await),
+        ("/assets/kenpo.css", app.get("/assets/kenpo.css").await),
+    ] {
+        let h = &page.headers;
+        assert_eq!(
+            h.get("content-security-policy")
+                .and_then(|v| v.to_str().ok()),
+            Some(CSP),
+            "{path}"
+        );
+        assert_eq!(
+            h.get("x-content-type-options")
+                .and_then(|v| v.to_str().ok()),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert!(h.get("referrer-policy").is_some(), "{path}");
+        assert!(h.get("x-request-id").is_some(), "{path}");
+        if !path.starts_with("/assets") && path != "/healthz" {
+            assert_eq!(
+                h.get("cache-control").and_then(|v| v.to_str().ok()),
+                Some("no-store"),
+                "{path}"
+            );
+        }
+    }
+    assert_eq!(
+        forbidden_headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok()),
+        Some(CSP)
+    );
+    let missing = app.get("/nowhere").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains("お問い合わせ番号"),
+        "error pages show the request id"
+    );
+}
+
+#[tokio::test]
+async fn a_post_without_a_csrf_token_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let card = first_card(&app).await;
+    app.get("/").await; // the browser has its CSRF cookie
+    let resp = app
+        .client
+        .post(format!("{}/", app.url))
+        .form(&[
+            ("user_id", card.temp_id.as_str()),
+            ("password", card.temp_password.as_str()),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+    assert!(
+        resp.headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap_or("").starts_with("kenpo_session"))
+    );
+    let menu = app.get("/register/identity").await;
+    assert_eq!(
+        menu.location.as_deref(),
+        Some("/"),
+        "no session was created"
+    );
+    let cross = app
+        .client
+        .post(format!("{}/", app.url))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("csrf", "whatever")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(cross.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_same_site_lax() {
+    let app = spawn_app().await;
+    let card = first_card(&app).await;
+    let login = app.login(&card.temp_id, &card.temp_password).await;
+    let cookie = login
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("kenpo_session="))
+        .expect("session cookie")
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain http on loopback");
+}
+
+#[tokio::test]
+async fn healthz_and_the_healthcheck_command_tell_whether_the_server_answers() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz").await.body, "ok");
+    let addr = app.url.trim_start_matches("http://").to_string();
+    let ok = Command::new(env!("CARGO_BIN_EXE_kenpo"))
+        .args(["healthcheck", "--listen", &addr])
+        .status()
+        .expect("run");
+    assert!(ok.success());
+    let port = crate::harness::free_port();
+    let down = Command::new(env!("CARGO_BIN_EXE_kenpo"))
+        .args(["healthcheck", "--listen", &format!("127.0.0.1:{port}")])
+        .status()
+        .expect("run");
+    assert_eq!(down.code(), Some(1));
+}
+
+#[tokio::test]
+async fn a_second_serve_on_the_same_file_exits_with_a_clear_message() {
+    let app = spawn_app().await;
+    let out = Command::new(env!("CARGO_BIN_EXE_kenpo"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("KENPO_DATA", &app.data)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is open in another process"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}
+
+#[tokio::test]
+async fn the_welcome_mail_arrives_with_its_japanese_subject_and_the_user_id() {
+    let smtp = SmtpServer::start();
+    let app = spawn_app_with(AppOptions {
+        smtp_port: Some(smtp.port),
+    })
+    .await;
+    let card = first_card(&app).await;
+    up_to_confirm(&app, &card, "Yamada.Taro").await;
+    execute(&app).await;
+    let mail = smtp
+        .wait_for_mail(
+            |m| m.to.iter().any(|t| t == "taro@example.jp"),
+            std::time::Duration::from_secs(20),
+        )
+        .await;
+    assert_eq!(mail.subject, "けんぽWebへようこそ");
+    assert!(mail.body.contains("Yamada.Taro"));
+    assert!(!mail.body.contains("sakura2026go"), "never a password");
+    assert!(!mail.body.contains("1976"), "never a birth date");
+}
+
+#[tokio::test]
+async fn a_mail_queued_while_smtp_is_down_is_delivered_after_it_comes_back() {
+    let mut smtp = SmtpServer::start();
+    smtp.stop();
+    let app: TestApp = spawn_app_with(AppOptions {
+        smtp_port: Some(smtp.port),
+    })
+    .await;
+    let card = first_card(&app).await;
+    up_to_confirm(&app, &card, "Yamada.Taro").await;
+    execute(&app).await;
+    let running = app.running.as_ref().expect("running");
+    let attempts = |state: &kenpo::web::AppState| {
+        let store = state.store.clone();
+        async move {
+            store
+                .read(|r| {
+                    let all = r.scan::<kenpo::mail::outbox::OutboxMail>("")?;
+                    Ok::<_, anyhow::Error>(all.first().map(|(_, m)| (m.attempts, m.state)))
+                })
+                .await
+                .expect("read")
+        }
+    };
+    // Wait until the sender has tried once and failed (an event, not a sleep).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while attempts(&running.state).await.map(|(a, _)| a) != Some(1) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sender never tried"
+        );
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    smtp.restart();
+    app.clock.advance(Duration::minutes(5));
+    running.state.mail_wake.notify_one();
+    let mail = smtp
+        .wait_for_mail(
+            |m| m.subject == "けんぽWebへようこそ",
+            std::time::Duration::from_secs(20),
+        )
+        .await;
+    assert!(mail.body.contains("Yamada.Taro"));
+}
