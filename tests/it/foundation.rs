@@ -134,11 +134,20 @@ async fn healthz_and_the_healthcheck_command_tell_whether_the_server_answers() {
     let app = spawn_app().await;
     assert_eq!(app.get("/healthz").await.body, "ok");
     let addr = app.url.trim_start_matches("http://").to_string();
-    let ok = Command::new(env!("CARGO_BIN_EXE_kenpo"))
-        .args(["healthcheck", "--listen", &addr])
-        .status()
-        .expect("run");
-    assert!(ok.success());
+    // The command blocks: run it off the runtime that serves the app.
+    let ok = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_kenpo"))
+            .args(["healthcheck", "--listen", &addr])
+            .output()
+            .expect("run")
+    })
+    .await
+    .expect("join");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let port = crate::harness::free_port();
     let down = Command::new(env!("CARGO_BIN_EXE_kenpo"))
         .args(["healthcheck", "--listen", &format!("127.0.0.1:{port}")])

@@ -251,7 +251,7 @@ async fn profile_rules_are_each_refused_beside_their_field() {
             "password1",
             "password1",
             "a@example.jp",
-            "よく使われる",
+            "よく使われて",
         ),
         (
             "yamadataro",
@@ -382,9 +382,28 @@ async fn an_expired_wizard_session_keeps_the_postcard_usable() {
     let app = spawn_app().await;
     let card = first_card(&app).await;
     app.login(&card.temp_id, &card.temp_password).await;
+    let form = app.get("/register/identity").await;
     app.clock.advance(Duration::minutes(31));
-    let page = identity(&app, "06131114", BIRTH, Some("yes")).await;
-    assert_eq!(page.location.as_deref(), Some("/?expired=1"));
+    let token = crate::app::csrf_of(&form.body);
+    let fields = [
+        ("insurer_number", "06131114"),
+        ("birth_date", BIRTH),
+        ("agree", "yes"),
+        ("csrf", token.as_str()),
+    ];
+    let resp = app
+        .client
+        .post(format!("{}/register/identity", app.url))
+        .form(&fields)
+        .send()
+        .await
+        .expect("post");
+    let location = resp
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    assert_eq!(location.as_deref(), Some("/?expired=1"));
     let again = app.login(&card.temp_id, &card.temp_password).await;
     assert_eq!(again.location.as_deref(), Some("/register/identity"));
 }
