@@ -48,7 +48,7 @@ fn secrets(w: &mut Writer) -> anyhow::Result<Secrets> {
 pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let data = opts.data.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(&data)).await??;
-    let secrets = store.write(|w| secrets(w)).await?;
+    let secrets = store.write(secrets).await?;
     let acceptor = TcpListener::bind(opts.listen.clone())
         .into_acceptor()
         .await
