@@ -153,7 +153,9 @@ pub fn synthetic_members(households: u32) -> Vec<Person> {
     people
 }
 
-fn prepare(data: &std::path::Path) -> Result<(Vec<(credentials::Postcard, NaiveDate)>, bool), JobError> {
+fn prepare(
+    data: &std::path::Path,
+) -> Result<(Vec<(credentials::Postcard, NaiveDate)>, bool), JobError> {
     let store = Store::open(data).map_err(|e| JobError::User(e.to_string()))?;
     let now = SystemClock.now();
     let settings = store.read_blocking(|r| r.get::<crate::settings::UnionSettings>("union"))?;
