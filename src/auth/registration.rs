@@ -28,6 +28,8 @@ pub fn insured_person(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<Per
     r.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))
 }
 
+const MISMATCH: &str = "保険者番号または生年月日が一致しません。健康保険証の下段に記載の8桁の保険者番号と、被保険者ご本人の生年月日（西暦8桁）をご確認ください。";
+
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
     /// Refusals shown beside the fields; `counted` ones moved the lock counter.
@@ -132,13 +134,10 @@ pub async fn verify_identity(
                 entry = AuditEntry::new(now, actor, "temporary_id.locked");
                 Err(IdentityError::Locked { until })
             } else {
+                // One message beside both fields: which of the two was wrong stays unsaid.
                 Err(IdentityError::Refused {
-                    insurer: (!number_ok).then(|| {
-                        "保険者番号が当組合の番号と一致しません。健康保険証の下段に記載の8桁の番号をご確認ください。".to_string()
-                    }),
-                    birth: number_ok.then(|| {
-                        "生年月日による本人確認ができませんでした。被保険者ご本人の生年月日を西暦8桁で入力してください。".to_string()
-                    }),
+                    insurer: Some(MISMATCH.to_string()),
+                    birth: Some(MISMATCH.to_string()),
                     agree: None,
                     remaining: Some(max - credential.failures),
                 })

@@ -237,3 +237,117 @@ async fn a_mail_queued_while_smtp_is_down_is_delivered_after_it_comes_back() {
         .await;
     assert!(mail.body.contains("Yamada.Taro"));
 }
+
+/// Runs the real binary on the app's data file (handed to the server over the socket).
+async fn kenpo(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let data = app.data.clone();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let stdin = stdin.to_string();
+    tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kenpo"))
+            .args(&args)
+            .env("KENPO_DATA", &data)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run kenpo");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("wait")
+    })
+    .await
+    .expect("join")
+}
+
+#[tokio::test]
+async fn staff_added_beside_the_running_server_can_log_in_to_the_staff_pages() {
+    let app = spawn_app().await;
+    let out = kenpo(
+        &app,
+        &["staff", "add", "Clerk.One"],
+        "a-long-staff-passphrase\n",
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("clerk.one"));
+    let weak = kenpo(&app, &["staff", "add", "clerk.two"], "short\n").await;
+    assert_eq!(weak.status.code(), Some(1));
+
+    assert_eq!(
+        app.get("/staff").await.location.as_deref(),
+        Some("/staff/login")
+    );
+    let wrong = app
+        .post_form(
+            "/staff/login",
+            "/staff/login",
+            &[("login", "clerk.one"), ("password", "nope")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = [
+        ("login", "clerk.one"),
+        ("password", "a-long-staff-passphrase"),
+    ];
+    let ok = app.post_form("/staff/login", "/staff/login", &fields).await;
+    assert_eq!(ok.location.as_deref(), Some("/staff"));
+    let cookie = ok
+        .headers
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        cookie.starts_with("kenpo_staff=")
+            && cookie.contains("Path=/staff")
+            && cookie.contains("HttpOnly")
+    );
+    let home = app.get("/staff").await;
+    assert!(home.body.contains("管理画面") && home.body.contains("Clerk.One"));
+    assert_eq!(
+        app.get("/menu").await.location.as_deref(),
+        Some("/"),
+        "a staff session is not a member session"
+    );
+}
+
+#[tokio::test]
+async fn backup_while_serving_writes_a_consistent_copy() {
+    let app = spawn_app().await;
+    first_card(&app).await;
+    let target = app.dir.path().join("copy.redb");
+    let out = kenpo(&app, &["backup", target.to_str().expect("utf-8 path")], "").await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let again = kenpo(&app, &["backup", target.to_str().expect("utf-8 path")], "").await;
+    assert_eq!(
+        again.status.code(),
+        Some(1),
+        "an existing file is never overwritten"
+    );
+    let copy = kenpo::store::Store::open(&target).expect("the copy opens");
+    let (settings, people) = copy
+        .read_blocking(|r| {
+            let s = r.get::<kenpo::settings::UnionSettings>("union")?;
+            Ok::<_, anyhow::Error>((s, r.count::<kenpo::domain::member::Person>()?))
+        })
+        .expect("read copy");
+    assert_eq!(
+        settings.map(|s| s.union_name).as_deref(),
+        Some(crate::app::UNION)
+    );
+    assert_eq!(people, 6);
+}

@@ -155,7 +155,12 @@ async fn identity_refusals_are_shown_beside_their_fields() {
     app.login(&card.temp_id, &card.temp_password).await;
     let cases = [
         ("06131115", BIRTH, Some("yes"), "保険者番号に誤り"),
-        ("06138804", BIRTH, Some("yes"), "当組合の番号と一致しません"),
+        (
+            "06138804",
+            BIRTH,
+            Some("yes"),
+            "保険者番号または生年月日が一致しません",
+        ),
         ("0613111", BIRTH, Some("yes"), "8桁"),
         (
             "06131114",
