@@ -4,7 +4,9 @@
 pub mod birth_date;
 pub mod claim;
 pub mod email;
+pub mod holidays;
 pub mod insurer_number;
+pub mod maintenance;
 pub mod member;
 pub mod password;
 pub mod user_id;

@@ -8,6 +8,8 @@ use rust_embed::RustEmbed;
 #[derive(RustEmbed)]
 #[folder = "assets/"]
 #[exclude = "common-passwords*"]
+#[exclude = "holidays-jp*"]
+#[exclude = "terms.txt"]
 #[exclude = "*.md"]
 pub struct Assets;
 
