@@ -10,6 +10,7 @@ pub mod domain;
 pub mod import;
 pub mod jobs;
 pub mod mail;
+pub mod maintenance;
 pub mod server;
 pub mod settings;
 pub mod store;

@@ -36,6 +36,7 @@ pub const ALL_TABLES: &[&str] = &[
     "sequences",
     "claims",
     "batches",
+    "maintenance_windows",
 ];
 
 /// A record stored in one table under a string key.

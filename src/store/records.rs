@@ -40,3 +40,7 @@ impl Record for PendingMail {
 impl Record for crate::domain::member::Person {
     const TABLE: &'static str = "people";
 }
+
+impl Record for crate::maintenance::OneOffWindow {
+    const TABLE: &'static str = "maintenance_windows";
+}

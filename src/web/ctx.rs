@@ -19,4 +19,5 @@ pub struct Ctx {
     /// Whether a member-side cookie was presented but its session had ended.
     pub member_session_expired: bool,
     pub staff_session: Option<(String, Session)>,
+    pub maintenance: crate::maintenance::MaintenanceState,
 }

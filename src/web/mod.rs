@@ -7,6 +7,7 @@ mod csrf;
 mod ctx;
 mod health;
 mod login;
+mod maintenance;
 mod menu;
 mod pages;
 mod registration;
@@ -77,6 +78,13 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         )
         .at("/staff/logout", post(staff::logout))
         .at("/staff", get(staff::home))
+        .at("/staff/maintenance", get(maintenance::show))
+        .at("/staff/maintenance/rule", post(maintenance::save_rule))
+        .at("/staff/maintenance/windows", post(maintenance::add_window))
+        .at(
+            "/staff/maintenance/windows/:id/cancel",
+            post(maintenance::cancel_window),
+        )
         .at("/healthz", get(health::healthz))
         .at("/assets/*path", get(assets::serve));
     security::stack(app, state)

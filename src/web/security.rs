@@ -67,6 +67,14 @@ pub fn set_cookie(
     format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{secure}{age}")
 }
 
+/// Pages members use: closed during maintenance (staff pages, health and assets stay up).
+fn is_member_path(path: &str) -> bool {
+    !(path == "/staff"
+        || path.starts_with("/staff/")
+        || path == "/healthz"
+        || path.starts_with("/assets/"))
+}
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -113,6 +121,7 @@ async fn prepare(
     state: &AppState,
     request_id: &str,
 ) -> Result<Option<String>, Response> {
+    let now = state.clock.now();
     let safe = is_safe(req.method());
     if !safe && req.header("sec-fetch-site") == Some("cross-site") {
         tracing::warn!("refused a cross-site state change");
@@ -148,15 +157,26 @@ async fn prepare(
             return Err(views::error::forbidden(request_id));
         }
     }
-    let now = state.clock.now();
-    let settings = state
+    let (settings, one_offs) = state
         .store
-        .read(|r| Ok::<_, anyhow::Error>(r.get::<UnionSettings>("union")?.unwrap_or_default()))
+        .read(move |r| {
+            let settings = r.get::<UnionSettings>("union")?.unwrap_or_default();
+            let one_offs = crate::maintenance::upcoming_one_offs(r, now)?;
+            Ok::<_, anyhow::Error>((settings, one_offs))
+        })
         .await
         .map_err(|e| {
             tracing::error!("cannot read settings: {e:#}");
             views::error::page(StatusCode::INTERNAL_SERVER_ERROR, request_id)
         })?;
+    let one_offs: Vec<_> = one_offs.into_iter().map(|(_, w)| w).collect();
+    let maintenance = crate::maintenance::state(&settings.maintenance, &one_offs, now);
+    if let Some(window) = maintenance
+        .current
+        .filter(|_| is_member_path(req.uri().path()))
+    {
+        return Err(views::error::maintenance(&window, now, request_id));
+    }
     let member_cookie = cookie(req, session::MEMBER_COOKIE);
     let staff_cookie = cookie(req, session::STAFF_COOKIE);
     let member_session = session::load(state, member_cookie.as_deref(), &settings, now).await;
@@ -175,6 +195,7 @@ async fn prepare(
         staff_session: staff_session
             .filter(|(_, s)| matches!(s.kind, crate::auth::model::SessionKind::Staff { .. })),
         settings,
+        maintenance,
     };
     req.extensions_mut().insert(ctx);
     Ok(new_cookie)

@@ -5,4 +5,5 @@ mod browser_journey;
 mod foundation;
 mod harness;
 mod harness_selftest;
+mod maintenance;
 mod registration;

@@ -70,3 +70,27 @@ pub fn forbidden(request_id: &str) -> Response {
         request_id,
     )
 }
+
+/// 503 during a maintenance window, with `Retry-After` until its end.
+pub fn maintenance(
+    window: &crate::domain::maintenance::Window,
+    now: chrono::DateTime<chrono::Utc>,
+    request_id: &str,
+) -> Response {
+    let text = format!(
+        "ただいまメンテナンス作業のため、サービスを停止しています（{}）。終了後にあらためてご利用ください。ご迷惑をおかけして申し訳ありません。",
+        crate::maintenance::describe(window)
+    );
+    let mut resp = render(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "メンテナンス中です",
+        &text,
+        request_id,
+    );
+    let seconds = (window.end - now).num_seconds().max(1);
+    if let Ok(v) = poem::http::HeaderValue::from_str(&seconds.to_string()) {
+        resp.headers_mut()
+            .insert(poem::http::header::RETRY_AFTER, v);
+    }
+    resp
+}

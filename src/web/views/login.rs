@@ -11,10 +11,16 @@ pub struct LoginForm<'a> {
     pub notice: Option<&'a str>,
 }
 
-pub fn maintenance_notice() -> Markup {
+pub fn maintenance_notice(ctx: &Ctx) -> Markup {
+    let rule = &ctx.settings.maintenance;
     html! {
         div.notice role="note" {
-            p { "毎月25日の21:00～24:00はメンテナンス作業のためご利用いただけません（25日が土曜日・日曜日・祝日の場合は繰り上げとなります）。" }
+            @if rule.enabled {
+                p { "毎月" (rule.day) "日の" (rule.start_hour) ":00～" (rule.end_hour) ":00はメンテナンス作業のためご利用いただけません（" (rule.day) "日が土曜日・日曜日・祝日の場合は繰り上げとなります）。" }
+            }
+            @if let Some(next) = &ctx.maintenance.next {
+                p { "次回のメンテナンス：" (crate::maintenance::describe(next)) }
+            }
         }
     }
 }
@@ -23,7 +29,7 @@ pub fn login(ctx: &Ctx, form: &LoginForm) -> Markup {
     let errors: Vec<(&str, &str)> = form.error.map(|e| vec![("user_id", e)]).unwrap_or_default();
     html! {
         h1 { "ログイン画面" }
-        (maintenance_notice())
+        (maintenance_notice(ctx))
         @if let Some(notice) = form.notice { p.flash role="status" { (notice) } }
         (error_summary(&errors))
         p { "ユーザIDとパスワードを入力後、ログインボタンを押してください。" }

@@ -26,6 +26,11 @@ pub fn logout_form(ctx: &Ctx) -> Markup {
 pub fn menu(ctx: &Ctx, people: &[Person]) -> Markup {
     html! {
         h1 { "メニュー" }
+        @if let Some(next) = ctx.maintenance.next.filter(|w| w.start - ctx.now <= chrono::Duration::hours(24)) {
+            p.flash.flash--warning role="status" {
+                "メンテナンスのお知らせ：" (crate::maintenance::describe(&next)) " はメンテナンス作業のためご利用いただけません。"
+            }
+        }
         section aria-labelledby="household-heading" {
             h2 #household-heading { "ご登録の世帯" }
             ul.people {

@@ -4,6 +4,7 @@ pub mod components;
 pub mod error;
 pub mod layout;
 pub mod login;
+pub mod maintenance;
 pub mod menu;
 pub mod registration;
 pub mod staff;

@@ -23,6 +23,9 @@ pub fn home(ctx: &Ctx, login: &str) -> Markup {
     html! {
         h1 { "管理画面" }
         p { (login) " さん、ようこそ。" }
+        nav aria-label="管理メニュー" {
+            ul.menu { li { a.menu__item href="/staff/maintenance" { "メンテナンス設定" } } }
+        }
         p.notice role="status" { "管理機能は順次追加されます。" }
         form method="post" action="/staff/logout" {
             (csrf(ctx))
