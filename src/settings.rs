@@ -19,6 +19,8 @@ pub struct UnionSettings {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub password_max_age_days: i64,
+    /// How long ten consecutive failed logins lock an account.
+    pub account_lock_minutes: i64,
 }
 
 impl Default for UnionSettings {
@@ -33,6 +35,7 @@ impl Default for UnionSettings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             password_max_age_days: 5 * 365,
+            account_lock_minutes: 30,
         }
     }
 }

@@ -36,6 +36,8 @@ pub const ALL_TABLES: &[&str] = &[
     "sequences",
     "claims",
     "batches",
+    "account_links",
+    "throttle",
 ];
 
 /// A record stored in one table under a string key.

@@ -5,5 +5,7 @@ pub mod error;
 pub mod layout;
 pub mod login;
 pub mod menu;
+pub mod profile;
+pub mod recovery;
 pub mod registration;
 pub mod staff;
