@@ -1,5 +1,6 @@
 //! The one integration-test binary: every test module is a `mod` line here.
 
+mod account;
 mod app;
 mod browser_journey;
 mod foundation;
