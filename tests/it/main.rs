@@ -2,6 +2,7 @@
 
 mod account;
 mod app;
+mod browser_account;
 mod browser_journey;
 mod foundation;
 mod harness;
