@@ -64,6 +64,11 @@ pub fn revoke(
     Ok(())
 }
 
+/// Deletes every expired link (called on each request that issues one).
+pub fn prune_expired(w: &mut Writer, now: DateTime<Utc>) -> anyhow::Result<()> {
+    revoke(w, "", |_| false, now)
+}
+
 /// The URL of a link, from the configured base URL (never from the request's Host).
 pub fn url(base_url: &str, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", base_url.trim_end_matches('/'))

@@ -118,6 +118,7 @@ pub async fn request_user_id(
             if !address_allows(w, &req, ACTION)? {
                 return Ok(0);
             }
+            links::prune_expired(w, req.now)?;
             let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
             let mut mailed = 0;
             let mut matched = false;

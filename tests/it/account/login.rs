@@ -120,3 +120,20 @@ async fn a_password_older_than_five_years_must_be_changed_before_anything_else()
     app.client = client();
     assert_logged_in(&app.login(USER, "momiji2031ok").await, "/menu");
 }
+
+#[tokio::test]
+async fn a_staff_lock_ends_the_households_sessions() {
+    let app = registered().await;
+    assert_logged_in(&app.login(USER, PASSWORD).await, "/menu");
+    let now = app.clock.now();
+    let until = now + Duration::hours(1);
+    store(&app)
+        .write(move |w| kenpo::auth::lockout::lock(w, USER_KEY, "staff:admin", now, until))
+        .await
+        .expect("lock");
+    assert_eq!(
+        app.get("/menu").await.location.as_deref(),
+        Some("/?expired=1")
+    );
+    assert_refused(&app.login(USER, PASSWORD).await);
+}
