@@ -21,6 +21,8 @@ pub struct UnionSettings {
     pub password_max_age_days: i64,
     /// The monthly maintenance window (SPEC §5.6).
     pub maintenance: crate::domain::maintenance::MaintenanceRule,
+    /// How long ten consecutive failed logins lock an account.
+    pub account_lock_minutes: i64,
 }
 
 impl Default for UnionSettings {
@@ -36,6 +38,7 @@ impl Default for UnionSettings {
             session_absolute_hours: 12,
             password_max_age_days: 5 * 365,
             maintenance: crate::domain::maintenance::MaintenanceRule::default(),
+            account_lock_minutes: 30,
         }
     }
 }

@@ -1,18 +1,18 @@
 //! The member login: a registered user ID with its password, or a postcard's temporary ID.
 //! Every failure gives the same answer, and takes the same time, whether or not the ID exists.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::hash;
-use super::model::{Account, SessionKind, TemporaryCredential};
+use super::model::{SessionKind, TemporaryCredential};
 use super::session;
+use super::throttle::{self, Purpose};
 use crate::audit::AuditEntry;
 use crate::domain::user_id::normalize_for_lookup;
-use crate::settings::UnionSettings;
 use crate::store::Store;
 
-/// Consecutive failures that lock a registered account.
-pub const MAX_FAILED_LOGINS: u32 = 10;
+pub use super::member_login::MAX_FAILED_LOGINS;
+/// How long staff accounts lock (member accounts: the setting `account_lock_minutes`).
 pub const LOCK_MINUTES: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +67,7 @@ pub async fn login(
     if is_temporary_id(&id) {
         login_temporary(store, id, password, now, client, old_session).await
     } else {
-        login_member(store, id, password, now, client, old_session).await
+        super::member_login::login(store, id, password, now, client, old_session).await
     }
 }
 
@@ -80,20 +80,37 @@ async fn login_temporary(
     old_session: Option<String>,
 ) -> Result<LoggedIn, LoginError> {
     let lookup = temp_id.clone();
-    let stored = store
-        .read(move |r| r.get::<TemporaryCredential>(&lookup))
+    let address = client.clone();
+    let (stored, throttled) = store
+        .read(move |r| {
+            let throttled = match address {
+                Some(a) => {
+                    let attempts = r.get(&throttle::address_key(Purpose::Login, &a))?;
+                    throttle::LOGIN_PER_ADDRESS
+                        .wait_until(&attempts.unwrap_or_default(), now)
+                        .is_some()
+                }
+                None => false,
+            };
+            Ok::<_, anyhow::Error>((r.get::<TemporaryCredential>(&lookup)?, throttled))
+        })
         .await?;
-    let ok = hash::verify(
-        password.to_string(),
-        stored.as_ref().map(|c| c.password_hash.clone()),
-    )
-    .await;
+    let ok = !throttled
+        && hash::verify(
+            password.to_string(),
+            stored.as_ref().map(|c| c.password_hash.clone()),
+        )
+        .await;
     let actor = format!("temporary:{temp_id}");
     let Some(credential) = stored.filter(|_| ok) else {
         store
             .write(move |w| {
+                if !throttled {
+                    throttle::address_count(w, Purpose::Login, client.as_deref(), now)?;
+                }
                 AuditEntry::new(now, actor, "login.failed")
                     .client(client)
+                    .detail(if throttled { "throttled" } else { "mismatch" })
                     .record(w)
             })
             .await?;
@@ -125,76 +142,4 @@ async fn login_temporary(
         })
         .await?;
     Ok(LoggedIn { token, kind })
-}
-
-async fn login_member(
-    store: &Store,
-    key: String,
-    password: &str,
-    now: DateTime<Utc>,
-    client: Option<String>,
-    old_session: Option<String>,
-) -> Result<LoggedIn, LoginError> {
-    let lookup = key.clone();
-    let (stored, settings) = store
-        .read(move |r| {
-            let settings = r.get::<UnionSettings>("union")?.unwrap_or_default();
-            Ok::<_, anyhow::Error>((r.get::<Account>(&lookup)?, settings))
-        })
-        .await?;
-    let ok = hash::verify(
-        password.to_string(),
-        stored.as_ref().map(|a| a.password_hash.clone()),
-    )
-    .await;
-    let locked = stored
-        .as_ref()
-        .and_then(|a| a.locked_until)
-        .is_some_and(|u| u > now);
-    let actor = format!("member:{key}");
-    store
-        .write(move |w| {
-            let Some(mut account) = w.get::<Account>(&key)? else {
-                AuditEntry::new(now, actor, "login.failed")
-                    .client(client)
-                    .record(w)?;
-                return Err(LoginError::Invalid);
-            };
-            if !ok || locked {
-                account.failed_logins += 1;
-                let mut entry = AuditEntry::new(now, actor.clone(), "login.failed");
-                if !locked && account.failed_logins >= MAX_FAILED_LOGINS {
-                    account.locked_until = Some(now + Duration::minutes(LOCK_MINUTES));
-                    account.failed_logins = 0;
-                    entry = AuditEntry::new(now, actor.clone(), "account.locked");
-                }
-                w.put(&key, &account)?;
-                entry
-                    .target(account.household.to_string())
-                    .client(client)
-                    .record(w)?;
-                return Err(LoginError::Invalid);
-            }
-            account.failed_logins = 0;
-            account.locked_until = None;
-            account.last_login_at = Some(now);
-            w.put(&key, &account)?;
-            if let Some(old) = old_session {
-                session::end(w, &old)?;
-            }
-            let too_old =
-                now - account.password_changed_at > Duration::days(settings.password_max_age_days);
-            let kind = SessionKind::Member {
-                user_id: key.clone(),
-                household: account.household.clone(),
-                must_change_password: too_old,
-            };
-            AuditEntry::new(now, actor, "login.succeeded")
-                .target(account.household.to_string())
-                .client(client)
-                .record(w)?;
-            let token = session::start(w, kind.clone(), now)?;
-            Ok(LoggedIn { token, kind })
-        })
-        .await
 }

@@ -2,9 +2,15 @@
 
 pub mod credentials;
 pub mod hash;
+pub mod links;
+pub mod lockout;
 pub mod login;
+mod member_login;
 pub mod model;
+pub mod profile;
+pub mod recovery;
 pub mod registration;
 pub mod session;
 pub mod staff;
+pub mod throttle;
 pub mod tokens;

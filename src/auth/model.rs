@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::throttle::Attempts;
 use crate::domain::member::HouseholdKey;
 
 /// Registration state of a household, keyed by the household key.
@@ -28,6 +29,47 @@ pub struct Account {
     pub failed_logins: u32,
     pub locked_until: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// When the last of `failed_logins` happened: the throttle ladder counts from it.
+    #[serde(default)]
+    pub last_failed_login_at: Option<DateTime<Utc>>,
+    /// A temporary password mailed by password recovery, not used yet.
+    #[serde(default)]
+    pub recovery: Option<RecoveryPassword>,
+    /// The password in use is a recovery temporary password: it must be changed at once,
+    /// and it stops working at `password_expires_at`.
+    #[serde(default)]
+    pub must_change_password: bool,
+    #[serde(default)]
+    pub password_expires_at: Option<DateTime<Utc>>,
+    /// Recovery requests that matched this account (mails sent), for their throttle.
+    #[serde(default)]
+    pub recovery_requests: Attempts,
+}
+
+/// A recovery temporary password: only its argon2id hash is kept.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecoveryPassword {
+    pub hash: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a single-use link in a mail does when it is opened.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// IDを忘れた方: show the account's user ID.
+    ShowUserId,
+    /// 個人情報管理: make `new_email` the account's address.
+    ConfirmEmail { new_email: String },
+}
+
+/// A single-use link mailed to a member, keyed by the SHA-256 of its token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccountLink {
+    pub purpose: LinkPurpose,
+    /// Normalised user ID of the account.
+    pub account: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// The pair printed on a postcard, keyed by the temporary ID. Only the hash of the password.

@@ -278,6 +278,11 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
         failed_logins: 0,
         locked_until: None,
         last_login_at: Some(now),
+        last_failed_login_at: None,
+        recovery: None,
+        must_change_password: false,
+        password_expires_at: None,
+        recovery_requests: Default::default(),
     };
     w.put(&user_key, &account)?;
     w.delete::<TemporaryCredential>(&temporary_id)?;

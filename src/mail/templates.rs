@@ -2,6 +2,13 @@
 
 use crate::mail::outbox::NewMail;
 
+mod account;
+
+pub use account::{
+    MailNames, email_changed_notice, email_confirmation, password_changed_notice,
+    temporary_password, user_id_link,
+};
+
 /// The welcome mail after registration: states the login user ID, never a password.
 pub fn welcome(
     to: &str,

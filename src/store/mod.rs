@@ -37,6 +37,8 @@ pub const ALL_TABLES: &[&str] = &[
     "claims",
     "batches",
     "maintenance_windows",
+    "account_links",
+    "throttle",
 ];
 
 /// A record stored in one table under a string key.

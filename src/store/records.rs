@@ -2,7 +2,10 @@
 
 use super::Record;
 use crate::audit::AuditEntry;
-use crate::auth::model::{Account, HouseholdState, Session, StaffAccount, TemporaryCredential};
+use crate::auth::model::{
+    Account, AccountLink, HouseholdState, Session, StaffAccount, TemporaryCredential,
+};
+use crate::auth::throttle::Attempts;
 use crate::mail::outbox::{OutboxMail, PendingMail};
 use crate::settings::{Secrets, UnionSettings};
 
@@ -29,6 +32,13 @@ impl Record for StaffAccount {
 }
 impl Record for Session {
     const TABLE: &'static str = "sessions";
+}
+impl Record for AccountLink {
+    const TABLE: &'static str = "account_links";
+}
+/// Per client address, keyed `purpose␟address`.
+impl Record for Attempts {
+    const TABLE: &'static str = "throttle";
 }
 impl Record for OutboxMail {
     const TABLE: &'static str = "outbox";

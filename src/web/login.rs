@@ -32,6 +32,10 @@ pub fn home_of(kind: &SessionKind) -> &'static str {
         }
         SessionKind::Registration { .. } => "/register/profile",
         SessionKind::Completed { .. } => "/register/done",
+        SessionKind::Member {
+            must_change_password: true,
+            ..
+        } => super::menu::PASSWORD_PATH,
         SessionKind::Member { .. } | SessionKind::Staff { .. } => "/menu",
     }
 }
@@ -78,8 +82,10 @@ pub async fn submit(
     Data(state): Data<&Arc<AppState>>,
     Form(input): Form<LoginInput>,
 ) -> Response {
+    // Every answer, success or failure, known ID or not, takes the same minimum time.
+    let pace = super::pacing::Pace::start();
     let old = ctx.member_session.as_ref().map(|(k, _)| k.clone());
-    match login(
+    let answer = match login(
         &state.store,
         &input.user_id,
         &input.password,
@@ -110,7 +116,8 @@ pub async fn submit(
                 login_view(ctx, &form),
             )
         }
-    }
+    };
+    pace.finish(answer).await
 }
 
 #[handler]

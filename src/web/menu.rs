@@ -13,15 +13,47 @@ use crate::auth::model::SessionKind;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::store::key;
 
-/// The household of a logged-in member, or where to send the browser instead.
-pub fn member_household(ctx: &Ctx) -> Result<HouseholdKey, Response> {
-    match ctx.member_session.as_ref().map(|(_, s)| &s.kind) {
-        Some(SessionKind::Member { household, .. }) => Ok(household.clone()),
-        Some(other) => Err(see_other(super::login::home_of(other))),
+/// A logged-in member's session.
+pub struct MemberSession {
+    /// Normalised user ID of the account.
+    pub user_key: String,
+    pub household: HouseholdKey,
+    pub must_change_password: bool,
+}
+
+/// The member's session whether or not a password change is due (the change screen and
+/// logout), or where to send the browser instead.
+pub fn member_session(ctx: &Ctx) -> Result<MemberSession, Response> {
+    match ctx.member_session.as_ref().map(|(k, s)| (k, &s.kind)) {
+        Some((
+            _,
+            SessionKind::Member {
+                user_id,
+                household,
+                must_change_password,
+            },
+        )) => Ok(MemberSession {
+            user_key: user_id.clone(),
+            household: household.clone(),
+            must_change_password: *must_change_password,
+        }),
+        Some((_, other)) => Err(see_other(super::login::home_of(other))),
         None if ctx.member_session_expired => Err(see_other("/?expired=1")),
         None => Err(see_other("/")),
     }
 }
+
+/// The household of a logged-in member, or where to send the browser instead: every member
+/// page but the password change goes through here, so a due change comes first.
+pub fn member_household(ctx: &Ctx) -> Result<HouseholdKey, Response> {
+    let member = member_session(ctx)?;
+    if member.must_change_password {
+        return Err(see_other(PASSWORD_PATH));
+    }
+    Ok(member.household)
+}
+
+pub const PASSWORD_PATH: &str = "/menu/password";
 
 #[handler]
 pub async fn show(

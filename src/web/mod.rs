@@ -9,7 +9,10 @@ mod health;
 mod login;
 mod maintenance;
 mod menu;
+mod pacing;
 mod pages;
+mod profile;
+mod recovery;
 mod registration;
 mod respond;
 mod security;
@@ -55,8 +58,18 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/", get(login::show).post(login::submit))
         .at("/logout", post(login::logout))
         .at("/terms", get(pages::terms))
-        .at("/forgot-id", get(pages::not_yet))
-        .at("/forgot-password", get(pages::not_yet))
+        .at(
+            "/forgot-id",
+            get(recovery::forgot_id_page).post(recovery::forgot_id_submit),
+        )
+        .at("/forgot-id/sent", get(recovery::forgot_id_sent))
+        .at("/forgot-id/show", get(recovery::show_user_id))
+        .at(
+            "/forgot-password",
+            get(recovery::forgot_password_page).post(recovery::forgot_password_submit),
+        )
+        .at("/forgot-password/sent", get(recovery::forgot_password_sent))
+        .at("/confirm-email", get(profile::confirm_email))
         .at(
             "/register/identity",
             get(registration::identity_page).post(registration::identity_submit),
@@ -71,6 +84,13 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/register/back", post(registration::back))
         .at("/register/done", get(registration::done))
         .at("/menu", get(menu::show))
+        .at("/menu/profile", get(profile::profile_page))
+        .at("/menu/profile/email", post(profile::email_submit))
+        .at("/menu/profile/notify", post(profile::notify_submit))
+        .at(
+            "/menu/password",
+            get(profile::password_page).post(profile::password_submit),
+        )
         .at("/menu/:item", get(menu::placeholder))
         .at(
             "/staff/login",

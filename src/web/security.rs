@@ -236,11 +236,14 @@ fn append_header(resp: &mut Response, name: header::HeaderName, value: &str) {
 
 fn secure_headers(resp: &mut Response, is_asset: bool, request_id: &str) {
     let headers = resp.headers_mut();
+    // A handler may choose a stricter policy (recovery pages: `no-referrer`).
+    headers
+        .entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("same-origin"));
     let fixed = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "same-origin"),
         (
             header::HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",

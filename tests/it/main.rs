@@ -1,6 +1,8 @@
 //! The one integration-test binary: every test module is a `mod` line here.
 
+mod account;
 mod app;
+mod browser_account;
 mod browser_journey;
 mod foundation;
 mod harness;

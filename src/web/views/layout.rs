@@ -30,7 +30,6 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="htmx-config" content=(HTMX_CONFIG);
-                meta name="referrer" content="same-origin";
                 title { (full_title(ctx, title)) }
                 link rel="stylesheet" href=(assets::url("kenpo.css"));
                 script src=(assets::url("vendor/htmx-2.0.11.min.js")) defer {}

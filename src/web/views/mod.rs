@@ -6,5 +6,7 @@ pub mod layout;
 pub mod login;
 pub mod maintenance;
 pub mod menu;
+pub mod profile;
+pub mod recovery;
 pub mod registration;
 pub mod staff;

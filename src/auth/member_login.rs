@@ -1,0 +1,246 @@
+//! Login with a registered user ID: throttling, the lock, password age and the recovery
+//! temporary password. Every refusal is the same `LoginError::Invalid`.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::hash;
+use super::login::{LoggedIn, LoginError};
+use super::model::{Account, SessionKind};
+use super::session;
+use super::throttle::{self, Attempts, Purpose};
+use crate::audit::AuditEntry;
+use crate::settings::UnionSettings;
+use crate::store::{Store, Writer};
+
+/// Consecutive failures that lock a registered account.
+pub const MAX_FAILED_LOGINS: u32 = 10;
+
+/// The account's failed logins, as the throttle ladder sees them.
+pub fn failures(account: &Account) -> Attempts {
+    Attempts {
+        count: account.failed_logins,
+        last_at: account.last_failed_login_at,
+    }
+}
+
+/// What the password checks found, before the transaction decides.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Refused before any check: the account or the address must wait.
+    Throttled,
+    Mismatch,
+    Password,
+    Recovery,
+}
+
+struct Attempt {
+    key: String,
+    now: DateTime<Utc>,
+    client: Option<String>,
+    old_session: Option<String>,
+}
+
+pub async fn login(
+    store: &Store,
+    key: String,
+    password: &str,
+    now: DateTime<Utc>,
+    client: Option<String>,
+    old_session: Option<String>,
+) -> Result<LoggedIn, LoginError> {
+    let lookup = key.clone();
+    let address = client.clone();
+    let (stored, address_attempts) = store
+        .read(move |r| {
+            let attempts = match address {
+                Some(a) => r.get::<Attempts>(&throttle::address_key(Purpose::Login, &a))?,
+                None => None,
+            };
+            Ok::<_, anyhow::Error>((r.get::<Account>(&lookup)?, attempts.unwrap_or_default()))
+        })
+        .await?;
+    let throttled = throttle::LOGIN_PER_ADDRESS
+        .wait_until(&address_attempts, now)
+        .is_some()
+        || stored.as_ref().is_some_and(|a| {
+            throttle::LOGIN_PER_ACCOUNT
+                .wait_until(&failures(a), now)
+                .is_some()
+        });
+    let check = if throttled {
+        Check::Throttled
+    } else {
+        check_password(stored.as_ref(), password, now).await
+    };
+    let attempt = Attempt {
+        key,
+        now,
+        client,
+        old_session,
+    };
+    // A refusal is an answer, not an abort: the counters and the audit row must commit.
+    store
+        .write(move |w| decide(w, attempt, stored, check))
+        .await?
+}
+
+/// One argon2 verification for every login (the dummy hash when the ID is unknown), and a
+/// second one only when a recovery password is pending.
+async fn check_password(stored: Option<&Account>, password: &str, now: DateTime<Utc>) -> Check {
+    let main = stored.map(|a| a.password_hash.clone());
+    if hash::verify(password.to_string(), main).await {
+        return Check::Password;
+    }
+    let pending = stored
+        .and_then(|a| a.recovery.as_ref())
+        .filter(|r| r.expires_at > now);
+    match pending {
+        Some(r) if hash::verify(password.to_string(), Some(r.hash.clone())).await => {
+            Check::Recovery
+        }
+        _ => Check::Mismatch,
+    }
+}
+
+fn decide(
+    w: &mut Writer,
+    attempt: Attempt,
+    checked: Option<Account>,
+    check: Check,
+) -> anyhow::Result<Result<LoggedIn, LoginError>> {
+    let Attempt { key, now, .. } = &attempt;
+    let actor = format!("member:{key}");
+    let fresh = w.get::<Account>(key)?;
+    let Some(mut account) = fresh else {
+        return refuse(w, &attempt, None, check);
+    };
+    // A password changed between the check and now makes the check void.
+    let same = checked.is_some_and(|c| {
+        c.password_hash == account.password_hash
+            && c.recovery.map(|r| r.hash) == account.recovery.as_ref().map(|r| r.hash.clone())
+    });
+    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let expired = account.password_expires_at.is_some_and(|e| e <= *now);
+    match check {
+        Check::Recovery if same => {
+            let was_locked = locked;
+            use_recovery(w, &mut account, &actor, *now, was_locked, &attempt.client)?;
+        }
+        Check::Password if same && !locked && !expired => {}
+        _ => return refuse(w, &attempt, Some(account), check),
+    }
+    account.failed_logins = 0;
+    account.last_failed_login_at = None;
+    account.locked_until = None;
+    account.last_login_at = Some(*now);
+    w.put(key, &account)?;
+    if let Some(old) = &attempt.old_session {
+        session::end(w, old)?;
+    }
+    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let too_old =
+        *now - account.password_changed_at > Duration::days(settings.password_max_age_days);
+    let kind = SessionKind::Member {
+        user_id: key.clone(),
+        household: account.household.clone(),
+        must_change_password: too_old || account.must_change_password,
+    };
+    AuditEntry::new(*now, actor, "login.succeeded")
+        .target(account.household.to_string())
+        .client(attempt.client.clone())
+        .detail(if check == Check::Recovery {
+            "recovery password"
+        } else {
+            "password"
+        })
+        .record(w)?;
+    let token = session::start(w, kind.clone(), *now)?;
+    Ok(Ok(LoggedIn { token, kind }))
+}
+
+/// The recovery temporary password becomes the password, valid until its own end, and must
+/// be changed at once; the old password stops working, the lock ends, and every other
+/// session of the household ends.
+fn use_recovery(
+    w: &mut Writer,
+    account: &mut Account,
+    actor: &str,
+    now: DateTime<Utc>,
+    was_locked: bool,
+    client: &Option<String>,
+) -> anyhow::Result<()> {
+    let Some(recovery) = account.recovery.take() else {
+        return Ok(());
+    };
+    account.password_hash = recovery.hash;
+    account.password_expires_at = Some(recovery.expires_at);
+    account.must_change_password = true;
+    session::end_household(w, &account.household, None)?;
+    AuditEntry::new(now, actor, "recovery.used")
+        .target(account.household.to_string())
+        .client(client.clone())
+        .record(w)?;
+    if was_locked {
+        AuditEntry::new(now, actor, "account.unlocked")
+            .target(account.household.to_string())
+            .client(client.clone())
+            .detail("password recovery")
+            .record(w)?;
+    }
+    Ok(())
+}
+
+/// Records a refusal: the audit row always; the counters only for a real mismatch (not a
+/// throttled or locked attempt, which was never checked against the lock's count).
+fn refuse(
+    w: &mut Writer,
+    attempt: &Attempt,
+    account: Option<Account>,
+    check: Check,
+) -> anyhow::Result<Result<LoggedIn, LoginError>> {
+    let Attempt {
+        key, now, client, ..
+    } = attempt;
+    let actor = format!("member:{key}");
+    let throttled = check == Check::Throttled;
+    if !throttled {
+        throttle::address_count(w, Purpose::Login, client.as_deref(), *now)?;
+    }
+    let Some(mut account) = account else {
+        AuditEntry::new(*now, actor, "login.failed")
+            .client(client.clone())
+            .detail(if throttled { "throttled" } else { "unknown" })
+            .record(w)?;
+        return Ok(Err(LoginError::Invalid));
+    };
+    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let detail = match (throttled, locked) {
+        (true, _) => "throttled",
+        (false, true) => "locked",
+        (false, false) => "mismatch",
+    };
+    let target = account.household.to_string();
+    AuditEntry::new(*now, actor.clone(), "login.failed")
+        .target(target.clone())
+        .client(client.clone())
+        .detail(detail)
+        .record(w)?;
+    if throttled || locked {
+        return Ok(Err(LoginError::Invalid));
+    }
+    account.failed_logins += 1;
+    account.last_failed_login_at = Some(*now);
+    if account.failed_logins >= MAX_FAILED_LOGINS {
+        let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+        account.locked_until = Some(*now + Duration::minutes(settings.account_lock_minutes));
+        account.failed_logins = 0;
+        account.last_failed_login_at = None;
+        AuditEntry::new(*now, actor, "account.locked")
+            .target(target)
+            .client(client.clone())
+            .detail("10 consecutive failed logins")
+            .record(w)?;
+    }
+    w.put(key, &account)?;
+    Ok(Err(LoginError::Invalid))
+}

@@ -1,0 +1,259 @@
+//! 個人情報管理 and パスワード変更: the e-mail address (applied when the new address confirms),
+//! the notification setting, and the password.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::member_login::MAX_FAILED_LOGINS;
+use super::model::{Account, LinkPurpose, SessionKind};
+use super::recovery::Request;
+use super::{hash, links, session};
+use crate::audit::AuditEntry;
+use crate::clock::format_jst;
+use crate::domain::email::Email;
+use crate::domain::password::NewPassword;
+use crate::mail::{outbox, templates};
+use crate::settings::UnionSettings;
+use crate::store::{Store, Writer};
+
+fn names(settings: &UnionSettings) -> templates::MailNames<'_> {
+    templates::MailNames {
+        service: &settings.service_name,
+        union: &settings.union_name,
+    }
+}
+
+fn account(w: &Writer, user_key: &str) -> anyhow::Result<Account> {
+    w.get::<Account>(user_key)?
+        .ok_or_else(|| anyhow::anyhow!("the session's account {user_key} is gone"))
+}
+
+/// Mails a confirmation link to `new_email`; nothing changes until it is opened. An older
+/// pending confirmation of the account stops working.
+pub async fn request_email_change(
+    store: &Store,
+    user_key: String,
+    new_email: Email,
+    req: Request,
+) -> anyhow::Result<()> {
+    store
+        .write(move |w| {
+            let account = account(w, &user_key)?;
+            let is_confirm = |p: &LinkPurpose| matches!(p, LinkPurpose::ConfirmEmail { .. });
+            links::revoke(w, &user_key, is_confirm, req.now)?;
+            let purpose = LinkPurpose::ConfirmEmail {
+                new_email: new_email.as_str().to_string(),
+            };
+            let validity = links::CONFIRM_EMAIL_VALIDITY;
+            let token = links::issue(w, purpose, &user_key, req.now, validity)?;
+            let link = links::url(&req.base_url, "/confirm-email", &token);
+            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let expires = format_jst(req.now + validity);
+            let mail = templates::email_confirmation(
+                new_email.as_str(),
+                names(&settings),
+                &link,
+                &expires,
+            );
+            outbox::enqueue(w, mail, req.now)?;
+            AuditEntry::new(
+                req.now,
+                format!("member:{user_key}"),
+                "account.email_change_requested",
+            )
+            .target(account.household.to_string())
+            .client(req.client)
+            .record(w)
+        })
+        .await
+}
+
+/// Opens a confirmation link: the new address applies, a notice goes to the old one.
+/// `None` for a used, expired or unknown link.
+pub async fn confirm_email(
+    store: &Store,
+    token: String,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> anyhow::Result<Option<String>> {
+    store
+        .write(move |w| {
+            let Some(link) = links::consume(w, &token, now)? else {
+                return Ok(None);
+            };
+            let LinkPurpose::ConfirmEmail { new_email } = link.purpose else {
+                return Ok(None);
+            };
+            let Some(mut account) = w.get::<Account>(&link.account)? else {
+                return Ok(None);
+            };
+            let old = std::mem::replace(&mut account.email, new_email.clone());
+            w.put(&link.account, &account)?;
+            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let masked = Email::parse(&new_email)
+                .map(|e| e.masked())
+                .unwrap_or_default();
+            let notice =
+                templates::email_changed_notice(&old, names(&settings), &masked, &format_jst(now));
+            outbox::enqueue(w, notice, now)?;
+            AuditEntry::new(
+                now,
+                format!("member:{}", link.account),
+                "account.email_changed",
+            )
+            .target(account.household.to_string())
+            .client(client)
+            .record(w)?;
+            Ok(Some(new_email))
+        })
+        .await
+}
+
+/// The notification setting applies at once.
+pub async fn set_notify(
+    store: &Store,
+    user_key: String,
+    notify: bool,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> anyhow::Result<()> {
+    store
+        .write(move |w| {
+            let mut account = account(w, &user_key)?;
+            account.notify = notify;
+            w.put(&user_key, &account)?;
+            AuditEntry::new(now, format!("member:{user_key}"), "account.notify_changed")
+                .target(account.household.to_string())
+                .client(client)
+                .detail(if notify { "on" } else { "off" })
+                .record(w)
+        })
+        .await
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("the current password is wrong")]
+    WrongCurrent,
+    #[error("the new password equals the current one")]
+    SameAsCurrent,
+    /// Too many wrong current passwords: the account locked and its sessions ended.
+    #[error("the account locked")]
+    Locked,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ChangeError {
+    pub fn message(&self) -> &'static str {
+        match self {
+            ChangeError::WrongCurrent => "現在のパスワードが正しくありません。",
+            ChangeError::SameAsCurrent => "現在のパスワードと異なるパスワードを設定してください。",
+            ChangeError::Locked => "続けて失敗したため、ログアウトしました。",
+            ChangeError::Unexpected(_) => {
+                "処理中にエラーが発生しました。しばらくしてからもう一度お試しください。"
+            }
+        }
+    }
+}
+
+pub struct PasswordChange {
+    pub user_key: String,
+    pub current: String,
+    pub new: NewPassword,
+    pub now: DateTime<Utc>,
+    pub client: Option<String>,
+}
+
+/// Changes the password, ends every session of the household and starts a new one for this
+/// browser (a new session id: a forced change raises what the session may do). Returns the
+/// new session token.
+pub async fn change_password(store: &Store, change: PasswordChange) -> Result<String, ChangeError> {
+    let user_key = change.user_key.clone();
+    let stored = store
+        .read(move |r| {
+            r.get::<Account>(&user_key)?
+                .ok_or_else(|| anyhow::anyhow!("the session's account is gone"))
+        })
+        .await?;
+    let current_ok = hash::verify(change.current.clone(), Some(stored.password_hash.clone())).await;
+    if !current_ok {
+        return store.write(move |w| wrong_current(w, &change)).await?;
+    }
+    let same = hash::verify(
+        change.new.expose().to_string(),
+        Some(stored.password_hash.clone()),
+    )
+    .await;
+    if same {
+        return Err(ChangeError::SameAsCurrent);
+    }
+    let new_hash = hash::hash(change.new.expose().to_string()).await?;
+    store
+        .write(move |w| {
+            let mut account = account(w, &change.user_key)?;
+            if account.password_hash != stored.password_hash {
+                // Changed meanwhile in another tab: the current password checked is stale.
+                return Ok::<_, anyhow::Error>(Err(ChangeError::WrongCurrent));
+            }
+            account.password_hash = new_hash;
+            account.password_changed_at = change.now;
+            account.must_change_password = false;
+            account.password_expires_at = None;
+            account.recovery = None;
+            w.put(&change.user_key, &account)?;
+            session::end_household(w, &account.household, None)?;
+            let kind = SessionKind::Member {
+                user_id: change.user_key.clone(),
+                household: account.household.clone(),
+                must_change_password: false,
+            };
+            let token = session::start(w, kind, change.now)?;
+            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let when = format_jst(change.now);
+            let notice =
+                templates::password_changed_notice(&account.email, names(&settings), &when);
+            outbox::enqueue(w, notice, change.now)?;
+            AuditEntry::new(
+                change.now,
+                format!("member:{}", change.user_key),
+                "account.password_changed",
+            )
+            .target(account.household.to_string())
+            .client(change.client)
+            .record(w)?;
+            Ok(Ok(token))
+        })
+        .await?
+}
+
+/// A wrong current password counts like a failed login; the tenth locks the account and
+/// ends the household's sessions (a stolen session cannot guess its way on).
+fn wrong_current(
+    w: &mut Writer,
+    change: &PasswordChange,
+) -> anyhow::Result<Result<String, ChangeError>> {
+    let mut account = account(w, &change.user_key)?;
+    let actor = format!("member:{}", change.user_key);
+    account.failed_logins += 1;
+    account.last_failed_login_at = Some(change.now);
+    AuditEntry::new(change.now, actor.clone(), "account.password_change_failed")
+        .target(account.household.to_string())
+        .client(change.client.clone())
+        .record(w)?;
+    let mut result = Err(ChangeError::WrongCurrent);
+    if account.failed_logins >= MAX_FAILED_LOGINS {
+        let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+        account.locked_until = Some(change.now + Duration::minutes(settings.account_lock_minutes));
+        account.failed_logins = 0;
+        account.last_failed_login_at = None;
+        session::end_household(w, &account.household, None)?;
+        AuditEntry::new(change.now, actor, "account.locked")
+            .target(account.household.to_string())
+            .client(change.client.clone())
+            .detail("10 consecutive wrong current passwords")
+            .record(w)?;
+        result = Err(ChangeError::Locked);
+    }
+    w.put(&change.user_key, &account)?;
+    Ok(result)
+}

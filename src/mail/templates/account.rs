@@ -1,0 +1,156 @@
+//! Mails about the account after registration: recovery, e-mail change, password change.
+//! No birth date and no password in any of them, except the recovery temporary password,
+//! which is what that mail is for.
+
+use crate::mail::outbox::NewMail;
+
+/// The names every mail is signed with.
+#[derive(Clone, Copy)]
+pub struct MailNames<'a> {
+    pub service: &'a str,
+    pub union: &'a str,
+}
+
+impl MailNames<'_> {
+    fn subject(&self, what: &str) -> String {
+        format!("【{}】{what}", self.service)
+    }
+
+    fn footer(&self) -> String {
+        format!(
+            "\
+このメールにお心当たりのない場合は、お手数ですが{union}まで
+ご連絡ください。このメールへの返信はできません。
+
+――――――――――――――――――――
+{union}
+{service}
+",
+            union = self.union,
+            service = self.service
+        )
+    }
+
+    fn mail(&self, to: &str, what: &str, text: String) -> NewMail {
+        NewMail {
+            to: to.to_string(),
+            subject: self.subject(what),
+            body: format!("{text}\n{}", self.footer()),
+        }
+    }
+}
+
+/// IDを忘れた方: a single-use link that shows the user ID.
+pub fn user_id_link(to: &str, names: MailNames, link: &str, valid_minutes: i64) -> NewMail {
+    let text = format!(
+        "\
+ユーザIDのお問い合わせを受け付けました。
+次のURLを開くと、ユーザIDが表示されます。
+
+{link}
+
+※URLの有効期限は{valid_minutes}分間です。一度開くと使えなくなります。
+※同じメールアドレスで複数の世帯をご登録の場合は、世帯ごとにメールをお送りしています。
+"
+    );
+    names.mail(to, "ユーザIDのお知らせ", text)
+}
+
+/// パスワードを忘れた方: the temporary password itself, and until when it works.
+pub fn temporary_password(
+    to: &str,
+    names: MailNames,
+    user_id: &str,
+    password: &str,
+    expires_jst: &str,
+    login_url: &str,
+) -> NewMail {
+    let text = format!(
+        "\
+パスワードの再設定を受け付けました。
+次の仮パスワードでログインし、新しいパスワードを設定してください。
+
+　ユーザID：{user_id}
+　仮パスワード：{password}
+　有効期限：{expires_jst}
+
+※仮パスワードでログインするまでは、これまでのパスワードもお使いいただけます。
+※仮パスワードでログインすると、すぐに新しいパスワードの設定画面になります。
+
+■ログインはこちら
+{login_url}
+"
+    );
+    names.mail(to, "仮パスワードのお知らせ", text)
+}
+
+/// 個人情報管理: the link that makes the new address the account's, sent to that address.
+pub fn email_confirmation(to: &str, names: MailNames, link: &str, expires_jst: &str) -> NewMail {
+    let text = format!(
+        "\
+メールアドレスの変更を受け付けました。
+次のURLを開くと、変更が完了します。URLを開くまでは変更されません。
+
+{link}
+
+※URLの有効期限は{expires_jst}までです。一度開くと使えなくなります。
+"
+    );
+    names.mail(to, "メールアドレス変更の確認", text)
+}
+
+/// Sent to the old address once the change applies.
+pub fn email_changed_notice(to: &str, names: MailNames, new_masked: &str, at_jst: &str) -> NewMail {
+    let text = format!(
+        "\
+{at_jst}に、ご登録のメールアドレスが変更されました。
+新しいメールアドレス：{new_masked}
+
+今後のお知らせは、新しいメールアドレスにお送りします。
+"
+    );
+    names.mail(to, "メールアドレスが変更されました", text)
+}
+
+/// Sent after a password change.
+pub fn password_changed_notice(to: &str, names: MailNames, at_jst: &str) -> NewMail {
+    let text = format!(
+        "\
+{at_jst}に、パスワードが変更されました。
+ほかの端末でログインしていた場合は、ログアウトしています。
+"
+    );
+    names.mail(to, "パスワードが変更されました", text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NAMES: MailNames = MailNames {
+        service: "けんぽWeb",
+        union: "さくら健康保険組合",
+    };
+
+    #[test]
+    fn subjects_are_bracketed_with_the_service_name() {
+        let m = user_id_link("a@example.jp", NAMES, "https://k.example.jp/x", 30);
+        assert_eq!(m.subject, "【けんぽWeb】ユーザIDのお知らせ");
+        assert!(m.body.contains("https://k.example.jp/x") && m.body.contains("30分間"));
+        assert!(m.body.trim_end().ends_with("けんぽWeb"));
+    }
+
+    #[test]
+    fn only_the_recovery_mail_carries_a_password() {
+        let m = temporary_password("a@example.jp", NAMES, "Yamada", "Ab3de4Fg7h", "x", "u");
+        assert!(m.body.contains("仮パスワード：Ab3de4Fg7h"));
+        for m in [
+            email_confirmation("a@example.jp", NAMES, "link", "x"),
+            email_changed_notice("a@example.jp", NAMES, "ne***@example.jp", "x"),
+            password_changed_notice("a@example.jp", NAMES, "x"),
+        ] {
+            assert!(!m.body.contains("パスワード："), "{}", m.body);
+            assert!(!m.body.contains("生年月日"), "{}", m.body);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! 個人情報管理 (e-mail and notification) and パスワード変更.
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Query};
+use poem::{Response, handler};
+use serde::Deserialize;
+
+use super::login::internal;
+use super::menu::{MemberSession, member_household, member_session};
+use super::pacing::no_referrer;
+use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
+use super::views::profile::{self as view, PasswordForm, ProfileView};
+use super::views::recovery::link_invalid;
+use super::{AppState, Ctx, session};
+use crate::auth::model::Account;
+use crate::auth::profile::{self as uc, ChangeError, PasswordChange};
+use crate::auth::recovery::Request;
+use crate::domain::email::Email;
+use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
+
+const PROFILE_TITLE: &str = "個人情報管理";
+const PASSWORD_TITLE: &str = "パスワード変更";
+
+async fn load_account(state: &AppState, user_key: String) -> poem::Result<Account> {
+    state
+        .store
+        .read(move |r| {
+            r.get::<Account>(&user_key)?
+                .ok_or_else(|| anyhow::anyhow!("the session's account is gone"))
+        })
+        .await
+        .map_err(internal)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProfileQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+fn flash(done: Option<&str>) -> Option<&'static str> {
+    match done {
+        Some("email") => Some(
+            "新しいメールアドレスに確認のメールをお送りしました。メールに記載のURLを開くと変更が完了します。",
+        ),
+        Some("notify") => Some("通知設定を保存しました。"),
+        _ => None,
+    }
+}
+
+#[handler]
+pub async fn profile_page(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(q): Query<ProfileQuery>,
+) -> poem::Result<Response> {
+    let member = match member(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return Ok(redirect),
+    };
+    let account = load_account(state, member.user_key).await?;
+    let v = ProfileView {
+        email: &account.email,
+        notify: account.notify,
+        new_email: "",
+        email_error: None,
+        flash: flash(q.done.as_deref()),
+    };
+    Ok(page(ctx, PROFILE_TITLE, view::profile(ctx, &v)))
+}
+
+#[derive(Deserialize)]
+pub struct EmailFields {
+    #[serde(default)]
+    email: String,
+}
+
+/// Checks the forced change first, then hands the member's session to the handler.
+fn member(ctx: &Ctx) -> Result<MemberSession, Response> {
+    member_household(ctx)?;
+    member_session(ctx)
+}
+
+fn request(ctx: &Ctx, state: &AppState) -> Request {
+    Request {
+        now: ctx.now,
+        client: ctx.client.clone(),
+        base_url: state.base_url.clone(),
+    }
+}
+
+#[handler]
+pub async fn email_submit(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(input): Form<EmailFields>,
+) -> poem::Result<Response> {
+    let member = match member(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return Ok(redirect),
+    };
+    let email = match Email::parse(&input.email) {
+        Ok(e) => e,
+        Err(e) => {
+            let account = load_account(state, member.user_key).await?;
+            let v = ProfileView {
+                email: &account.email,
+                notify: account.notify,
+                new_email: input.email.trim(),
+                email_error: Some(e.message()),
+                flash: None,
+            };
+            let markup = view::profile(ctx, &v);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(page_with_status(ctx, status, PROFILE_TITLE, markup));
+        }
+    };
+    uc::request_email_change(&state.store, member.user_key, email, request(ctx, state))
+        .await
+        .map_err(internal)?;
+    state.mail_wake.notify_one();
+    Ok(see_other("/menu/profile?done=email"))
+}
+
+#[derive(Deserialize)]
+pub struct NotifyFields {
+    notify: Option<String>,
+}
+
+#[handler]
+pub async fn notify_submit(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(input): Form<NotifyFields>,
+) -> poem::Result<Response> {
+    let member = match member(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return Ok(redirect),
+    };
+    let notify = input.notify.is_some();
+    uc::set_notify(
+        &state.store,
+        member.user_key,
+        notify,
+        ctx.now,
+        ctx.client.clone(),
+    )
+    .await
+    .map_err(internal)?;
+    Ok(see_other("/menu/profile?done=notify"))
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The link in the confirmation mail: works with or without a session (it may be opened
+/// on another device); the token alone proves the new address.
+#[handler]
+pub async fn confirm_email(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(q): Query<TokenQuery>,
+) -> poem::Result<Response> {
+    let applied = uc::confirm_email(&state.store, q.token, ctx.now, ctx.client.clone())
+        .await
+        .map_err(internal)?;
+    let answer = match applied {
+        Some(new_email) => {
+            state.mail_wake.notify_one();
+            let logged_in = member_session(ctx).is_ok();
+            let markup = view::email_confirmed(&new_email, logged_in);
+            page(ctx, "メールアドレスの変更", markup)
+        }
+        None => page_with_status(
+            ctx,
+            StatusCode::GONE,
+            "このURLは無効です",
+            link_invalid(("/menu/profile", "個人情報管理へ")),
+        ),
+    };
+    Ok(no_referrer(answer))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PasswordQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+#[handler]
+pub fn password_page(Data(ctx): Data<&Ctx>, Query(q): Query<PasswordQuery>) -> Response {
+    let member = match member_session(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return redirect,
+    };
+    if q.done.is_some() && !member.must_change_password {
+        return page(ctx, PASSWORD_TITLE, view::password_changed(ctx));
+    }
+    let markup = view::password(ctx, &PasswordForm::default(), member.must_change_password);
+    page(ctx, PASSWORD_TITLE, markup)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordFields {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+#[handler]
+pub async fn password_submit(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(input): Form<PasswordFields>,
+) -> poem::Result<Response> {
+    let member = match member_session(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return Ok(redirect),
+    };
+    let mut form = PasswordForm::default();
+    if input.current_password.is_empty() {
+        form.current_error = Some("現在のパスワードを入力してください。".to_string());
+    }
+    let symbol_number = [
+        member.household.symbol.as_str(),
+        member.household.number.as_str(),
+    ];
+    let rules = PasswordContext {
+        user_id: &member.user_key,
+        union_name: &ctx.settings.union_name,
+        household_symbol_number: &symbol_number,
+    };
+    let new = NewPassword::parse(&input.password, &input.password_confirm, &rules);
+    if let Err(e) = &new {
+        let message = Some(e.message().to_string());
+        match e.field() {
+            PasswordField::Password => form.password_error = message,
+            PasswordField::Confirmation => form.confirm_error = message,
+        }
+    }
+    let forced = member.must_change_password;
+    let refuse = |form: &PasswordForm| {
+        let markup = view::password(ctx, form, forced);
+        page_with_status(
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            PASSWORD_TITLE,
+            markup,
+        )
+    };
+    let (Ok(new), None) = (new, &form.current_error) else {
+        return Ok(refuse(&form));
+    };
+    let change = PasswordChange {
+        user_key: member.user_key,
+        current: input.current_password,
+        new,
+        now: ctx.now,
+        client: ctx.client.clone(),
+    };
+    match uc::change_password(&state.store, change).await {
+        Ok(token) => {
+            state.mail_wake.notify_one();
+            let cookie = session::member_cookie(state, &token);
+            Ok(see_other_with_cookie("/menu/password?done=1", &cookie))
+        }
+        Err(ChangeError::Locked) => Ok(see_other_with_cookie(
+            "/",
+            &session::clear_member_cookie(state),
+        )),
+        Err(e @ (ChangeError::WrongCurrent | ChangeError::SameAsCurrent)) => {
+            match e {
+                ChangeError::WrongCurrent => form.current_error = Some(e.message().to_string()),
+                _ => form.password_error = Some(e.message().to_string()),
+            }
+            Ok(refuse(&form))
+        }
+        Err(ChangeError::Unexpected(e)) => Err(internal(e)),
+    }
+}
