@@ -19,6 +19,10 @@ pub struct UnionSettings {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub password_max_age_days: i64,
+    /// The portal's public URL for links in mails. `kenpo serve` records its base URL here
+    /// when it starts, so that jobs run from the command line (which know no URL) can link
+    /// to the login page; empty until the server has run once.
+    pub public_url: String,
 }
 
 impl Default for UnionSettings {
@@ -33,6 +37,7 @@ impl Default for UnionSettings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             password_max_age_days: 5 * 365,
+            public_url: String::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod birth_date;
 pub mod claim;
 pub mod email;
+pub mod expenses;
 pub mod insurer_number;
 pub mod member;
 pub mod password;

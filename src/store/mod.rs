@@ -36,6 +36,9 @@ pub const ALL_TABLES: &[&str] = &[
     "sequences",
     "claims",
     "batches",
+    "claim_index",
+    "batch_people",
+    "hidden_people",
 ];
 
 /// A record stored in one table under a string key.

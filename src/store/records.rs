@@ -40,3 +40,19 @@ impl Record for PendingMail {
 impl Record for crate::domain::member::Person {
     const TABLE: &'static str = "people";
 }
+
+impl Record for crate::claims::ClaimRecord {
+    const TABLE: &'static str = "claims";
+}
+impl Record for crate::claims::ClaimIndex {
+    const TABLE: &'static str = "claim_index";
+}
+impl Record for crate::claims::Batch {
+    const TABLE: &'static str = "batches";
+}
+impl Record for crate::claims::BatchPerson {
+    const TABLE: &'static str = "batch_people";
+}
+impl Record for crate::claims::HiddenPerson {
+    const TABLE: &'static str = "hidden_people";
+}
