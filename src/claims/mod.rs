@@ -6,6 +6,7 @@ pub mod ingest;
 pub mod model;
 pub mod publish;
 pub mod query;
+pub mod view;
 
 pub use ingest::{BatchWriter, Outcome};
 pub use model::{Batch, BatchPerson, ClaimIndex, ClaimRecord, HiddenPerson};

@@ -5,6 +5,8 @@
 mod assets;
 mod csrf;
 mod ctx;
+mod expense_filter;
+mod expenses;
 mod health;
 mod login;
 mod menu;
@@ -14,6 +16,7 @@ mod respond;
 mod security;
 mod session;
 mod staff;
+mod tax_notice;
 pub mod views;
 
 use std::sync::Arc;
@@ -70,6 +73,10 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/register/back", post(registration::back))
         .at("/register/done", get(registration::done))
         .at("/menu", get(menu::show))
+        .at("/menu/expenses", get(expenses::list))
+        .at("/menu/expenses/chart", get(expenses::chart_page))
+        .at("/menu/tax-notice", get(tax_notice::show))
+        .at("/menu/tax-notice.csv", get(tax_notice::csv))
         .at("/menu/:item", get(menu::placeholder))
         .at(
             "/staff/login",

@@ -1,9 +1,12 @@
 //! maud views: the layout, shared components, and one module per screen.
 
+pub mod chart;
 pub mod components;
 pub mod error;
+pub mod expenses;
 pub mod layout;
 pub mod login;
 pub mod menu;
 pub mod registration;
 pub mod staff;
+pub mod tax_notice;
