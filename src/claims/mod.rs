@@ -2,6 +2,7 @@
 //! household may see. The file reader is `import::claims`; the pure sums are
 //! `domain::expenses`; the screens are `web::expenses`.
 
+pub mod demo;
 pub mod ingest;
 pub mod model;
 pub mod publish;

@@ -52,7 +52,9 @@ async fn load(
     let mut data = claims(&state.store, viewer, what, period.from, period.to)
         .await
         .map_err(internal)?;
-    data.claims.reverse();
+    data.claims.sort_by(|a, b| {
+        (a.month, &a.branch, &a.receipt_number).cmp(&(b.month, &b.branch, &b.receipt_number))
+    });
     Ok(data)
 }
 
@@ -80,7 +82,11 @@ pub async fn show(
         status: data.status,
         now: ctx.now,
     };
-    Ok(page(ctx, "医療費のお知らせ（医療費控除用）", notice_page(&v)))
+    Ok(page(
+        ctx,
+        "医療費のお知らせ（医療費控除用）",
+        notice_page(&v),
+    ))
 }
 
 #[handler]
@@ -121,10 +127,7 @@ pub const FORM_COLUMNS: [&str; 6] = [
 
 /// UTF-8 with BOM, one row per claim. 支払年月日 stays empty: a claim knows its month of
 /// treatment, not the day it was paid (the form accepts the column empty).
-fn form_csv(
-    people: &[Person],
-    claims: &[crate::domain::claim::Claim],
-) -> anyhow::Result<Vec<u8>> {
+fn form_csv(people: &[Person], claims: &[crate::domain::claim::Claim]) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut w = ::csv::WriterBuilder::new()

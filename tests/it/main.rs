@@ -1,7 +1,10 @@
 //! The one integration-test binary: every test module is a `mod` line here.
 
 mod app;
+mod browser_claims;
 mod browser_journey;
+mod claims;
+mod claims_screens;
 mod foundation;
 mod harness;
 mod harness_selftest;

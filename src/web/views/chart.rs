@@ -78,7 +78,10 @@ pub fn page(v: &ChartView<'_>) -> Markup {
 fn year_links(v: &ChartView<'_>) -> Markup {
     let year = v.selection.period.from.year();
     let link = |y: i32| {
-        let person = v.person.map(|p| format!("&person={}", p.branch)).unwrap_or_default();
+        let person = v
+            .person
+            .map(|p| format!("&person={}", p.branch))
+            .unwrap_or_default();
         format!("/menu/expenses/chart?year={y}{person}")
     };
     html! {
@@ -108,7 +111,14 @@ fn describe(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<u64>]) -> Stri
 }
 
 fn svg(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<u64>]) -> Markup {
-    let max = axis_max(table.iter().map(|r| r.iter().sum::<u64>()).max().unwrap_or(0).max(1));
+    let max = axis_max(
+        table
+            .iter()
+            .map(|r| r.iter().sum::<u64>())
+            .max()
+            .unwrap_or(0)
+            .max(1),
+    );
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let slot = plot_w / months.len().max(1) as f64;

@@ -54,7 +54,10 @@ pub fn page(v: &ExpensesView<'_>) -> Markup {
 
 fn filter_form(v: &ExpensesView<'_>) -> Markup {
     let sel = v.selection;
-    let (from, to) = (month_input_value(sel.period.from), month_input_value(sel.period.to));
+    let (from, to) = (
+        month_input_value(sel.period.from),
+        month_input_value(sel.period.to),
+    );
     html! {
         form.filter method="get" action="/menu/expenses" hx-get="/menu/expenses"
             hx-target="#expenses-results" hx-push-url="true" {
