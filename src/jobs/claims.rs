@@ -155,7 +155,7 @@ fn stream_rows(
                         "このレセプト番号は、このファイルのより前の行にもあります（レセプト番号は1件ごとに別の番号にしてください）",
                     ));
                 }
-                if done % PROGRESS_EVERY == 0 {
+                if done.is_multiple_of(PROGRESS_EVERY) {
                     progress(done, rows.max(done));
                 }
             }

@@ -142,7 +142,7 @@ fn svg(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<u64>]) -> Markup {
                 }
             }
             @for (i, month) in months.iter().enumerate() {
-                @if i % label_every == 0 {
+                @if i.is_multiple_of(label_every) {
                     text x=(format!("{:.1}", LEFT + slot * (i as f64 + 0.5))) y=(HEIGHT - BOTTOM + 18.0) text-anchor="middle" font-size="12" fill="#333333" {
                         @if months.len() > 12 { (month.year() % 100) "/" } (month.month()) "月"
                     }

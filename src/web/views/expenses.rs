@@ -72,10 +72,10 @@ fn filter_form(v: &ExpensesView<'_>) -> Markup {
             }
             fieldset.filter__field {
                 legend { "期間（「期間を指定する」を選んだとき）" }
-                label for="from" { "開始月" }
-                input #from type="month" name="from" value=(from);
-                label for="to" { "終了月" }
-                input #to type="month" name="to" value=(to);
+                div.filter__range {
+                    div { label for="from" { "開始月" } input #from type="month" name="from" value=(from); }
+                    div { label for="to" { "終了月" } input #to type="month" name="to" value=(to); }
+                }
             }
             div.filter__field {
                 label for="person" { "受診者" }
