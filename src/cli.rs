@@ -349,6 +349,10 @@ impl JobIo for TerminalIo<'_> {
         Ok(Box::new(std::io::BufReader::new(file)))
     }
 
+    fn input_path(&self) -> Option<PathBuf> {
+        self.input.map(Path::to_path_buf)
+    }
+
     fn progress(&mut self, label: &str, done: u64, total: u64) {
         let bar = self.bar.get_or_insert_with(|| {
             let bar = ProgressBar::new(total);

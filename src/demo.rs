@@ -162,13 +162,15 @@ fn prepare(
     let fresh = !settings.is_some_and(|s| s.is_initialised());
     if fresh {
         jobs::init_union(&store, UNION_NAME, INSURER_NUMBER, None, now)?;
-        jobs::import_members(
-            &store,
-            synthetic_members(HOUSEHOLDS),
-            now,
-            "demo",
-            &mut |_, _| {},
-        )?;
+        let people = synthetic_members(HOUSEHOLDS);
+        jobs::import_members(&store, people.clone(), now, "demo", &mut |_, _| {})?;
+        let started = std::time::Instant::now();
+        let claims = crate::claims::demo::generate(&store, &people, now)?;
+        println!(
+            "demo: {claims} claims over {} months, published monthly, written in {:.1} s",
+            crate::claims::demo::MONTHS,
+            started.elapsed().as_secs_f64()
+        );
         let hash = crate::auth::hash::hash_blocking(STAFF_PASSWORD)?;
         store.write_blocking(|w| {
             crate::auth::staff::put(w, STAFF_LOGIN, hash, StaffRole::Admin, now)

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod claims;
 pub mod cli;
 pub mod clock;
 pub mod control;

@@ -12,7 +12,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::mail::smtp::SmtpConfig;
-use crate::settings::Secrets;
+use crate::settings::{Secrets, UnionSettings};
 use crate::store::{Store, Writer};
 use crate::web::{self, AppState};
 
@@ -44,6 +44,17 @@ fn secrets(w: &mut Writer) -> anyhow::Result<Secrets> {
     crate::jobs::ensure_secrets(w)
 }
 
+/// Keeps the base URL in the settings: jobs from the command line (publishing claims)
+/// link to it in mails without knowing how the server is reached.
+fn record_public_url(w: &mut Writer, url: &str) -> anyhow::Result<()> {
+    let mut settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    if settings.public_url != url {
+        settings.public_url = url.to_string();
+        w.put("union", &settings)?;
+    }
+    Ok(())
+}
+
 /// Opens the data file, binds the port and starts serving in the background.
 pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let data = opts.data.clone();
@@ -62,6 +73,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         .base_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
+    let url = base_url.clone();
+    store.write(move |w| record_public_url(w, &url)).await?;
     let mail_wake = Arc::new(Notify::new());
     let state = Arc::new(AppState {
         store: store.clone(),
@@ -71,7 +84,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         mail_wake: mail_wake.clone(),
     });
     let (shutdown, mut signal) = watch::channel(false);
-    let control = crate::control::listen(store.clone(), opts.clock.clone())?;
+    let control = crate::control::listen(store.clone(), opts.clock.clone(), mail_wake.clone())?;
     let sender =
         crate::mail::sender::Sender::new(store.clone(), opts.clock.clone(), opts.smtp, mail_wake);
     let sender_task = tokio::spawn(sender.run(shutdown.subscribe()));

@@ -23,6 +23,10 @@ pub struct UnionSettings {
     pub maintenance: crate::domain::maintenance::MaintenanceRule,
     /// How long ten consecutive failed logins lock an account.
     pub account_lock_minutes: i64,
+    /// The portal's public URL for links in mails. `kenpo serve` records its base URL here
+    /// when it starts, so that jobs run from the command line (which know no URL) can link
+    /// to the login page; empty until the server has run once.
+    pub public_url: String,
 }
 
 impl Default for UnionSettings {
@@ -39,6 +43,7 @@ impl Default for UnionSettings {
             password_max_age_days: 5 * 365,
             maintenance: crate::domain::maintenance::MaintenanceRule::default(),
             account_lock_minutes: 30,
+            public_url: String::new(),
         }
     }
 }

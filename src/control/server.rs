@@ -28,7 +28,12 @@ impl Drop for ControlServer {
 }
 
 /// Starts answering on the socket beside the data file, in its own threads.
-pub fn listen(store: Store, clock: Arc<dyn Clock>) -> anyhow::Result<ControlServer> {
+/// `mail_wake` is notified after each job, so mail a job queued (publication) goes out now.
+pub fn listen(
+    store: Store,
+    clock: Arc<dyn Clock>,
+    mail_wake: Arc<tokio::sync::Notify>,
+) -> anyhow::Result<ControlServer> {
     let path = socket_path(store.path());
     // We own the data file, so a socket file left there is stale.
     let _ = std::fs::remove_file(&path);
@@ -45,12 +50,14 @@ pub fn listen(store: Store, clock: Arc<dyn Clock>) -> anyhow::Result<ControlServ
                     break;
                 }
                 let (store, clock) = (store.clone(), clock.clone());
+                let mail_wake = mail_wake.clone();
                 let _ = std::thread::Builder::new()
                     .name("control-job".into())
                     .spawn(move || {
                         if let Err(e) = serve_one(stream, &store, clock.as_ref()) {
                             tracing::warn!("control connection ended: {e:#}");
                         }
+                        mail_wake.notify_one();
                     });
             }
         })?;

@@ -23,6 +23,9 @@ pub enum YearMonthError {
 }
 
 impl YearMonth {
+    /// January of year 1: the earliest month.
+    pub const MIN: YearMonth = YearMonth { year: 1, month: 1 };
+
     /// A month of year 1 to 9999; `None` if `month` is not 1–12 or the year is out of range.
     pub fn new(year: i32, month: u32) -> Option<Self> {
         ((1..=9999).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })

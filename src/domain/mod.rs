@@ -5,6 +5,7 @@ pub mod birth_date;
 pub mod claim;
 pub mod email;
 pub mod holidays;
+pub mod expenses;
 pub mod insurer_number;
 pub mod maintenance;
 pub mod member;

@@ -3,17 +3,19 @@
 //! it talks to the person only through [`JobIo`].
 
 mod backup;
+mod claims;
 mod members;
 mod setup;
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::store::Store;
 
+pub use claims::{ClaimImportSummary, import_claims};
 pub use members::{ImportSummary, import_members};
 pub use setup::{ensure_secrets, init_union, write_private};
 
@@ -48,6 +50,11 @@ impl Job {
 /// How a job reads its input, shows progress and writes its output file.
 pub trait JobIo {
     fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>>;
+    /// The input as a file on this machine, when it is one (a large file is then read in
+    /// place rather than copied first).
+    fn input_path(&self) -> Option<PathBuf> {
+        None
+    }
     fn progress(&mut self, label: &str, done: u64, total: u64);
     fn say(&mut self, line: &str);
     /// Hands over the finished output file (postcards, a backup) from a temporary path.
@@ -101,9 +108,7 @@ pub fn run(
             io.say(&summary.to_string());
             Ok(())
         }
-        Job::ImportClaims { .. } => Err(JobError::User(
-            "医療費（レセプト）の取り込みは、医療費照会の機能とともに提供されます（未実装）".into(),
-        )),
+        Job::ImportClaims { publish } => claims::run(store, publish, now, io),
         Job::IssueCredentials { households } => {
             setup::issue_credentials(store, &households, now, io)
         }

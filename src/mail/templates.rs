@@ -70,9 +70,63 @@ pub fn test_mail(to: &str, service_name: &str) -> NewMail {
     }
 }
 
+/// New claims were published (SPEC §5.5). A family may share the mailbox: no names, no
+/// medical details, only that something new can be seen after logging in.
+pub fn new_information(
+    to: &str,
+    service_name: &str,
+    union_name: &str,
+    public_url: &str,
+) -> NewMail {
+    let login = if public_url.is_empty() {
+        "組合からのご案内にあるアドレスからログインしてください。".to_string()
+    } else {
+        format!("{}/", public_url.trim_end_matches('/'))
+    };
+    let body = format!(
+        "\
+{service_name}に新しい情報を掲載しました。
+ログインしてご確認ください。
+
+■ログインはこちら
+{login}
+
+※このメールは、通知情報更新時のメール通知を希望された方にお送りしています。
+　通知が不要な場合は、ログイン後の個人情報管理で変更できます。
+※このメールへの返信は不要です。
+
+――――――――――――――――――――
+{union_name}
+{service_name}
+"
+    );
+    NewMail {
+        to: to.to_string(),
+        subject: format!("【{service_name}】新しい情報を掲載しました"),
+        body,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_information_links_to_the_login_page_and_names_nobody() {
+        let mail = new_information(
+            "taro@example.jp",
+            "けんぽWeb",
+            "さくら健康保険組合",
+            "https://kenpo.example.jp",
+        );
+        assert_eq!(mail.subject, "【けんぽWeb】新しい情報を掲載しました");
+        assert!(mail.body.contains("https://kenpo.example.jp/\n"));
+        for medical in ["医療費", "円", "病院", "薬局"] {
+            assert!(!mail.body.contains(medical), "{medical}");
+        }
+        let without_url = new_information("a@example.jp", "けんぽWeb", "組合", "");
+        assert!(without_url.body.contains("組合からのご案内"));
+    }
 
     fn sample() -> NewMail {
         welcome(

@@ -54,3 +54,18 @@ impl Record for crate::domain::member::Person {
 impl Record for crate::maintenance::OneOffWindow {
     const TABLE: &'static str = "maintenance_windows";
 }
+impl Record for crate::claims::ClaimRecord {
+    const TABLE: &'static str = "claims";
+}
+impl Record for crate::claims::ClaimIndex {
+    const TABLE: &'static str = "claim_index";
+}
+impl Record for crate::claims::Batch {
+    const TABLE: &'static str = "batches";
+}
+impl Record for crate::claims::BatchPerson {
+    const TABLE: &'static str = "batch_people";
+}
+impl Record for crate::claims::HiddenPerson {
+    const TABLE: &'static str = "hidden_people";
+}

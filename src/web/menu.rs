@@ -10,8 +10,7 @@ use super::respond::{page, see_other};
 use super::views::menu::{ITEMS, menu as menu_view, placeholder as placeholder_view};
 use super::{AppState, Ctx};
 use crate::auth::model::SessionKind;
-use crate::domain::member::{HouseholdKey, Person};
-use crate::store::key;
+use crate::domain::member::HouseholdKey;
 
 /// A logged-in member's session.
 pub struct MemberSession {
@@ -64,24 +63,10 @@ pub async fn show(
         Ok(h) => h,
         Err(redirect) => return Ok(redirect),
     };
-    let prefix = format!(
-        "{}{}",
-        key(&[&household.symbol, &household.number]),
-        crate::store::KEY_SEP
-    );
-    let people: Vec<Person> = state
-        .store
-        .read(move |r| {
-            Ok::<_, anyhow::Error>(
-                r.scan::<Person>(&prefix)?
-                    .into_iter()
-                    .map(|(_, p)| p)
-                    .collect(),
-            )
-        })
+    let (people, status) = crate::claims::view::overview(&state.store, household)
         .await
         .map_err(internal)?;
-    Ok(page(ctx, "メニュー", menu_view(ctx, &people)))
+    Ok(page(ctx, "メニュー", menu_view(ctx, &people, status)))
 }
 
 #[handler]

@@ -5,6 +5,8 @@
 mod assets;
 mod csrf;
 mod ctx;
+mod expense_filter;
+mod expenses;
 mod health;
 mod login;
 mod maintenance;
@@ -18,6 +20,7 @@ mod respond;
 mod security;
 mod session;
 mod staff;
+mod tax_notice;
 pub mod views;
 
 use std::sync::Arc;
@@ -91,6 +94,10 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
             "/menu/password",
             get(profile::password_page).post(profile::password_submit),
         )
+        .at("/menu/expenses", get(expenses::list))
+        .at("/menu/expenses/chart", get(expenses::chart_page))
+        .at("/menu/tax-notice", get(tax_notice::show))
+        .at("/menu/tax-notice.csv", get(tax_notice::csv))
         .at("/menu/:item", get(menu::placeholder))
         .at(
             "/staff/login",

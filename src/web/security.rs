@@ -184,7 +184,10 @@ async fn prepare(
     let ctx = Ctx {
         request_id: request_id.to_string(),
         csrf_token: csrf::token_for(&state.csrf_key, &csrf_cookie),
-        htmx: req.header("hx-request").is_some(),
+        // A history restore (back button after hx-push-url, with no history cache) swaps
+        // the answer into <body>: it needs the whole page, not the <main> fragment.
+        htmx: req.header("hx-request").is_some()
+            && req.header("hx-history-restore-request").is_none(),
         now,
         client: req
             .remote_addr()

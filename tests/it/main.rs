@@ -3,7 +3,10 @@
 mod account;
 mod app;
 mod browser_account;
+mod browser_claims;
 mod browser_journey;
+mod claims;
+mod claims_screens;
 mod foundation;
 mod harness;
 mod harness_selftest;

@@ -2,6 +2,8 @@
 
 use maud::{Markup, html};
 
+use crate::claims::query::DataStatus;
+use crate::clock::format_jst_date;
 use crate::domain::member::Person;
 use crate::web::Ctx;
 use crate::web::views::components::csrf;
@@ -23,12 +25,18 @@ pub fn logout_form(ctx: &Ctx) -> Markup {
     }
 }
 
-pub fn menu(ctx: &Ctx, people: &[Person]) -> Markup {
+pub fn menu(ctx: &Ctx, people: &[Person], status: Option<DataStatus>) -> Markup {
     html! {
         h1 { "メニュー" }
         @if let Some(next) = ctx.maintenance.next.filter(|w| w.start - ctx.now <= chrono::Duration::hours(24)) {
             p.flash.flash--warning role="status" {
                 "メンテナンスのお知らせ：" (crate::maintenance::describe(&next)) " はメンテナンス作業のためご利用いただけません。"
+            }
+        }
+        p.data-status #data-status {
+            @match status {
+                Some(s) => { "最新の医療費情報: " (s.through) "診療分まで（" (format_jst_date(s.published_at)) " 掲載）" },
+                None => { "医療費情報はまだ掲載されていません。" },
             }
         }
         section aria-labelledby="household-heading" {

@@ -1,7 +1,9 @@
 //! maud views: the layout, shared components, and one module per screen.
 
+pub mod chart;
 pub mod components;
 pub mod error;
+pub mod expenses;
 pub mod layout;
 pub mod login;
 pub mod maintenance;
@@ -10,3 +12,4 @@ pub mod profile;
 pub mod recovery;
 pub mod registration;
 pub mod staff;
+pub mod tax_notice;

@@ -1,0 +1,138 @@
+//! Writing claims into a batch inside one write transaction: the import job and the demo
+//! both go through [`BatchWriter`].
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use super::model::{Batch, BatchPerson, ClaimIndex, ClaimRecord, batch_person_key, claim_key};
+use crate::domain::claim::Claim;
+use crate::store::Writer;
+
+/// What storing one claim did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Added,
+    /// The receipt number existed with other contents: the old claim is gone.
+    Replaced,
+    Unchanged,
+    /// The receipt number already came earlier in this batch: nothing was stored.
+    Duplicate,
+}
+
+/// Collects one batch's claims. Create it, [`BatchWriter::put`] each claim, then
+/// [`BatchWriter::finish`] writes the batch record.
+pub struct BatchWriter {
+    batch: Batch,
+    /// Whether the batch will be published with its import: an unchanged claim still
+    /// waiting in an unpublished batch then moves into this one (SPEC §6.2: `--publish`
+    /// publishes every row of the file, changed or not).
+    publishing: bool,
+    people: HashSet<String>,
+    published: HashMap<String, bool>,
+}
+
+impl BatchWriter {
+    /// Starts a new batch with the next batch id.
+    pub fn start(
+        w: &mut Writer,
+        now: DateTime<Utc>,
+        actor: &str,
+        publishing: bool,
+    ) -> anyhow::Result<Self> {
+        let id = w.next_id("batches")?;
+        Ok(Self {
+            batch: Batch {
+                id,
+                imported_at: now,
+                imported_by: actor.to_string(),
+                rows: 0,
+                added: 0,
+                replaced: 0,
+                unchanged: 0,
+                first_month: None,
+                last_month: None,
+                published_at: None,
+                published_by: None,
+            },
+            publishing,
+            people: HashSet::new(),
+            published: HashMap::new(),
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.batch.id
+    }
+
+    /// Stores one claim (replacing an earlier claim of the same receipt number).
+    pub fn put(&mut self, w: &mut Writer, claim: Claim) -> anyhow::Result<Outcome> {
+        let outcome = self.store(w, claim)?;
+        match outcome {
+            Outcome::Added => self.batch.added += 1,
+            Outcome::Replaced => self.batch.replaced += 1,
+            Outcome::Unchanged => self.batch.unchanged += 1,
+            Outcome::Duplicate => {}
+        }
+        Ok(outcome)
+    }
+
+    fn store(&mut self, w: &mut Writer, claim: Claim) -> anyhow::Result<Outcome> {
+        self.batch.rows += 1;
+        let month = Some(claim.month);
+        self.batch.first_month = self.batch.first_month.min(month).or(month);
+        self.batch.last_month = self.batch.last_month.max(month);
+        let new_key = claim_key(&claim);
+        let receipt = claim.receipt_number.clone();
+        let outcome = match w.get::<ClaimIndex>(&receipt)? {
+            Some(index) if index.batch == self.batch.id => return Ok(Outcome::Duplicate),
+            Some(index) => {
+                let old = w.get::<ClaimRecord>(&index.key)?;
+                match old {
+                    Some(old) if old.claim == claim => {
+                        if !self.publishing || self.is_published(w, &old.batch)? {
+                            return Ok(Outcome::Unchanged);
+                        }
+                        Outcome::Unchanged
+                    }
+                    _ => {
+                        w.delete::<ClaimRecord>(&index.key)?;
+                        Outcome::Replaced
+                    }
+                }
+            }
+            None => Outcome::Added,
+        };
+        let person = batch_person_key(&self.batch.id, &claim.household, &claim.branch);
+        if !self.people.contains(&person) {
+            w.put(&person, &BatchPerson)?;
+            self.people.insert(person);
+        }
+        let index = ClaimIndex {
+            key: new_key.clone(),
+            batch: self.batch.id.clone(),
+        };
+        let record = ClaimRecord {
+            batch: self.batch.id.clone(),
+            claim,
+        };
+        w.put(&new_key, &record)?;
+        w.put(&receipt, &index)?;
+        Ok(outcome)
+    }
+
+    fn is_published(&mut self, w: &Writer, batch: &str) -> anyhow::Result<bool> {
+        if let Some(known) = self.published.get(batch) {
+            return Ok(*known);
+        }
+        let published = w.get::<Batch>(batch)?.is_some_and(|b| b.is_published());
+        self.published.insert(batch.to_string(), published);
+        Ok(published)
+    }
+
+    /// Writes the batch record; returns it.
+    pub fn finish(self, w: &mut Writer) -> anyhow::Result<Batch> {
+        w.put(&self.batch.id, &self.batch)?;
+        Ok(self.batch)
+    }
+}

@@ -1,0 +1,14 @@
+//! Claims as the portal keeps them: batches of imported claims, publication, and what a
+//! household may see. The file reader is `import::claims`; the pure sums are
+//! `domain::expenses`; the screens are `web::expenses`.
+
+pub mod demo;
+pub mod ingest;
+pub mod model;
+pub mod publish;
+pub mod query;
+pub mod view;
+
+pub use ingest::{BatchWriter, Outcome};
+pub use model::{Batch, BatchPerson, ClaimIndex, ClaimRecord, HiddenPerson};
+pub use publish::{PublishError, PublishSummary, publish};

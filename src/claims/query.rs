@@ -1,0 +1,102 @@
+//! What a household may see: its people minus those hidden from it (SPEC §5.8), and the
+//! claims of published batches only.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use super::model::{
+    Batch, ClaimRecord, HiddenPerson, household_month_start, household_prefix, person_key,
+};
+use crate::domain::claim::{Claim, YearMonth};
+use crate::domain::member::{HouseholdKey, Person};
+use crate::store::Reader;
+
+/// How far the published data reaches, union-wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataStatus {
+    /// The latest 診療年月 of any published batch.
+    pub through: YearMonth,
+    /// When the latest batch was published.
+    pub published_at: DateTime<Utc>,
+}
+
+/// The household's people that the household may see, by 枝番.
+pub fn visible_people(r: &Reader, household: &HouseholdKey) -> anyhow::Result<Vec<Person>> {
+    let hidden: HashSet<String> = r
+        .scan::<HiddenPerson>(&household_prefix(household))?
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    Ok(r.scan::<Person>(&household_prefix(household))?
+        .into_iter()
+        .filter(|(k, _)| !hidden.contains(k))
+        .map(|(_, p)| p)
+        .collect())
+}
+
+/// Whether the person may be shown to their household.
+pub fn is_hidden(r: &Reader, household: &HouseholdKey, branch: &str) -> anyhow::Result<bool> {
+    Ok(r.get::<HiddenPerson>(&person_key(household, branch))?
+        .is_some())
+}
+
+fn published_batches(r: &Reader) -> anyhow::Result<HashSet<String>> {
+    Ok(r.scan::<Batch>("")?
+        .into_iter()
+        .filter(|(_, b)| b.is_published())
+        .map(|(k, _)| k)
+        .collect())
+}
+
+/// The published claims of the household's visible people within `from..=to`, newest
+/// month first, then by 枝番 and receipt number.
+pub fn visible_claims(
+    r: &Reader,
+    household: &HouseholdKey,
+    people: &[Person],
+    from: YearMonth,
+    to: YearMonth,
+) -> anyhow::Result<Vec<Claim>> {
+    let published = published_batches(r)?;
+    let branches: HashSet<&str> = people.iter().map(|p| p.branch.as_str()).collect();
+    let prefix = household_prefix(household);
+    let mut claims = Vec::new();
+    r.for_each_from::<ClaimRecord>(&household_month_start(household, from), |k, record| {
+        if !k.starts_with(&prefix) || record.claim.month > to {
+            return Ok(false);
+        }
+        if published.contains(&record.batch) && branches.contains(record.claim.branch.as_str()) {
+            claims.push(record.claim);
+        }
+        Ok(true)
+    })?;
+    claims.sort_by(|a, b| {
+        b.month
+            .cmp(&a.month)
+            .then_with(|| a.branch.cmp(&b.branch))
+            .then_with(|| a.receipt_number.cmp(&b.receipt_number))
+    });
+    Ok(claims)
+}
+
+/// How far published data reaches; `None` before the first publication.
+pub fn data_status(r: &Reader) -> anyhow::Result<Option<DataStatus>> {
+    let mut status: Option<DataStatus> = None;
+    for (_, batch) in r.scan::<Batch>("")? {
+        let (Some(published_at), Some(last)) = (batch.published_at, batch.last_month) else {
+            continue;
+        };
+        status = Some(match status {
+            None => DataStatus {
+                through: last,
+                published_at,
+            },
+            Some(s) => DataStatus {
+                through: s.through.max(last),
+                published_at: s.published_at.max(published_at),
+            },
+        });
+    }
+    Ok(status)
+}

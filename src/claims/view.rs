@@ -1,0 +1,72 @@
+//! A member looking at medical data: every look is written to the audit log first (who,
+//! what, when, from where), then the household's visible data is read.
+
+use chrono::{DateTime, Utc};
+
+use super::query::{DataStatus, data_status, visible_claims, visible_people};
+use crate::audit::AuditEntry;
+use crate::domain::claim::{Claim, YearMonth};
+use crate::domain::member::{HouseholdKey, Person};
+use crate::store::Store;
+
+/// Who looks, at what, from where.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    /// `member:<user id>`.
+    pub actor: String,
+    pub household: HouseholdKey,
+    pub client: Option<String>,
+    pub now: DateTime<Utc>,
+}
+
+/// What one screen of medical data shows.
+#[derive(Debug, Clone)]
+pub struct HouseholdData {
+    /// People the household may see, by 枝番.
+    pub people: Vec<Person>,
+    /// Their published claims of the requested months, newest first.
+    pub claims: Vec<Claim>,
+    pub status: Option<DataStatus>,
+}
+
+/// The household's people and how far published data reaches (no medical data, no audit).
+pub async fn overview(
+    store: &Store,
+    household: HouseholdKey,
+) -> anyhow::Result<(Vec<Person>, Option<DataStatus>)> {
+    store
+        .read(move |r| Ok((visible_people(r, &household)?, data_status(r)?)))
+        .await
+}
+
+/// Records the view in the audit log, then reads the claims of `from..=to`.
+/// `what` names the screen and its filter, e.g. `expenses 2025年 person=all`.
+pub async fn claims(
+    store: &Store,
+    viewer: Viewer,
+    what: String,
+    from: YearMonth,
+    to: YearMonth,
+) -> anyhow::Result<HouseholdData> {
+    let household = viewer.household.clone();
+    store
+        .write(move |w| {
+            AuditEntry::new(viewer.now, viewer.actor, "claims.viewed")
+                .target(viewer.household.to_string())
+                .client(viewer.client)
+                .detail(what)
+                .record(w)
+        })
+        .await?;
+    store
+        .read(move |r| {
+            let people = visible_people(r, &household)?;
+            let claims = visible_claims(r, &household, &people, from, to)?;
+            Ok(HouseholdData {
+                people,
+                claims,
+                status: data_status(r)?,
+            })
+        })
+        .await
+}

@@ -1,0 +1,192 @@
+//! Sums and periods of the medical-expense screens (SPEC §5.2, §5.3): pure functions over
+//! claims that the store has already filtered to what a household may see.
+
+use super::claim::{Claim, ClaimKind, YearMonth};
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1234567` → `1,234,567円`.
+pub fn yen(n: u64) -> String {
+    format!("{}円", thousands(n))
+}
+
+/// Sums of a selection of claims.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub claims: u64,
+    pub days: u64,
+    pub total_cost: u64,
+    pub self_pay: u64,
+    pub benefit: u64,
+}
+
+impl Totals {
+    pub fn of<'a>(claims: impl IntoIterator<Item = &'a Claim>) -> Self {
+        claims.into_iter().fold(Totals::default(), |mut t, c| {
+            t.claims += 1;
+            t.days += u64::from(c.days);
+            t.total_cost += c.total_cost;
+            t.self_pay += c.self_pay;
+            t.benefit += c.benefit;
+            t
+        })
+    }
+}
+
+/// The months a selection covers: a calendar year or a range of months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: YearMonth,
+    pub to: YearMonth,
+    /// January to December of one year.
+    pub whole_year: bool,
+}
+
+/// Longest range of months one selection may span (the retention period is 60 months).
+pub const MAX_RANGE_MONTHS: usize = 120;
+
+impl Period {
+    /// January to December of `year`; `None` outside years 1–9999.
+    pub fn year(year: i32) -> Option<Self> {
+        Some(Period {
+            from: YearMonth::new(year, 1)?,
+            to: YearMonth::new(year, 12)?,
+            whole_year: true,
+        })
+    }
+
+    /// A range; the ends are swapped when given the wrong way round, and a range longer
+    /// than [`MAX_RANGE_MONTHS`] is cut at its start.
+    pub fn months(from: YearMonth, to: YearMonth) -> Self {
+        let (from, to) = if from <= to { (from, to) } else { (to, from) };
+        let span = months_between(from, to).len();
+        let from = if span > MAX_RANGE_MONTHS {
+            add_months(to, -(MAX_RANGE_MONTHS as i32 - 1)).unwrap_or(from)
+        } else {
+            from
+        };
+        Period {
+            from,
+            to,
+            whole_year: false,
+        }
+    }
+
+    /// `2025年` or `2025年1月〜2025年6月`.
+    pub fn label(self) -> String {
+        if self.whole_year {
+            format!("{}年", self.from.year())
+        } else if self.from == self.to {
+            self.from.to_string()
+        } else {
+            format!("{}〜{}", self.from, self.to)
+        }
+    }
+}
+
+/// `2025-03` (an `<input type="month">` value) or `202503`.
+pub fn parse_month_input(text: &str) -> Option<YearMonth> {
+    let compact: String = text.trim().chars().filter(|c| *c != '-').collect();
+    YearMonth::parse_yyyymm(&compact).ok()
+}
+
+/// `2025-03`: the value of an `<input type="month">`.
+pub fn month_input_value(month: YearMonth) -> String {
+    format!("{:04}-{:02}", month.year(), month.month())
+}
+
+/// The month `n` months after `month` (before, when negative).
+pub fn add_months(month: YearMonth, n: i32) -> Option<YearMonth> {
+    let index = month.year() * 12 + month.month() as i32 - 1 + n;
+    YearMonth::new(index.div_euclid(12), index.rem_euclid(12) as u32 + 1)
+}
+
+/// Every month from `from` to `to`, inclusive, ascending.
+pub fn months_between(from: YearMonth, to: YearMonth) -> Vec<YearMonth> {
+    let mut months = Vec::new();
+    let mut m = from;
+    while m <= to {
+        months.push(m);
+        match add_months(m, 1) {
+            Some(next) => m = next,
+            None => break,
+        }
+    }
+    months
+}
+
+/// Total cost per month (rows, ascending) and person (columns, in `branches` order).
+pub fn monthly_totals(claims: &[Claim], months: &[YearMonth], branches: &[&str]) -> Vec<Vec<u64>> {
+    let mut table = vec![vec![0u64; branches.len()]; months.len()];
+    for claim in claims {
+        let row = months.iter().position(|m| *m == claim.month);
+        let col = branches.iter().position(|b| *b == claim.branch);
+        if let (Some(row), Some(col)) = (row, col) {
+            table[row][col] += claim.total_cost;
+        }
+    }
+    table
+}
+
+/// 医療費の区分 of the tax office's 医療費集計フォーム.
+pub fn tax_form_category(kind: ClaimKind) -> &'static str {
+    match kind {
+        ClaimKind::Pharmacy => "医薬品購入",
+        ClaimKind::Inpatient
+        | ClaimKind::Outpatient
+        | ClaimKind::Dental
+        | ClaimKind::HomeNursing => "診療・治療",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ym(y: i32, m: u32) -> YearMonth {
+        YearMonth::new(y, m).unwrap()
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(982340), "982,340");
+        assert_eq!(yen(1234567), "1,234,567円");
+    }
+
+    #[test]
+    fn month_arithmetic() {
+        assert_eq!(add_months(ym(2025, 12), 1), Some(ym(2026, 1)));
+        assert_eq!(add_months(ym(2025, 1), -1), Some(ym(2024, 12)));
+        assert_eq!(months_between(ym(2024, 11), ym(2025, 2)).len(), 4);
+        assert_eq!(parse_month_input("2025-03"), Some(ym(2025, 3)));
+        assert_eq!(parse_month_input("202503"), Some(ym(2025, 3)));
+        assert_eq!(parse_month_input("2025-13"), None);
+        assert_eq!(month_input_value(ym(2025, 3)), "2025-03");
+    }
+
+    #[test]
+    fn periods() {
+        let year = Period::year(2025).unwrap();
+        assert_eq!((year.from, year.to), (ym(2025, 1), ym(2025, 12)));
+        assert_eq!(year.label(), "2025年");
+        let swapped = Period::months(ym(2025, 6), ym(2025, 1));
+        assert_eq!((swapped.from, swapped.to), (ym(2025, 1), ym(2025, 6)));
+        assert_eq!(swapped.label(), "2025年1月〜2025年6月");
+        let long = Period::months(ym(2000, 1), ym(2025, 12));
+        assert_eq!(long.from, ym(2016, 1));
+    }
+}

@@ -1,0 +1,227 @@
+//! `kenpo import claims FILE [--publish]` (SPEC §6.2): one batch, all rows or none,
+//! streamed row by row into one write transaction so that a file of a million rows is
+//! never held in memory.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::{JobError, JobIo};
+use crate::audit::AuditEntry;
+use crate::claims::model::person_key;
+use crate::claims::{Batch, BatchWriter, Outcome, PublishError, PublishSummary, publish};
+use crate::domain::claim::Claim;
+use crate::domain::member::Person;
+use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
+use crate::store::{Store, Writer};
+
+/// Progress is reported every this many rows.
+const PROGRESS_EVERY: u64 = 2_000;
+
+#[derive(Debug, Clone)]
+pub struct ClaimImportSummary {
+    pub batch: Batch,
+    pub published: Option<PublishSummary>,
+}
+
+impl fmt::Display for ClaimImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let b = &self.batch;
+        write!(
+            f,
+            "取り込みました（取り込み番号 {}）: {} 件 / 新規 {} 件 / 差し替え {} 件 / 変更なし {} 件 / エラー 0 件",
+            b.number(),
+            b.rows,
+            b.added,
+            b.replaced,
+            b.unchanged
+        )?;
+        match &self.published {
+            Some(p) => write!(
+                f,
+                "\n公開しました: 対象 {} 世帯 / お知らせメール {} 通",
+                p.households, p.mails
+            ),
+            None => write!(
+                f,
+                "\nまだ公開していません（加入者には見えません）。公開は管理画面から、または --publish を付けて取り込みます。"
+            ),
+        }
+    }
+}
+
+/// Runs the job: finds the file (or copies the sent bytes beside the data file), counts
+/// its lines for the progress bar, and imports it.
+pub fn run(
+    store: &Store,
+    publish: bool,
+    now: DateTime<Utc>,
+    io: &mut dyn JobIo,
+) -> Result<(), JobError> {
+    let spooled;
+    let path = match io.input_path() {
+        Some(path) => path,
+        None => {
+            spooled = Spool::write(store.path(), &mut io.input()?)?;
+            spooled.path.clone()
+        }
+    };
+    let rows = count_rows(&path)?;
+    let file =
+        File::open(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let summary = import_claims(
+        store,
+        Box::new(BufReader::with_capacity(256 * 1024, file)),
+        rows,
+        publish,
+        now,
+        "cli",
+        &mut |done, total| io.progress("取り込み", done, total),
+    )?;
+    io.say(&summary.to_string());
+    Ok(())
+}
+
+/// Imports a claim file as one batch, publishing it too when `publish`.
+pub fn import_claims(
+    store: &Store,
+    source: Box<dyn Read>,
+    rows: u64,
+    publish_now: bool,
+    now: DateTime<Utc>,
+    actor: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ClaimImportSummary, JobError> {
+    let mut reader = ClaimReader::open(source).map_err(|e| JobError::User(e.to_string()))?;
+    store.write_blocking(|w| {
+        let mut batch = BatchWriter::start(w, now, actor, publish_now)?;
+        let errors = stream_rows(w, &mut reader, &mut batch, rows, progress)?;
+        if !errors.is_empty() {
+            return Err(JobError::User(ImportError::Lines(errors).to_string()));
+        }
+        let batch = batch.finish(w)?;
+        AuditEntry::new(now, actor, "claims.imported")
+            .target(format!("batch:{}", batch.number()))
+            .detail(format!(
+                "rows={} added={} replaced={} unchanged={}",
+                batch.rows, batch.added, batch.replaced, batch.unchanged
+            ))
+            .record(w)?;
+        let published = if publish_now {
+            Some(publish(w, &batch.id, now, actor).map_err(|e| match e {
+                PublishError::NotFound(_) => JobError::User(e.to_string()),
+                PublishError::Unexpected(e) => JobError::Unexpected(e),
+            })?)
+        } else {
+            None
+        };
+        Ok(ClaimImportSummary { batch, published })
+    })
+}
+
+/// Stores every row while the file is clean; after the first problem only checks the rest,
+/// collecting up to [`MAX_LINE_ERRORS`] problems (the caller then aborts the transaction).
+fn stream_rows(
+    w: &mut Writer,
+    reader: &mut ClaimReader,
+    batch: &mut BatchWriter,
+    rows: u64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> anyhow::Result<Vec<LineError>> {
+    let mut known_people: HashSet<String> = HashSet::new();
+    let mut errors = Vec::new();
+    let mut done = 0u64;
+    while let Some(item) = reader.next_claim() {
+        match item {
+            Err(error) => errors.push(error),
+            Ok((line, claim)) => {
+                done += 1;
+                let person = person_key(&claim.household, &claim.branch);
+                if !known_people.contains(&person) {
+                    if w.get::<Person>(&person)?.is_none() {
+                        errors.push(unknown_person(line, &claim));
+                        continue;
+                    }
+                    known_people.insert(person);
+                }
+                if errors.is_empty() && batch.put(w, claim)? == Outcome::Duplicate {
+                    errors.push(LineError::new(
+                        line,
+                        Some("レセプト番号"),
+                        "このレセプト番号は、このファイルのより前の行にもあります（レセプト番号は1件ごとに別の番号にしてください）",
+                    ));
+                }
+                if done.is_multiple_of(PROGRESS_EVERY) {
+                    progress(done, rows.max(done));
+                }
+            }
+        }
+        if errors.len() >= MAX_LINE_ERRORS {
+            errors.truncate(MAX_LINE_ERRORS);
+            break;
+        }
+    }
+    progress(done, done);
+    Ok(errors)
+}
+
+fn unknown_person(line: u64, claim: &Claim) -> LineError {
+    LineError::new(
+        line,
+        None,
+        format!(
+            "記号・番号・枝番「{}-{}」の加入者が登録されていません。先に加入者ファイルを取り込んでください",
+            claim.household, claim.branch
+        ),
+    )
+}
+
+/// Data rows of the file: its lines less the header (a quoted line break counts twice,
+/// which only makes the progress bar end a little early).
+fn count_rows(path: &Path) -> anyhow::Result<u64> {
+    let mut file = File::open(path)?;
+    let mut buf = vec![0u8; 256 * 1024];
+    let (mut lines, mut last) = (0u64, b'\n');
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        last = buf[n - 1];
+    }
+    if last != b'\n' {
+        lines += 1;
+    }
+    Ok(lines.saturating_sub(1))
+}
+
+/// The sent file, copied beside the data file (not into a possibly RAM-backed /tmp) and
+/// removed when done.
+struct Spool {
+    path: PathBuf,
+}
+
+impl Spool {
+    fn write(data: &Path, input: &mut dyn Read) -> anyhow::Result<Spool> {
+        let dir = data.parent().unwrap_or(Path::new("."));
+        let name = format!(".kenpo-claims-{}.tmp", crate::auth::tokens::random_token());
+        let spool = Spool {
+            path: dir.join(name),
+        };
+        let mut file = File::create(&spool.path)?;
+        std::io::copy(input, &mut file)?;
+        file.sync_all()?;
+        Ok(spool)
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}

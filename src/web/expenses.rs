@@ -1,0 +1,136 @@
+//! 医療費照会 (/menu/expenses) and its chart (/menu/expenses/chart): the household's
+//! published claims, filtered by months and person. Every view is audited.
+
+use std::sync::Arc;
+
+use poem::web::{Data, Query};
+use poem::{Request, Response, handler};
+
+use super::expense_filter::{
+    ExpenseQuery, Member, Selection, check_household, latest_month, member, page as page_number,
+    person, selection, years,
+};
+use super::login::internal;
+use super::respond::page;
+use super::views::{chart, expenses as view};
+use super::{AppState, Ctx};
+use crate::claims::view::{HouseholdData, Viewer, claims, overview};
+use crate::domain::member::Person;
+
+/// What both screens load: the selection and the audited data behind it.
+struct Loaded {
+    data: HouseholdData,
+    selection: Selection,
+    person: Option<Person>,
+    years: Vec<i32>,
+}
+
+async fn load(
+    ctx: &Ctx,
+    state: &AppState,
+    m: &Member,
+    query: &ExpenseQuery,
+    screen: &str,
+) -> poem::Result<Loaded> {
+    check_household(query, &m.household)?;
+    let (people, status) = overview(&state.store, m.household.clone())
+        .await
+        .map_err(internal)?;
+    let chosen = person(query, &people)?.cloned();
+    let latest = latest_month(ctx, status);
+    let selection = selection(query, latest);
+    let viewer = Viewer {
+        actor: format!("member:{}", m.user_id),
+        household: m.household.clone(),
+        client: ctx.client.clone(),
+        now: ctx.now,
+    };
+    let what = format!(
+        "{screen} {} person={}",
+        selection.period.label(),
+        chosen.as_ref().map(|p| p.branch.as_str()).unwrap_or("all")
+    );
+    let (from, to) = (selection.period.from, selection.period.to);
+    let mut data = claims(&state.store, viewer, what, from, to)
+        .await
+        .map_err(internal)?;
+    if let Some(p) = &chosen {
+        data.claims.retain(|c| c.branch == p.branch);
+    }
+    Ok(Loaded {
+        data,
+        selection,
+        person: chosen,
+        years: years(latest),
+    })
+}
+
+/// Whether htmx asked for the results part only (the filter form stays in place).
+fn wants_results_only(ctx: &Ctx, req: &Request) -> bool {
+    ctx.htmx && req.header("hx-target") == Some("expenses-results")
+}
+
+#[handler]
+pub async fn list(
+    req: &Request,
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(query): Query<ExpenseQuery>,
+) -> poem::Result<Response> {
+    let m = match member(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return Ok(redirect),
+    };
+    let loaded = load(ctx, state, &m, &query, "expenses").await?;
+    let v = view::ExpensesView {
+        people: &loaded.data.people,
+        person: loaded.person.as_ref(),
+        selection: &loaded.selection,
+        years: &loaded.years,
+        claims: &loaded.data.claims,
+        page: page_number(&query),
+        status: loaded.data.status,
+    };
+    let response = if wants_results_only(ctx, req) {
+        Response::builder()
+            .content_type("text/html; charset=utf-8")
+            .body(view::results(&v).into_string())
+    } else {
+        page(ctx, "医療費照会", view::page(&v))
+    };
+    Ok(vary(response))
+}
+
+#[handler]
+pub async fn chart_page(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(query): Query<ExpenseQuery>,
+) -> poem::Result<Response> {
+    let m = match member(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return Ok(redirect),
+    };
+    let loaded = load(ctx, state, &m, &query, "expenses-chart").await?;
+    let people: Vec<Person> = match &loaded.person {
+        Some(p) => vec![p.clone()],
+        None => loaded.data.people.clone(),
+    };
+    let v = chart::ChartView {
+        people: &people,
+        selection: &loaded.selection,
+        person: loaded.person.as_ref(),
+        claims: &loaded.data.claims,
+        status: loaded.data.status,
+    };
+    Ok(vary(page(ctx, "月別の医療費（グラフ）", chart::page(&v))))
+}
+
+/// The same URL answers a whole page or a fragment: caches must tell them apart.
+fn vary(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        poem::http::header::VARY,
+        poem::http::HeaderValue::from_static("HX-Request, HX-Target"),
+    );
+    response
+}

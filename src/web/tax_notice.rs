@@ -1,0 +1,160 @@
+//! 医療費のお知らせ (医療費控除用) at /menu/tax-notice?year=YYYY, and the same data as the
+//! tax office's 医療費集計フォーム at /menu/tax-notice.csv?year=YYYY. Both are audited views.
+
+use std::sync::Arc;
+
+use poem::http::header;
+use poem::web::{Data, Query};
+use poem::{Response, handler};
+
+use super::expense_filter::{ExpenseQuery, Member, check_household, latest_month, member, years};
+use super::login::internal;
+use super::respond::page;
+use super::views::tax_notice::{TaxNoticeView, page as notice_page};
+use super::{AppState, Ctx};
+use crate::claims::view::{HouseholdData, Viewer, claims};
+use crate::clock::today_jst;
+use crate::domain::claim::YearMonth;
+use crate::domain::expenses::{Period, tax_form_category};
+use crate::domain::member::Person;
+
+const BAD_YEAR: &str = "指定された年を読み取れなかったため、前の年を表示しています。";
+
+/// The year asked for, else last year (the year of this spring's tax return).
+fn chosen_year(ctx: &Ctx, query: &ExpenseQuery) -> (Period, Option<&'static str>) {
+    use chrono::Datelike as _;
+    let last_year = today_jst(ctx.now).year() - 1;
+    let fallback =
+        Period::year(last_year).unwrap_or_else(|| Period::months(YearMonth::MIN, YearMonth::MIN));
+    match query.year.trim() {
+        "" => (fallback, None),
+        text => match text.parse::<i32>().ok().and_then(Period::year) {
+            Some(period) => (period, None),
+            None => (fallback, Some(BAD_YEAR)),
+        },
+    }
+}
+
+async fn load(
+    ctx: &Ctx,
+    state: &AppState,
+    m: &Member,
+    period: Period,
+    screen: &str,
+) -> poem::Result<HouseholdData> {
+    let viewer = Viewer {
+        actor: format!("member:{}", m.user_id),
+        household: m.household.clone(),
+        client: ctx.client.clone(),
+        now: ctx.now,
+    };
+    let what = format!("{screen} {}", period.label());
+    let mut data = claims(&state.store, viewer, what, period.from, period.to)
+        .await
+        .map_err(internal)?;
+    data.claims.sort_by(|a, b| {
+        (a.month, &a.branch, &a.receipt_number).cmp(&(b.month, &b.branch, &b.receipt_number))
+    });
+    Ok(data)
+}
+
+#[handler]
+pub async fn show(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(query): Query<ExpenseQuery>,
+) -> poem::Result<Response> {
+    let m = match member(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return Ok(redirect),
+    };
+    check_household(&query, &m.household)?;
+    let (period, problem) = chosen_year(ctx, &query);
+    let data = load(ctx, state, &m, period, "tax-notice").await?;
+    let years = years(latest_month(ctx, data.status));
+    let v = TaxNoticeView {
+        year: period.from.year(),
+        years: &years,
+        problem,
+        union_name: &ctx.settings.union_name,
+        people: &data.people,
+        claims: &data.claims,
+        status: data.status,
+        now: ctx.now,
+    };
+    Ok(page(
+        ctx,
+        "医療費のお知らせ（医療費控除用）",
+        notice_page(&v),
+    ))
+}
+
+#[handler]
+pub async fn csv(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(query): Query<ExpenseQuery>,
+) -> poem::Result<Response> {
+    let m = match member(ctx) {
+        Ok(m) => m,
+        Err(redirect) => return Ok(redirect),
+    };
+    check_household(&query, &m.household)?;
+    let (period, _) = chosen_year(ctx, &query);
+    let data = load(ctx, state, &m, period, "tax-notice-csv").await?;
+    let body = form_csv(&data.people, &data.claims).map_err(internal)?;
+    let year = period.from.year();
+    let disposition = format!(
+        "attachment; filename=\"iryouhi-{year}.csv\"; filename*=UTF-8''{}",
+        percent_encode(&format!("医療費集計フォーム_{year}.csv"))
+    );
+    Ok(Response::builder()
+        .content_type("text/csv; charset=utf-8")
+        .header(header::CONTENT_DISPOSITION, disposition)
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(body))
+}
+
+/// The columns of the tax office's 医療費集計フォーム.
+pub const FORM_COLUMNS: [&str; 6] = [
+    "医療を受けた人",
+    "病院・薬局などの支払先の名称",
+    "医療費の区分",
+    "支払った医療費の額",
+    "左のうち補填される金額",
+    "支払年月日",
+];
+
+/// UTF-8 with BOM, one row per claim. 支払年月日 stays empty: a claim knows its month of
+/// treatment, not the day it was paid (the form accepts the column empty).
+fn form_csv(people: &[Person], claims: &[crate::domain::claim::Claim]) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        w.write_record(FORM_COLUMNS)?;
+        for c in claims {
+            let name = super::views::expenses::name_of(people, &c.branch);
+            w.write_record([
+                name,
+                &c.provider,
+                tax_form_category(c.kind),
+                &c.self_pay.to_string(),
+                &c.benefit.min(c.self_pay).to_string(),
+                "",
+            ])?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

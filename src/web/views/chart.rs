@@ -1,0 +1,215 @@
+//! The monthly chart: a server-rendered SVG bar chart of the total cost per month, stacked
+//! by person, with <title>/<desc> and the same numbers as a table. Colours are SVG
+//! presentation attributes (`fill=`), not CSS, so the CSP needs no inline styles.
+
+use maud::{Markup, html};
+
+use super::expenses::data_note;
+use crate::claims::query::DataStatus;
+use crate::domain::claim::{Claim, YearMonth};
+use crate::domain::expenses::{monthly_totals, months_between, thousands, yen};
+use crate::domain::member::Person;
+use crate::web::expense_filter::{Selection, query_string};
+
+pub struct ChartView<'a> {
+    /// The people drawn, in stacking order.
+    pub people: &'a [Person],
+    pub selection: &'a Selection,
+    pub person: Option<&'a Person>,
+    pub claims: &'a [Claim],
+    pub status: Option<DataStatus>,
+}
+
+/// Distinct, dark enough on white for 3:1 against the background.
+const COLOURS: [&str; 8] = [
+    "#0031d8", "#c74700", "#197a4b", "#8843e1", "#c2185b", "#00788a", "#6d4c41", "#455a64",
+];
+
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 320.0;
+const LEFT: f64 = 96.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 36.0;
+
+fn colour(i: usize) -> &'static str {
+    COLOURS[i % COLOURS.len()]
+}
+
+/// A round axis maximum (1, 2 or 5 × 10ⁿ × 4 ticks) at or above `max`.
+fn axis_max(max: u64) -> u64 {
+    let mut step = 1u64;
+    loop {
+        for m in [1, 2, 5] {
+            if step * m * 4 >= max {
+                return step * m * 4;
+            }
+        }
+        step = step.saturating_mul(10);
+    }
+}
+
+pub fn page(v: &ChartView<'_>) -> Markup {
+    let months = months_between(v.selection.period.from, v.selection.period.to);
+    let branches: Vec<&str> = v.people.iter().map(|p| p.branch.as_str()).collect();
+    let table = monthly_totals(v.claims, &months, &branches);
+    let back = format!("/menu/expenses?{}", query_string(v.selection, v.person, 1));
+    html! {
+        h1 { "月別の医療費（グラフ）" }
+        (data_note(v.status))
+        h2 #chart-heading { (v.selection.period.label()) "の医療費総額（受診者別・月別）" }
+        @if v.selection.period.whole_year { (year_links(v)) }
+        ul.legend aria-label="凡例" {
+            @for (i, p) in v.people.iter().enumerate() {
+                li { svg.legend__swatch width="14" height="14" aria-hidden="true" focusable="false" {
+                    rect width="14" height="14" fill=(colour(i)) {}
+                } (p.name) }
+            }
+        }
+        (svg(v, &months, &table))
+        details.chart-table open {
+            summary { "グラフの数値（表）" }
+            (numbers(v.people, &months, &table))
+        }
+        p { a href=(back) { "医療費照会へ戻る" } }
+    }
+}
+
+fn year_links(v: &ChartView<'_>) -> Markup {
+    let year = v.selection.period.from.year();
+    let link = |y: i32| {
+        let person = v
+            .person
+            .map(|p| format!("&person={}", p.branch))
+            .unwrap_or_default();
+        format!("/menu/expenses/chart?year={y}{person}")
+    };
+    html! {
+        p.links-inline {
+            a href=(link(year - 1)) { (year - 1) "年" }
+            a href=(link(year + 1)) { (year + 1) "年" }
+        }
+    }
+}
+
+fn describe(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<u64>]) -> String {
+    let sums: Vec<u64> = table.iter().map(|row| row.iter().sum()).collect();
+    let total: u64 = sums.iter().sum();
+    let peak = sums.iter().enumerate().max_by_key(|(_, s)| **s);
+    let mut text = format!(
+        "{}の月ごとの医療費総額を、受診者ごとに積み上げた棒グラフです。合計は{}です。",
+        v.selection.period.label(),
+        yen(total)
+    );
+    if let Some((i, s)) = peak.filter(|(_, s)| **s > 0)
+        && let Some(month) = months.get(i)
+    {
+        text.push_str(&format!("最も多い月は{month}の{}です。", yen(*s)));
+    }
+    text.push_str("数値はグラフの下の表にもあります。");
+    text
+}
+
+fn svg(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<u64>]) -> Markup {
+    let max = axis_max(
+        table
+            .iter()
+            .map(|r| r.iter().sum::<u64>())
+            .max()
+            .unwrap_or(0)
+            .max(1),
+    );
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let slot = plot_w / months.len().max(1) as f64;
+    let bar = (slot * 0.7).max(1.0);
+    let y_of = |value: u64| TOP + plot_h - plot_h * value as f64 / max as f64;
+    let label_every = months.len().div_ceil(12).max(1);
+    let segments = segments(v, months, table, slot, bar, y_of);
+    html! {
+        svg.chart viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-labelledby="chart-title chart-desc" {
+            title #chart-title { (v.selection.period.label()) "の月別医療費総額（受診者別）" }
+            desc #chart-desc { (describe(v, months, table)) }
+            @for tick in 0..=4u64 {
+                @let value = max / 4 * tick;
+                line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y_of(value)) y2=(y_of(value)) stroke="#949494" stroke-width="1" {}
+                text x=(LEFT - 6.0) y=(y_of(value) + 4.0) text-anchor="end" font-size="12" fill="#333333" { (thousands(value)) "円" }
+            }
+            @for seg in &segments {
+                rect x=(format!("{:.1}", seg.x)) y=(format!("{:.1}", seg.y)) width=(format!("{bar:.1}"))
+                    height=(format!("{:.1}", seg.height)) fill=(seg.colour) {
+                    title { (seg.title) }
+                }
+            }
+            @for (i, month) in months.iter().enumerate() {
+                @if i.is_multiple_of(label_every) {
+                    text x=(format!("{:.1}", LEFT + slot * (i as f64 + 0.5))) y=(HEIGHT - BOTTOM + 18.0) text-anchor="middle" font-size="12" fill="#333333" {
+                        @if months.len() > 12 { (month.year() % 100) "/" } (month.month()) "月"
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct Segment {
+    x: f64,
+    y: f64,
+    height: f64,
+    colour: &'static str,
+    title: String,
+}
+
+/// One rectangle per month and person with a cost, stacked from the axis up.
+fn segments(
+    v: &ChartView<'_>,
+    months: &[YearMonth],
+    table: &[Vec<u64>],
+    slot: f64,
+    bar: f64,
+    y_of: impl Fn(u64) -> f64,
+) -> Vec<Segment> {
+    let mut out = Vec::new();
+    for (i, month) in months.iter().enumerate() {
+        let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
+        let mut base = 0u64;
+        for (j, p) in v.people.iter().enumerate() {
+            let value = table.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0);
+            if value == 0 {
+                continue;
+            }
+            let top = y_of(base + value);
+            out.push(Segment {
+                x,
+                y: top,
+                height: y_of(base) - top,
+                colour: colour(j),
+                title: format!("{month} {} {}", p.name, yen(value)),
+            });
+            base += value;
+        }
+    }
+    out
+}
+
+fn numbers(people: &[Person], months: &[YearMonth], table: &[Vec<u64>]) -> Markup {
+    html! {
+        div.table-scroll {
+            table.data {
+                caption { "月別・受診者別の医療費総額" }
+                thead { tr {
+                    th scope="col" { "診療年月" }
+                    @for p in people { th.num scope="col" { (p.name) } }
+                    th.num scope="col" { "合計" }
+                } }
+                tbody {
+                    @for (month, row) in months.iter().zip(table) { tr {
+                        th scope="row" { (month) }
+                        @for value in row { td.num { (yen(*value)) } }
+                        td.num { (yen(row.iter().sum())) }
+                    } }
+                }
+            }
+        }
+    }
+}
