@@ -4,8 +4,8 @@
 pub mod birth_date;
 pub mod claim;
 pub mod email;
-pub mod holidays;
 pub mod expenses;
+pub mod holidays;
 pub mod insurer_number;
 pub mod maintenance;
 pub mod member;

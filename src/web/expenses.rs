@@ -12,6 +12,7 @@ use super::expense_filter::{
 };
 use super::login::internal;
 use super::respond::page;
+use super::views::menu::with_logout;
 use super::views::{chart, expenses as view};
 use super::{AppState, Ctx};
 use crate::claims::view::{HouseholdData, Viewer, claims, overview};
@@ -96,7 +97,7 @@ pub async fn list(
             .content_type("text/html; charset=utf-8")
             .body(view::results(&v).into_string())
     } else {
-        page(ctx, "医療費照会", view::page(&v))
+        page(ctx, "医療費照会", with_logout(ctx, view::page(&v)))
     };
     Ok(vary(response))
 }
@@ -123,7 +124,11 @@ pub async fn chart_page(
         claims: &loaded.data.claims,
         status: loaded.data.status,
     };
-    Ok(vary(page(ctx, "月別の医療費（グラフ）", chart::page(&v))))
+    Ok(vary(page(
+        ctx,
+        "月別の医療費（グラフ）",
+        with_logout(ctx, chart::page(&v)),
+    )))
 }
 
 /// The same URL answers a whole page or a fragment: caches must tell them apart.

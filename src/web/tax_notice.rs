@@ -10,6 +10,7 @@ use poem::{Response, handler};
 use super::expense_filter::{ExpenseQuery, Member, check_household, latest_month, member, years};
 use super::login::internal;
 use super::respond::page;
+use super::views::menu::with_logout;
 use super::views::tax_notice::{TaxNoticeView, page as notice_page};
 use super::{AppState, Ctx};
 use crate::claims::view::{HouseholdData, Viewer, claims};
@@ -85,7 +86,7 @@ pub async fn show(
     Ok(page(
         ctx,
         "医療費のお知らせ（医療費控除用）",
-        notice_page(&v),
+        with_logout(ctx, notice_page(&v)),
     ))
 }
 

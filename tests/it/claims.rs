@@ -76,6 +76,11 @@ pub async fn put_account(app: &TestApp, household: &str, user: &str, notify: boo
                     failed_logins: 0,
                     locked_until: None,
                     last_login_at: None,
+                    last_failed_login_at: None,
+                    recovery: None,
+                    must_change_password: false,
+                    password_expires_at: None,
+                    recovery_requests: Default::default(),
                 },
             )?;
             let state = HouseholdState {

@@ -16,6 +16,12 @@ pub const ITEMS: &[(&str, &str)] = &[
     ("password", "パスワード変更"),
 ];
 
+/// A member page's content followed by the logout button (htmx swaps only `<main>`, so
+/// every member page carries its own).
+pub fn with_logout(ctx: &Ctx, content: Markup) -> Markup {
+    html! { (content) (logout_form(ctx)) }
+}
+
 pub fn logout_form(ctx: &Ctx) -> Markup {
     html! {
         form.logout method="post" action="/logout" {
