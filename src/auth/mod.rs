@@ -7,4 +7,7 @@ pub mod model;
 pub mod registration;
 pub mod session;
 pub mod staff;
+pub mod staff_accounts;
 pub mod tokens;
+pub mod totp;
+pub mod unlock;

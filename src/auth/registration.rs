@@ -274,7 +274,7 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
         password_hash: draft.password_hash.clone(),
         password_changed_at: now,
         created_at: now,
-        terms_version: 1,
+        terms_version: crate::terms::current_w(w)?,
         failed_logins: 0,
         locked_until: None,
         last_login_at: Some(now),

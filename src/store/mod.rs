@@ -37,6 +37,11 @@ pub const ALL_TABLES: &[&str] = &[
     "claims",
     "batches",
     "maintenance_windows",
+    "staff_challenges",
+    "credential_issues",
+    "notices",
+    "notice_reads",
+    "terms",
 ];
 
 /// A record stored in one table under a string key.

@@ -44,3 +44,19 @@ impl Record for crate::domain::member::Person {
 impl Record for crate::maintenance::OneOffWindow {
     const TABLE: &'static str = "maintenance_windows";
 }
+
+impl Record for crate::auth::totp::StaffChallenge {
+    const TABLE: &'static str = "staff_challenges";
+}
+impl Record for crate::auth::credentials::CredentialIssue {
+    const TABLE: &'static str = "credential_issues";
+}
+impl Record for crate::notices::Notice {
+    const TABLE: &'static str = "notices";
+}
+impl Record for crate::notices::NoticeRead {
+    const TABLE: &'static str = "notice_reads";
+}
+impl Record for crate::terms::TermsVersion {
+    const TABLE: &'static str = "terms";
+}

@@ -44,6 +44,7 @@ pub async fn show(
                 r.scan::<Person>(&prefix)?
                     .into_iter()
                     .map(|(_, p)| p)
+                    .filter(|p| !p.hidden_from_household)
                     .collect(),
             )
         })

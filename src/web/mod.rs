@@ -7,14 +7,15 @@ mod csrf;
 mod ctx;
 mod health;
 mod login;
-mod maintenance;
+pub(crate) mod maintenance;
 mod menu;
+mod notices;
 mod pages;
 mod registration;
 mod respond;
 mod security;
 mod session;
-mod staff;
+pub(crate) mod staff;
 pub mod views;
 
 use std::sync::Arc;
@@ -47,8 +48,11 @@ impl AppState {
     }
 }
 
-/// Largest request body accepted (forms; file uploads get their own limit later).
+/// Largest request body accepted (forms).
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// Largest upload accepted: multipart bodies under [`UPLOAD_PATH_PREFIX`] only.
+pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
+pub const UPLOAD_PATH_PREFIX: &str = "/staff/import";
 
 pub fn routes(state: Arc<AppState>) -> impl Endpoint {
     let app = Route::new()
@@ -71,6 +75,8 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/register/back", post(registration::back))
         .at("/register/done", get(registration::done))
         .at("/menu", get(menu::show))
+        .at("/menu/notices", get(notices::list))
+        .at("/menu/notices/:id", get(notices::show))
         .at("/menu/:item", get(menu::placeholder))
         .at(
             "/staff/login",
@@ -87,5 +93,6 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         )
         .at("/healthz", get(health::healthz))
         .at("/assets/*path", get(assets::serve));
+    let app = staff::routes(app);
     security::stack(app, state)
 }

@@ -6,5 +6,7 @@ pub mod layout;
 pub mod login;
 pub mod maintenance;
 pub mod menu;
+pub mod notices;
 pub mod registration;
+pub mod rich_text;
 pub mod staff;
