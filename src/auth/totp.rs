@@ -70,7 +70,9 @@ pub fn check(secret: &str, code: &str, now: DateTime<Utc>) -> Option<u64> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnrolError {
-    #[error("確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。")]
+    #[error(
+        "確認コードが正しくありません。認証アプリに表示されている6桁の数字を入力してください。"
+    )]
     WrongCode,
     #[error("登録を始め直してください。")]
     NotStarted,
@@ -101,9 +103,7 @@ pub fn confirm_enrolment(
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, EnrolError> {
     let key = login.to_ascii_lowercase();
-    let mut account = w
-        .get::<StaffAccount>(&key)?
-        .ok_or(EnrolError::NotStarted)?;
+    let mut account = w.get::<StaffAccount>(&key)?.ok_or(EnrolError::NotStarted)?;
     let secret = account.totp_pending.clone().ok_or(EnrolError::NotStarted)?;
     let step = check(&secret, code, now).ok_or(EnrolError::WrongCode)?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| temporary_password()).collect();
@@ -122,7 +122,12 @@ pub fn confirm_enrolment(
 }
 
 /// Removes the second factor (by the owner, or by an admin for a lost phone).
-pub fn disable(w: &mut Writer, login: &str, actor: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+pub fn disable(
+    w: &mut Writer,
+    login: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
     let key = login.to_ascii_lowercase();
     let Some(mut account) = w.get::<StaffAccount>(&key)? else {
         return Ok(false);
@@ -235,7 +240,9 @@ pub async fn verify_login_code(
             account.totp = Some(enrolment);
             account.failed_logins = 0;
             w.put(&key, &account)?;
-            AuditEntry::new(now, actor, action).client(client).record(w)?;
+            AuditEntry::new(now, actor, action)
+                .client(client)
+                .record(w)?;
             let kind = SessionKind::Staff {
                 login: account.login.clone(),
                 role: account.role,

@@ -61,3 +61,67 @@ pub fn unlock_household(
         sessions_ended,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone as _, Utc};
+
+    use super::*;
+    use crate::auth::model::{Session, SessionKind};
+    use crate::store::Store;
+
+    #[test]
+    fn unlocking_clears_the_lock_and_ends_the_households_sessions() {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open(&dir.path().join("k.redb")).expect("open");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
+            .single()
+            .expect("time");
+        let h = HouseholdKey::new("1201", "105").expect("key");
+        let account = Account {
+            user_id: "Yamada.Taro".into(),
+            household: h.clone(),
+            email: "taro@example.jp".into(),
+            notify: true,
+            password_hash: String::new(),
+            password_changed_at: now,
+            created_at: now,
+            terms_version: 1,
+            failed_logins: 3,
+            locked_until: Some(now + Duration::minutes(30)),
+            last_login_at: None,
+        };
+        store
+            .write_blocking(|w| {
+                w.put("yamada.taro", &account)?;
+                let state = HouseholdState {
+                    account: Some("yamada.taro".into()),
+                    temporary_id: None,
+                };
+                w.put(&household_key(&h), &state)?;
+                let kind = SessionKind::Member {
+                    user_id: "yamada.taro".into(),
+                    household: h.clone(),
+                    must_change_password: false,
+                };
+                session::start(w, kind, now)?;
+                Ok::<_, anyhow::Error>(())
+            })
+            .expect("arrange");
+        let done = store
+            .write_blocking(|w| unlock_household(w, &h, "staff:admin", now))
+            .expect("unlock");
+        assert!(done.account && !done.temporary_id);
+        assert_eq!(done.sessions_ended, 1);
+        let after = store
+            .read_blocking(|r| {
+                Ok::<_, anyhow::Error>((r.get::<Account>("yamada.taro")?, r.count::<Session>()?))
+            })
+            .expect("read");
+        let (account, sessions) = after;
+        let account = account.expect("account");
+        assert_eq!((account.failed_logins, account.locked_until), (0, None));
+        assert_eq!(sessions, 0);
+    }
+}

@@ -28,7 +28,8 @@ impl AuditFilter {
         let day = today_jst(e.at);
         let contains = |field: Option<&str>, want: &str| {
             let want = want.trim();
-            want.is_empty() || field.is_some_and(|f| f.to_lowercase().contains(&want.to_lowercase()))
+            want.is_empty()
+                || field.is_some_and(|f| f.to_lowercase().contains(&want.to_lowercase()))
         };
         date(&self.from).is_none_or(|d| day >= d)
             && date(&self.to).is_none_or(|d| day <= d)
@@ -67,12 +68,20 @@ fn select(
 }
 
 /// Matching rows, newest first, at most `limit`; and whether more matched.
-pub fn find(r: &Reader, filter: &AuditFilter, limit: usize) -> anyhow::Result<(Vec<AuditEntry>, bool)> {
+pub fn find(
+    r: &Reader,
+    filter: &AuditFilter,
+    limit: usize,
+) -> anyhow::Result<(Vec<AuditEntry>, bool)> {
     Ok(select(r.scan::<AuditEntry>("")?, filter, limit))
 }
 
 /// [`find`] inside a write transaction (an export records itself in the same one).
-pub fn find_w(w: &Writer, filter: &AuditFilter, limit: usize) -> anyhow::Result<(Vec<AuditEntry>, bool)> {
+pub fn find_w(
+    w: &Writer,
+    filter: &AuditFilter,
+    limit: usize,
+) -> anyhow::Result<(Vec<AuditEntry>, bool)> {
     Ok(select(w.scan::<AuditEntry>("")?, filter, limit))
 }
 
@@ -98,4 +107,3 @@ pub fn csv(rows: &[AuditEntry]) -> anyhow::Result<Vec<u8>> {
     }
     Ok(out)
 }
-

@@ -48,9 +48,7 @@ pub fn registration(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Registration
         .get::<HouseholdState>(&household_key(h))?
         .unwrap_or_default();
     if let Some(user_key) = state.account {
-        let user_id = r
-            .get::<Account>(&user_key)?
-            .map_or(user_key, |a| a.user_id);
+        let user_id = r.get::<Account>(&user_key)?.map_or(user_key, |a| a.user_id);
         return Ok(Registration::Registered { user_id });
     }
     if let Some(id) = state.temporary_id
@@ -89,7 +87,10 @@ pub fn search(r: &Reader, query: &str) -> anyhow::Result<(Vec<Hit>, bool)> {
             entry.1.push(p.name.clone());
         }
     }
-    let matching: Vec<_> = found.into_iter().filter(|(_, (_, m))| !m.is_empty()).collect();
+    let matching: Vec<_> = found
+        .into_iter()
+        .filter(|(_, (_, m))| !m.is_empty())
+        .collect();
     let more = matching.len() > SEARCH_LIMIT;
     let mut hits = Vec::new();
     for (household, (insured_name, matched)) in matching.into_iter().take(SEARCH_LIMIT) {
@@ -115,7 +116,10 @@ pub struct HouseholdView {
 
 fn people_of(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Vec<Person>> {
     let prefix = format!("{}{KEY_SEP}", key(&[&h.symbol, &h.number]));
-    Ok(r.scan::<Person>(&prefix)?.into_iter().map(|(_, p)| p).collect())
+    Ok(r.scan::<Person>(&prefix)?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect())
 }
 
 /// The audit rows that name the household, newest first (at most `limit`).
@@ -175,7 +179,10 @@ pub fn reveal_email(
     let state = w
         .get::<HouseholdState>(&household_key(h))?
         .unwrap_or_default();
-    let Some(account) = state.account.and_then(|k| w.get::<Account>(&k).ok().flatten()) else {
+    let Some(account) = state
+        .account
+        .and_then(|k| w.get::<Account>(&k).ok().flatten())
+    else {
         return Ok(None);
     };
     AuditEntry::new(now, actor, "staff.email_revealed")

@@ -83,18 +83,58 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
         Ok(n) => s.insurer_number = n.as_str().to_string(),
         Err(err) => e.push(("insurer_number", err.message().to_string())),
     }
-    s.credential_validity_days = number(&mut e, "credential_validity_days", &input.credential_validity_days, 1..=365);
-    s.temp_id_max_failures = number(&mut e, "temp_id_max_failures", &input.temp_id_max_failures, 1..=20) as u32;
-    s.temp_id_lock_minutes = number(&mut e, "temp_id_lock_minutes", &input.temp_id_lock_minutes, 1..=1440);
-    s.session_idle_minutes = number(&mut e, "session_idle_minutes", &input.session_idle_minutes, 5..=240);
-    s.session_absolute_hours = number(&mut e, "session_absolute_hours", &input.session_absolute_hours, 1..=72);
-    s.password_max_age_days = number(&mut e, "password_max_age_days", &input.password_max_age_days, 30..=3650);
-    s.retention_months = number(&mut e, "retention_months", &input.retention_months, 12..=240) as u32;
+    s.credential_validity_days = number(
+        &mut e,
+        "credential_validity_days",
+        &input.credential_validity_days,
+        1..=365,
+    );
+    s.temp_id_max_failures = number(
+        &mut e,
+        "temp_id_max_failures",
+        &input.temp_id_max_failures,
+        1..=20,
+    ) as u32;
+    s.temp_id_lock_minutes = number(
+        &mut e,
+        "temp_id_lock_minutes",
+        &input.temp_id_lock_minutes,
+        1..=1440,
+    );
+    s.session_idle_minutes = number(
+        &mut e,
+        "session_idle_minutes",
+        &input.session_idle_minutes,
+        5..=240,
+    );
+    s.session_absolute_hours = number(
+        &mut e,
+        "session_absolute_hours",
+        &input.session_absolute_hours,
+        1..=72,
+    );
+    s.password_max_age_days = number(
+        &mut e,
+        "password_max_age_days",
+        &input.password_max_age_days,
+        30..=3650,
+    );
+    s.retention_months = number(
+        &mut e,
+        "retention_months",
+        &input.retention_months,
+        12..=240,
+    ) as u32;
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
 /// Saves the settings (the maintenance rule and secrets stay as they are); audits which fields changed.
-pub fn save(w: &mut Writer, new: UnionSettings, actor: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub fn save(
+    w: &mut Writer,
+    new: UnionSettings,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let mut current = w.get::<UnionSettings>("union")?.unwrap_or_default();
     let before = SettingsInput::from_settings(&current);
     let after = SettingsInput::from_settings(&new);
@@ -104,15 +144,39 @@ pub fn save(w: &mut Writer, new: UnionSettings, actor: &str, now: DateTime<Utc>)
     w.put("union", &current)?;
     let changed: Vec<&str> = [
         ("union_name", before.union_name != after.union_name),
-        ("insurer_number", before.insurer_number != after.insurer_number),
+        (
+            "insurer_number",
+            before.insurer_number != after.insurer_number,
+        ),
         ("service_name", before.service_name != after.service_name),
-        ("credential_validity_days", before.credential_validity_days != after.credential_validity_days),
-        ("temp_id_max_failures", before.temp_id_max_failures != after.temp_id_max_failures),
-        ("temp_id_lock_minutes", before.temp_id_lock_minutes != after.temp_id_lock_minutes),
-        ("session_idle_minutes", before.session_idle_minutes != after.session_idle_minutes),
-        ("session_absolute_hours", before.session_absolute_hours != after.session_absolute_hours),
-        ("password_max_age_days", before.password_max_age_days != after.password_max_age_days),
-        ("retention_months", before.retention_months != after.retention_months),
+        (
+            "credential_validity_days",
+            before.credential_validity_days != after.credential_validity_days,
+        ),
+        (
+            "temp_id_max_failures",
+            before.temp_id_max_failures != after.temp_id_max_failures,
+        ),
+        (
+            "temp_id_lock_minutes",
+            before.temp_id_lock_minutes != after.temp_id_lock_minutes,
+        ),
+        (
+            "session_idle_minutes",
+            before.session_idle_minutes != after.session_idle_minutes,
+        ),
+        (
+            "session_absolute_hours",
+            before.session_absolute_hours != after.session_absolute_hours,
+        ),
+        (
+            "password_max_age_days",
+            before.password_max_age_days != after.password_max_age_days,
+        ),
+        (
+            "retention_months",
+            before.retention_months != after.retention_months,
+        ),
     ]
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))

@@ -29,7 +29,9 @@ pub struct Stats {
 impl Stats {
     /// Registered households per 1,000 (for a percentage with one decimal).
     pub fn registered_permille(&self) -> u64 {
-        (self.registered * 1000).checked_div(self.households).unwrap_or(0)
+        (self.registered * 1000)
+            .checked_div(self.households)
+            .unwrap_or(0)
     }
 }
 
@@ -61,14 +63,16 @@ pub fn compute(r: &Reader, now: DateTime<Utc>) -> anyhow::Result<Stats> {
         }
     }
     let first_day = today - Duration::days(DAYS - 1);
-    let mut days: BTreeMap<NaiveDate, u64> =
-        (0..DAYS).map(|i| (first_day + Duration::days(i), 0)).collect();
+    let mut days: BTreeMap<NaiveDate, u64> = (0..DAYS)
+        .map(|i| (first_day + Duration::days(i), 0))
+        .collect();
     let since = now - Duration::days(DAYS + 1);
     for (_, e) in r.scan::<AuditEntry>("")? {
-        if e.at >= since && e.action == "login.succeeded" {
-            if let Some(n) = days.get_mut(&today_jst(e.at)) {
-                *n += 1;
-            }
+        if e.at >= since
+            && e.action == "login.succeeded"
+            && let Some(n) = days.get_mut(&today_jst(e.at))
+        {
+            *n += 1;
         }
     }
     let (mut sent, mut failed, mut pending) = (0, 0, 0);

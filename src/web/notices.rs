@@ -13,7 +13,10 @@ use super::views::notices as view;
 use super::{AppState, Ctx};
 
 #[handler]
-pub async fn list(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> poem::Result<Response> {
+pub async fn list(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
     let household = match member_household(ctx) {
         Ok(h) => h,
         Err(redirect) => return Ok(redirect),

@@ -6,9 +6,9 @@ use poem::{Response, handler};
 
 use std::sync::Arc;
 
-use super::{AppState, Ctx};
 use super::respond::page;
 use super::views::registration::terms_markup;
+use super::{AppState, Ctx};
 
 pub const TERMS: &str = crate::terms::EMBEDDED_TERMS;
 

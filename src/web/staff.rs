@@ -108,13 +108,25 @@ pub async fn logout(
 /// Every screen of the staff console.
 pub fn routes(app: Route) -> Route {
     app.at("/staff/login/code", post(totp::login_code))
-        .at("/staff/accounts", get(accounts::list).post(accounts::create))
+        .at(
+            "/staff/accounts",
+            get(accounts::list).post(accounts::create),
+        )
         .at("/staff/accounts/:login", get(accounts::detail))
-        .at("/staff/accounts/:login/password", post(accounts::reset_password))
+        .at(
+            "/staff/accounts/:login/password",
+            post(accounts::reset_password),
+        )
         .at("/staff/accounts/:login/disable", post(accounts::disable))
         .at("/staff/accounts/:login/enable", post(accounts::enable))
-        .at("/staff/accounts/:login/totp-reset", post(accounts::totp_reset))
-        .at("/staff/accounts/:login/delete", get(accounts::delete_confirm).post(accounts::delete))
+        .at(
+            "/staff/accounts/:login/totp-reset",
+            post(accounts::totp_reset),
+        )
+        .at(
+            "/staff/accounts/:login/delete",
+            get(accounts::delete_confirm).post(accounts::delete),
+        )
         .at("/staff/households", get(households::search))
         .at("/staff/households/:key", get(households::show))
         .at("/staff/households/:key/reveal", post(households::reveal))
@@ -123,8 +135,14 @@ pub fn routes(app: Route) -> Route {
             "/staff/households/:key/end-sessions",
             get(households::end_sessions_confirm).post(households::end_sessions),
         )
-        .at("/staff/households/:key/people/:branch/hide", post(households::hide))
-        .at("/staff/households/:key/people/:branch/show", post(households::unhide))
+        .at(
+            "/staff/households/:key/people/:branch/hide",
+            post(households::hide),
+        )
+        .at(
+            "/staff/households/:key/people/:branch/show",
+            post(households::unhide),
+        )
         .at("/staff/postcards", get(postcards::show))
         .at("/staff/postcards/confirm", get(postcards::confirm_page))
         .at("/staff/postcards/issue", post(postcards::issue))
@@ -134,7 +152,10 @@ pub fn routes(app: Route) -> Route {
         .at("/staff/import/members", post(import::members))
         .at("/staff/notices", get(notices::list).post(notices::create))
         .at("/staff/notices/new", get(notices::new))
-        .at("/staff/notices/:id", get(notices::edit).post(notices::update))
+        .at(
+            "/staff/notices/:id",
+            get(notices::edit).post(notices::update),
+        )
         .at("/staff/notices/:id/withdraw", post(notices::withdraw))
         .at("/staff/notices/:id/restore", post(notices::restore))
         .at("/staff/settings", get(settings::show).post(settings::save))
@@ -146,5 +167,8 @@ pub fn routes(app: Route) -> Route {
         .at("/staff/audit", get(audit::show))
         .at("/staff/audit/export", get(audit::export))
         .at("/staff/totp", get(totp::show).post(totp::enable))
-        .at("/staff/totp/disable", get(totp::disable_confirm).post(totp::disable))
+        .at(
+            "/staff/totp/disable",
+            get(totp::disable_confirm).post(totp::disable),
+        )
 }

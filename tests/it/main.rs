@@ -2,6 +2,7 @@
 
 mod app;
 mod browser_journey;
+mod browser_staff;
 mod foundation;
 mod harness;
 mod harness_selftest;

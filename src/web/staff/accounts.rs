@@ -22,10 +22,18 @@ async fn accounts(state: &AppState) -> poem::Result<Vec<StaffAccount>> {
 }
 
 #[handler]
-pub async fn list(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> poem::Result<Response> {
+pub async fn list(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     let all = accounts(state).await?;
-    Ok(staff_page(ctx, &user, "職員アカウント", view::list(ctx, &all, &NewStaffForm::default())))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "職員アカウント",
+        view::list(ctx, &all, &NewStaffForm::default()),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -48,7 +56,9 @@ pub async fn create(
     let login = f.login.trim().to_string();
     let result = match check_new(&login, &f.password) {
         Ok(_) => {
-            let hash = crate::auth::hash::hash(f.password.clone()).await.map_err(internal)?;
+            let hash = crate::auth::hash::hash(f.password.clone())
+                .await
+                .map_err(internal)?;
             let (actor, now, role, l) = (user.actor(), ctx.now, parse_role(&f.role), login.clone());
             state
                 .store
@@ -56,15 +66,27 @@ pub async fn create(
                 .await
                 .map_err(|e| ("login", e.to_string()))
         }
-        Err(StaffAddError::WeakPassword) => Err(("password", StaffAddError::WeakPassword.to_string())),
+        Err(StaffAddError::WeakPassword) => {
+            Err(("password", StaffAddError::WeakPassword.to_string()))
+        }
         Err(e) => Err(("login", e.to_string())),
     };
     match result {
         Ok(()) => Ok(see_other("/staff/accounts")),
         Err(error) => {
-            let form = NewStaffForm { login, role: f.role, errors: vec![error] };
+            let form = NewStaffForm {
+                login,
+                role: f.role,
+                errors: vec![error],
+            };
             let all = accounts(state).await?;
-            Ok(staff_page_with_status(ctx, &user, StatusCode::UNPROCESSABLE_ENTITY, "職員アカウント", view::list(ctx, &all, &form)))
+            Ok(staff_page_with_status(
+                ctx,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "職員アカウント",
+                view::list(ctx, &all, &form),
+            ))
         }
     }
 }
@@ -84,12 +106,26 @@ async fn detail_page(
         .await
         .map_err(internal)?
         .ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    Ok(staff_page_with_status(ctx, user, status, "職員アカウント", view::detail(ctx, &account, error, flash)))
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(staff_page_with_status(
+        ctx,
+        user,
+        status,
+        "職員アカウント",
+        view::detail(ctx, &account, error, flash),
+    ))
 }
 
 #[handler]
-pub async fn detail(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(login): Path<String>) -> poem::Result<Response> {
+pub async fn detail(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(login): Path<String>,
+) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     detail_page(ctx, state, &user, &login, None, None).await
 }
@@ -111,10 +147,23 @@ pub async fn reset_password(
     if let Err(e) = check_new(&login, &f.password) {
         return detail_page(ctx, state, &user, &login, Some(&e.to_string()), None).await;
     }
-    let hash = crate::auth::hash::hash(f.password).await.map_err(internal)?;
+    let hash = crate::auth::hash::hash(f.password)
+        .await
+        .map_err(internal)?;
     let (actor, now, l) = (user.actor(), ctx.now, login.clone());
-    let done = state.store.write(move |w| uc::reset_password(w, &l, hash, &actor, now)).await;
-    finish(ctx, state, &user, &login, done, "パスワードを再設定しました。").await
+    let done = state
+        .store
+        .write(move |w| uc::reset_password(w, &l, hash, &actor, now))
+        .await;
+    finish(
+        ctx,
+        state,
+        &user,
+        &login,
+        done,
+        "パスワードを再設定しました。",
+    )
+    .await
 }
 
 async fn finish(
@@ -133,33 +182,69 @@ async fn finish(
     }
 }
 
-async fn set_disabled(ctx: &Ctx, state: &AppState, login: String, disabled: bool) -> poem::Result<Response> {
-    let user = guard!(staff_admin(ctx));
-    let (actor, now, l) = (user.actor(), ctx.now, login.clone());
-    let done = state.store.write(move |w| uc::set_disabled(w, &l, disabled, &actor, now)).await;
-    let flash = if disabled { "利用を停止しました。" } else { "利用を再開しました。" };
-    finish(ctx, state, &user, &login, done, flash).await
-}
-
-#[handler]
-pub async fn disable(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(login): Path<String>) -> poem::Result<Response> {
-    set_disabled(ctx, state, login, true).await
-}
-
-#[handler]
-pub async fn enable(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(login): Path<String>) -> poem::Result<Response> {
-    set_disabled(ctx, state, login, false).await
-}
-
-#[handler]
-pub async fn totp_reset(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(login): Path<String>) -> poem::Result<Response> {
+async fn set_disabled(
+    ctx: &Ctx,
+    state: &AppState,
+    login: String,
+    disabled: bool,
+) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     let (actor, now, l) = (user.actor(), ctx.now, login.clone());
     let done = state
         .store
-        .write(move |w| crate::auth::totp::disable(w, &l, &actor, now).map(|_| ()).map_err(StaffAdminError::from))
+        .write(move |w| uc::set_disabled(w, &l, disabled, &actor, now))
         .await;
-    finish(ctx, state, &user, &login, done, "二要素認証を解除しました。").await
+    let flash = if disabled {
+        "利用を停止しました。"
+    } else {
+        "利用を再開しました。"
+    };
+    finish(ctx, state, &user, &login, done, flash).await
+}
+
+#[handler]
+pub async fn disable(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(login): Path<String>,
+) -> poem::Result<Response> {
+    set_disabled(ctx, state, login, true).await
+}
+
+#[handler]
+pub async fn enable(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(login): Path<String>,
+) -> poem::Result<Response> {
+    set_disabled(ctx, state, login, false).await
+}
+
+#[handler]
+pub async fn totp_reset(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(login): Path<String>,
+) -> poem::Result<Response> {
+    let user = guard!(staff_admin(ctx));
+    let (actor, now, l) = (user.actor(), ctx.now, login.clone());
+    let done = state
+        .store
+        .write(move |w| {
+            crate::auth::totp::disable(w, &l, &actor, now)
+                .map(|_| ())
+                .map_err(StaffAdminError::from)
+        })
+        .await;
+    finish(
+        ctx,
+        state,
+        &user,
+        &login,
+        done,
+        "二要素認証を解除しました。",
+    )
+    .await
 }
 
 #[handler]
@@ -174,14 +259,27 @@ pub fn delete_confirm(Data(ctx): Data<&Ctx>, Path(login): Path<String>) -> poem:
         button: "削除する",
         cancel: format!("/staff/accounts/{login}"),
     };
-    Ok(staff_page(ctx, &user, "職員アカウントの削除", confirm(ctx, &c)))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "職員アカウントの削除",
+        confirm(ctx, &c),
+    ))
 }
 
 #[handler]
-pub async fn delete(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(login): Path<String>) -> poem::Result<Response> {
+pub async fn delete(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(login): Path<String>,
+) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     let (actor, now, l) = (user.actor(), ctx.now, login.clone());
-    match state.store.write(move |w| uc::delete(w, &l, &actor, now)).await {
+    match state
+        .store
+        .write(move |w| uc::delete(w, &l, &actor, now))
+        .await
+    {
         Ok(()) => Ok(see_other("/staff/accounts")),
         Err(e) => finish(ctx, state, &user, &login, Err(e), "").await,
     }

@@ -14,7 +14,11 @@ use crate::web::views::staff::audit as view;
 use crate::web::{AppState, Ctx};
 
 #[handler]
-pub async fn show(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Query(f): Query<AuditFilter>) -> poem::Result<Response> {
+pub async fn show(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(f): Query<AuditFilter>,
+) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     let filter = f.clone();
     let (rows, more) = state
@@ -22,11 +26,20 @@ pub async fn show(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Quer
         .read(move |r| uc::find(r, &filter, PAGE_LIMIT))
         .await
         .map_err(internal)?;
-    Ok(staff_page(ctx, &user, "監査ログ", view::page(&f, &rows, more)))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "監査ログ",
+        view::page(&f, &rows, more),
+    ))
 }
 
 #[handler]
-pub async fn export(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Query(f): Query<AuditFilter>) -> poem::Result<Response> {
+pub async fn export(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(f): Query<AuditFilter>,
+) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     let (actor, now, client) = (user.actor(), ctx.now, ctx.client.clone());
     let csv = state
@@ -43,6 +56,9 @@ pub async fn export(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Qu
         .map_err(internal)?;
     Ok(Response::builder()
         .content_type("text/csv; charset=utf-8")
-        .header(header::CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"")
+        .header(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"audit.csv\"",
+        )
         .body(csv))
 }

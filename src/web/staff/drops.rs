@@ -22,8 +22,12 @@ struct Issued {
 static DROPS: LazyLock<Mutex<HashMap<String, Issued>>> = LazyLock::new(Default::default);
 
 fn with<T>(now: DateTime<Utc>, f: impl FnOnce(&mut HashMap<String, Issued>) -> T) -> T {
-    let mut map = DROPS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    map.retain(|_, i| now - i.created_at < Duration::minutes(KEEP_MINUTES) && !(i.csv_taken && i.print_taken));
+    let mut map = DROPS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    map.retain(|_, i| {
+        now - i.created_at < Duration::minutes(KEEP_MINUTES) && !(i.csv_taken && i.print_taken)
+    });
     f(&mut map)
 }
 

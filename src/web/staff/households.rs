@@ -35,7 +35,12 @@ pub async fn search(
         .read(move |r| uc::search(r, &lookup))
         .await
         .map_err(internal)?;
-    Ok(staff_page(ctx, &user, "世帯検索", view::search(&q, &hits, more, ctx.now)))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "世帯検索",
+        view::search(&q, &hits, more, ctx.now),
+    ))
 }
 
 pub fn parse_key(text: &str) -> poem::Result<HouseholdKey> {
@@ -57,7 +62,12 @@ pub async fn show_page(
         .map_err(internal)?
         .ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
     let title = format!("世帯 {}", view.household);
-    Ok(staff_page(ctx, user, &title, view::page(ctx, &view, revealed, flash)))
+    Ok(staff_page(
+        ctx,
+        user,
+        &title,
+        view::page(ctx, &view, revealed, flash),
+    ))
 }
 
 #[handler]
@@ -104,13 +114,20 @@ pub async fn unlock(
     let flash = format!(
         "ロックを解除しました（ログイン中の画面 {} 件を終了）。{}",
         done.sessions_ended,
-        if done.account || done.temporary_id { "" } else { "この世帯にはアカウントも仮IDもありません。" }
+        if done.account || done.temporary_id {
+            ""
+        } else {
+            "この世帯にはアカウントも仮IDもありません。"
+        }
     );
     show_page(ctx, state, &user, h, None, Some(&flash)).await
 }
 
 #[handler]
-pub async fn end_sessions_confirm(Data(ctx): Data<&Ctx>, Path(key): Path<String>) -> poem::Result<Response> {
+pub async fn end_sessions_confirm(
+    Data(ctx): Data<&Ctx>,
+    Path(key): Path<String>,
+) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let h = parse_key(&key)?;
     let base = household_path(&h);
@@ -123,7 +140,12 @@ pub async fn end_sessions_confirm(Data(ctx): Data<&Ctx>, Path(key): Path<String>
         button: "終了する",
         cancel: base,
     };
-    Ok(staff_page(ctx, &user, "ログイン中の画面の終了", confirm(ctx, &c)))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "ログイン中の画面の終了",
+        confirm(ctx, &c),
+    ))
 }
 
 #[handler]
@@ -144,7 +166,13 @@ pub async fn end_sessions(
     show_page(ctx, state, &user, h, None, Some(&flash)).await
 }
 
-async fn set_hidden(ctx: &Ctx, state: &AppState, key: String, branch: String, hidden: bool) -> poem::Result<Response> {
+async fn set_hidden(
+    ctx: &Ctx,
+    state: &AppState,
+    key: String,
+    branch: String,
+    hidden: bool,
+) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let h = parse_key(&key)?;
     let (actor, now, target) = (user.actor(), ctx.now, h.clone());
@@ -165,11 +193,19 @@ async fn set_hidden(ctx: &Ctx, state: &AppState, key: String, branch: String, hi
 }
 
 #[handler]
-pub async fn hide(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path((key, branch)): Path<(String, String)>) -> poem::Result<Response> {
+pub async fn hide(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path((key, branch)): Path<(String, String)>,
+) -> poem::Result<Response> {
     set_hidden(ctx, state, key, branch, true).await
 }
 
 #[handler]
-pub async fn unhide(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path((key, branch)): Path<(String, String)>) -> poem::Result<Response> {
+pub async fn unhide(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path((key, branch)): Path<(String, String)>,
+) -> poem::Result<Response> {
     set_hidden(ctx, state, key, branch, false).await
 }

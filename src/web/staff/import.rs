@@ -29,9 +29,17 @@ pub async fn members(
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let content_type = req.header(header::CONTENT_TYPE).unwrap_or_default();
-    let Some((file_name, bytes)) = multipart::field(content_type, &body, "file").filter(|(_, b)| !b.is_empty()) else {
+    let Some((file_name, bytes)) =
+        multipart::field(content_type, &body, "file").filter(|(_, b)| !b.is_empty())
+    else {
         let error = ImportError::Io("ファイルが選ばれていないか、空です。".into());
-        return Ok(staff_page_with_status(ctx, &user, StatusCode::UNPROCESSABLE_ENTITY, "取り込めませんでした", view::errors("", &error)));
+        return Ok(staff_page_with_status(
+            ctx,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "取り込めませんでした",
+            view::errors("", &error),
+        ));
     };
     let file_name: String = file_name.chars().take(100).collect();
     drop(body);
@@ -47,7 +55,18 @@ pub async fn members(
     let millis = started.elapsed().as_millis();
     tracing::info!(ms = millis as u64, "members file imported from the browser");
     Ok(match result {
-        Ok(summary) => staff_page(ctx, &user, "取り込みました", view::done(&file_name, &summary, millis)),
-        Err(error) => staff_page_with_status(ctx, &user, StatusCode::UNPROCESSABLE_ENTITY, "取り込めませんでした", view::errors(&file_name, &error)),
+        Ok(summary) => staff_page(
+            ctx,
+            &user,
+            "取り込みました",
+            view::done(&file_name, &summary, millis),
+        ),
+        Err(error) => staff_page_with_status(
+            ctx,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "取り込めませんでした",
+            view::errors(&file_name, &error),
+        ),
     })
 }

@@ -7,13 +7,15 @@ pub fn boundary(content_type: &str) -> Option<String> {
     if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
         return None;
     }
-    params.split(';').find_map(|p| {
-        let (k, v) = p.trim().split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("boundary")
-            .then(|| v.trim().trim_matches('"').to_string())
-    })
-    .filter(|b| !b.is_empty() && b.len() <= 70)
+    params
+        .split(';')
+        .find_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            k.trim()
+                .eq_ignore_ascii_case("boundary")
+                .then(|| v.trim().trim_matches('"').to_string())
+        })
+        .filter(|b| !b.is_empty() && b.len() <= 70)
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -44,7 +46,9 @@ pub fn field(content_type: &str, body: &[u8], name: &str) -> Option<(String, Vec
         let headers = String::from_utf8_lossy(&body[headers_start..headers_end]);
         let disposition = headers.lines().find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.trim().eq_ignore_ascii_case("content-disposition").then_some(v)
+            k.trim()
+                .eq_ignore_ascii_case("content-disposition")
+                .then_some(v)
         });
         if let Some(d) = disposition
             && param(d, "name") == Some(name)

@@ -15,13 +15,26 @@ use crate::web::respond::see_other;
 use crate::web::views::staff::notices::{self as view, NoticeForm, local};
 use crate::web::{AppState, Ctx};
 
-async fn list_page(ctx: &Ctx, state: &AppState, user: &StaffUser, flash: Option<&str>) -> poem::Result<Response> {
+async fn list_page(
+    ctx: &Ctx,
+    state: &AppState,
+    user: &StaffUser,
+    flash: Option<&str>,
+) -> poem::Result<Response> {
     let notices = state.store.read(uc::all).await.map_err(internal)?;
-    Ok(staff_page(ctx, user, "お知らせ", view::list(ctx, &notices, flash)))
+    Ok(staff_page(
+        ctx,
+        user,
+        "お知らせ",
+        view::list(ctx, &notices, flash),
+    ))
 }
 
 #[handler]
-pub async fn list(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> poem::Result<Response> {
+pub async fn list(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     list_page(ctx, state, &user, None).await
 }
@@ -37,11 +50,20 @@ pub fn new(Data(ctx): Data<&Ctx>) -> poem::Result<Response> {
         errors: Vec::new(),
         preview: false,
     };
-    Ok(staff_page(ctx, &user, "新しいお知らせ", view::form(ctx, None, &f)))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "新しいお知らせ",
+        view::form(ctx, None, &f),
+    ))
 }
 
 #[handler]
-pub async fn edit(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(id): Path<String>) -> poem::Result<Response> {
+pub async fn edit(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(id): Path<String>,
+) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let key = id.clone();
     let notice = state
@@ -50,7 +72,12 @@ pub async fn edit(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path
         .await
         .map_err(internal)?
         .ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
-    Ok(staff_page(ctx, &user, "お知らせの編集", view::form(ctx, Some(&id), &NoticeForm::from_notice(&notice))))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "お知らせの編集",
+        view::form(ctx, Some(&id), &NoticeForm::from_notice(&notice)),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -67,7 +94,12 @@ pub struct NoticeFields {
     action: String,
 }
 
-async fn save(ctx: &Ctx, state: &AppState, id: Option<String>, f: NoticeFields) -> poem::Result<Response> {
+async fn save(
+    ctx: &Ctx,
+    state: &AppState,
+    id: Option<String>,
+    f: NoticeFields,
+) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let from = parse_local(&f.publish_from);
     let until = parse_local(&f.publish_until);
@@ -85,9 +117,26 @@ async fn save(ctx: &Ctx, state: &AppState, id: Option<String>, f: NoticeFields) 
         errors.push(("publish_until", "掲載終了日時の形式が正しくありません。"));
     }
     if !errors.is_empty() || f.action == "preview" {
-        let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-        let form = NoticeForm { title: f.title, body: f.body, publish_from: f.publish_from, publish_until: f.publish_until, errors, preview: true };
-        return Ok(staff_page_with_status(ctx, &user, status, "お知らせ", view::form(ctx, id.as_deref(), &form)));
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let form = NoticeForm {
+            title: f.title,
+            body: f.body,
+            publish_from: f.publish_from,
+            publish_until: f.publish_until,
+            errors,
+            preview: true,
+        };
+        return Ok(staff_page_with_status(
+            ctx,
+            &user,
+            status,
+            "お知らせ",
+            view::form(ctx, id.as_deref(), &form),
+        ));
     }
     draft.title = draft.title.trim().to_string();
     let (actor, now) = (user.actor(), ctx.now);
@@ -103,16 +152,30 @@ async fn save(ctx: &Ctx, state: &AppState, id: Option<String>, f: NoticeFields) 
 }
 
 #[handler]
-pub async fn create(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Form(f): Form<NoticeFields>) -> poem::Result<Response> {
+pub async fn create(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(f): Form<NoticeFields>,
+) -> poem::Result<Response> {
     save(ctx, state, None, f).await
 }
 
 #[handler]
-pub async fn update(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(id): Path<String>, Form(f): Form<NoticeFields>) -> poem::Result<Response> {
+pub async fn update(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(id): Path<String>,
+    Form(f): Form<NoticeFields>,
+) -> poem::Result<Response> {
     save(ctx, state, Some(id), f).await
 }
 
-async fn set_withdrawn(ctx: &Ctx, state: &AppState, id: String, withdrawn: bool) -> poem::Result<Response> {
+async fn set_withdrawn(
+    ctx: &Ctx,
+    state: &AppState,
+    id: String,
+    withdrawn: bool,
+) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let (actor, now) = (user.actor(), ctx.now);
     let found = state
@@ -123,16 +186,28 @@ async fn set_withdrawn(ctx: &Ctx, state: &AppState, id: String, withdrawn: bool)
     if !found {
         return Err(poem::Error::from_status(StatusCode::NOT_FOUND));
     }
-    let flash = if withdrawn { "取り下げました。" } else { "再公開しました。" };
+    let flash = if withdrawn {
+        "取り下げました。"
+    } else {
+        "再公開しました。"
+    };
     list_page(ctx, state, &user, Some(flash)).await
 }
 
 #[handler]
-pub async fn withdraw(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(id): Path<String>) -> poem::Result<Response> {
+pub async fn withdraw(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(id): Path<String>,
+) -> poem::Result<Response> {
     set_withdrawn(ctx, state, id, true).await
 }
 
 #[handler]
-pub async fn restore(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(id): Path<String>) -> poem::Result<Response> {
+pub async fn restore(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(id): Path<String>,
+) -> poem::Result<Response> {
     set_withdrawn(ctx, state, id, false).await
 }

@@ -28,15 +28,34 @@ fn parse(state: &str) -> Option<MailState> {
     }
 }
 
-async fn render(ctx: &Ctx, state: &AppState, user: &StaffUser, filter: &str, flash: Option<&str>) -> poem::Result<Response> {
+async fn render(
+    ctx: &Ctx,
+    state: &AppState,
+    user: &StaffUser,
+    filter: &str,
+    flash: Option<&str>,
+) -> poem::Result<Response> {
     let only = parse(filter);
-    let (rows, counts) = state.store.read(move |r| uc::list(r, only)).await.map_err(internal)?;
+    let (rows, counts) = state
+        .store
+        .read(move |r| uc::list(r, only))
+        .await
+        .map_err(internal)?;
     let filter = if only.is_some() { filter } else { "" };
-    Ok(staff_page(ctx, user, "送信メール", view::page(ctx, &rows, &counts, filter, flash)))
+    Ok(staff_page(
+        ctx,
+        user,
+        "送信メール",
+        view::page(ctx, &rows, &counts, filter, flash),
+    ))
 }
 
 #[handler]
-pub async fn show(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Query(f): Query<Filter>) -> poem::Result<Response> {
+pub async fn show(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(f): Query<Filter>,
+) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     render(ctx, state, &user, &f.state, None).await
 }
@@ -55,11 +74,18 @@ async fn retry(ctx: &Ctx, state: &AppState, id: Option<String>) -> poem::Result<
 }
 
 #[handler]
-pub async fn retry_one(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>, Path(id): Path<String>) -> poem::Result<Response> {
+pub async fn retry_one(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Path(id): Path<String>,
+) -> poem::Result<Response> {
     retry(ctx, state, Some(id)).await
 }
 
 #[handler]
-pub async fn retry_all(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> poem::Result<Response> {
+pub async fn retry_all(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
     retry(ctx, state, None).await
 }

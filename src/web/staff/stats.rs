@@ -11,7 +11,10 @@ use crate::web::views::staff::stats as view;
 use crate::web::{AppState, Ctx};
 
 #[handler]
-pub async fn show(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> poem::Result<Response> {
+pub async fn show(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let now = ctx.now;
     let stats = state

@@ -41,7 +41,14 @@ async fn a_clerk_cannot_reach_admin_pages() {
         assert!(page.body.contains("管理者のみ"), "{path}");
     }
     for (path, fields) in [
-        ("/staff/accounts", vec![("login", "mallory"), ("role", "admin"), ("password", "mallory-passphrase")]),
+        (
+            "/staff/accounts",
+            vec![
+                ("login", "mallory"),
+                ("role", "admin"),
+                ("password", "mallory-passphrase"),
+            ],
+        ),
         ("/staff/settings", vec![("union_name", "乗っ取り")]),
         ("/staff/settings/terms", vec![("text", "新しい規約")]),
         ("/staff/accounts/admin/disable", vec![]),
@@ -54,7 +61,10 @@ async fn a_clerk_cannot_reach_admin_pages() {
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.body.contains(CLERK) && home.body.contains("担当者"));
     assert!(!home.body.contains("/staff/accounts") && !home.body.contains("/staff/settings"));
-    assert_eq!(app.get("/staff/households?q=1201").await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/staff/households?q=1201").await.status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -66,10 +76,16 @@ async fn an_admin_reaches_every_staff_page_from_the_navigation_bar() {
     for path in STAFF_PAGES {
         let page = app.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
-        assert!(page.body.contains("管理メニュー"), "{path} has the navigation bar");
+        assert!(
+            page.body.contains("管理メニュー"),
+            "{path} has the navigation bar"
+        );
         let bare = path.split('?').next().unwrap_or(path);
         if !bare.contains("1201") && bare != "/staff/accounts/admin" {
-            assert!(home.contains(&format!("href=\"{bare}\"")), "the bar links {bare}");
+            assert!(
+                home.contains(&format!("href=\"{bare}\"")),
+                "the bar links {bare}"
+            );
         }
     }
 }
@@ -83,7 +99,9 @@ async fn a_member_session_reaches_no_staff_url() {
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(page.location.as_deref(), Some("/staff/login"), "{path}");
     }
-    let reveal = app.post_form("/menu", "/staff/households/1201-105/reveal", &[]).await;
+    let reveal = app
+        .post_form("/menu", "/staff/households/1201-105/reveal", &[])
+        .await;
     assert_eq!(reveal.location.as_deref(), Some("/staff/login"));
     assert!(!reveal.body.contains("taro@example.jp"));
 }
@@ -95,17 +113,34 @@ async fn a_staff_session_sees_member_data_only_through_staff_pages() {
     super::add_admin(&app).await;
     // A browser with nothing but a staff session.
     let staff = client();
-    let form = staff.get(format!("{}/staff/login", app.url)).send().await.expect("get");
+    let form = staff
+        .get(format!("{}/staff/login", app.url))
+        .send()
+        .await
+        .expect("get");
     let token = csrf_of(&form.text().await.expect("body"));
     let login = staff
         .post(format!("{}/staff/login", app.url))
-        .form(&[("login", super::ADMIN), ("password", super::ADMIN_PASSWORD), ("csrf", &token)])
+        .form(&[
+            ("login", super::ADMIN),
+            ("password", super::ADMIN_PASSWORD),
+            ("csrf", &token),
+        ])
         .send()
         .await
         .expect("login");
     assert_eq!(login.status(), StatusCode::SEE_OTHER);
-    for path in ["/menu", "/menu/notices", "/menu/expenses", "/register/identity"] {
-        let resp = staff.get(format!("{}{path}", app.url)).send().await.expect("get");
+    for path in [
+        "/menu",
+        "/menu/notices",
+        "/menu/expenses",
+        "/register/identity",
+    ] {
+        let resp = staff
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .expect("get");
         assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{path}");
         let body = resp.text().await.unwrap_or_default();
         assert!(!body.contains("山田"), "{path} shows no member data");
@@ -116,5 +151,11 @@ async fn a_staff_session_sees_member_data_only_through_staff_pages() {
         .await
         .expect("get");
     assert_eq!(household.status(), StatusCode::OK);
-    assert!(household.text().await.unwrap_or_default().contains("山田　太郎"));
+    assert!(
+        household
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("山田　太郎")
+    );
 }

@@ -12,13 +12,26 @@ async fn search_finds_households_by_code_name_and_kana_of_any_width() {
     let app = spawn_app().await;
     app.import_and_issue(MEMBERS_UTF8).await;
     admin(&app).await;
-    for q in ["1201-105", "１２０１－１０５", "山田", "やまだ", "ﾔﾏﾀﾞ", "ハナコ"] {
+    for q in [
+        "1201-105",
+        "１２０１－１０５",
+        "山田",
+        "やまだ",
+        "ﾔﾏﾀﾞ",
+        "ハナコ",
+    ] {
         let url = format!("/staff/households?q={}", urlencode(q));
         let page = app.get(&url).await;
-        assert!(page.body.contains("/staff/households/1201-105"), "{q}: {}", page.body);
+        assert!(
+            page.body.contains("/staff/households/1201-105"),
+            "{q}: {}",
+            page.body
+        );
         assert!(!page.body.contains("/staff/households/1201-106"), "{q}");
     }
-    let none = app.get(&format!("/staff/households?q={}", urlencode("存在しない"))).await;
+    let none = app
+        .get(&format!("/staff/households?q={}", urlencode("存在しない")))
+        .await;
     assert!(none.body.contains("該当する世帯はありません"));
 }
 
@@ -33,20 +46,34 @@ async fn revealing_an_email_writes_an_audit_row() {
     admin(&app).await;
     let page = app.get("/staff/households/1201-105").await;
     assert!(page.body.contains("ta***@example.jp"), "{}", page.body);
-    assert!(!page.body.contains("taro@example.jp"), "masked until revealed");
+    assert!(
+        !page.body.contains("taro@example.jp"),
+        "masked until revealed"
+    );
     assert!(page.body.contains("登録済み") && page.body.contains("Yamada.Taro"));
 
     let revealed = app
-        .post_form("/staff/households/1201-105", "/staff/households/1201-105/reveal", &[])
+        .post_form(
+            "/staff/households/1201-105",
+            "/staff/households/1201-105/reveal",
+            &[],
+        )
         .await;
     assert_eq!(revealed.status, StatusCode::OK);
     assert!(revealed.body.contains("taro@example.jp"));
 
     let audit = app.get("/staff/audit?action=email_revealed").await;
-    assert!(audit.body.contains("staff.email_revealed"), "{}", audit.body);
+    assert!(
+        audit.body.contains("staff.email_revealed"),
+        "{}",
+        audit.body
+    );
     assert!(audit.body.contains("staff:admin") && audit.body.contains("1201-105"));
     let trail = app.get("/staff/households/1201-105").await;
-    assert!(trail.body.contains("staff.email_revealed"), "the household's own trail shows it");
+    assert!(
+        trail.body.contains("staff.email_revealed"),
+        "the household's own trail shows it"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +91,11 @@ async fn unlocking_a_locked_temporary_id_lets_the_member_continue() {
     let page = app.get("/staff/households/1201-105").await;
     assert!(page.body.contains("仮IDのロック"), "{}", page.body);
     let done = app
-        .post_form("/staff/households/1201-105", "/staff/households/1201-105/unlock", &[])
+        .post_form(
+            "/staff/households/1201-105",
+            "/staff/households/1201-105/unlock",
+            &[],
+        )
         .await;
     assert!(done.body.contains("ロックを解除しました"), "{}", done.body);
     assert!(!done.body.contains("仮IDのロック"));
@@ -72,7 +103,12 @@ async fn unlocking_a_locked_temporary_id_lets_the_member_continue() {
     // The unlock ended the wizard session too: log in again with the postcard.
     app.login(&card.temp_id, &card.temp_password).await;
     let ok = identity(&app, "06131114", BIRTH, Some("yes")).await;
-    assert_eq!(ok.location.as_deref(), Some("/register/profile"), "{}", ok.body);
+    assert_eq!(
+        ok.location.as_deref(),
+        Some("/register/profile"),
+        "{}",
+        ok.body
+    );
     let audit = app.get("/staff/households/1201-105").await;
     assert!(audit.body.contains("account.unlocked"));
 }
@@ -84,17 +120,32 @@ async fn a_hidden_dependant_disappears_from_the_member_menu_and_survives_reimpor
     assert!(app.get("/menu").await.body.contains("山田　花子"));
     admin(&app).await;
     let hidden = app
-        .post_form("/staff/households/1201-105", "/staff/households/1201-105/people/01/hide", &[])
+        .post_form(
+            "/staff/households/1201-105",
+            "/staff/households/1201-105/people/01/hide",
+            &[],
+        )
         .await;
     assert!(hidden.body.contains("表示に戻す"), "{}", hidden.body);
     let menu = app.get("/menu").await.body;
     assert!(!menu.contains("山田　花子") && menu.contains("山田　健"));
     app.import_and_issue(MEMBERS_UTF8).await;
-    assert!(!app.get("/menu").await.body.contains("山田　花子"), "re-import keeps the flag");
+    assert!(
+        !app.get("/menu").await.body.contains("山田　花子"),
+        "re-import keeps the flag"
+    );
     let insured = app
-        .post_form("/staff/households/1201-105", "/staff/households/1201-105/people/00/hide", &[])
+        .post_form(
+            "/staff/households/1201-105",
+            "/staff/households/1201-105/people/00/hide",
+            &[],
+        )
         .await;
-    assert_eq!(insured.status, StatusCode::NOT_FOUND, "the insured person cannot be hidden");
+    assert_eq!(
+        insured.status,
+        StatusCode::NOT_FOUND,
+        "the insured person cannot be hidden"
+    );
 }
 
 #[tokio::test]
@@ -104,7 +155,11 @@ async fn ending_sessions_asks_first_and_logs_the_household_out() {
     admin(&app).await;
     let ask = app.get("/staff/households/1201-105/end-sessions").await;
     assert!(ask.body.contains("元に戻せません") && ask.body.contains("終了する"));
-    assert_eq!(app.get("/menu").await.status, StatusCode::OK, "asking changed nothing");
+    assert_eq!(
+        app.get("/menu").await.status,
+        StatusCode::OK,
+        "asking changed nothing"
+    );
     let done = app
         .post_form(
             "/staff/households/1201-105/end-sessions",

@@ -4,8 +4,9 @@ mod access;
 mod households;
 mod notices;
 mod postcards;
+mod settings;
 mod totp;
-mod upload;
+pub mod upload;
 
 use kenpo::jobs::Job;
 use reqwest::StatusCode;
@@ -69,7 +70,12 @@ pub async fn clerk(app: &TestApp) {
             ],
         )
         .await;
-    assert_eq!(made.location.as_deref(), Some("/staff/accounts"), "{}", made.body);
+    assert_eq!(
+        made.location.as_deref(),
+        Some("/staff/accounts"),
+        "{}",
+        made.body
+    );
     staff_logout(app).await;
     let ok = staff_login(app, CLERK, CLERK_PASSWORD).await;
     assert_eq!(ok.location.as_deref(), Some("/staff"), "{}", ok.body);
@@ -79,7 +85,10 @@ pub async fn clerk(app: &TestApp) {
 pub async fn register_member(app: &TestApp) {
     let card = first_card(app).await;
     up_to_confirm(app, &card, "Yamada.Taro").await;
-    assert_eq!(execute(app).await.location.as_deref(), Some("/register/done"));
+    assert_eq!(
+        execute(app).await.location.as_deref(),
+        Some("/register/done")
+    );
     app.get("/register/done").await;
     assert_eq!(app.get("/menu").await.status, StatusCode::OK);
 }
@@ -100,7 +109,10 @@ pub async fn upload(app: &TestApp, path: &str, file_name: &str, bytes: &[u8]) ->
     let resp = app
         .client
         .post(format!("{}{path}?csrf={token}", app.url))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(body)
         .send()
         .await

@@ -16,7 +16,10 @@ pub struct NewStaffForm {
 }
 
 fn error_for<'a>(errors: &'a [(&'static str, String)], field: &str) -> Option<&'a str> {
-    errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    errors
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, m)| m.as_str())
 }
 
 pub fn status(a: &StaffAccount, now: chrono::DateTime<chrono::Utc>) -> String {

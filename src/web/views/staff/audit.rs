@@ -7,10 +7,12 @@ use crate::clock::format_jst;
 use crate::console::audit_log::AuditFilter;
 
 pub fn page(f: &AuditFilter, rows: &[AuditEntry], more: bool) -> Markup {
-    let field = |id: &str, label: &str, kind: &str, value: &str| html! {
-        div.field.field--inline {
-            label for=(id) { (label) }
-            input id=(id) name=(id) type=(kind) value=(value);
+    let field = |id: &str, label: &str, kind: &str, value: &str| {
+        html! {
+            div.field.field--inline {
+                label for=(id) { (label) }
+                input id=(id) name=(id) type=(kind) value=(value);
+            }
         }
     };
     html! {

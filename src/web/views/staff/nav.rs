@@ -22,8 +22,12 @@ pub const ITEMS: &[(&str, &str, bool)] = &[
     ("/staff/totp", "二要素認証", false),
 ];
 
-pub fn visible(user: &StaffUser) -> impl Iterator<Item = &'static (&'static str, &'static str, bool)> + '_ {
-    ITEMS.iter().filter(|(_, _, admin)| !admin || user.is_admin())
+pub fn visible(
+    user: &StaffUser,
+) -> impl Iterator<Item = &'static (&'static str, &'static str, bool)> + '_ {
+    ITEMS
+        .iter()
+        .filter(|(_, _, admin)| !admin || user.is_admin())
 }
 
 pub fn nav(ctx: &Ctx, user: &StaffUser) -> Markup {

@@ -67,7 +67,10 @@ impl NoticeForm {
 }
 
 pub fn form(ctx: &Ctx, id: Option<&str>, f: &NoticeForm) -> Markup {
-    let action = id.map_or_else(|| "/staff/notices".to_string(), |id| format!("/staff/notices/{id}"));
+    let action = id.map_or_else(
+        || "/staff/notices".to_string(),
+        |id| format!("/staff/notices/{id}"),
+    );
     let err = |field: &str| f.errors.iter().find(|(k, _)| *k == field).map(|(_, m)| *m);
     html! {
         h1 { @if id.is_some() { "お知らせの編集" } @else { "新しいお知らせ" } }

@@ -8,7 +8,13 @@ use crate::mail::outbox::MailState;
 use crate::web::Ctx;
 use crate::web::views::components::csrf;
 
-pub fn page(ctx: &Ctx, rows: &[MailRow], counts: &Counts, filter: &str, flash: Option<&str>) -> Markup {
+pub fn page(
+    ctx: &Ctx,
+    rows: &[MailRow],
+    counts: &Counts,
+    filter: &str,
+    flash: Option<&str>,
+) -> Markup {
     html! {
         h1 { "送信メール" }
         @if let Some(f) = flash { p.flash role="status" { (f) } }

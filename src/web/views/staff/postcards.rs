@@ -7,7 +7,13 @@ use crate::clock::{format_jst, format_jst_date};
 use crate::web::Ctx;
 use crate::web::assets;
 
-pub fn page(ctx: &Ctx, unregistered: usize, issues: &[CredentialIssue], households: &str, error: Option<&str>) -> Markup {
+pub fn page(
+    ctx: &Ctx,
+    unregistered: usize,
+    issues: &[CredentialIssue],
+    households: &str,
+    error: Option<&str>,
+) -> Markup {
     html! {
         h1 { "はがき発行（仮ID・仮パスワード）" }
         p { "発行すると、対象世帯のそれまでの仮ID・仮パスワードは使えなくなります。postcards.csv と印刷画面は、発行直後に一度だけ利用できます。" }
@@ -66,7 +72,11 @@ pub fn issued(count: usize, token: &str) -> Markup {
 }
 
 fn postal(code: &str) -> String {
-    if code.len() == 7 { format!("〒{}-{}", &code[..3], &code[3..]) } else { code.to_string() }
+    if code.len() == 7 {
+        format!("〒{}-{}", &code[..3], &code[3..])
+    } else {
+        code.to_string()
+    }
 }
 
 /// A whole document of its own: one はがき per printed page.

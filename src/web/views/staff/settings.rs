@@ -15,9 +15,20 @@ pub struct TermsView<'a> {
     pub error: Option<&'a str>,
 }
 
-pub fn page(ctx: &Ctx, f: &SettingsInput, errors: &[(&'static str, String)], terms: &TermsView<'_>, flash: Option<&str>) -> Markup {
+pub fn page(
+    ctx: &Ctx,
+    f: &SettingsInput,
+    errors: &[(&'static str, String)],
+    terms: &TermsView<'_>,
+    flash: Option<&str>,
+) -> Markup {
     let summary: Vec<(&str, &str)> = errors.iter().map(|(k, m)| (*k, m.as_str())).collect();
-    let err = |k: &str| errors.iter().find(|(f, _)| *f == k).map(|(_, m)| m.as_str());
+    let err = |k: &str| {
+        errors
+            .iter()
+            .find(|(f, _)| *f == k)
+            .map(|(_, m)| m.as_str())
+    };
     html! {
         h1 { "組合の設定" }
         @if let Some(f) = flash { p.flash role="status" { (f) } }
