@@ -110,6 +110,7 @@ pub fn synthetic_members(households: u32) -> Vec<Person> {
             lost: None,
             postal_code: (rel == Relationship::Insured).then(|| postal.to_string()),
             address: (rel == Relationship::Insured).then(|| format!("{address}-{n}")),
+            hidden_from_household: false,
         };
         people.push(person(
             "00",

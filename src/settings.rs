@@ -19,6 +19,8 @@ pub struct UnionSettings {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub password_max_age_days: i64,
+    /// Claims older than this many months are deleted (the deletion job belongs to the claims work).
+    pub retention_months: u32,
     /// The monthly maintenance window (SPEC §5.6).
     pub maintenance: crate::domain::maintenance::MaintenanceRule,
     /// How long ten consecutive failed logins lock an account.
@@ -41,6 +43,7 @@ impl Default for UnionSettings {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             password_max_age_days: 5 * 365,
+            retention_months: 60,
             maintenance: crate::domain::maintenance::MaintenanceRule::default(),
             account_lock_minutes: 30,
             public_url: String::new(),

@@ -14,7 +14,19 @@ use crate::domain::member::{HouseholdKey, Person};
 use crate::settings::UnionSettings;
 use crate::store::{Reader, Store};
 
+/// One issue of postcards, for the staff list (who, when, how many): never a password.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CredentialIssue {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub count: u64,
+    pub expires_at: DateTime<Utc>,
+    /// The households named, when the issue was for chosen ones (empty: every unregistered).
+    pub households: Vec<String>,
+}
+
 /// One row of postcards.csv.
+#[derive(Clone)]
 pub struct Postcard {
     pub household: HouseholdKey,
     pub name: String,
@@ -131,6 +143,17 @@ pub fn issue(
             AuditEntry::new(now, actor, "credentials.issued")
                 .target(card.household.to_string())
                 .record(w)?;
+        }
+        if !postcards.is_empty() {
+            let id = w.next_id("credential_issue")?;
+            let record = CredentialIssue {
+                at: now,
+                actor: actor.to_string(),
+                count: postcards.len() as u64,
+                expires_at,
+                households: only.iter().map(ToString::to_string).collect(),
+            };
+            w.put(&id, &record)?;
         }
         Ok::<_, IssueError>(())
     })?;

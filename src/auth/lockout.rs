@@ -15,13 +15,12 @@ pub fn unlock(
     actor: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
-    let Some(mut account) = w.get::<Account>(user_key)? else {
+    if !super::unlock::unlock_account(w, user_key)? {
+        return Ok(false);
+    }
+    let Some(account) = w.get::<Account>(user_key)? else {
         return Ok(false);
     };
-    account.locked_until = None;
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
-    w.put(user_key, &account)?;
     AuditEntry::new(now, actor, "account.unlocked")
         .target(account.household.to_string())
         .detail(format!("user {user_key}"))

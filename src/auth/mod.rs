@@ -12,5 +12,8 @@ pub mod recovery;
 pub mod registration;
 pub mod session;
 pub mod staff;
+pub mod staff_accounts;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;
+pub mod unlock;

@@ -101,6 +101,27 @@ pub struct StaffAccount {
     pub created_at: DateTime<Utc>,
     pub failed_logins: u32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// A disabled account cannot log in (kept for the audit trail).
+    #[serde(default)]
+    pub disabled: bool,
+    /// The second factor, once enrolled.
+    #[serde(default)]
+    pub totp: Option<TotpEnrolment>,
+    /// A secret shown at enrolment, waiting for its first code.
+    #[serde(default)]
+    pub totp_pending: Option<String>,
+}
+
+/// RFC 6238 second factor of a staff account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TotpEnrolment {
+    /// Base32 secret (the data file is the server's own secret store, like the CSRF key).
+    pub secret: String,
+    pub enrolled_at: DateTime<Utc>,
+    /// SHA-256 digests of the unused recovery codes.
+    pub recovery_digests: Vec<String>,
+    /// The last time step accepted, so a code works only once.
+    pub last_step: Option<u64>,
 }
 
 /// What the registration wizard has collected, kept server-side between its screens.

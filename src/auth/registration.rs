@@ -266,6 +266,7 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
         return Err(ExecuteError::UserIdTaken);
     }
     let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let terms_version = crate::terms::current_w(w)?;
     let account = Account {
         user_id: draft.user_id.clone(),
         household: household.clone(),
@@ -274,7 +275,7 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
         password_hash: draft.password_hash.clone(),
         password_changed_at: now,
         created_at: now,
-        terms_version: 1,
+        terms_version,
         failed_logins: 0,
         locked_until: None,
         last_login_at: Some(now),
@@ -299,6 +300,7 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
     outbox::enqueue(w, mail, now)?;
     AuditEntry::new(now, format!("member:{user_key}"), "registration.completed")
         .target(household.to_string())
+        .detail(format!("terms_version={terms_version}"))
         .client(client)
         .record(w)?;
     session.kind = SessionKind::Completed {

@@ -54,6 +54,9 @@ pub fn put(
         created_at: now,
         failed_logins: 0,
         locked_until: None,
+        disabled: false,
+        totp: None,
+        totp_pending: None,
     };
     w.put(&key, &account)?;
     AuditEntry::new(
@@ -70,13 +73,19 @@ pub fn put(
     Ok(existed)
 }
 
+/// What a right password leads to: a session, or the code step for a second factor.
+pub enum StaffLogin {
+    Done(LoggedIn),
+    NeedsCode { challenge: String },
+}
+
 pub async fn login(
     store: &Store,
     raw_login: &str,
     password: &str,
     now: DateTime<Utc>,
     client: Option<String>,
-) -> Result<LoggedIn, LoginError> {
+) -> Result<StaffLogin, LoginError> {
     let key = raw_login.trim().to_ascii_lowercase();
     let lookup = key.clone();
     let stored = store.read(move |r| r.get::<StaffAccount>(&lookup)).await?;
@@ -92,10 +101,10 @@ pub async fn login(
                 AuditEntry::new(now, actor, "staff.login_failed")
                     .client(client)
                     .record(w)?;
-                return Err(LoginError::Invalid);
+                return Ok::<_, LoginError>(Err(LoginError::Invalid));
             };
             let locked = account.locked_until.is_some_and(|u| u > now);
-            if !ok || locked {
+            if !ok || locked || account.disabled {
                 account.failed_logins += 1;
                 if !locked && account.failed_logins >= MAX_FAILED_LOGINS {
                     account.locked_until = Some(now + chrono::Duration::minutes(LOCK_MINUTES));
@@ -105,7 +114,15 @@ pub async fn login(
                 AuditEntry::new(now, actor, "staff.login_failed")
                     .client(client)
                     .record(w)?;
-                return Err(LoginError::Invalid);
+                // The counter must persist although the answer is a refusal: commit, then refuse.
+                return Ok(Err(LoginError::Invalid));
+            }
+            if account.totp.is_some() {
+                AuditEntry::new(now, actor, "staff.password_accepted")
+                    .client(client)
+                    .record(w)?;
+                let challenge = super::totp::start_challenge(w, &key, now)?;
+                return Ok(Ok(StaffLogin::NeedsCode { challenge }));
             }
             account.failed_logins = 0;
             account.locked_until = None;
@@ -118,7 +135,7 @@ pub async fn login(
                 role: account.role,
             };
             let token = session::start(w, kind.clone(), now)?;
-            Ok(LoggedIn { token, kind })
+            Ok(Ok(StaffLogin::Done(LoggedIn { token, kind })))
         })
-        .await
+        .await?
 }

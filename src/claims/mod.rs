@@ -10,5 +10,5 @@ pub mod query;
 pub mod view;
 
 pub use ingest::{BatchWriter, Outcome};
-pub use model::{Batch, BatchPerson, ClaimIndex, ClaimRecord, HiddenPerson};
+pub use model::{Batch, BatchPerson, ClaimIndex, ClaimRecord};
 pub use publish::{PublishError, PublishSummary, publish};

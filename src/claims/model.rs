@@ -6,7 +6,7 @@
 //!   so a re-imported number replaces its claim.
 //! - `batches`: batch id → [`Batch`]; `batch_people`: `batch␟symbol␟number␟branch` →
 //!   [`BatchPerson`], the people whose claims a batch brought (who to tell on publication).
-//! - `hidden_people`: `symbol␟number␟branch` → [`HiddenPerson`] (SPEC §5.8).
+//! - hidden dependants (SPEC §5.8) are `Person::hidden_from_household`, set by staff.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -64,13 +64,6 @@ impl Batch {
 /// Marks a person whose claims a batch brought (the key says who).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BatchPerson;
-
-/// A dependant whose records the household must not see (set by staff, SPEC §5.8).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct HiddenPerson {
-    pub since: DateTime<Utc>,
-    pub by: String,
-}
 
 /// `YYYYMM`, zero-padded so that keys sort by month.
 fn month_part(month: YearMonth) -> String {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Batch, BatchPerson, HiddenPerson, batch_prefix, person_key};
+use super::model::{Batch, BatchPerson, batch_prefix, person_key};
 use crate::audit::AuditEntry;
 use crate::auth::model::{Account, HouseholdState};
 use crate::auth::registration::household_key;
@@ -97,9 +97,10 @@ fn households_with_visible_claims(
             symbol: symbol.to_string(),
             number: number.to_string(),
         };
-        if w.get::<HiddenPerson>(&person_key(&household, branch))?
-            .is_none()
-        {
+        let hidden = w
+            .get::<Person>(&person_key(&household, branch))?
+            .is_some_and(|p| p.hidden_from_household);
+        if !hidden {
             households.insert(household);
         }
     }

@@ -5,9 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{
-    Batch, ClaimRecord, HiddenPerson, household_month_start, household_prefix, person_key,
-};
+use super::model::{Batch, ClaimRecord, household_month_start, household_prefix, person_key};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
 use crate::store::Reader;
@@ -23,22 +21,17 @@ pub struct DataStatus {
 
 /// The household's people that the household may see, by 枝番.
 pub fn visible_people(r: &Reader, household: &HouseholdKey) -> anyhow::Result<Vec<Person>> {
-    let hidden: HashSet<String> = r
-        .scan::<HiddenPerson>(&household_prefix(household))?
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
     Ok(r.scan::<Person>(&household_prefix(household))?
         .into_iter()
-        .filter(|(k, _)| !hidden.contains(k))
         .map(|(_, p)| p)
+        .filter(|p| !p.hidden_from_household)
         .collect())
 }
 
 /// Whether the person may be shown to their household.
 pub fn is_hidden(r: &Reader, household: &HouseholdKey, branch: &str) -> anyhow::Result<bool> {
-    Ok(r.get::<HiddenPerson>(&person_key(household, branch))?
-        .is_some())
+    Ok(r.get::<Person>(&person_key(household, branch))?
+        .is_some_and(|p| p.hidden_from_household))
 }
 
 fn published_batches(r: &Reader) -> anyhow::Result<HashSet<String>> {

@@ -177,6 +177,9 @@ pub struct Person {
     pub postal_code: Option<String>,
     /// 住所
     pub address: Option<String>,
+    /// A dependant who asked not to be shown to the household (SPEC §5.8); set by staff.
+    #[serde(default)]
+    pub hidden_from_household: bool,
 }
 
 impl Person {
@@ -329,6 +332,7 @@ mod tests {
             lost: None,
             postal_code: None,
             address: None,
+            hidden_from_household: false,
         };
         assert!(person.is_insured());
         person.branch = "01".into();

@@ -10,4 +10,5 @@ pub mod insurer_number;
 pub mod maintenance;
 pub mod member;
 pub mod password;
+pub mod search_text;
 pub mod user_id;

@@ -154,6 +154,7 @@ fn read_person(record: &StringRecord, line: u64) -> Result<Person, Vec<LineError
             lost,
             postal_code,
             address,
+            hidden_from_household: false,
         }),
         _ => Err(row.into_errors()),
     }

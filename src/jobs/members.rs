@@ -43,10 +43,16 @@ pub fn import_members(
         for (i, person) in people.iter().enumerate() {
             let k = person_key(person);
             match w.get::<Person>(&k)? {
-                Some(existing) if existing == *person => summary.unchanged += 1,
-                Some(_) => {
-                    summary.updated += 1;
-                    w.put(&k, person)?;
+                Some(existing) => {
+                    // The file knows nothing of the privacy flag staff set: keep it.
+                    let mut person = person.clone();
+                    person.hidden_from_household = existing.hidden_from_household;
+                    if existing == person {
+                        summary.unchanged += 1;
+                    } else {
+                        summary.updated += 1;
+                        w.put(&k, &person)?;
+                    }
                 }
                 None => {
                     summary.added += 1;

@@ -41,7 +41,11 @@ pub const ALL_TABLES: &[&str] = &[
     "throttle",
     "claim_index",
     "batch_people",
-    "hidden_people",
+    "staff_challenges",
+    "credential_issues",
+    "notices",
+    "notice_reads",
+    "terms",
 ];
 
 /// redb's page cache, which also bounds the dirty pages a write transaction keeps in

@@ -66,6 +66,19 @@ impl Record for crate::claims::Batch {
 impl Record for crate::claims::BatchPerson {
     const TABLE: &'static str = "batch_people";
 }
-impl Record for crate::claims::HiddenPerson {
-    const TABLE: &'static str = "hidden_people";
+
+impl Record for crate::auth::totp::StaffChallenge {
+    const TABLE: &'static str = "staff_challenges";
+}
+impl Record for crate::auth::credentials::CredentialIssue {
+    const TABLE: &'static str = "credential_issues";
+}
+impl Record for crate::notices::Notice {
+    const TABLE: &'static str = "notices";
+}
+impl Record for crate::notices::NoticeRead {
+    const TABLE: &'static str = "notice_reads";
+}
+impl Record for crate::terms::TermsVersion {
+    const TABLE: &'static str = "terms";
 }

@@ -9,20 +9,16 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use super::login::internal;
-use super::respond::{page_with_status, see_other};
+use super::respond::see_other;
 use super::views::maintenance::{self as view, RuleForm, WindowForm};
 use super::{AppState, Ctx};
-use crate::auth::model::SessionKind;
 use crate::clock::JST;
 use crate::domain::maintenance::{MaintenanceRule, Window};
 use crate::maintenance::{self as uc, OneOffWindow};
 
-/// The staff member's login, or the staff login page.
+/// The 管理者's audit actor, or the staff login page (a 担当者 gets 403).
 pub fn staff_actor(ctx: &Ctx) -> Result<String, Response> {
-    match ctx.staff_session.as_ref().map(|(_, s)| &s.kind) {
-        Some(SessionKind::Staff { login, .. }) => Ok(format!("staff:{login}")),
-        _ => Err(see_other("/staff/login")),
-    }
+    super::staff::guard::staff_admin(ctx).map(|u| u.actor())
 }
 
 async fn windows(state: &AppState, ctx: &Ctx) -> poem::Result<Vec<(String, OneOffWindow)>> {
@@ -41,9 +37,14 @@ async fn render(
     add: WindowForm,
     status: StatusCode,
 ) -> poem::Result<Response> {
+    let user = match super::staff::guard::staff_admin(ctx) {
+        Ok(user) => user,
+        Err(refused) => return Ok(refused),
+    };
     let list = windows(state, ctx).await?;
-    Ok(page_with_status(
+    Ok(super::staff::guard::staff_page_with_status(
         ctx,
+        &user,
         status,
         "メンテナンス設定",
         view::page(ctx, &rule, &add, &list),
@@ -129,7 +130,7 @@ pub struct WindowFields {
     note: String,
 }
 
-fn parse_local(text: &str) -> Option<chrono::DateTime<Utc>> {
+pub(crate) fn parse_local(text: &str) -> Option<chrono::DateTime<Utc>> {
     let naive = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M").ok()?;
     Some(
         JST.from_local_datetime(&naive)

@@ -9,8 +9,9 @@ mod expense_filter;
 mod expenses;
 mod health;
 mod login;
-mod maintenance;
+pub(crate) mod maintenance;
 mod menu;
+mod notices;
 mod pacing;
 mod pages;
 mod profile;
@@ -19,7 +20,7 @@ mod registration;
 mod respond;
 mod security;
 mod session;
-mod staff;
+pub(crate) mod staff;
 mod tax_notice;
 pub mod views;
 
@@ -53,8 +54,11 @@ impl AppState {
     }
 }
 
-/// Largest request body accepted (forms; file uploads get their own limit later).
+/// Largest request body accepted (forms).
 pub const BODY_LIMIT: usize = 64 * 1024;
+/// Largest upload accepted: multipart bodies under [`UPLOAD_PATH_PREFIX`] only.
+pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
+pub const UPLOAD_PATH_PREFIX: &str = "/staff/import";
 
 pub fn routes(state: Arc<AppState>) -> impl Endpoint {
     let app = Route::new()
@@ -98,6 +102,8 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/menu/expenses/chart", get(expenses::chart_page))
         .at("/menu/tax-notice", get(tax_notice::show))
         .at("/menu/tax-notice.csv", get(tax_notice::csv))
+        .at("/menu/notices", get(notices::list))
+        .at("/menu/notices/:id", get(notices::show))
         .at("/menu/:item", get(menu::placeholder))
         .at(
             "/staff/login",
@@ -114,5 +120,6 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         )
         .at("/healthz", get(health::healthz))
         .at("/assets/*path", get(assets::serve));
+    let app = staff::routes(app);
     security::stack(app, state)
 }

@@ -8,7 +8,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use super::login::{home_of, internal};
-use super::pages::TERMS;
+use super::pages::current_terms;
 use super::respond::{page, page_with_status, see_other};
 use super::views::registration::{self as view, ConfirmView, IdentityForm, ProfileForm};
 use super::{AppState, Ctx, session};
@@ -85,13 +85,13 @@ fn locked(ctx: &Ctx, until: chrono::DateTime<chrono::Utc>) -> Response {
 }
 
 #[handler]
-pub fn identity_page(Data(ctx): Data<&Ctx>) -> Response {
+pub async fn identity_page(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> Response {
     match wizard(ctx) {
         Ok(w) if w.verified => see_other("/register/profile"),
         Ok(_) => page(
             ctx,
             "本人確認画面",
-            view::identity(ctx, &IdentityForm::default(), TERMS),
+            view::identity(ctx, &IdentityForm::default(), &current_terms(state).await),
         ),
         Err(redirect) => redirect,
     }
@@ -151,7 +151,7 @@ pub async fn identity_submit(
                 ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "本人確認画面",
-                view::identity(ctx, &form, TERMS),
+                view::identity(ctx, &form, &current_terms(state).await),
             )
         }
         Err(IdentityError::Locked { until }) => locked(ctx, until),

@@ -9,7 +9,7 @@ use poem::{Endpoint, EndpointExt as _, IntoResponse as _, Request, Response};
 use rand::Rng as _;
 
 use super::ctx::Ctx;
-use super::{AppState, BODY_LIMIT, csrf, session, views};
+use super::{AppState, BODY_LIMIT, UPLOAD_LIMIT, UPLOAD_PATH_PREFIX, csrf, session, views};
 use crate::auth::tokens::random_token;
 use crate::settings::UnionSettings;
 
@@ -135,8 +135,10 @@ async fn prepare(
         }
     };
     if !safe {
-        // Bodies are small forms: read them whole, within the limit, before anything else.
-        let body = match req.take_body().into_bytes_limit(BODY_LIMIT).await {
+        // Bodies are small forms (or a staff upload): read them whole, within the limit.
+        let upload = is_upload(req);
+        let limit = if upload { UPLOAD_LIMIT } else { BODY_LIMIT };
+        let body = match req.take_body().into_bytes_limit(limit).await {
             Ok(body) => body,
             Err(_) => {
                 return Err(views::error::page(
@@ -147,6 +149,7 @@ async fn prepare(
         };
         let presented = match req.header(csrf::HEADER) {
             Some(token) => Some(token.to_string()),
+            None if upload => query_token(req),
             None => form_token(req, &body),
         };
         req.set_body(body);
@@ -202,6 +205,21 @@ async fn prepare(
     };
     req.extensions_mut().insert(ctx);
     Ok(new_cookie)
+}
+
+/// A multipart upload to a staff import path: the larger limit, and (without htmx, which
+/// sends the header) the CSRF token in the `csrf` query parameter of the form's action.
+fn is_upload(req: &Request) -> bool {
+    req.uri().path().starts_with(UPLOAD_PATH_PREFIX)
+        && req
+            .header(header::CONTENT_TYPE)
+            .is_some_and(|ct| ct.starts_with("multipart/form-data"))
+}
+
+fn query_token(req: &Request) -> Option<String> {
+    url::form_urlencoded::parse(req.uri().query()?.as_bytes())
+        .find(|(k, _)| k == csrf::FIELD)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// The `csrf` field of a urlencoded body.

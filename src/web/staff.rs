@@ -1,17 +1,32 @@
-//! 管理画面: its own login, its own cookie (path /staff), its own session.
+//! 管理画面: its own login, its own cookie (path /staff), its own session; the console's
+//! screens live in the submodules and are routed by [`routes`].
+
+pub mod accounts;
+pub mod audit;
+pub mod drops;
+pub mod guard;
+pub mod households;
+pub mod import;
+pub mod multipart;
+pub mod notices;
+pub mod outbox;
+pub mod postcards;
+pub mod settings;
+pub mod stats;
+pub mod totp;
 
 use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
-use poem::{Response, handler};
+use poem::{Response, Route, get, handler, post};
 use serde::Deserialize;
 
 use super::login::internal;
 use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
 use super::views::staff as view;
 use super::{AppState, Ctx, session};
-use crate::auth::model::SessionKind;
+use crate::auth::staff::StaffLogin as Outcome;
 
 #[handler]
 pub fn login_page(Data(ctx): Data<&Ctx>) -> Response {
@@ -44,7 +59,14 @@ pub async fn login_submit(
     )
     .await
     {
-        Ok(done) => see_other_with_cookie("/staff", &session::staff_cookie(state, &done.token)),
+        Ok(Outcome::Done(done)) => {
+            see_other_with_cookie("/staff", &session::staff_cookie(state, &done.token))
+        }
+        Ok(Outcome::NeedsCode { challenge }) => page(
+            ctx,
+            "確認コードの入力",
+            super::views::staff::totp::code_step(ctx, &challenge, None),
+        ),
         Err(err) => {
             let message = err.message();
             page_with_status(
@@ -59,9 +81,9 @@ pub async fn login_submit(
 
 #[handler]
 pub fn home(Data(ctx): Data<&Ctx>) -> Response {
-    match ctx.staff_session.as_ref().map(|(_, s)| &s.kind) {
-        Some(SessionKind::Staff { login, .. }) => page(ctx, "管理画面", view::home(ctx, login)),
-        _ => see_other("/staff/login"),
+    match guard::staff_user(ctx) {
+        Ok(user) => guard::staff_page(ctx, &user, "管理画面", view::home(&user)),
+        Err(redirect) => redirect,
     }
 }
 
@@ -81,4 +103,72 @@ pub async fn logout(
         "/staff/login",
         &session::clear_staff_cookie(state),
     ))
+}
+
+/// Every screen of the staff console.
+pub fn routes(app: Route) -> Route {
+    app.at("/staff/login/code", post(totp::login_code))
+        .at(
+            "/staff/accounts",
+            get(accounts::list).post(accounts::create),
+        )
+        .at("/staff/accounts/:login", get(accounts::detail))
+        .at(
+            "/staff/accounts/:login/password",
+            post(accounts::reset_password),
+        )
+        .at("/staff/accounts/:login/disable", post(accounts::disable))
+        .at("/staff/accounts/:login/enable", post(accounts::enable))
+        .at(
+            "/staff/accounts/:login/totp-reset",
+            post(accounts::totp_reset),
+        )
+        .at(
+            "/staff/accounts/:login/delete",
+            get(accounts::delete_confirm).post(accounts::delete),
+        )
+        .at("/staff/households", get(households::search))
+        .at("/staff/households/:key", get(households::show))
+        .at("/staff/households/:key/reveal", post(households::reveal))
+        .at("/staff/households/:key/unlock", post(households::unlock))
+        .at(
+            "/staff/households/:key/end-sessions",
+            get(households::end_sessions_confirm).post(households::end_sessions),
+        )
+        .at(
+            "/staff/households/:key/people/:branch/hide",
+            post(households::hide),
+        )
+        .at(
+            "/staff/households/:key/people/:branch/show",
+            post(households::unhide),
+        )
+        .at("/staff/postcards", get(postcards::show))
+        .at("/staff/postcards/confirm", get(postcards::confirm_page))
+        .at("/staff/postcards/issue", post(postcards::issue))
+        .at("/staff/postcards/download/:token", get(postcards::download))
+        .at("/staff/postcards/print/:token", get(postcards::print))
+        .at("/staff/import", get(import::form))
+        .at("/staff/import/members", post(import::members))
+        .at("/staff/notices", get(notices::list).post(notices::create))
+        .at("/staff/notices/new", get(notices::new))
+        .at(
+            "/staff/notices/:id",
+            get(notices::edit).post(notices::update),
+        )
+        .at("/staff/notices/:id/withdraw", post(notices::withdraw))
+        .at("/staff/notices/:id/restore", post(notices::restore))
+        .at("/staff/settings", get(settings::show).post(settings::save))
+        .at("/staff/settings/terms", post(settings::publish_terms))
+        .at("/staff/outbox", get(outbox::show))
+        .at("/staff/outbox/retry-failed", post(outbox::retry_all))
+        .at("/staff/outbox/:id/retry", post(outbox::retry_one))
+        .at("/staff/stats", get(stats::show))
+        .at("/staff/audit", get(audit::show))
+        .at("/staff/audit/export", get(audit::export))
+        .at("/staff/totp", get(totp::show).post(totp::enable))
+        .at(
+            "/staff/totp/disable",
+            get(totp::disable_confirm).post(totp::disable),
+        )
 }

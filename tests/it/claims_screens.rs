@@ -3,7 +3,6 @@
 //! another household or a person hidden from the household.
 
 use kenpo::audit::AuditEntry;
-use kenpo::claims::HiddenPerson;
 use reqwest::StatusCode;
 
 use crate::app::{TestApp, parse_csv, spawn_app, t0};
@@ -247,11 +246,9 @@ async fn a_person_hidden_from_the_household_appears_nowhere() {
     let app = member_with_claims().await;
     store(&app)
         .write(|w| {
-            let hidden = HiddenPerson {
-                since: t0(),
-                by: "staff:test".into(),
-            };
-            w.put(&kenpo::store::key(&["1201", "105", "01"]), &hidden)
+            // What the staff console's 非表示にする does.
+            let household = kenpo::domain::member::HouseholdKey::parse_display("1201-105")?;
+            kenpo::console::households::set_hidden(w, &household, "01", true, "staff:test", t0())
         })
         .await
         .expect("flag set");

@@ -1,4 +1,16 @@
-//! 管理画面: the staff login and home.
+//! 管理画面: the staff login and home; one submodule per console screen.
+
+pub mod accounts;
+pub mod audit;
+pub mod households;
+pub mod import;
+pub mod nav;
+pub mod notices;
+pub mod outbox;
+pub mod postcards;
+pub mod settings;
+pub mod stats;
+pub mod totp;
 
 use maud::{Markup, html};
 
@@ -19,17 +31,14 @@ pub fn login(ctx: &Ctx, login: &str, error: Option<&str>) -> Markup {
     }
 }
 
-pub fn home(ctx: &Ctx, login: &str) -> Markup {
+pub fn home(user: &crate::web::staff::guard::StaffUser) -> Markup {
     html! {
         h1 { "管理画面" }
-        p { (login) " さん、ようこそ。" }
-        nav aria-label="管理メニュー" {
-            ul.menu { li { a.menu__item href="/staff/maintenance" { "メンテナンス設定" } } }
-        }
-        p.notice role="status" { "管理機能は順次追加されます。" }
-        form method="post" action="/staff/logout" {
-            (csrf(ctx))
-            button.button.button--secondary type="submit" { "ログアウト" }
+        p { (user.login) " さん、ようこそ。" }
+        ul.menu {
+            @for (path, label, _) in nav::visible(user).skip(1) {
+                li { a.menu__item href=(path) { (label) } }
+            }
         }
     }
 }

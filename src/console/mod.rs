@@ -1,0 +1,8 @@
+//! The staff console's use cases (管理画面): queries and changes behind its screens.
+//! Each function runs inside the caller's transaction and audits what it changes.
+
+pub mod audit_log;
+pub mod households;
+pub mod outbox;
+pub mod settings;
+pub mod stats;

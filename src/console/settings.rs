@@ -1,0 +1,187 @@
+//! 組合の設定 edited by a 管理者: names, 保険者番号, limits and retention.
+
+use chrono::{DateTime, Utc};
+
+use crate::audit::AuditEntry;
+use crate::domain::insurer_number::InsurerNumber;
+use crate::settings::UnionSettings;
+use crate::store::Writer;
+
+/// The form as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct SettingsInput {
+    pub union_name: String,
+    pub insurer_number: String,
+    pub service_name: String,
+    pub credential_validity_days: String,
+    pub temp_id_max_failures: String,
+    pub temp_id_lock_minutes: String,
+    pub session_idle_minutes: String,
+    pub session_absolute_hours: String,
+    pub password_max_age_days: String,
+    pub retention_months: String,
+}
+
+impl SettingsInput {
+    pub fn from_settings(s: &UnionSettings) -> Self {
+        Self {
+            union_name: s.union_name.clone(),
+            insurer_number: s.insurer_number.clone(),
+            service_name: s.service_name.clone(),
+            credential_validity_days: s.credential_validity_days.to_string(),
+            temp_id_max_failures: s.temp_id_max_failures.to_string(),
+            temp_id_lock_minutes: s.temp_id_lock_minutes.to_string(),
+            session_idle_minutes: s.session_idle_minutes.to_string(),
+            session_absolute_hours: s.session_absolute_hours.to_string(),
+            password_max_age_days: s.password_max_age_days.to_string(),
+            retention_months: s.retention_months.to_string(),
+        }
+    }
+}
+
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+fn number(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    text: &str,
+    range: std::ops::RangeInclusive<i64>,
+) -> i64 {
+    let folded = crate::domain::insurer_number::fold_full_width_digits(text.trim());
+    match folded.parse::<i64>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            errors.push((
+                field,
+                format!(
+                    "{}から{}までの半角数字で入力してください。",
+                    range.start(),
+                    range.end()
+                ),
+            ));
+            0
+        }
+    }
+}
+
+fn text(errors: &mut FieldErrors, field: &'static str, value: &str, label: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 100 {
+        errors.push((field, format!("{label}を100文字以内で入力してください。")));
+    }
+    value.to_string()
+}
+
+/// Checks the form against the current settings; the new settings or every field's message.
+pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSettings, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let mut s = current.clone();
+    s.union_name = text(&mut e, "union_name", &input.union_name, "組合名");
+    s.service_name = text(&mut e, "service_name", &input.service_name, "サービス名");
+    match InsurerNumber::parse(&input.insurer_number) {
+        Ok(n) => s.insurer_number = n.as_str().to_string(),
+        Err(err) => e.push(("insurer_number", err.message().to_string())),
+    }
+    s.credential_validity_days = number(
+        &mut e,
+        "credential_validity_days",
+        &input.credential_validity_days,
+        1..=365,
+    );
+    s.temp_id_max_failures = number(
+        &mut e,
+        "temp_id_max_failures",
+        &input.temp_id_max_failures,
+        1..=20,
+    ) as u32;
+    s.temp_id_lock_minutes = number(
+        &mut e,
+        "temp_id_lock_minutes",
+        &input.temp_id_lock_minutes,
+        1..=1440,
+    );
+    s.session_idle_minutes = number(
+        &mut e,
+        "session_idle_minutes",
+        &input.session_idle_minutes,
+        5..=240,
+    );
+    s.session_absolute_hours = number(
+        &mut e,
+        "session_absolute_hours",
+        &input.session_absolute_hours,
+        1..=72,
+    );
+    s.password_max_age_days = number(
+        &mut e,
+        "password_max_age_days",
+        &input.password_max_age_days,
+        30..=3650,
+    );
+    s.retention_months = number(
+        &mut e,
+        "retention_months",
+        &input.retention_months,
+        12..=240,
+    ) as u32;
+    if e.is_empty() { Ok(s) } else { Err(e) }
+}
+
+/// Saves the settings (the maintenance rule and secrets stay as they are); audits which fields changed.
+pub fn save(
+    w: &mut Writer,
+    new: UnionSettings,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let mut current = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let before = SettingsInput::from_settings(&current);
+    let after = SettingsInput::from_settings(&new);
+    let maintenance = current.maintenance.clone();
+    current = new;
+    current.maintenance = maintenance;
+    w.put("union", &current)?;
+    let changed: Vec<&str> = [
+        ("union_name", before.union_name != after.union_name),
+        (
+            "insurer_number",
+            before.insurer_number != after.insurer_number,
+        ),
+        ("service_name", before.service_name != after.service_name),
+        (
+            "credential_validity_days",
+            before.credential_validity_days != after.credential_validity_days,
+        ),
+        (
+            "temp_id_max_failures",
+            before.temp_id_max_failures != after.temp_id_max_failures,
+        ),
+        (
+            "temp_id_lock_minutes",
+            before.temp_id_lock_minutes != after.temp_id_lock_minutes,
+        ),
+        (
+            "session_idle_minutes",
+            before.session_idle_minutes != after.session_idle_minutes,
+        ),
+        (
+            "session_absolute_hours",
+            before.session_absolute_hours != after.session_absolute_hours,
+        ),
+        (
+            "password_max_age_days",
+            before.password_max_age_days != after.password_max_age_days,
+        ),
+        (
+            "retention_months",
+            before.retention_months != after.retention_months,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect();
+    AuditEntry::new(now, actor, "settings.changed")
+        .detail(changed.join(","))
+        .record(w)
+}

@@ -1,0 +1,26 @@
+//! 統計.
+
+use std::sync::Arc;
+
+use poem::web::Data;
+use poem::{Response, handler};
+
+use super::guard::{guard, staff_page, staff_user};
+use crate::web::login::internal;
+use crate::web::views::staff::stats as view;
+use crate::web::{AppState, Ctx};
+
+#[handler]
+pub async fn show(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
+    let user = guard!(staff_user(ctx));
+    let now = ctx.now;
+    let stats = state
+        .store
+        .read(move |r| crate::console::stats::compute(r, now))
+        .await
+        .map_err(internal)?;
+    Ok(staff_page(ctx, &user, "統計", view::page(&stats)))
+}

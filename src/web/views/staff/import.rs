@@ -1,0 +1,74 @@
+//! データ取込: the upload form, the line-numbered error table, the summary.
+
+use maud::{Markup, html};
+
+use crate::import::{ImportError, LineError};
+use crate::jobs::ImportSummary;
+use crate::web::Ctx;
+
+pub fn form(ctx: &Ctx) -> Markup {
+    // Without JavaScript a multipart form cannot send the header: the token rides in the URL.
+    let action = format!("/staff/import/members?csrf={}", ctx.csrf_token);
+    html! {
+        h1 { "データ取込" }
+        section.card {
+            h2 { "加入者ファイル（members.csv）" }
+            p { "記号・番号・枝番で加入者を追加・更新します。誤りが1件でもあれば、何も取り込みません。" }
+            form method="post" action=(action) enctype="multipart/form-data"
+                hx-post="/staff/import/members" hx-encoding="multipart/form-data" hx-target="#main" hx-indicator="#import-progress" {
+                div.field {
+                    label for="file" { "ファイル（UTF-8 または Shift_JIS の CSV）" }
+                    input #file type="file" name="file" accept=".csv,text/csv" required;
+                }
+                div.actions { button.button.button--primary type="submit" { "取り込む" } }
+                p #import-progress .htmx-indicator role="status" { "取り込み中です。しばらくお待ちください…" }
+            }
+        }
+        p.hint { "医療費（レセプト）ファイルの取込と公開は、医療費照会の機能とともに追加されます。" }
+    }
+}
+
+pub fn errors(file_name: &str, error: &ImportError) -> Markup {
+    html! {
+        h1 { "取り込めませんでした" }
+        div.error-summary role="alert" {
+            p { (file_name) "：誤りがあるため、どの行も取り込んでいません。ファイルを直して、もう一度取り込んでください。" }
+        }
+        @match error {
+            ImportError::Lines(lines) => { (line_table(lines)) }
+            other => { pre.import-message { (other.to_string()) } }
+        }
+        p { a href="/staff/import" { "データ取込へ戻る" } }
+    }
+}
+
+fn line_table(lines: &[LineError]) -> Markup {
+    html! {
+        table.table {
+            caption { "誤りのある行（" (lines.len()) " 件）" }
+            thead { tr { th scope="col" { "行" } th scope="col" { "列" } th scope="col" { "内容" } } }
+            tbody {
+                @for e in lines {
+                    tr { td { (e.line) "行目" } td { (e.column.as_deref().unwrap_or("—")) } td { (e.message) } }
+                }
+            }
+        }
+    }
+}
+
+pub fn done(file_name: &str, summary: &ImportSummary, millis: u128) -> Markup {
+    html! {
+        h1 { "取り込みました" }
+        p.flash role="status" { (file_name) "：" (summary.to_string()) }
+        dl.confirm {
+            dt { "追加" } dd { (summary.added) " 人" }
+            dt { "更新" } dd { (summary.updated) " 人" }
+            dt { "変更なし" } dd { (summary.unchanged) " 人" }
+            dt { "処理時間" } dd { (millis) " ミリ秒" }
+        }
+        ul.links {
+            li { a href="/staff/postcards" { "はがき発行へ" } }
+            li { a href="/staff/import" { "続けて取り込む" } }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! 組合の設定 (管理者): names, 保険者番号, limits, retention, and the terms of use.
+
+use maud::{Markup, html};
+
+use crate::clock::format_jst;
+use crate::console::settings::SettingsInput;
+use crate::terms::TermsVersion;
+use crate::web::Ctx;
+use crate::web::views::components::{Field, csrf, error_summary};
+
+pub struct TermsView<'a> {
+    pub version: u32,
+    pub text: &'a str,
+    pub history: &'a [TermsVersion],
+    pub error: Option<&'a str>,
+}
+
+pub fn page(
+    ctx: &Ctx,
+    f: &SettingsInput,
+    errors: &[(&'static str, String)],
+    terms: &TermsView<'_>,
+    flash: Option<&str>,
+) -> Markup {
+    let summary: Vec<(&str, &str)> = errors.iter().map(|(k, m)| (*k, m.as_str())).collect();
+    let err = |k: &str| {
+        errors
+            .iter()
+            .find(|(f, _)| *f == k)
+            .map(|(_, m)| m.as_str())
+    };
+    html! {
+        h1 { "組合の設定" }
+        @if let Some(f) = flash { p.flash role="status" { (f) } }
+        (error_summary(&summary))
+        form.card method="post" action="/staff/settings" hx-post="/staff/settings" hx-target="#main" novalidate {
+            (csrf(ctx))
+            h2 { "名称" }
+            (Field { value: &f.union_name, error: err("union_name"), ..Field::new("union_name", "組合名") }.render())
+            (Field { value: &f.insurer_number, error: err("insurer_number"), inputmode: Some("numeric"), hint: Some("8桁。検証番号（最後の1桁）も確認します。"), ..Field::new("insurer_number", "保険者番号") }.render())
+            (Field { value: &f.service_name, error: err("service_name"), hint: Some("画面とメールに表示します。"), ..Field::new("service_name", "サービス名") }.render())
+            h2 { "期限と制限" }
+            (Field { value: &f.credential_validity_days, error: err("credential_validity_days"), inputmode: Some("numeric"), ..Field::new("credential_validity_days", "仮ID・仮パスワードの有効日数") }.render())
+            (Field { value: &f.temp_id_max_failures, error: err("temp_id_max_failures"), inputmode: Some("numeric"), ..Field::new("temp_id_max_failures", "本人確認の失敗でロックする回数") }.render())
+            (Field { value: &f.temp_id_lock_minutes, error: err("temp_id_lock_minutes"), inputmode: Some("numeric"), ..Field::new("temp_id_lock_minutes", "本人確認ロックの時間（分）") }.render())
+            (Field { value: &f.session_idle_minutes, error: err("session_idle_minutes"), inputmode: Some("numeric"), hint: Some("加入者の画面。管理画面は15分です。"), ..Field::new("session_idle_minutes", "無操作でログアウトするまで（分）") }.render())
+            (Field { value: &f.session_absolute_hours, error: err("session_absolute_hours"), inputmode: Some("numeric"), ..Field::new("session_absolute_hours", "ログインの最長時間（時間）") }.render())
+            (Field { value: &f.password_max_age_days, error: err("password_max_age_days"), inputmode: Some("numeric"), ..Field::new("password_max_age_days", "パスワードの有効日数") }.render())
+            (Field { value: &f.retention_months, error: err("retention_months"), inputmode: Some("numeric"), hint: Some("これより古い医療費データは削除されます。"), ..Field::new("retention_months", "データの保存期間（月）") }.render())
+            div.actions { button.button.button--primary type="submit" { "保存" } }
+        }
+        (terms_form(ctx, terms))
+    }
+}
+
+fn terms_form(ctx: &Ctx, t: &TermsView<'_>) -> Markup {
+    html! {
+        h2 #terms { "利用規約（注意事項・免責事項・セキュリティポリシー等）" }
+        p { "現在の版：第" (t.version) "版。保存すると新しい版になり、これから登録する方はその版に同意します（同意した版は記録されます）。" }
+        @if let Some(e) = t.error { div.error-summary role="alert" { p { (e) } } }
+        form.card method="post" action="/staff/settings/terms" hx-post="/staff/settings/terms" hx-target="#main" novalidate {
+            (csrf(ctx))
+            div.field {
+                label for="terms_text" { "本文" }
+                p.hint #terms-hint { "「## 」で始まる行は見出しになります。" }
+                textarea #terms_text name="text" rows="16" aria-describedby="terms-hint" { (t.text) }
+            }
+            div.actions { button.button.button--primary type="submit" { "新しい版として公開" } }
+        }
+        @if !t.history.is_empty() {
+            table.table {
+                caption { "公開の記録" }
+                thead { tr { th { "版" } th { "公開日時" } th { "公開者" } } }
+                tbody { @for v in t.history { tr { td { "第" (v.version) "版" } td { (format_jst(v.published_at)) } td { (v.published_by) } } } }
+            }
+        }
+    }
+}
