@@ -1,0 +1,166 @@
+//! 個人情報入力画面 and the live user-ID check.
+
+use std::sync::Arc;
+
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Query};
+use poem::{Response, handler};
+use serde::Deserialize;
+
+use super::{IntoResponsePage as _, verified};
+use crate::auth::model::RegistrationDraft;
+use crate::auth::registration::{self as uc};
+use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
+use crate::domain::user_id::UserId;
+use crate::web::login::internal;
+use crate::web::respond::{page, page_with_status, see_other};
+use crate::web::views::registration::{self as view, ProfileForm};
+use crate::web::{AppState, Ctx};
+
+#[handler]
+pub fn profile_page(Data(ctx): Data<&Ctx>) -> Response {
+    let w = match verified(ctx) {
+        Ok(w) => w,
+        Err(redirect) => return redirect,
+    };
+    let form = match w.draft {
+        Some(d) => ProfileForm {
+            user_id: d.user_id,
+            email: d.email,
+            notify: d.notify,
+            ..Default::default()
+        },
+        None => ProfileForm {
+            notify: true,
+            ..Default::default()
+        },
+    };
+    page(ctx, "個人情報入力画面", view::profile(ctx, &form))
+}
+
+#[derive(Deserialize)]
+pub struct ProfileFields {
+    #[serde(default)]
+    user_id: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+    #[serde(default)]
+    email: String,
+    notify: Option<String>,
+}
+
+#[handler]
+pub async fn profile_submit(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(input): Form<ProfileFields>,
+) -> Response {
+    let w = match verified(ctx) {
+        Ok(w) => w,
+        Err(redirect) => return redirect,
+    };
+    let mut form = ProfileForm {
+        user_id: input.user_id.trim().to_string(),
+        email: input.email.trim().to_string(),
+        notify: input.notify.is_some(),
+        ..Default::default()
+    };
+    let user_id = UserId::parse(&input.user_id);
+    match &user_id {
+        Err(e) => form.user_id_error = Some(e.message().to_string()),
+        Ok(id) => {
+            let id = id.clone();
+            match state.store.read(move |r| uc::user_id_taken(r, &id)).await {
+                Ok(true) => form.user_id_error = Some(TAKEN.to_string()),
+                Ok(false) => {}
+                Err(e) => return internal(e).into_response_page(ctx),
+            }
+        }
+    }
+    let symbol_number = [w.household.symbol.as_str(), w.household.number.as_str()];
+    let password_ctx = PasswordContext {
+        user_id: user_id
+            .as_ref()
+            .map(|u| u.as_str())
+            .unwrap_or(input.user_id.trim()),
+        union_name: &ctx.settings.union_name,
+        household_symbol_number: &symbol_number,
+    };
+    let password = NewPassword::parse(&input.password, &input.password_confirm, &password_ctx);
+    if let Err(e) = &password {
+        match e.field() {
+            PasswordField::Password => form.password_error = Some(e.message().to_string()),
+            PasswordField::Confirmation => form.confirm_error = Some(e.message().to_string()),
+        }
+    }
+    let email = uc::parse_email(&input.email);
+    if let Err(e) = &email {
+        form.email_error = Some(e.to_string());
+    }
+    let (Ok(user_id), Ok(password), Ok(email), None) =
+        (user_id, password, email, &form.user_id_error)
+    else {
+        return page_with_status(
+            ctx,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "個人情報入力画面",
+            view::profile(ctx, &form),
+        );
+    };
+    let password_hash = match crate::auth::hash::hash(password.expose().to_string()).await {
+        Ok(h) => h,
+        Err(e) => return internal(e).into_response_page(ctx),
+    };
+    let draft = RegistrationDraft {
+        user_id: user_id.as_str().to_string(),
+        email: email.as_str().to_string(),
+        notify: form.notify,
+        password_hash,
+    };
+    match uc::save_draft(&state.store, w.key, draft).await {
+        Ok(true) => see_other("/register/confirm"),
+        Ok(false) => see_other("/"),
+        Err(e) => internal(e).into_response_page(ctx),
+    }
+}
+
+pub(super) const TAKEN: &str =
+    "このユーザIDはすでに使われています。別のユーザIDを入力してください。";
+
+#[derive(Deserialize)]
+pub struct UserIdQuery {
+    #[serde(default)]
+    user_id: String,
+}
+
+/// The live check under the user ID field (htmx, debounced).
+#[handler]
+pub async fn user_id_check(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(q): Query<UserIdQuery>,
+) -> poem::Result<Response> {
+    if verified(ctx).is_err() {
+        return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
+    }
+    let markup = match UserId::parse(&q.user_id) {
+        Err(e) => view::user_id_status(e.message(), false),
+        Ok(id) => {
+            let taken = state
+                .store
+                .read(move |r| uc::user_id_taken(r, &id))
+                .await
+                .map_err(internal)?;
+            if taken {
+                view::user_id_status(TAKEN, false)
+            } else {
+                view::user_id_status("このユーザIDは使用できます。", true)
+            }
+        }
+    };
+    Ok(Response::builder()
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string()))
+}
