@@ -1,16 +1,21 @@
 //! The command line (SPEC §2). Exit status: 0 success, 1 a refusal with a one-line message,
 //! 2 a usage error (clap).
 
-use std::io::{IsTerminal as _, Read};
-use std::path::{Path, PathBuf};
+mod ops;
+mod terminal;
+
+use ops::{healthcheck, read_password, send_test_mail};
+
+pub use terminal::{TerminalIo, run_job};
+
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::clock::{Clock, SystemClock};
-use crate::jobs::{self, Job, JobError, JobIo};
-use crate::store::{OpenError, Store};
+use crate::jobs::{Job, JobError};
+use crate::store::OpenError;
 
 #[derive(Parser)]
 #[command(
@@ -250,136 +255,5 @@ pub fn open_error_message(e: anyhow::Error) -> JobError {
     match e.downcast::<OpenError>() {
         Ok(open) => JobError::User(open.to_string()),
         Err(other) => JobError::Unexpected(other),
-    }
-}
-
-fn healthcheck(listen: &str) -> Result<(), JobError> {
-    use std::io::Write as _;
-    let addr = listen.replace("0.0.0.0", "127.0.0.1");
-    let fail =
-        |what: String| JobError::User(format!("the server at {addr} does not answer: {what}"));
-    let mut stream = std::net::TcpStream::connect(&addr).map_err(|e| fail(e.to_string()))?;
-    let timeout = Some(std::time::Duration::from_secs(3));
-    stream
-        .set_read_timeout(timeout)
-        .map_err(|e| fail(e.to_string()))?;
-    write!(
-        stream,
-        "GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .map_err(|e| fail(e.to_string()))?;
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    if response.starts_with("HTTP/1.1 200") {
-        Ok(())
-    } else {
-        Err(fail(
-            response.lines().next().unwrap_or("no answer").to_string(),
-        ))
-    }
-}
-
-async fn send_test_mail(address: String, smtp: String, from: String) -> Result<(), JobError> {
-    let config = crate::mail::smtp::SmtpConfig::parse(&smtp, &from)
-        .map_err(|e| JobError::User(e.to_string()))?;
-    let mail = crate::mail::templates::test_mail(&address, crate::settings::DEFAULT_SERVICE_NAME);
-    crate::mail::smtp::send(&config, &mail.to, &mail.subject, &mail.body)
-        .await
-        .map_err(|e| JobError::User(e.explain()))?;
-    println!("sent a test mail to {address}");
-    Ok(())
-}
-
-/// The staff password: from standard input when it is not a terminal, else prompted twice.
-fn read_password() -> Result<String, String> {
-    if !std::io::stdin().is_terminal() {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| e.to_string())?;
-        return Ok(line.trim_end_matches(['\r', '\n']).to_string());
-    }
-    let first = rpassword::prompt_password("パスワード: ").map_err(|e| e.to_string())?;
-    let second = rpassword::prompt_password("パスワード（確認）: ").map_err(|e| e.to_string())?;
-    if first != second {
-        return Err("the two passwords differ".into());
-    }
-    Ok(first)
-}
-
-/// Runs a job on the data file, or hands it to the server that owns the file.
-pub fn run_job(
-    data: &Path,
-    job: Job,
-    input: Option<&Path>,
-    out: Option<&Path>,
-) -> Result<(), JobError> {
-    let mut io = TerminalIo::new(input, out);
-    match Store::open(data) {
-        Ok(store) => jobs::run(job, &store, SystemClock.now(), &mut io),
-        Err(OpenError::AlreadyOpen(_)) => crate::control::run_remote(data, job, input, &mut io),
-        Err(e) => Err(JobError::User(e.to_string())),
-    }
-}
-
-/// The person's side of a job: progress bars on a terminal, files on disk.
-pub struct TerminalIo<'a> {
-    input: Option<&'a Path>,
-    out: Option<&'a Path>,
-    bar: Option<ProgressBar>,
-}
-
-impl<'a> TerminalIo<'a> {
-    pub fn new(input: Option<&'a Path>, out: Option<&'a Path>) -> Self {
-        Self {
-            input,
-            out,
-            bar: None,
-        }
-    }
-}
-
-impl JobIo for TerminalIo<'_> {
-    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
-        let path = self
-            .input
-            .ok_or_else(|| anyhow::anyhow!("this job reads no file"))?;
-        let file = std::fs::File::open(path)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        Ok(Box::new(std::io::BufReader::new(file)))
-    }
-
-    fn input_path(&self) -> Option<PathBuf> {
-        self.input.map(Path::to_path_buf)
-    }
-
-    fn progress(&mut self, label: &str, done: u64, total: u64) {
-        let bar = self.bar.get_or_insert_with(|| {
-            let bar = ProgressBar::new(total);
-            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
-            {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar.set_message(label.to_string());
-            bar
-        });
-        bar.set_length(total);
-        bar.set_position(done);
-    }
-
-    fn say(&mut self, line: &str) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
-        println!("{line}");
-    }
-
-    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
-        let out = self
-            .out
-            .ok_or_else(|| anyhow::anyhow!("this job writes no file"))?;
-        std::fs::copy(path, out)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
-        Ok(())
     }
 }

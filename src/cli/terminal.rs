@@ -1,0 +1,87 @@
+//! Running a job for the person at the terminal: locally, or handed to the server.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::clock::{Clock, SystemClock};
+use crate::jobs::{self, Job, JobError, JobIo};
+use crate::store::{OpenError, Store};
+
+/// Runs a job on the data file, or hands it to the server that owns the file.
+pub fn run_job(
+    data: &Path,
+    job: Job,
+    input: Option<&Path>,
+    out: Option<&Path>,
+) -> Result<(), JobError> {
+    let mut io = TerminalIo::new(input, out);
+    match Store::open(data) {
+        Ok(store) => jobs::run(job, &store, SystemClock.now(), &mut io),
+        Err(OpenError::AlreadyOpen(_)) => crate::control::run_remote(data, job, input, &mut io),
+        Err(e) => Err(JobError::User(e.to_string())),
+    }
+}
+
+/// The person's side of a job: progress bars on a terminal, files on disk.
+pub struct TerminalIo<'a> {
+    input: Option<&'a Path>,
+    out: Option<&'a Path>,
+    bar: Option<ProgressBar>,
+}
+
+impl<'a> TerminalIo<'a> {
+    pub fn new(input: Option<&'a Path>, out: Option<&'a Path>) -> Self {
+        Self {
+            input,
+            out,
+            bar: None,
+        }
+    }
+}
+
+impl JobIo for TerminalIo<'_> {
+    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
+        let path = self
+            .input
+            .ok_or_else(|| anyhow::anyhow!("this job reads no file"))?;
+        let file = std::fs::File::open(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        Ok(Box::new(std::io::BufReader::new(file)))
+    }
+
+    fn input_path(&self) -> Option<PathBuf> {
+        self.input.map(Path::to_path_buf)
+    }
+
+    fn progress(&mut self, label: &str, done: u64, total: u64) {
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = ProgressBar::new(total);
+            if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta})")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar.set_message(label.to_string());
+            bar
+        });
+        bar.set_length(total);
+        bar.set_position(done);
+    }
+
+    fn say(&mut self, line: &str) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        println!("{line}");
+    }
+
+    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
+        let out = self
+            .out
+            .ok_or_else(|| anyhow::anyhow!("this job writes no file"))?;
+        std::fs::copy(path, out)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
+        Ok(())
+    }
+}
