@@ -54,7 +54,7 @@ pub async fn request_email_change(
                 &link,
                 &expires,
             );
-            outbox::enqueue(w, mail, req.now)?;
+            outbox::enqueue_secret(w, mail, req.now)?;
             AuditEntry::new(
                 req.now,
                 format!("member:{user_key}"),

@@ -142,7 +142,7 @@ pub async fn request_user_id(
                 let minutes = links::SHOW_USER_ID_VALIDITY.num_minutes();
                 let mail =
                     templates::user_id_link(&account.email, names(&settings), &link, minutes);
-                outbox::enqueue(w, mail, req.now)?;
+                outbox::enqueue_secret(w, mail, req.now)?;
                 mailed += 1;
             }
             if !matched {
@@ -231,7 +231,7 @@ pub async fn request_temporary_password(
                 &format_jst(expires_at),
                 &login_url,
             );
-            outbox::enqueue(w, mail, req.now)?;
+            outbox::enqueue_secret(w, mail, req.now)?;
             Ok(true)
         })
         .await

@@ -24,7 +24,14 @@ pub struct OutboxMail {
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// The body carries a secret (a temporary password, a single-use link): it is removed
+    /// as soon as the mail is sent or given up, so the data file never keeps it.
+    #[serde(default)]
+    pub secret: bool,
 }
+
+/// What a body reads once it has been removed from the data file.
+pub const BODY_REMOVED: &str = "（送信済みのため本文は削除されました）";
 
 /// Marks an outbox mail as waiting to be sent (key: the outbox id).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,6 +47,15 @@ pub struct NewMail {
 
 /// Queues a mail inside the caller's write transaction; returns its outbox id.
 pub fn enqueue(w: &mut Writer, mail: NewMail, now: DateTime<Utc>) -> anyhow::Result<String> {
+    put(w, mail, now, false)
+}
+
+/// Queues a mail whose body holds a secret; the body is removed once sent or given up.
+pub fn enqueue_secret(w: &mut Writer, mail: NewMail, now: DateTime<Utc>) -> anyhow::Result<String> {
+    put(w, mail, now, true)
+}
+
+fn put(w: &mut Writer, mail: NewMail, now: DateTime<Utc>, secret: bool) -> anyhow::Result<String> {
     let id = w.next_id("outbox")?;
     let record = OutboxMail {
         to: mail.to,
@@ -51,6 +67,7 @@ pub fn enqueue(w: &mut Writer, mail: NewMail, now: DateTime<Utc>) -> anyhow::Res
         next_attempt_at: now,
         last_error: None,
         sent_at: None,
+        secret,
     };
     w.put(&id, &record)?;
     w.put(&id, &PendingMail)?;

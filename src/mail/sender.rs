@@ -209,6 +209,8 @@ impl Sender {
                         stored.state = MailState::Sent;
                         stored.sent_at = Some(now);
                         stored.last_error = None;
+                        // A sent mail's body is of no further use: keep no copy of it.
+                        stored.body = crate::mail::outbox::BODY_REMOVED.to_string();
                         w.delete::<PendingMail>(&id)?;
                     }
                     (Outcome::Failed(_), Some(next)) => {
@@ -218,6 +220,10 @@ impl Sender {
                     (Outcome::Failed(_), None) => {
                         stored.state = MailState::Failed;
                         stored.last_error = error;
+                        if stored.secret {
+                            // A retry would mail a stale secret; the member asks again instead.
+                            stored.body = crate::mail::outbox::BODY_REMOVED.to_string();
+                        }
                         w.delete::<PendingMail>(&id)?;
                     }
                 }
@@ -300,7 +306,8 @@ pub fn retry_failed(w: &mut Writer, id: &str, now: DateTime<Utc>) -> anyhow::Res
     let Some(mut mail) = w.get::<OutboxMail>(id)? else {
         return Ok(false);
     };
-    if mail.state != MailState::Failed {
+    // A secret mail's body is gone once it failed: there is nothing left to send.
+    if mail.state != MailState::Failed || mail.body == crate::mail::outbox::BODY_REMOVED {
         return Ok(false);
     }
     mail.state = MailState::Pending;

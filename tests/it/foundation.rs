@@ -190,6 +190,29 @@ async fn the_welcome_mail_arrives_with_its_japanese_subject_and_the_user_id() {
     assert!(mail.body.contains("Yamada.Taro"));
     assert!(!mail.body.contains("sakura2026go"), "never a password");
     assert!(!mail.body.contains("1976"), "never a birth date");
+    // Once sent, the data file keeps no copy of the body.
+    let store = app.running.as_ref().expect("running").state.store.clone();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let bodies: Vec<String> = store
+            .read(|r| {
+                let all = r.scan::<kenpo::mail::outbox::OutboxMail>("")?;
+                Ok::<_, anyhow::Error>(all.into_iter().map(|(_, m)| m.body).collect())
+            })
+            .await
+            .expect("read outbox");
+        if bodies
+            .iter()
+            .all(|b| b == kenpo::mail::outbox::BODY_REMOVED)
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sent bodies were kept"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 #[tokio::test]

@@ -37,6 +37,10 @@ impl Harness {
     }
 
     async fn enqueue(&self, to: &str) -> String {
+        self.enqueue_with(to, false).await
+    }
+
+    async fn enqueue_with(&self, to: &str, secret: bool) -> String {
         let mail = NewMail {
             to: to.into(),
             subject: "けんぽWebへようこそ".into(),
@@ -44,7 +48,13 @@ impl Harness {
         };
         let now = self.clock.now();
         self.store
-            .write(move |w| enqueue(w, mail, now))
+            .write(move |w| {
+                if secret {
+                    crate::mail::outbox::enqueue_secret(w, mail, now)
+                } else {
+                    enqueue(w, mail, now)
+                }
+            })
             .await
             .expect("enqueue")
     }
@@ -174,6 +184,33 @@ async fn failures_back_off_then_give_up_and_staff_can_retry() {
         .await
         .expect("retry");
     assert!(!twice, "only a failed mail can be retried");
+}
+
+#[tokio::test]
+async fn a_secret_mail_given_up_keeps_no_body_and_cannot_be_retried() {
+    let h = Harness::new();
+    let id = h.enqueue_with("taro@example.jp", true).await;
+    let sender = h.sender(Some(loopback(refused_port())));
+    sender.process_due().await.expect("round");
+    assert_eq!(
+        h.mail(&id).await.0.body,
+        "本文",
+        "kept while it may still be sent"
+    );
+    for attempt in 2..=MAX_ATTEMPTS {
+        h.clock.advance(backoff(attempt - 1));
+        sender.process_due().await.expect("round");
+    }
+    let (mail, _) = h.mail(&id).await;
+    assert_eq!(mail.state, MailState::Failed);
+    assert_eq!(mail.body, crate::mail::outbox::BODY_REMOVED);
+    let now = h.clock.now();
+    let retried = h
+        .store
+        .write(move |w| retry_failed(w, &id, now))
+        .await
+        .expect("retry");
+    assert!(!retried);
 }
 
 #[tokio::test]
