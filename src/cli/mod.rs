@@ -8,7 +8,7 @@ use ops::{healthcheck, read_password, send_test_mail};
 
 pub use terminal::{TerminalIo, run_job};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
@@ -152,21 +152,9 @@ pub fn main(cli: Cli) -> i32 {
         } => run_job(&data, Job::ImportClaims { publish }, Some(&file), None),
         Command::Credentials {
             what: CredentialsWhat::Issue { out, households },
-        } => {
-            if out.exists() {
-                Err(JobError::User(format!(
-                    "{} already exists; choose a new file name",
-                    out.display()
-                )))
-            } else {
-                run_job(
-                    &data,
-                    Job::IssueCredentials { households },
-                    None,
-                    Some(&out),
-                )
-            }
-        }
+        } => with_output(&out, |out| {
+            run_job(&data, Job::IssueCredentials { households }, None, Some(out))
+        }),
         Command::Staff {
             what: StaffWhat::Add { login },
         } => match read_password() {
@@ -174,14 +162,7 @@ pub fn main(cli: Cli) -> i32 {
             Err(e) => Err(JobError::User(e)),
         },
         Command::Backup { file } => {
-            if file.exists() {
-                Err(JobError::User(format!(
-                    "{} already exists; choose a new file name",
-                    file.display()
-                )))
-            } else {
-                run_job(&data, Job::Backup, None, Some(&file))
-            }
+            with_output(&file, |out| run_job(&data, Job::Backup, None, Some(out)))
         }
         Command::Serve(args) => block_on(serve(data, args)),
         Command::Demo(args) => {
@@ -209,6 +190,36 @@ pub fn main(cli: Cli) -> i32 {
             1
         }
     }
+}
+
+/// Creates the output file (new, owner-only) before the job changes anything, so that an
+/// unwritable path is refused first; removes it again if the job fails.
+fn with_output(
+    out: &Path,
+    job: impl FnOnce(&Path) -> Result<(), JobError>,
+) -> Result<(), JobError> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(out);
+    if let Err(e) = created {
+        let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            "it already exists; choose a new file name".to_string()
+        } else {
+            e.to_string()
+        };
+        return Err(JobError::User(format!(
+            "cannot write {}: {why}",
+            out.display()
+        )));
+    }
+    let result = job(out);
+    if result.is_err() {
+        let _ = std::fs::remove_file(out);
+    }
+    result
 }
 
 fn block_on(f: impl std::future::Future<Output = Result<(), JobError>>) -> Result<(), JobError> {

@@ -374,3 +374,31 @@ async fn backup_while_serving_writes_a_consistent_copy() {
     );
     assert_eq!(people, 6);
 }
+
+#[tokio::test]
+async fn an_unwritable_postcard_file_is_refused_before_any_credential_changes() {
+    let app = spawn_app().await;
+    let card = first_card(&app).await;
+    let bad = app.dir.path().join("no-such-dir/postcards.csv");
+    let out = kenpo(
+        &app,
+        &[
+            "credentials",
+            "issue",
+            "--household",
+            "1201-105",
+            "--out",
+            bad.to_str().expect("utf-8"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+    let still = app.login(&card.temp_id, &card.temp_password).await;
+    assert_eq!(
+        still.location.as_deref(),
+        Some("/register/identity"),
+        "the old postcard still works"
+    );
+}
