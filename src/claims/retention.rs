@@ -22,7 +22,7 @@ pub const BATCH_SIZE: usize = 1_000;
 /// 2021年11月 or earlier is deleted. `months == 0` keeps everything (the settings screen
 /// accepts 12 to 240).
 pub fn first_kept_month(current: YearMonth, months: u32) -> Option<YearMonth> {
-    let back = i32::try_from(months).ok()?.checked_sub(1)?;
+    let back = i32::try_from(months.checked_sub(1)?).ok()?;
     add_months(current, -back)
 }
 
