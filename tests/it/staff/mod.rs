@@ -1,6 +1,7 @@
 //! The staff console (issue 7) over HTTP against the real app.
 
 mod access;
+mod claims;
 mod households;
 mod notices;
 mod postcards;
