@@ -120,3 +120,40 @@ fn refused(error: &ImportError) -> Markup {
         p { a href="/staff/import" { "データ取込へ戻る" } }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(phase: Phase) -> ImportStatus {
+        ImportStatus {
+            file_name: "claims.csv".into(),
+            started_by: "staff:tanaka".into(),
+            started_at: chrono::DateTime::UNIX_EPOCH,
+            phase,
+        }
+    }
+
+    #[test]
+    fn a_running_import_polls_every_second_and_a_finished_one_stops() {
+        let running = section(
+            "abc",
+            &status(Phase::Running {
+                done: 2_000,
+                total: 8_000,
+            }),
+        )
+        .into_string();
+        assert!(running.contains(r#"hx-get="/staff/import/claims/abc/status""#));
+        assert!(running.contains(r#"hx-trigger="every 1s""#));
+        assert!(running.contains("2000 / 8000 行（25%）"), "{running}");
+        assert!(
+            running.contains(r#"href="/staff/import/claims/abc""#),
+            "a link without JS"
+        );
+        let counting = section("abc", &status(Phase::Running { done: 0, total: 0 })).into_string();
+        assert!(counting.contains("確認しています"));
+        let failed = section("abc", &status(Phase::Failed)).into_string();
+        assert!(!failed.contains("hx-trigger") && failed.contains("何も取り込んでいません"));
+    }
+}
