@@ -5,6 +5,7 @@ mod claims;
 mod households;
 mod notices;
 mod postcards;
+mod retention;
 mod settings;
 mod totp;
 pub mod upload;
