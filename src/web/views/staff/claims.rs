@@ -4,9 +4,11 @@
 use maud::{Markup, html};
 
 use crate::claims::Batch;
+use crate::clock::format_jst;
 use crate::console::claim_imports::{ImportStatus, Phase};
 use crate::import::ImportError;
 use crate::web::Ctx;
+use crate::web::views::staff::batches::{actor_label, months};
 use crate::web::views::staff::import::line_table;
 
 pub fn form(ctx: &Ctx) -> Markup {
@@ -38,7 +40,10 @@ pub fn status_path(id: &str) -> String {
 pub fn page(id: &str, status: &ImportStatus) -> Markup {
     html! {
         h1 { "医療費ファイルの取込" }
-        p { "ファイル：" (status.file_name) }
+        p {
+            "ファイル：" (status.file_name) "（" (format_jst(status.started_at)) "　"
+            (actor_label(&status.started_by)) "）"
+        }
         (section(id, status))
     }
 }
@@ -85,11 +90,6 @@ fn running(done: u64, total: u64) -> Markup {
 }
 
 fn done(batch: &Batch, millis: u128) -> Markup {
-    let months = match (batch.first_month, batch.last_month) {
-        (Some(a), Some(b)) if a == b => a.to_string(),
-        (Some(a), Some(b)) => format!("{a}〜{b}"),
-        _ => "—".to_string(),
-    };
     html! {
         p.flash role="status" { "取り込みました（取り込み番号 " (batch.number()) "）。まだ公開していません（加入者には見えません）。" }
         dl.confirm {
@@ -97,7 +97,7 @@ fn done(batch: &Batch, millis: u128) -> Markup {
             dt { "新規" } dd { (batch.added) " 件" }
             dt { "差し替え" } dd { (batch.replaced) " 件" }
             dt { "変更なし" } dd { (batch.unchanged) " 件" }
-            dt { "診療年月" } dd { (months) }
+            dt { "診療年月" } dd { (months(batch)) }
             dt { "処理時間" } dd { (millis) " ミリ秒" }
         }
         ul.links {
