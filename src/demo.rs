@@ -168,7 +168,7 @@ fn prepare(
         let started = std::time::Instant::now();
         let claims = crate::claims::demo::generate(&store, &people, now)?;
         println!(
-            "demo: {claims} claims over {} months, published monthly, written in {:.1} s",
+            "demo: {claims} claims within the last {} months, published monthly, written in {:.1} s",
             crate::claims::demo::MONTHS,
             started.elapsed().as_secs_f64()
         );

@@ -82,12 +82,18 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         base_url,
         csrf_key: secrets.csrf_key.into_bytes(),
         mail_wake: mail_wake.clone(),
+        claim_imports: Default::default(),
     });
     let (shutdown, mut signal) = watch::channel(false);
     let control = crate::control::listen(store.clone(), opts.clock.clone(), mail_wake.clone())?;
     let sender =
         crate::mail::sender::Sender::new(store.clone(), opts.clock.clone(), opts.smtp, mail_wake);
     let sender_task = tokio::spawn(sender.run(shutdown.subscribe()));
+    let retention_task = tokio::spawn(retention(
+        store.clone(),
+        opts.clock.clone(),
+        shutdown.subscribe(),
+    ));
     let app = web::routes(state.clone());
     let done = tokio::spawn(async move {
         let stopping = async move {
@@ -97,6 +103,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
             .run_with_graceful_shutdown(app, stopping, Some(Duration::from_secs(10)))
             .await;
         let _ = sender_task.await;
+        let _ = retention_task.await;
         drop(control);
         result.context("server")
     });
@@ -107,6 +114,35 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         done,
     })
 }
+
+/// Deletes expired claims (SPEC §5.8) when the server starts and then every 24 hours.
+async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
+    use crate::claims::retention::{BATCH_SIZE, purge_expired_claims};
+    loop {
+        let (s, now) = (store.clone(), clock.now());
+        match tokio::task::spawn_blocking(move || purge_expired_claims(&s, now, BATCH_SIZE)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(deleted = n, "expired claims deleted"),
+            Ok(Err(e)) => {
+                tracing::error!(
+                    error = format!("{e:#}"),
+                    "expired claims could not be deleted"
+                )
+            }
+            Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(RETENTION_EVERY) => {}
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+const RETENTION_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Resolves on Ctrl-C or SIGTERM (containers stop with SIGTERM).
 pub async fn termination() {

@@ -14,7 +14,9 @@ use crate::domain::expenses::{add_months, months_between};
 use crate::domain::member::Person;
 use crate::store::Store;
 
-/// Months of claims the demo holds.
+/// The months the demo's claims cover, counted back from the current month: the default
+/// retention period, so that the daily retention job keeps all of them. The newest three
+/// months have no claims yet (claims arrive about three months after treatment).
 pub const MONTHS: i32 = 60;
 
 const CLINICS: &[&str] = &[
@@ -35,7 +37,7 @@ pub fn generate(store: &Store, people: &[Person], now: DateTime<Utc>) -> anyhow:
     let today = today_jst(now);
     let current = YearMonth::new(today.year(), today.month()).unwrap_or(YearMonth::MIN);
     let last = add_months(current, -3).unwrap_or(current);
-    let first = add_months(last, -(MONTHS - 1)).unwrap_or(last);
+    let first = add_months(current, -(MONTHS - 1)).unwrap_or(last);
     let mut rng = StdRng::seed_from_u64(4);
     store.write_blocking(|w| {
         let mut total = 0;
@@ -189,4 +191,40 @@ fn claims_of(rng: &mut StdRng, person: &Person, month: YearMonth) -> Vec<Claim> 
         out.push(stay);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone as _, Utc};
+
+    use super::*;
+    use crate::claims::ClaimRecord;
+    use crate::claims::retention::purge_expired_claims;
+
+    #[test]
+    fn the_retention_job_keeps_the_demo_data_until_its_oldest_month_expires() {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open(&dir.path().join("demo.redb")).expect("store");
+        let people = crate::demo::synthetic_members(4);
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
+            .single()
+            .expect("time");
+        let total = generate(&store, &people, now).expect("claims");
+        assert!(total > 0);
+        assert_eq!(purge_expired_claims(&store, now, 50).expect("purge"), 0);
+        let oldest = YearMonth::new(2021, 12).expect("month");
+        let in_oldest = store
+            .read_blocking(|r| r.scan::<ClaimRecord>(""))
+            .expect("claims")
+            .iter()
+            .filter(|(_, c)| c.claim.month == oldest)
+            .count() as u64;
+        assert!(in_oldest > 0, "the demo starts at the window's first month");
+        let next_month = now + Duration::days(30);
+        assert_eq!(
+            purge_expired_claims(&store, next_month, 50).expect("purge"),
+            in_oldest
+        );
+    }
 }

@@ -7,8 +7,9 @@ pub mod ingest;
 pub mod model;
 pub mod publish;
 pub mod query;
+pub mod retention;
 pub mod view;
 
 pub use ingest::{BatchWriter, Outcome};
 pub use model::{Batch, BatchPerson, ClaimIndex, ClaimRecord};
-pub use publish::{PublishError, PublishSummary, publish};
+pub use publish::{Audience, PublishError, PublishSummary, audience, publish};

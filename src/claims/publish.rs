@@ -13,7 +13,7 @@ use crate::clock::today_jst;
 use crate::domain::member::{HouseholdKey, INSURED_BRANCH, Person};
 use crate::mail::{outbox, templates};
 use crate::settings::UnionSettings;
-use crate::store::{KEY_SEP, Writer};
+use crate::store::{KEY_SEP, ReadTx, Writer};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishSummary {
@@ -53,23 +53,21 @@ pub fn publish(
     batch.published_at = Some(now);
     batch.published_by = Some(actor.to_string());
     w.put(batch_id, &batch)?;
-    let households = households_with_visible_claims(w, batch_id)?;
+    let audience = audience(w, batch_id, now)?;
     let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
-    let mut summary = PublishSummary {
-        households: households.len() as u64,
+    let summary = PublishSummary {
+        households: audience.households,
+        mails: audience.addresses.len() as u64,
         ..PublishSummary::default()
     };
-    for household in &households {
-        if let Some(email) = notification_address(w, household, now)? {
-            let mail = templates::new_information(
-                &email,
-                &settings.service_name,
-                &settings.union_name,
-                &settings.public_url,
-            );
-            outbox::enqueue(w, mail, now)?;
-            summary.mails += 1;
-        }
+    for email in &audience.addresses {
+        let mail = templates::new_information(
+            email,
+            &settings.service_name,
+            &settings.union_name,
+            &settings.public_url,
+        );
+        outbox::enqueue(w, mail, now)?;
     }
     AuditEntry::new(now, actor, "claims.published")
         .target(format!("batch:{}", batch.number()))
@@ -81,9 +79,34 @@ pub fn publish(
     Ok(summary)
 }
 
+/// Whom publishing a batch concerns: the households with claims in it, and the addresses
+/// of those that get a mail. [`publish`] mails exactly these; the staff console shows the
+/// counts on its confirmation step.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Audience {
+    pub households: u64,
+    /// One address per registered, opted-in, still insured household, in household order.
+    pub addresses: Vec<String>,
+}
+
+/// Computes the [`Audience`] of a batch as of `now` (whether or not it is published yet).
+pub fn audience(r: &impl ReadTx, batch_id: &str, now: DateTime<Utc>) -> anyhow::Result<Audience> {
+    let households = households_with_visible_claims(r, batch_id)?;
+    let mut addresses = Vec::new();
+    for household in &households {
+        if let Some(email) = notification_address(r, household, now)? {
+            addresses.push(email);
+        }
+    }
+    Ok(Audience {
+        households: households.len() as u64,
+        addresses,
+    })
+}
+
 /// Households of the batch's people, leaving out people hidden from their household.
 fn households_with_visible_claims(
-    w: &Writer,
+    w: &impl ReadTx,
     batch_id: &str,
 ) -> anyhow::Result<BTreeSet<HouseholdKey>> {
     let mut households = BTreeSet::new();
@@ -109,7 +132,7 @@ fn households_with_visible_claims(
 
 /// The address to tell, if the household registered, opted in and is still insured.
 fn notification_address(
-    w: &Writer,
+    w: &impl ReadTx,
     household: &HouseholdKey,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<String>> {

@@ -2,6 +2,7 @@
 //! Each function runs inside the caller's transaction and audits what it changes.
 
 pub mod audit_log;
+pub mod claim_imports;
 pub mod households;
 pub mod outbox;
 pub mod settings;

@@ -54,6 +54,28 @@ impl fmt::Display for ClaimImportSummary {
     }
 }
 
+/// Why a claim file was not imported: the file (nothing of it imported, with the lines to
+/// fix), a refusal, or an unexpected failure.
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimImportError {
+    #[error("{0}")]
+    File(ImportError),
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<ClaimImportError> for JobError {
+    fn from(e: ClaimImportError) -> Self {
+        match e {
+            ClaimImportError::File(e) => JobError::User(e.to_string()),
+            ClaimImportError::Refused(e) => JobError::User(e),
+            ClaimImportError::Unexpected(e) => JobError::Unexpected(e),
+        }
+    }
+}
+
 /// Runs the job: finds the file (or copies the sent bytes beside the data file), counts
 /// its lines for the progress bar, and imports it.
 pub fn run(
@@ -66,24 +88,41 @@ pub fn run(
     let path = match io.input_path() {
         Some(path) => path,
         None => {
-            spooled = Spool::write(store.path(), &mut io.input()?)?;
+            spooled = Spool::beside(store.path());
+            spooled.fill(&mut io.input()?)?;
             spooled.path.clone()
         }
     };
-    let rows = count_rows(&path)?;
+    let summary = import_claims_file(store, &path, publish, now, "cli", &mut |done, total| {
+        io.progress("取り込み", done, total)
+    })?;
+    io.say(&summary.to_string());
+    Ok(())
+}
+
+/// Imports the claim file at `path` (counting its rows first, for progress) as one batch;
+/// the CLI job and the staff console's upload both come here.
+pub fn import_claims_file(
+    store: &Store,
+    path: &Path,
+    publish: bool,
+    now: DateTime<Utc>,
+    actor: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ClaimImportSummary, ClaimImportError> {
+    let rows = count_rows(path)?;
+    progress(0, rows);
     let file =
-        File::open(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    let summary = import_claims(
+        File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    import_claims(
         store,
         Box::new(BufReader::with_capacity(256 * 1024, file)),
         rows,
         publish,
         now,
-        "cli",
-        &mut |done, total| io.progress("取り込み", done, total),
-    )?;
-    io.say(&summary.to_string());
-    Ok(())
+        actor,
+        progress,
+    )
 }
 
 /// Imports a claim file as one batch, publishing it too when `publish`.
@@ -95,13 +134,13 @@ pub fn import_claims(
     now: DateTime<Utc>,
     actor: &str,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<ClaimImportSummary, JobError> {
-    let mut reader = ClaimReader::open(source).map_err(|e| JobError::User(e.to_string()))?;
+) -> Result<ClaimImportSummary, ClaimImportError> {
+    let mut reader = ClaimReader::open(source).map_err(ClaimImportError::File)?;
     store.write_blocking(|w| {
         let mut batch = BatchWriter::start(w, now, actor, publish_now)?;
         let errors = stream_rows(w, &mut reader, &mut batch, rows, progress)?;
         if !errors.is_empty() {
-            return Err(JobError::User(ImportError::Lines(errors).to_string()));
+            return Err(ClaimImportError::File(ImportError::Lines(errors)));
         }
         let batch = batch.finish(w)?;
         AuditEntry::new(now, actor, "claims.imported")
@@ -113,8 +152,8 @@ pub fn import_claims(
             .record(w)?;
         let published = if publish_now {
             Some(publish(w, &batch.id, now, actor).map_err(|e| match e {
-                PublishError::NotFound(_) => JobError::User(e.to_string()),
-                PublishError::Unexpected(e) => JobError::Unexpected(e),
+                PublishError::NotFound(_) => ClaimImportError::Refused(e.to_string()),
+                PublishError::Unexpected(e) => ClaimImportError::Unexpected(e),
             })?)
         } else {
             None
@@ -200,23 +239,27 @@ fn count_rows(path: &Path) -> anyhow::Result<u64> {
     Ok(lines.saturating_sub(1))
 }
 
-/// The sent file, copied beside the data file (not into a possibly RAM-backed /tmp) and
-/// removed when done.
-struct Spool {
-    path: PathBuf,
+/// A sent claim file, kept beside the data file (not in a possibly RAM-backed /tmp) and
+/// removed when dropped.
+pub struct Spool {
+    pub path: PathBuf,
 }
 
 impl Spool {
-    fn write(data: &Path, input: &mut dyn Read) -> anyhow::Result<Spool> {
+    /// A fresh, unguessable file name in the data file's directory (nothing is created yet).
+    pub fn beside(data: &Path) -> Spool {
         let dir = data.parent().unwrap_or(Path::new("."));
         let name = format!(".kenpo-claims-{}.tmp", crate::auth::tokens::random_token());
-        let spool = Spool {
+        Spool {
             path: dir.join(name),
-        };
-        let mut file = File::create(&spool.path)?;
+        }
+    }
+
+    fn fill(&self, input: &mut dyn Read) -> anyhow::Result<()> {
+        let mut file = File::create(&self.path)?;
         std::io::copy(input, &mut file)?;
         file.sync_all()?;
-        Ok(spool)
+        Ok(())
     }
 }
 

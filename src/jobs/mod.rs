@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::Store;
 
-pub use claims::{ClaimImportSummary, import_claims};
+pub use claims::{ClaimImportError, ClaimImportSummary, Spool, import_claims, import_claims_file};
 pub use members::{ImportSummary, import_members};
 pub use setup::{ensure_secrets, init_union, write_private};
 

@@ -33,6 +33,31 @@ fn scan<R: Record>(
     Ok(out)
 }
 
+/// Reading that both transactions offer, for queries shared by a screen (in a read
+/// transaction) and a use case (inside its write transaction).
+pub trait ReadTx {
+    fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>>;
+    fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>>;
+}
+
+impl ReadTx for Reader {
+    fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
+        Reader::get(self, key)
+    }
+    fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
+        Reader::scan(self, prefix)
+    }
+}
+
+impl ReadTx for Writer {
+    fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
+        Writer::get(self, key)
+    }
+    fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
+        Writer::scan(self, prefix)
+    }
+}
+
 /// A read transaction: a consistent snapshot.
 pub struct Reader {
     txn: ReadTransaction,

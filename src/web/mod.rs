@@ -42,6 +42,8 @@ pub struct AppState {
     pub csrf_key: Vec<u8>,
     /// Wakes the mail sender after a transaction queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Claim files uploaded in the staff console, importing or done.
+    pub claim_imports: Arc<crate::console::claim_imports::ClaimImports>,
 }
 
 impl AppState {
@@ -59,6 +61,11 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// Largest upload accepted: multipart bodies under [`UPLOAD_PATH_PREFIX`] only.
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
 pub const UPLOAD_PATH_PREFIX: &str = "/staff/import";
+/// The claim file upload: its body is not read by the security stack but streamed to disk
+/// by the handler, up to [`CLAIMS_UPLOAD_LIMIT`].
+pub const CLAIMS_UPLOAD_PATH: &str = "/staff/import/claims";
+/// A claim file of a million rows is about 100 MiB.
+pub const CLAIMS_UPLOAD_LIMIT: u64 = 200 * 1024 * 1024;
 
 pub fn routes(state: Arc<AppState>) -> impl Endpoint {
     let app = Route::new()

@@ -9,7 +9,10 @@ use poem::{Endpoint, EndpointExt as _, IntoResponse as _, Request, Response};
 use rand::Rng as _;
 
 use super::ctx::Ctx;
-use super::{AppState, BODY_LIMIT, UPLOAD_LIMIT, UPLOAD_PATH_PREFIX, csrf, session, views};
+use super::{
+    AppState, BODY_LIMIT, CLAIMS_UPLOAD_LIMIT, CLAIMS_UPLOAD_PATH, UPLOAD_LIMIT,
+    UPLOAD_PATH_PREFIX, csrf, session, views,
+};
 use crate::auth::tokens::random_token;
 use crate::settings::UnionSettings;
 
@@ -135,24 +138,43 @@ async fn prepare(
         }
     };
     if !safe {
-        // Bodies are small forms (or a staff upload): read them whole, within the limit.
         let upload = is_upload(req);
-        let limit = if upload { UPLOAD_LIMIT } else { BODY_LIMIT };
-        let body = match req.take_body().into_bytes_limit(limit).await {
-            Ok(body) => body,
-            Err(_) => {
+        let presented = if upload && req.uri().path() == CLAIMS_UPLOAD_PATH {
+            // A claim file can be large: its handler streams the body to disk within
+            // CLAIMS_UPLOAD_LIMIT; refuse an announced oversize body here already.
+            let announced = req
+                .header(header::CONTENT_LENGTH)
+                .and_then(|n| n.parse::<u64>().ok());
+            if announced.is_some_and(|n| n > CLAIMS_UPLOAD_LIMIT) {
                 return Err(views::error::page(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     request_id,
                 ));
             }
+            match req.header(csrf::HEADER) {
+                Some(token) => Some(token.to_string()),
+                None => query_token(req),
+            }
+        } else {
+            // Bodies are small forms (or a staff upload): read them whole, within the limit.
+            let limit = if upload { UPLOAD_LIMIT } else { BODY_LIMIT };
+            let body = match req.take_body().into_bytes_limit(limit).await {
+                Ok(body) => body,
+                Err(_) => {
+                    return Err(views::error::page(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        request_id,
+                    ));
+                }
+            };
+            let presented = match req.header(csrf::HEADER) {
+                Some(token) => Some(token.to_string()),
+                None if upload => query_token(req),
+                None => form_token(req, &body),
+            };
+            req.set_body(body);
+            presented
         };
-        let presented = match req.header(csrf::HEADER) {
-            Some(token) => Some(token.to_string()),
-            None if upload => query_token(req),
-            None => form_token(req, &body),
-        };
-        req.set_body(body);
         let valid = new_cookie.is_none()
             && presented.is_some_and(|t| csrf::is_valid(&state.csrf_key, &csrf_cookie, &t));
         if !valid {

@@ -23,7 +23,14 @@ fn is_alive(session: &Session, settings: &UnionSettings, now: DateTime<Utc>) -> 
         && now - session.created_at < Duration::hours(settings.session_absolute_hours)
 }
 
-/// Loads the session a cookie names, if it is alive; ends it if it has expired.
+/// How long a request waits for its session bookkeeping (touch, removal of an expired
+/// session). Behind a long write (a large claims import holds the one write transaction
+/// for seconds) the request goes on with what it read, and the write lands afterwards.
+const BOOKKEEPING_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Loads the session a cookie names, if it is alive; ends it if it has expired. Reads in a
+/// read transaction, so that requests are not held up by a running import; writes only
+/// when `last_seen_at` is due or the session has expired.
 pub async fn load(
     state: &AppState,
     token: Option<&str>,
@@ -31,28 +38,47 @@ pub async fn load(
     now: DateTime<Utc>,
 ) -> Option<(String, Session)> {
     let digest = token_digest(token?);
-    let settings = settings.clone();
-    let result = state
-        .store
-        .write(move |w| {
-            let Some(mut session) = w.get::<Session>(&digest)? else {
-                return Ok::<_, anyhow::Error>(None);
-            };
-            if !is_alive(&session, &settings, now) {
-                w.delete::<Session>(&digest)?;
-                return Ok(None);
+    let key = digest.clone();
+    let found = state.store.read(move |r| r.get::<Session>(&key)).await;
+    let mut session = match found {
+        Ok(session) => session?,
+        Err(e) => {
+            tracing::error!("cannot load a session: {e:#}");
+            return None;
+        }
+    };
+    let key = digest.clone();
+    if !is_alive(&session, settings, now) {
+        bookkeeping(state, move |w| w.delete::<Session>(&key).map(|_| ())).await;
+        return None;
+    }
+    if now - session.last_seen_at >= TOUCH_EVERY {
+        session.last_seen_at = now;
+        bookkeeping(state, move |w| {
+            if let Some(mut stored) = w.get::<Session>(&key)? {
+                stored.last_seen_at = stored.last_seen_at.max(now);
+                w.put(&key, &stored)?;
             }
-            if now - session.last_seen_at >= TOUCH_EVERY {
-                session.last_seen_at = now;
-                w.put(&digest, &session)?;
-            }
-            Ok(Some((digest, session)))
+            Ok(())
         })
         .await;
-    result.unwrap_or_else(|e| {
-        tracing::error!("cannot load a session: {e:#}");
-        None
-    })
+    }
+    Some((digest, session))
+}
+
+async fn bookkeeping<F>(state: &AppState, f: F)
+where
+    F: FnOnce(&mut crate::store::Writer) -> anyhow::Result<()> + Send + 'static,
+{
+    let store = state.store.clone();
+    let task = tokio::spawn(async move {
+        if let Err(e) = store.write(f).await {
+            tracing::error!("cannot update a session: {e:#}");
+        }
+    });
+    if tokio::time::timeout(BOOKKEEPING_WAIT, task).await.is_err() {
+        tracing::info!("session bookkeeping waits for a long write");
+    }
 }
 
 pub fn member_cookie(state: &AppState, token: &str) -> String {

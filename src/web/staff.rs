@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod batches;
+pub mod claims;
 pub mod drops;
 pub mod guard;
 pub mod households;
@@ -150,6 +152,14 @@ pub fn routes(app: Route) -> Route {
         .at("/staff/postcards/print/:token", get(postcards::print))
         .at("/staff/import", get(import::form))
         .at("/staff/import/members", post(import::members))
+        .at("/staff/import/claims", post(claims::upload))
+        .at("/staff/import/claims/:id", get(claims::page))
+        .at("/staff/import/claims/:id/status", get(claims::poll))
+        .at("/staff/batches", get(batches::list))
+        .at(
+            "/staff/batches/:number/publish",
+            get(batches::publish_confirm).post(batches::publish),
+        )
         .at("/staff/notices", get(notices::list).post(notices::create))
         .at("/staff/notices/new", get(notices::new))
         .at(

@@ -1,7 +1,8 @@
 //! A clerk's day in real headless Chromium: upload a members file with an error, fix it,
 //! issue postcards, print them, find a household and unlock it, write a notice that a
-//! member then sees unread and then read. (Claims upload and publishing belong to the
-//! claims work and are not part of this journey yet.)
+//! member then sees unread and then read, upload a claims file (progress polled by htmx)
+//! and publish it after the confirmation that counts households and mails; the member
+//! then sees the claims.
 
 use std::time::Duration;
 
@@ -138,5 +139,33 @@ async fn a_clerks_day_from_upload_to_a_notice_the_member_reads() {
     browser.click_link("お知らせ一覧へ").await;
     browser.wait_for_text("健診のご案内", WAIT).await;
     assert!(!browser.body_text().await.contains("未読"), "read now");
+
+    let claims = dir.path().join("claims.csv");
+    std::fs::write(&claims, crate::claims::CLAIMS_UTF8).expect("write");
+    browser.goto(&format!("{}/staff/import", app.url)).await;
+    let input = browser
+        .client
+        .find(Locator::Css("#claims-file"))
+        .await
+        .expect("claims file input");
+    input
+        .send_keys(&claims.display().to_string())
+        .await
+        .expect("choose the file");
+    browser.click_button("医療費を取り込む").await;
+    browser
+        .wait_for_text("取り込みました（取り込み番号 1）", WAIT)
+        .await;
+    browser.click_link("このデータを公開する").await;
+    browser.wait_for_text("3 世帯", WAIT).await;
+    assert!(browser.body_text().await.contains("1 通"));
+    browser.click_button("公開する").await;
+    browser
+        .wait_for_text("対象 3 世帯 / お知らせメール 1 通", WAIT)
+        .await;
+    browser
+        .goto(&format!("{}/menu/expenses?year=2025", app.url))
+        .await;
+    browser.wait_for_text("本郷内科クリニック", WAIT).await;
     browser.close().await;
 }

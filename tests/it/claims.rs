@@ -109,7 +109,7 @@ async fn claim_records(store: &Store) -> Vec<(String, ClaimRecord)> {
         .expect("claims")
 }
 
-async fn publication_mails(app: &TestApp) -> Vec<OutboxMail> {
+pub async fn publication_mails(app: &TestApp) -> Vec<OutboxMail> {
     store(app)
         .read(|r| r.scan::<OutboxMail>(""))
         .await
@@ -156,7 +156,7 @@ async fn an_imported_batch_is_invisible_until_published() {
 }
 
 #[tokio::test]
-async fn publication_mails_only_opted_in_households_and_no_medical_data() {
+pub async fn publication_mails_only_opted_in_households_and_no_medical_data() {
     let smtp = SmtpServer::start();
     let app = spawn_app_with(AppOptions {
         smtp_port: Some(smtp.port),

@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod batches;
+pub mod claims;
 pub mod households;
 pub mod import;
 pub mod nav;

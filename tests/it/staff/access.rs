@@ -21,6 +21,7 @@ const STAFF_PAGES: &[&str] = &[
     "/staff/households?q=1201",
     "/staff/households/1201-105",
     "/staff/import",
+    "/staff/batches",
     "/staff/postcards",
     "/staff/notices",
     "/staff/outbox",

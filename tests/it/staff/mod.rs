@@ -1,9 +1,11 @@
 //! The staff console (issue 7) over HTTP against the real app.
 
 mod access;
+mod claims;
 mod households;
 mod notices;
 mod postcards;
+mod retention;
 mod settings;
 mod totp;
 pub mod upload;

@@ -1,4 +1,5 @@
-//! データ取込: the upload form, the line-numbered error table, the summary.
+//! データ取込: the upload forms (members here, claims in `claims`), the line-numbered
+//! error table, the members summary.
 
 use maud::{Markup, html};
 
@@ -24,7 +25,7 @@ pub fn form(ctx: &Ctx) -> Markup {
                 p #import-progress .htmx-indicator role="status" { "取り込み中です。しばらくお待ちください…" }
             }
         }
-        p.hint { "医療費（レセプト）ファイルの取込と公開は、医療費照会の機能とともに追加されます。" }
+        (super::claims::form(ctx))
     }
 }
 
@@ -42,7 +43,7 @@ pub fn errors(file_name: &str, error: &ImportError) -> Markup {
     }
 }
 
-fn line_table(lines: &[LineError]) -> Markup {
+pub fn line_table(lines: &[LineError]) -> Markup {
     html! {
         table.table {
             caption { "誤りのある行（" (lines.len()) " 件）" }

@@ -11,6 +11,7 @@ pub const ITEMS: &[(&str, &str, bool)] = &[
     ("/staff", "ホーム", false),
     ("/staff/households", "世帯検索", false),
     ("/staff/import", "データ取込", false),
+    ("/staff/batches", "医療費データの公開", false),
     ("/staff/postcards", "はがき発行", false),
     ("/staff/notices", "お知らせ", false),
     ("/staff/outbox", "送信メール", false),

@@ -1,0 +1,136 @@
+//! Claim files uploaded in the staff console: each import runs on the blocking pool (a
+//! million rows take a while) through the CLI's importer, while its progress and outcome
+//! are kept here in memory for the status page to poll. A restart forgets the statuses,
+//! never data: an import is one transaction, so an interrupted one left nothing behind.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::auth::tokens::random_token;
+use crate::import::ImportError;
+use crate::jobs::{ClaimImportError, ClaimImportSummary, Spool, import_claims_file};
+use crate::store::Store;
+
+/// Finished statuses are forgotten after this long.
+const KEEP_FOR: Duration = Duration::hours(24);
+
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// Rows read so far, of the rows the file has (0 while counting).
+    Running { done: u64, total: u64 },
+    Done {
+        summary: ClaimImportSummary,
+        millis: u128,
+    },
+    /// The file has errors: nothing imported.
+    Refused(ImportError),
+    /// Something went wrong on our side (logged): nothing imported.
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportStatus {
+    pub file_name: String,
+    /// `staff:<login>`.
+    pub started_by: String,
+    pub started_at: DateTime<Utc>,
+    pub phase: Phase,
+}
+
+impl ImportStatus {
+    pub fn is_running(&self) -> bool {
+        matches!(self.phase, Phase::Running { .. })
+    }
+}
+
+/// The statuses of browser imports, by random job id.
+#[derive(Default)]
+pub struct ClaimImports {
+    jobs: Mutex<HashMap<String, ImportStatus>>,
+}
+
+impl ClaimImports {
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, ImportStatus>> {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn set_phase(&self, id: &str, phase: Phase) {
+        if let Some(status) = self.lock().get_mut(id) {
+            status.phase = phase;
+        }
+    }
+
+    pub fn status(&self, id: &str) -> Option<ImportStatus> {
+        self.lock().get(id).cloned()
+    }
+
+    /// Starts importing the spooled file (removed when done) as one unpublished batch;
+    /// returns the job id for [`ClaimImports::status`]. Must be called within the runtime.
+    pub fn start(
+        self: &Arc<Self>,
+        store: Store,
+        spool: Spool,
+        file_name: String,
+        actor: String,
+        now: DateTime<Utc>,
+    ) -> String {
+        let id = random_token();
+        {
+            let mut jobs = self.lock();
+            jobs.retain(|_, s| s.is_running() || now - s.started_at < KEEP_FOR);
+            jobs.insert(
+                id.clone(),
+                ImportStatus {
+                    file_name,
+                    started_by: actor.clone(),
+                    started_at: now,
+                    phase: Phase::Running { done: 0, total: 0 },
+                },
+            );
+        }
+        let (jobs, job) = (self.clone(), id.clone());
+        let work = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let result = import_claims_file(
+                &store,
+                &spool.path,
+                false,
+                now,
+                &actor,
+                &mut |done, total| jobs.set_phase(&job, Phase::Running { done, total }),
+            );
+            drop(spool);
+            let phase = match result {
+                Ok(summary) => {
+                    let millis = started.elapsed().as_millis();
+                    tracing::info!(
+                        ms = millis as u64,
+                        rows = summary.batch.rows,
+                        "claims file imported from the browser"
+                    );
+                    Phase::Done { summary, millis }
+                }
+                Err(ClaimImportError::File(error)) => Phase::Refused(error),
+                Err(ClaimImportError::Refused(message)) => Phase::Refused(ImportError::Io(message)),
+                Err(ClaimImportError::Unexpected(e)) => {
+                    tracing::error!(error = format!("{e:#}"), "a claims import failed");
+                    Phase::Failed
+                }
+            };
+            jobs.set_phase(&job, phase);
+        });
+        let (jobs, job) = (self.clone(), id.clone());
+        tokio::spawn(async move {
+            if work.await.is_err() {
+                tracing::error!("a claims import stopped unexpectedly");
+                jobs.set_phase(&job, Phase::Failed);
+            }
+        });
+        id
+    }
+}

@@ -1,0 +1,193 @@
+//! The daily retention job (SPEC §5.8, issue 7 Settings): exactly the claims before the
+//! window of the last `retention_months` months (Japan time) go, with their index entries.
+
+use std::time::{Duration, Instant};
+
+use kenpo::audit::AuditEntry;
+use kenpo::claims::retention::purge_expired_claims;
+use kenpo::claims::{ClaimIndex, ClaimRecord};
+use kenpo::clock::{Clock as _, ManualClock};
+use kenpo::jobs::Job;
+use kenpo::settings::UnionSettings;
+use kenpo::store::Store;
+
+use crate::app::{MEMBERS_UTF8, run_local, t0};
+use crate::claims::csv;
+
+const OLD_CLAIMS: &str = "\
+R202111,1201,105,00,202111,外来,古いクリニック,1,1000,300,0
+R202112,1201,105,00,202112,外来,境目クリニック,1,1000,300,0
+R202503,1201,105,00,202503,外来,新しいクリニック,1,1000,300,0
+R202001,1201,106,00,202001,外来,古い病院,1,1000,300,0
+S202112,1201,106,00,202112,調剤,境目薬局,1,1000,300,0
+";
+
+fn receipts(store: &Store) -> (Vec<String>, Vec<String>) {
+    store
+        .read_blocking(|r| {
+            let claims = r.scan::<ClaimRecord>("")?;
+            let index = r.scan::<ClaimIndex>("")?;
+            let mut claims: Vec<String> = claims
+                .into_iter()
+                .map(|(_, c)| c.claim.receipt_number)
+                .collect();
+            let mut index: Vec<String> = index.into_iter().map(|(k, _)| k).collect();
+            claims.sort();
+            index.sort();
+            Ok::<_, anyhow::Error>((claims, index))
+        })
+        .expect("read")
+}
+
+fn purge_audits(store: &Store) -> Vec<AuditEntry> {
+    store
+        .read_blocking(|r| r.scan::<AuditEntry>(""))
+        .expect("audit")
+        .into_iter()
+        .map(|(_, a)| a)
+        .filter(|a| a.action == "claims.retention_purged")
+        .collect()
+}
+
+#[test]
+fn the_retention_job_deletes_exactly_the_claims_before_the_window() {
+    let dir = tempfile::tempdir().expect("temp");
+    let data = dir.path().join("kenpo.redb");
+    run_local(
+        &data,
+        Job::Init {
+            union_name: "テスト健康保険組合".into(),
+            insurer_number: "06131114".into(),
+            service_name: None,
+        },
+        None,
+    );
+    run_local(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()));
+    run_local(
+        &data,
+        Job::ImportClaims { publish: true },
+        Some(csv(OLD_CLAIMS)),
+    );
+    let store = Store::open(&data).expect("store");
+    let clock = ManualClock::new(t0()); // 2026年11月 in Japan: 60 months = 2021年12月〜2026年11月
+
+    assert_eq!(
+        purge_expired_claims(&store, clock.now(), 1).expect("purge"),
+        2
+    );
+    let (claims, index) = receipts(&store);
+    assert_eq!(claims, ["R202112", "R202503", "S202112"]);
+    assert_eq!(index, claims, "claims and index agree");
+    let audits = purge_audits(&store);
+    assert_eq!(audits.len(), 1);
+    assert_eq!(audits[0].actor, "system");
+    assert!(
+        audits[0]
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("deleted=2")
+    );
+    assert_eq!(
+        purge_expired_claims(&store, clock.now(), 1000).expect("purge"),
+        0
+    );
+    assert_eq!(
+        purge_audits(&store).len(),
+        1,
+        "no row when nothing was deleted"
+    );
+
+    // The last second of November in Japan still keeps 2021年12月; the next one does not.
+    clock.set(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 30, 14, 59, 59)
+            .single()
+            .expect("time"),
+    );
+    assert_eq!(
+        purge_expired_claims(&store, clock.now(), 1000).expect("purge"),
+        0
+    );
+    clock.advance(chrono::Duration::seconds(1));
+    assert_eq!(
+        purge_expired_claims(&store, clock.now(), 1000).expect("purge"),
+        2
+    );
+    assert_eq!(receipts(&store).0, vec!["R202503"]);
+
+    // A shorter period set by the 管理者 applies at the next run.
+    store
+        .write_blocking(|w| {
+            let mut s = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            s.retention_months = 12;
+            w.put("union", &s)
+        })
+        .expect("settings");
+    assert_eq!(
+        purge_expired_claims(&store, clock.now(), 1000).expect("purge"),
+        1
+    );
+    let (claims, index) = receipts(&store);
+    assert!(claims.is_empty() && index.is_empty());
+
+    // A deleted receipt number imports again as a new claim.
+    drop(store);
+    let io = run_local(
+        &data,
+        Job::ImportClaims { publish: false },
+        Some(csv(OLD_CLAIMS)),
+    );
+    assert!(io.said[0].contains("新規 5 件"), "{:?}", io.said);
+}
+
+#[tokio::test]
+async fn the_server_runs_the_retention_job_when_it_starts() {
+    let dir = tempfile::tempdir().expect("temp");
+    let data = dir.path().join("kenpo.redb");
+    let path = data.clone();
+    tokio::task::spawn_blocking(move || {
+        run_local(
+            &path,
+            Job::Init {
+                union_name: "テスト健康保険組合".into(),
+                insurer_number: "06131114".into(),
+                service_name: None,
+            },
+            None,
+        );
+        run_local(&path, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()));
+        run_local(
+            &path,
+            Job::ImportClaims { publish: true },
+            Some(csv(OLD_CLAIMS)),
+        );
+    })
+    .await
+    .expect("join");
+    let running = kenpo::server::start(kenpo::server::ServeOptions {
+        data,
+        listen: "127.0.0.1:0".into(),
+        base_url: None,
+        smtp: None,
+        clock: std::sync::Arc::new(ManualClock::new(t0())),
+    })
+    .await
+    .expect("server starts");
+    let store = running.state.store.clone();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let s = store.clone();
+        let (left, _) = tokio::task::spawn_blocking(move || receipts(&s))
+            .await
+            .expect("join");
+        if left.len() == 3 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the retention job did not run: {left:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    running.stop().await.expect("stops");
+}
