@@ -58,9 +58,9 @@ impl AppState {
 
 /// Largest request body accepted (forms).
 pub const BODY_LIMIT: usize = 64 * 1024;
-/// Largest upload accepted: multipart bodies under [`UPLOAD_PATH_PREFIX`] only.
+/// Largest members file accepted: multipart bodies to [`MEMBERS_UPLOAD_PATH`] only.
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
-pub const UPLOAD_PATH_PREFIX: &str = "/staff/import";
+pub const MEMBERS_UPLOAD_PATH: &str = "/staff/import/members";
 /// The claim file upload: its body is not read by the security stack but streamed to disk
 /// by the handler, up to [`CLAIMS_UPLOAD_LIMIT`].
 pub const CLAIMS_UPLOAD_PATH: &str = "/staff/import/claims";

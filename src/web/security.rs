@@ -10,8 +10,8 @@ use rand::Rng as _;
 
 use super::ctx::Ctx;
 use super::{
-    AppState, BODY_LIMIT, CLAIMS_UPLOAD_LIMIT, CLAIMS_UPLOAD_PATH, UPLOAD_LIMIT,
-    UPLOAD_PATH_PREFIX, csrf, session, views,
+    AppState, BODY_LIMIT, CLAIMS_UPLOAD_LIMIT, CLAIMS_UPLOAD_PATH, MEMBERS_UPLOAD_PATH,
+    UPLOAD_LIMIT, csrf, session, views,
 };
 use crate::auth::tokens::random_token;
 use crate::settings::UnionSettings;
@@ -138,48 +138,58 @@ async fn prepare(
         }
     };
     if !safe {
-        let upload = is_upload(req);
-        let presented = if upload && req.uri().path() == CLAIMS_UPLOAD_PATH {
-            // A claim file can be large: its handler streams the body to disk within
-            // CLAIMS_UPLOAD_LIMIT; refuse an announced oversize body here already.
+        let valid = |token: Option<String>| {
+            new_cookie.is_none()
+                && token.is_some_and(|t| csrf::is_valid(&state.csrf_key, &csrf_cookie, &t))
+        };
+        if let Some(limit) = upload_limit(req) {
+            // An upload carries its token outside the body (header, or `?csrf=` without
+            // htmx): check it, and that a staff cookie came along, before reading a byte.
+            let token = req
+                .header(csrf::HEADER)
+                .map(str::to_string)
+                .or_else(|| query_token(req));
+            if !valid(token) || cookie(req, session::STAFF_COOKIE).is_none() {
+                tracing::warn!("refused an upload without a valid CSRF token or staff cookie");
+                return Err(views::error::forbidden(request_id));
+            }
             let announced = req
                 .header(header::CONTENT_LENGTH)
                 .and_then(|n| n.parse::<u64>().ok());
-            if announced.is_some_and(|n| n > CLAIMS_UPLOAD_LIMIT) {
+            if announced.is_some_and(|n| n > limit) {
                 return Err(views::error::page(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     request_id,
                 ));
             }
-            match req.header(csrf::HEADER) {
-                Some(token) => Some(token.to_string()),
-                None => query_token(req),
+            // The claims handler streams its body to disk within its limit; a members file
+            // is read here, within its own.
+            if req.uri().path() != CLAIMS_UPLOAD_PATH {
+                let body = read_body(req, limit as usize, request_id).await?;
+                req.set_body(body);
             }
         } else {
-            // Bodies are small forms (or a staff upload): read them whole, within the limit.
-            let limit = if upload { UPLOAD_LIMIT } else { BODY_LIMIT };
-            let body = match req.take_body().into_bytes_limit(limit).await {
-                Ok(body) => body,
-                Err(_) => {
-                    return Err(views::error::page(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        request_id,
-                    ));
-                }
-            };
-            let presented = match req.header(csrf::HEADER) {
+            // Every other body is a small form: read it whole, within the limit (an announced
+            // larger one is refused without waiting for it).
+            let announced = req
+                .header(header::CONTENT_LENGTH)
+                .and_then(|n| n.parse::<u64>().ok());
+            if announced.is_some_and(|n| n > BODY_LIMIT as u64) {
+                return Err(views::error::page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    request_id,
+                ));
+            }
+            let body = read_body(req, BODY_LIMIT, request_id).await?;
+            let token = match req.header(csrf::HEADER) {
                 Some(token) => Some(token.to_string()),
-                None if upload => query_token(req),
-                None => form_token(req, &body),
+                None => form_token(req, body.as_ref()),
             };
             req.set_body(body);
-            presented
-        };
-        let valid = new_cookie.is_none()
-            && presented.is_some_and(|t| csrf::is_valid(&state.csrf_key, &csrf_cookie, &t));
-        if !valid {
-            tracing::warn!("refused a state change without a valid CSRF token");
-            return Err(views::error::forbidden(request_id));
+            if !valid(token) {
+                tracing::warn!("refused a state change without a valid CSRF token");
+                return Err(views::error::forbidden(request_id));
+            }
         }
     }
     let (settings, one_offs) = state
@@ -229,13 +239,29 @@ async fn prepare(
     Ok(new_cookie)
 }
 
-/// A multipart upload to a staff import path: the larger limit, and (without htmx, which
-/// sends the header) the CSRF token in the `csrf` query parameter of the form's action.
-fn is_upload(req: &Request) -> bool {
-    req.uri().path().starts_with(UPLOAD_PATH_PREFIX)
-        && req
-            .header(header::CONTENT_TYPE)
-            .is_some_and(|ct| ct.starts_with("multipart/form-data"))
+/// The body limit of a multipart upload to one of the staff import paths (exact paths
+/// only); `None` for every other request.
+fn upload_limit(req: &Request) -> Option<u64> {
+    let multipart = req
+        .header(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    match req.uri().path() {
+        _ if !multipart => None,
+        CLAIMS_UPLOAD_PATH => Some(CLAIMS_UPLOAD_LIMIT),
+        MEMBERS_UPLOAD_PATH => Some(UPLOAD_LIMIT as u64),
+        _ => None,
+    }
+}
+
+async fn read_body(
+    req: &mut Request,
+    limit: usize,
+    request_id: &str,
+) -> Result<impl AsRef<[u8]> + Into<poem::Body> + use<>, Response> {
+    req.take_body()
+        .into_bytes_limit(limit)
+        .await
+        .map_err(|_| views::error::page(StatusCode::PAYLOAD_TOO_LARGE, request_id))
 }
 
 fn query_token(req: &Request) -> Option<String> {

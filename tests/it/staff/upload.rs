@@ -106,3 +106,42 @@ async fn a_ten_thousand_row_members_file_imports_in_one_request() {
     assert!(ok.body.contains("追加 10000 人"));
     println!("10,000-row members file imported over HTTP in {took:?}");
 }
+
+/// Sends only the head of a large multipart upload and returns the status line the server
+/// answers with, without ever sending the announced body.
+async fn answer_to_unfinished_upload(url: &str, path: &str, cookie: &str) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let addr = url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 40000000\r\n{cookie}\r\n--x\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("send head");
+    let mut answer = vec![0u8; 64];
+    // The server must answer although the body never comes; the deadline only ends a hung test.
+    let read = tokio::time::timeout(std::time::Duration::from_secs(20), stream.read(&mut answer))
+        .await
+        .expect("the server answered before the body arrived")
+        .expect("read");
+    String::from_utf8_lossy(&answer[..read])
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_upload_without_token_or_staff_cookie_is_refused_before_its_body_is_read() {
+    let app = crate::app::spawn_app().await;
+    for path in [
+        "/staff/import/members",
+        "/staff/import/claims",
+        "/staff/importXYZ",
+    ] {
+        let status = answer_to_unfinished_upload(&app.url, path, "").await;
+        assert!(
+            status.contains("403") || status.contains("413"),
+            "{path}: {status}"
+        );
+    }
+}
