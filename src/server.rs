@@ -22,6 +22,8 @@ pub struct ServeOptions {
     pub base_url: Option<String>,
     pub smtp: Option<SmtpConfig>,
     pub clock: Arc<dyn Clock>,
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A server that is running; dropping `shutdown` (or sending `true`) stops it.
@@ -83,6 +85,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         csrf_key: secrets.csrf_key.into_bytes(),
         mail_wake: mail_wake.clone(),
         claim_imports: Default::default(),
+        trusted_proxies: opts.trusted_proxies.clone(),
     });
     let (shutdown, mut signal) = watch::channel(false);
     let control = crate::control::listen(store.clone(), opts.clock.clone(), mail_wake.clone())?;

@@ -43,6 +43,9 @@ pub struct ServeArgs {
     pub smtp: Option<String>,
     #[arg(long, env = "KENPO_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
+    #[arg(long, env = "KENPO_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -253,7 +256,21 @@ pub fn serve_options(
         base_url: args.base_url.clone(),
         smtp,
         clock,
+        trusted_proxies: parse_proxies(args.trusted_proxies.as_deref())?,
     })
+}
+
+/// `10.0.0.1,10.0.0.2` → addresses; a bad entry is a usage refusal.
+fn parse_proxies(list: Option<&str>) -> Result<Vec<std::net::IpAddr>, JobError> {
+    list.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|_| JobError::User(format!("--trusted-proxies: {s} is not an IP address")))
+        })
+        .collect()
 }
 
 async fn serve(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {

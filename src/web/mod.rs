@@ -44,6 +44,9 @@ pub struct AppState {
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// Claim files uploaded in the staff console, importing or done.
     pub claim_imports: Arc<crate::console::claim_imports::ClaimImports>,
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address (throttling and
+    /// the audit log need the member's address, not the proxy's).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl AppState {

@@ -224,10 +224,7 @@ async fn prepare(
         htmx: req.header("hx-request").is_some()
             && req.header("hx-history-restore-request").is_none(),
         now,
-        client: req
-            .remote_addr()
-            .as_socket_addr()
-            .map(|a| a.ip().to_string()),
+        client: client_address(req, &state.trusted_proxies).map(|ip| ip.to_string()),
         member_session_expired: member_cookie.is_some() && member_session.is_none(),
         member_session,
         staff_session: staff_session
@@ -262,6 +259,29 @@ async fn read_body(
         .into_bytes_limit(limit)
         .await
         .map_err(|_| views::error::page(StatusCode::PAYLOAD_TOO_LARGE, request_id))
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
+/// address in `X-Forwarded-For` that is not itself a trusted proxy.
+fn client_address(req: &Request, trusted: &[std::net::IpAddr]) -> Option<std::net::IpAddr> {
+    let peer = req.remote_addr().as_socket_addr().map(|a| a.ip())?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let hops: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse().ok())
+        .collect();
+    Some(
+        hops.into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer),
+    )
 }
 
 fn query_token(req: &Request) -> Option<String> {

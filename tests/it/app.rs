@@ -39,6 +39,19 @@ pub async fn spawn_app() -> TestApp {
 
 /// A fresh data file, initialised with the test union, served on 127.0.0.1:0.
 pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
+    spawn(opts, Vec::new()).await
+}
+
+/// The app behind a reverse proxy on 127.0.0.1 (the test client plays the proxy).
+pub async fn spawn_app_behind_proxy() -> TestApp {
+    spawn(
+        AppOptions { smtp_port: None },
+        vec!["127.0.0.1".parse().expect("ip")],
+    )
+    .await
+}
+
+async fn spawn(opts: AppOptions, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
     run_local(
@@ -64,6 +77,7 @@ pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
         base_url: None,
         smtp,
         clock: Arc::new(clock.clone()),
+        trusted_proxies,
     })
     .await
     .expect("server starts");

@@ -402,3 +402,78 @@ async fn an_unwritable_postcard_file_is_refused_before_any_credential_changes() 
         "the old postcard still works"
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_member_is_throttled_by_their_own_address() {
+    let app = crate::app::spawn_app_behind_proxy().await;
+    let card = first_card(&app).await;
+    let login_from = |ip: &'static str, id: String, pw: String| {
+        let app = &app;
+        async move {
+            let token = crate::app::csrf_of(&app.get("/").await.body);
+            let fields = [
+                ("user_id", id.as_str()),
+                ("password", pw.as_str()),
+                ("csrf", token.as_str()),
+            ];
+            let resp = app
+                .client
+                .post(format!("{}/", app.url))
+                .header("x-forwarded-for", format!("198.51.100.9, {ip}"))
+                .form(&fields)
+                .send()
+                .await
+                .expect("post");
+            resp.headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        }
+    };
+    for n in 0..11 {
+        login_from(
+            "203.0.113.5",
+            format!("nobody{n:04}x"),
+            "wrong-pass1".into(),
+        )
+        .await;
+    }
+    let throttled = login_from(
+        "203.0.113.5",
+        card.temp_id.clone(),
+        card.temp_password.clone(),
+    )
+    .await;
+    assert_eq!(throttled, None, "the address that failed is throttled");
+    let neighbour = login_from(
+        "203.0.113.6",
+        card.temp_id.clone(),
+        card.temp_password.clone(),
+    )
+    .await;
+    assert_eq!(
+        neighbour.as_deref(),
+        Some("/register/identity"),
+        "another member behind the proxy is not"
+    );
+    let store = app.running.as_ref().expect("running").state.store.clone();
+    let clients: Vec<Option<String>> = store
+        .read(|r| {
+            Ok::<_, anyhow::Error>(
+                r.scan::<kenpo::audit::AuditEntry>("")?
+                    .into_iter()
+                    .map(|(_, e)| e.client)
+                    .collect(),
+            )
+        })
+        .await
+        .expect("audit");
+    assert!(
+        clients.iter().any(|c| c.as_deref() == Some("203.0.113.5")),
+        "the audit log names the member's address"
+    );
+    assert!(
+        !clients.iter().any(|c| c.as_deref() == Some("198.51.100.9")),
+        "a spoofed left-most hop is ignored"
+    );
+}

@@ -170,6 +170,7 @@ async fn the_server_runs_the_retention_job_when_it_starts() {
         base_url: None,
         smtp: None,
         clock: std::sync::Arc::new(ManualClock::new(t0())),
+        trusted_proxies: Vec::new(),
     })
     .await
     .expect("server starts");
