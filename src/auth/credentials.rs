@@ -119,13 +119,18 @@ pub fn issue(
         });
         progress(i as u64 + 1, total);
     }
-    store.write_blocking(|w| {
-        for (card, password_hash) in postcards.iter_mut().zip(hashes) {
+    let postcards = store.write_blocking(|w| {
+        let mut issued = Vec::with_capacity(postcards.len());
+        for (mut card, password_hash) in postcards.into_iter().zip(hashes) {
+            let hkey = household_key(&card.household);
+            let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
+            if state.account.is_some() {
+                // Registered while the passwords were being hashed: no postcard for it.
+                continue;
+            }
             while w.get::<TemporaryCredential>(&card.temporary_id)?.is_some() {
                 card.temporary_id = temporary_id();
             }
-            let hkey = household_key(&card.household);
-            let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
             if let Some(old) = state.temporary_id.take() {
                 w.delete::<TemporaryCredential>(&old)?;
             }
@@ -143,7 +148,9 @@ pub fn issue(
             AuditEntry::new(now, actor, "credentials.issued")
                 .target(card.household.to_string())
                 .record(w)?;
+            issued.push(card);
         }
+        let postcards = issued;
         if !postcards.is_empty() {
             let id = w.next_id("credential_issue")?;
             let record = CredentialIssue {
@@ -155,7 +162,7 @@ pub fn issue(
             };
             w.put(&id, &record)?;
         }
-        Ok::<_, IssueError>(())
+        Ok::<_, IssueError>(postcards)
     })?;
     Ok(postcards)
 }
