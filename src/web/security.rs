@@ -214,7 +214,10 @@ async fn prepare(
     }
     let member_cookie = cookie(req, session::MEMBER_COOKIE);
     let staff_cookie = cookie(req, session::STAFF_COOKIE);
-    let member_session = session::load(state, member_cookie.as_deref(), &settings, now).await;
+    // A staff session is never a member session, whichever cookie carries its token.
+    let member_session = session::load(state, member_cookie.as_deref(), &settings, now)
+        .await
+        .filter(|(_, s)| !matches!(s.kind, crate::auth::model::SessionKind::Staff { .. }));
     let staff_session = session::load(state, staff_cookie.as_deref(), &settings, now).await;
     let ctx = Ctx {
         request_id: request_id.to_string(),

@@ -70,7 +70,8 @@ pub async fn identity_submit(
             agree,
             remaining,
         }) => {
-            let summary = remaining.map(|n| format!("本人確認ができませんでした。あと{n}回続けて失敗すると、この仮IDは30分間ロックされます。"));
+            let minutes = ctx.settings.temp_id_lock_minutes;
+            let summary = remaining.map(|n| format!("本人確認ができませんでした。あと{n}回続けて失敗すると、この仮IDは{minutes}分間ロックされます。"));
             let form = IdentityForm {
                 insurer_number: kept,
                 insurer_error: insurer,

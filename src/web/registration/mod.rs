@@ -72,7 +72,8 @@ pub(super) fn gone(ctx: &Ctx) -> Response {
 
 pub(super) fn locked(ctx: &Ctx, until: chrono::DateTime<chrono::Utc>) -> Response {
     let text = format!(
-        "本人確認に5回続けて失敗したため、この仮IDは一時的にロックされました。{}以降に、もう一度ログインしてお試しください。",
+        "本人確認に{}回続けて失敗したため、この仮IDは一時的にロックされました。{}以降に、もう一度ログインしてお試しください。",
+        ctx.settings.temp_id_max_failures,
         crate::clock::format_jst(until)
     );
     page_with_status(
