@@ -118,7 +118,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     })
 }
 
-/// Deletes expired claims (SPEC §5.8) when the server starts and then every 24 hours.
+/// Deletes expired claims (SPEC §5.8), sessions and links when the server starts and then
+/// every 24 hours.
 async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
     use crate::claims::retention::{BATCH_SIZE, purge_expired_claims};
     loop {
@@ -133,6 +134,13 @@ async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Rec
                 )
             }
             Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
+        }
+        let (s, now) = (store.clone(), clock.now());
+        match tokio::task::spawn_blocking(move || crate::auth::sweep::sweep_expired(&s, now)).await
+        {
+            Ok(Ok(n)) => tracing::info!(removed = n, "expired sessions and links removed"),
+            Ok(Err(e)) => tracing::error!(error = format!("{e:#}"), "the sweep failed"),
+            Err(e) => tracing::error!(error = %e, "the sweep stopped unexpectedly"),
         }
         tokio::select! {
             _ = tokio::time::sleep(RETENTION_EVERY) => {}

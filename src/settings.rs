@@ -20,6 +20,8 @@ pub struct UnionSettings {
     pub session_absolute_hours: i64,
     pub password_max_age_days: i64,
     /// Claims older than this many months are deleted (the deletion job belongs to the claims work).
+    /// Months a household keeps its login after its insured person lost eligibility.
+    pub former_member_login_months: u32,
     pub retention_months: u32,
     /// The monthly maintenance window (SPEC §5.6).
     pub maintenance: crate::domain::maintenance::MaintenanceRule,
@@ -44,6 +46,7 @@ impl Default for UnionSettings {
             session_absolute_hours: 12,
             password_max_age_days: 5 * 365,
             retention_months: 60,
+            former_member_login_months: 24,
             maintenance: crate::domain::maintenance::MaintenanceRule::default(),
             account_lock_minutes: 30,
             public_url: String::new(),

@@ -1,11 +1,22 @@
 //! Starting and ending server-side sessions inside a use case's transaction.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Session, SessionKind};
 use super::tokens::{random_token, token_digest};
 use crate::domain::member::HouseholdKey;
+use crate::settings::UnionSettings;
 use crate::store::Writer;
+
+/// Whether a session is within its idle and absolute limits (staff: 15 minutes idle).
+pub fn is_alive(session: &Session, settings: &UnionSettings, now: DateTime<Utc>) -> bool {
+    let idle = match session.kind {
+        SessionKind::Staff { .. } => Duration::minutes(15),
+        _ => Duration::minutes(settings.session_idle_minutes),
+    };
+    now - session.last_seen_at < idle
+        && now - session.created_at < Duration::hours(settings.session_absolute_hours)
+}
 
 /// Starts a session; returns the token for the cookie (the data file keeps its digest).
 pub fn start(w: &mut Writer, kind: SessionKind, now: DateTime<Utc>) -> anyhow::Result<String> {

@@ -187,6 +187,17 @@ impl Person {
     pub fn is_insured(&self) -> bool {
         self.branch == INSURED_BRANCH
     }
+
+    /// For an insured person who lost eligibility: the last day the household's login
+    /// works, `months` after the loss (SPEC §6.1: former members still need last year's
+    /// notice for their tax return). `None` while insured.
+    pub fn login_ends(&self, months: u32) -> Option<NaiveDate> {
+        let lost = self.lost?;
+        Some(
+            lost.checked_add_months(chrono::Months::new(months))
+                .unwrap_or(NaiveDate::MAX),
+        )
+    }
 }
 
 /// Reads a 枝番: one or two digits (full-width accepted), zero-padded to two.

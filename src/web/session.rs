@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::AppState;
 use super::security::set_cookie;
-use crate::auth::model::{Session, SessionKind};
+use crate::auth::model::Session;
 use crate::auth::tokens::token_digest;
 use crate::settings::UnionSettings;
 
@@ -13,15 +13,6 @@ pub const STAFF_COOKIE: &str = "kenpo_staff";
 
 /// How often `last_seen_at` is written back (not on every request).
 const TOUCH_EVERY: Duration = Duration::seconds(60);
-
-fn is_alive(session: &Session, settings: &UnionSettings, now: DateTime<Utc>) -> bool {
-    let idle = match session.kind {
-        SessionKind::Staff { .. } => Duration::minutes(15),
-        _ => Duration::minutes(settings.session_idle_minutes),
-    };
-    now - session.last_seen_at < idle
-        && now - session.created_at < Duration::hours(settings.session_absolute_hours)
-}
 
 /// How long a request waits for its session bookkeeping (touch, removal of an expired
 /// session). Behind a long write (a large claims import holds the one write transaction
@@ -48,7 +39,7 @@ pub async fn load(
         }
     };
     let key = digest.clone();
-    if !is_alive(&session, settings, now) {
+    if !crate::auth::session::is_alive(&session, settings, now) {
         bookkeeping(state, move |w| w.delete::<Session>(&key).map(|_| ())).await;
         return None;
     }

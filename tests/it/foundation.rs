@@ -477,3 +477,40 @@ async fn behind_a_trusted_proxy_each_member_is_throttled_by_their_own_address() 
         "a spoofed left-most hop is ignored"
     );
 }
+
+#[tokio::test]
+async fn the_daily_sweep_removes_expired_sessions_and_keeps_live_ones() {
+    let app = spawn_app().await;
+    let card = first_card(&app).await;
+    app.login(&card.temp_id, &card.temp_password).await;
+    let store = app.running.as_ref().expect("running").state.store.clone();
+    let count = |store: kenpo::store::Store| async move {
+        store
+            .read(|r| r.count::<kenpo::auth::model::Session>())
+            .await
+            .expect("count")
+    };
+    let now = kenpo::clock::Clock::now(&app.clock);
+    let s = store.clone();
+    let removed = tokio::task::spawn_blocking(move || kenpo::auth::sweep::sweep_expired(&s, now))
+        .await
+        .expect("join")
+        .expect("sweep");
+    assert_eq!(
+        (removed, count(store.clone()).await),
+        (0, 1),
+        "a live session stays"
+    );
+    app.clock.advance(Duration::minutes(31));
+    let later = kenpo::clock::Clock::now(&app.clock);
+    let s = store.clone();
+    let removed = tokio::task::spawn_blocking(move || kenpo::auth::sweep::sweep_expired(&s, later))
+        .await
+        .expect("join")
+        .expect("sweep");
+    assert_eq!(
+        (removed, count(store).await),
+        (1, 0),
+        "an idle one is removed"
+    );
+}

@@ -39,6 +39,11 @@ pub fn menu(ctx: &Ctx, people: &[Person], status: Option<DataStatus>) -> Markup 
                 "メンテナンスのお知らせ：" (crate::maintenance::describe(&next)) " はメンテナンス作業のためご利用いただけません。"
             }
         }
+        @if let Some(ends) = people.iter().find(|p| p.is_insured()).and_then(|p| p.login_ends(ctx.settings.former_member_login_months)) {
+            p.notice role="note" {
+                "この世帯の被保険者の方は、当組合の資格を喪失されています。過去の医療費の情報は、" (ends.format("%Y年%-m月%-d日")) "までご覧いただけます。新しい情報のお知らせメールは送信されません。"
+            }
+        }
         p.data-status #data-status {
             @match status {
                 Some(s) => { "最新の医療費情報: " (s.through) "診療分まで（" (format_jst_date(s.published_at)) " 掲載）" },
