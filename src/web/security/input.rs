@@ -1,0 +1,144 @@
+//! What a state-changing request must bring before a handler sees it: a CSRF token (in
+//! the header, a urlencoded field, or for uploads the `?csrf=` query), a body within its
+//! limit, and for uploads a staff cookie; and the client's address behind trusted proxies.
+
+use poem::http::{StatusCode, header};
+use poem::{Request, Response};
+
+use super::cookie;
+use crate::web::{
+    AppState, BODY_LIMIT, CLAIMS_UPLOAD_LIMIT, CLAIMS_UPLOAD_PATH, MEMBERS_UPLOAD_PATH,
+    UPLOAD_LIMIT, csrf, session, views,
+};
+
+/// Refuses a state change without a valid CSRF token (bound to `csrf_cookie`, which must
+/// not be new) or with a body over its limit; puts the read body back for the handler.
+pub(super) async fn check_state_change(
+    req: &mut Request,
+    state: &AppState,
+    csrf_cookie: &str,
+    had_cookie: bool,
+    request_id: &str,
+) -> Result<(), Response> {
+    let valid = |token: Option<String>| {
+        had_cookie && token.is_some_and(|t| csrf::is_valid(&state.csrf_key, csrf_cookie, &t))
+    };
+    if let Some(limit) = upload_limit(req) {
+        // An upload carries its token outside the body (header, or `?csrf=` without
+        // htmx): check it, and that a staff cookie came along, before reading a byte.
+        let token = req
+            .header(csrf::HEADER)
+            .map(str::to_string)
+            .or_else(|| query_token(req));
+        if !valid(token) || cookie(req, session::STAFF_COOKIE).is_none() {
+            tracing::warn!("refused an upload without a valid CSRF token or staff cookie");
+            return Err(views::error::forbidden(request_id));
+        }
+        let announced = req
+            .header(header::CONTENT_LENGTH)
+            .and_then(|n| n.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > limit) {
+            return Err(views::error::page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                request_id,
+            ));
+        }
+        // The claims handler streams its body to disk within its limit; a members file
+        // is read here, within its own.
+        if req.uri().path() != CLAIMS_UPLOAD_PATH {
+            let body = read_body(req, limit as usize, request_id).await?;
+            req.set_body(body);
+        }
+    } else {
+        // Every other body is a small form: read it whole, within the limit (an announced
+        // larger one is refused without waiting for it).
+        let announced = req
+            .header(header::CONTENT_LENGTH)
+            .and_then(|n| n.parse::<u64>().ok());
+        if announced.is_some_and(|n| n > BODY_LIMIT as u64) {
+            return Err(views::error::page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                request_id,
+            ));
+        }
+        let body = read_body(req, BODY_LIMIT, request_id).await?;
+        let token = match req.header(csrf::HEADER) {
+            Some(token) => Some(token.to_string()),
+            None => form_token(req, body.as_ref()),
+        };
+        req.set_body(body);
+        if !valid(token) {
+            tracing::warn!("refused a state change without a valid CSRF token");
+            return Err(views::error::forbidden(request_id));
+        }
+    }
+    Ok(())
+}
+
+/// The body limit of a multipart upload to one of the staff import paths (exact paths
+/// only); `None` for every other request.
+fn upload_limit(req: &Request) -> Option<u64> {
+    let multipart = req
+        .header(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    match req.uri().path() {
+        _ if !multipart => None,
+        CLAIMS_UPLOAD_PATH => Some(CLAIMS_UPLOAD_LIMIT),
+        MEMBERS_UPLOAD_PATH => Some(UPLOAD_LIMIT as u64),
+        _ => None,
+    }
+}
+
+async fn read_body(
+    req: &mut Request,
+    limit: usize,
+    request_id: &str,
+) -> Result<impl AsRef<[u8]> + Into<poem::Body> + use<>, Response> {
+    req.take_body()
+        .into_bytes_limit(limit)
+        .await
+        .map_err(|_| views::error::page(StatusCode::PAYLOAD_TOO_LARGE, request_id))
+}
+
+/// The client's address: the peer, or, when the peer is a trusted proxy, the right-most
+/// address in `X-Forwarded-For` that is not itself a trusted proxy.
+pub(super) fn client_address(
+    req: &Request,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = req.remote_addr().as_socket_addr().map(|a| a.ip())?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let hops: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse().ok())
+        .collect();
+    Some(
+        hops.into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer),
+    )
+}
+
+fn query_token(req: &Request) -> Option<String> {
+    url::form_urlencoded::parse(req.uri().query()?.as_bytes())
+        .find(|(k, _)| k == csrf::FIELD)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The `csrf` field of a urlencoded body.
+fn form_token(req: &Request, body: &[u8]) -> Option<String> {
+    let is_form = req
+        .header(header::CONTENT_TYPE)
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return None;
+    }
+    csrf::field_from_form(body)
+}
