@@ -67,8 +67,28 @@ pub async fn request_email_change(
         .await
 }
 
-/// Opens a confirmation link: the new address applies, a notice goes to the old one.
-/// `None` for a used, expired or unknown link.
+/// The address a confirmation link would apply, if it is still valid. Read only: opening
+/// the link (a mail scanner may do it first) changes nothing; the button on that page does.
+pub async fn email_link_target(
+    store: &Store,
+    token: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<String>> {
+    store
+        .read(move |r| {
+            let Some(link) = links::peek(r, &token, now)? else {
+                return Ok(None);
+            };
+            let LinkPurpose::ConfirmEmail { new_email } = link.purpose else {
+                return Ok(None);
+            };
+            Ok(r.get::<Account>(&link.account)?.map(|_| new_email))
+        })
+        .await
+}
+
+/// Uses a confirmation link (the button on its page, a POST): the new address applies, a
+/// notice goes to the old one. `None` for a used, expired or unknown link.
 pub async fn confirm_email(
     store: &Store,
     token: String,

@@ -153,7 +153,26 @@ pub async fn request_user_id(
         .await
 }
 
-/// Opens the link of IDを忘れた方: the user ID, once; `None` for a used, expired or unknown link.
+/// Whether the link of IDを忘れた方 would still show a user ID. Read only: opening the
+/// link (a mail scanner may do it first) uses nothing; the button on that page does.
+pub async fn user_id_link_valid(
+    store: &Store,
+    token: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    store
+        .read(move |r| {
+            let Some(link) = links::peek(r, &token, now)? else {
+                return Ok(false);
+            };
+            Ok(link.purpose == LinkPurpose::ShowUserId
+                && r.get::<Account>(&link.account)?.is_some())
+        })
+        .await
+}
+
+/// Uses the link of IDを忘れた方 (the button on its page, a POST): the user ID, once; `None`
+/// for a used, expired or unknown link.
 pub async fn open_user_id_link(
     store: &Store,
     token: String,

@@ -158,15 +158,47 @@ pub struct TokenQuery {
     token: String,
 }
 
+fn link_gone(ctx: &Ctx) -> Response {
+    page_with_status(
+        ctx,
+        StatusCode::GONE,
+        "このURLは無効です",
+        link_invalid(("/menu/profile", "個人情報管理へ")),
+    )
+}
+
 /// The link in the confirmation mail: works with or without a session (it may be opened
-/// on another device); the token alone proves the new address.
+/// on another device); the token alone proves the new address. Opening it shows a button
+/// and changes nothing, so a mail scanner opening the link first leaves it usable.
 #[handler]
-pub async fn confirm_email(
+pub async fn confirm_email_page(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
     Query(q): Query<TokenQuery>,
 ) -> poem::Result<Response> {
-    let applied = uc::confirm_email(&state.store, q.token, ctx.now, ctx.client.clone())
+    let token = q.token;
+    let target = uc::email_link_target(&state.store, token.clone(), ctx.now)
+        .await
+        .map_err(internal)?;
+    let answer = match target {
+        Some(new_email) => page(
+            ctx,
+            "メールアドレスの変更",
+            view::confirm_email(ctx, &token, &new_email),
+        ),
+        None => link_gone(ctx),
+    };
+    Ok(no_referrer(answer))
+}
+
+/// The button on that page: uses the link and applies the new address.
+#[handler]
+pub async fn confirm_email(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(input): Form<TokenQuery>,
+) -> poem::Result<Response> {
+    let applied = uc::confirm_email(&state.store, input.token, ctx.now, ctx.client.clone())
         .await
         .map_err(internal)?;
     let answer = match applied {
@@ -176,12 +208,7 @@ pub async fn confirm_email(
             let markup = view::email_confirmed(&new_email, logged_in);
             page(ctx, "メールアドレスの変更", markup)
         }
-        None => page_with_status(
-            ctx,
-            StatusCode::GONE,
-            "このURLは無効です",
-            link_invalid(("/menu/profile", "個人情報管理へ")),
-        ),
+        None => link_gone(ctx),
     };
     Ok(no_referrer(answer))
 }
