@@ -15,7 +15,7 @@ use super::views::profile::{self as view, PasswordForm, ProfileView};
 use super::views::recovery::link_invalid;
 use super::{AppState, Ctx, session};
 use crate::auth::model::Account;
-use crate::auth::profile::{self as uc, ChangeError, PasswordChange};
+use crate::auth::profile::{self as uc, ChangeError, EmailChangeError, PasswordChange};
 use crate::auth::recovery::Request;
 use crate::domain::email::Email;
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
@@ -101,27 +101,37 @@ pub async fn email_submit(
         Ok(m) => m,
         Err(redirect) => return Ok(redirect),
     };
-    let email = match Email::parse(&input.email) {
-        Ok(e) => e,
-        Err(e) => {
-            let account = load_account(state, member.user_key).await?;
-            let v = ProfileView {
-                email: &account.email,
-                notify: account.notify,
-                new_email: input.email.trim(),
-                email_error: Some(e.message()),
-                flash: None,
-            };
-            let markup = view::profile(ctx, &v);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(page_with_status(ctx, status, PROFILE_TITLE, markup));
+    let refusal = match Email::parse(&input.email) {
+        Ok(email) => {
+            let change = uc::request_email_change(
+                &state.store,
+                member.user_key.clone(),
+                email,
+                request(ctx, state),
+            );
+            match change.await {
+                Ok(()) => {
+                    state.mail_wake.notify_one();
+                    return Ok(see_other("/menu/profile?done=email"));
+                }
+                Err(e @ EmailChangeError::Throttled { .. }) => e.message(),
+                Err(EmailChangeError::Unexpected(e)) => return Err(internal(e)),
+            }
         }
+        Err(e) => e.message().to_string(),
     };
-    uc::request_email_change(&state.store, member.user_key, email, request(ctx, state))
-        .await
-        .map_err(internal)?;
-    state.mail_wake.notify_one();
-    Ok(see_other("/menu/profile?done=email"))
+    // Refused beside the field: a malformed address, or too many confirmation mails.
+    let account = load_account(state, member.user_key).await?;
+    let v = ProfileView {
+        email: &account.email,
+        notify: account.notify,
+        new_email: input.email.trim(),
+        email_error: Some(&refusal),
+        flash: None,
+    };
+    let markup = view::profile(ctx, &v);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(page_with_status(ctx, status, PROFILE_TITLE, markup))
 }
 
 #[derive(Deserialize)]

@@ -199,3 +199,47 @@ async fn every_member_page_offers_logout_by_post() {
         Some("/")
     );
 }
+
+/// A logged-in session must not make the union's SMTP mail any address without end: the
+/// fourth confirmation in a row waits a minute, refused beside the field, nothing mailed.
+#[tokio::test]
+async fn email_change_requests_are_throttled_per_account() {
+    let app = logged_in().await;
+    let mut last_link = String::new();
+    for _ in 0..3 {
+        last_link = request_email_change(&app).await;
+    }
+    let queued = mails(&app).await.len();
+    let spam = [("email", "victim@example.org")];
+    let refused = app
+        .post_form("/menu/profile", "/menu/profile/email", &spam)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains(r#"id="email-error""#),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("しばらく送信できません"));
+    assert!(
+        refused.body.contains("victim@example.org"),
+        "what was typed stays"
+    );
+    assert_eq!(mails(&app).await.len(), queued, "nothing mailed");
+    assert!(
+        mails(&app)
+            .await
+            .iter()
+            .all(|m| m.to != "victim@example.org")
+    );
+    // The refused request leaves the pending confirmation alone.
+    open_link(&app, &last_link, CONFIRM_BUTTON).await;
+    app.clock.advance(Duration::seconds(59));
+    let still = app
+        .post_form("/menu/profile", "/menu/profile/email", &spam)
+        .await;
+    assert_eq!(still.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.clock.advance(Duration::seconds(1));
+    request_email_change(&app).await;
+    assert_eq!(mails(&app).await.len(), queued + 1);
+}
