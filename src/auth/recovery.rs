@@ -15,7 +15,7 @@ use crate::domain::member::Person;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::mail::{outbox, templates};
 use crate::settings::UnionSettings;
-use crate::store::{Store, Writer, key};
+use crate::store::{ReadTx, Reader, Store, Writer, key};
 
 /// How long a recovery temporary password works.
 pub const TEMPORARY_PASSWORD_VALIDITY: Duration = Duration::hours(24);
@@ -34,7 +34,7 @@ fn same_address(a: &str, b: &str) -> bool {
 
 /// Whether the account's address and its insured person's birth date are the ones given.
 fn matches(
-    w: &Writer,
+    r: &impl ReadTx,
     account: &Account,
     email: &Email,
     birth: &BirthDate,
@@ -43,8 +43,22 @@ fn matches(
         return Ok(false);
     }
     let h = &account.household;
-    let insured = w.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
+    let insured = r.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
     Ok(insured.is_some_and(|p| p.birth_date == birth.date()))
+}
+
+/// The keys of every account registered with `email` whose insured person was born on
+/// `birth`: a scan of all accounts, so it runs in a read transaction and never holds the
+/// single writer.
+fn matching_accounts(r: &Reader, email: &Email, birth: &BirthDate) -> anyhow::Result<Vec<String>> {
+    let mut found = Vec::new();
+    r.for_each_from::<Account>("", |user_key, account| {
+        if matches(r, &account, email, birth)? {
+            found.push(user_key.to_string());
+        }
+        Ok(true)
+    })?;
+    Ok(found)
 }
 
 /// Counts the request from its address; false when the address must wait first.
@@ -113,6 +127,11 @@ pub async fn request_user_id(
     req: Request,
 ) -> anyhow::Result<usize> {
     const ACTION: &str = "recovery.user_id_requested";
+    let (find_email, find_birth) = (email.clone(), birth);
+    let candidates = store
+        .read(move |r| matching_accounts(r, &find_email, &find_birth))
+        .await?;
+    // A short write: the throttle, the links and the mails of the accounts found.
     store
         .write(move |w| {
             if !address_allows(w, &req, ACTION)? {
@@ -122,7 +141,11 @@ pub async fn request_user_id(
             let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
             let mut mailed = 0;
             let mut matched = false;
-            for (user_key, mut account) in w.scan::<Account>("")? {
+            for user_key in candidates {
+                // Found in the snapshot: it must still exist, and still match, now.
+                let Some(mut account) = w.get::<Account>(&user_key)? else {
+                    continue;
+                };
                 if !matches(w, &account, &email, &birth)? {
                     continue;
                 }
