@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Account, LinkPurpose, RecoveryPassword};
 use super::throttle::{self, Purpose, RECOVERY_PER_ACCOUNT};
-use super::{hash, links, tokens};
+use super::{actor, hash, links, tokens};
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
 use crate::domain::birth_date::BirthDate;
@@ -16,6 +16,9 @@ use crate::domain::user_id::normalize_for_lookup;
 use crate::mail::{outbox, templates};
 use crate::settings::UnionSettings;
 use crate::store::{ReadTx, Reader, Store, Writer, key};
+
+/// The actor of a recovery request before (or without) a matching account.
+const ANONYMOUS: &str = "anonymous";
 
 /// How long a recovery temporary password works.
 pub const TEMPORARY_PASSWORD_VALIDITY: Duration = Duration::hours(24);
@@ -65,7 +68,7 @@ fn matching_accounts(r: &Reader, email: &Email, birth: &BirthDate) -> anyhow::Re
 fn address_allows(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<bool> {
     let client = req.client.as_deref();
     if throttle::address_waits(w, Purpose::Recovery, client, req.now)? {
-        AuditEntry::new(req.now, "anonymous", action)
+        AuditEntry::new(req.now, ANONYMOUS, action)
             .client(req.client.clone())
             .detail("throttled per address")
             .record(w)?;
@@ -83,7 +86,7 @@ fn account_allows(
     req: &Request,
     action: &str,
 ) -> anyhow::Result<bool> {
-    let actor = format!("member:{user_key}");
+    let actor = actor::member(Some(user_key));
     if RECOVERY_PER_ACCOUNT
         .wait_until(&account.recovery_requests, req.now)
         .is_some()
@@ -104,8 +107,10 @@ fn account_allows(
     Ok(true)
 }
 
+/// Nothing typed into a recovery form is recorded: the ID, the address and the birth date
+/// that matched nothing may be anyone's (or a password), so those rows name no one.
 fn no_match(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<()> {
-    AuditEntry::new(req.now, "anonymous", action)
+    AuditEntry::new(req.now, ANONYMOUS, action)
         .client(req.client.clone())
         .detail("no match")
         .record(w)
