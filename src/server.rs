@@ -61,6 +61,8 @@ fn record_public_url(w: &mut Writer, url: &str) -> anyhow::Result<()> {
 pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let data = opts.data.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(&data)).await??;
+    // Before the first login: an unknown ID must not pay for computing the dummy hash.
+    crate::auth::hash::warm_up().await?;
     let secrets = store.write(secrets).await?;
     let acceptor = TcpListener::bind(opts.listen.clone())
         .into_acceptor()
@@ -184,4 +186,28 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
     termination().await;
     tracing::info!("shutting down");
     running.stop().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+
+    /// The lib's unit tests verify no unknown ID, so nothing else computes the dummy hash
+    /// in this process.
+    #[tokio::test]
+    async fn start_computes_the_dummy_hash_before_serving() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let running = start(ServeOptions {
+            data: dir.path().join("kenpo.redb"),
+            listen: "127.0.0.1:0".into(),
+            base_url: None,
+            smtp: None,
+            clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+        })
+        .await
+        .expect("server starts");
+        assert!(crate::auth::hash::is_warm());
+        running.stop().await.expect("server stops");
+    }
 }

@@ -3,7 +3,7 @@
 //! Hashing costs ~20 ms of CPU and 19 MiB of memory, so it never runs on the async runtime
 //! and at most one hash per core runs at once.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use anyhow::Context as _;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
@@ -25,9 +25,29 @@ static HASHING_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
 });
 
 /// A hash of a well-formed secret nobody knows, verified when an account does not exist so
-/// that the answer takes as long as for an account that does.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| hash_blocking("kenpo-dummy-password-never-valid-0").unwrap_or_default());
+/// that the answer takes as long as for an account that does. Computed by [`warm_up`] when
+/// the server starts: computed on first use, it would make the first unknown-ID login pay
+/// a second hash, and so stand out.
+static DUMMY_HASH: OnceLock<String> = OnceLock::new();
+
+fn dummy_hash() -> &'static str {
+    DUMMY_HASH
+        .get_or_init(|| hash_blocking("kenpo-dummy-password-never-valid-0").unwrap_or_default())
+}
+
+/// Computes the dummy hash on the blocking pool (`server::start` awaits it before serving).
+pub async fn warm_up() -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(|| {
+        dummy_hash();
+    })
+    .await
+    .context("dummy hash task failed")
+}
+
+/// Whether the dummy hash is computed already.
+pub fn is_warm() -> bool {
+    DUMMY_HASH.get().is_some()
+}
 
 /// Hashes on the calling thread (CLI jobs, blocking contexts).
 pub fn hash_blocking(secret: &str) -> anyhow::Result<String> {
@@ -65,7 +85,7 @@ pub async fn verify(secret: String, stored: Option<String>) -> bool {
     let result = tokio::task::spawn_blocking(move || match stored {
         Some(stored) => verify_blocking(&secret, &stored),
         None => {
-            verify_blocking(&secret, &DUMMY_HASH);
+            verify_blocking(&secret, dummy_hash());
             false
         }
     })

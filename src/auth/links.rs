@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::{AccountLink, LinkPurpose};
 use super::tokens::{random_token, token_digest};
-use crate::store::Writer;
+use crate::store::{ReadTx, Writer};
 
 /// How long the link of IDを忘れた方 stays valid.
 pub const SHOW_USER_ID_VALIDITY: Duration = Duration::minutes(30);
@@ -28,6 +28,21 @@ pub fn issue(
     };
     w.put(&token_digest(&token), &link)?;
     Ok(token)
+}
+
+/// Looks a link up without using it (the page a GET shows before its button): mail
+/// scanners open links first, so opening one must change nothing. `None` when the link is
+/// unknown or expired.
+pub fn peek(
+    r: &impl ReadTx,
+    token: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<AccountLink>> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let link = r.get::<AccountLink>(&token_digest(token))?;
+    Ok(link.filter(|l| l.expires_at > now))
 }
 
 /// Uses a link: it is deleted whatever it was, and returned only if it was still valid.

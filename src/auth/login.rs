@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::hash;
 use super::model::{SessionKind, TemporaryCredential};
 use super::session;
 use super::throttle::{self, Purpose};
+use super::{actor, hash};
 use crate::audit::AuditEntry;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::store::Store;
@@ -101,7 +101,8 @@ async fn login_temporary(
             stored.as_ref().map(|c| c.password_hash.clone()),
         )
         .await;
-    let actor = format!("temporary:{temp_id}");
+    // An ID that matched no postcard may be anything typed: it is not recorded.
+    let actor = actor::temporary(stored.as_ref().map(|_| temp_id.as_str()));
     let Some(credential) = stored.filter(|_| ok) else {
         store
             .write(move |w| {

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::hash;
 use super::login::{LoggedIn, LoginError};
 use super::model::{Account, SessionKind};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
+use super::{actor, hash};
 use crate::audit::AuditEntry;
 use crate::settings::UnionSettings;
 use crate::store::{Store, Writer};
@@ -109,11 +109,11 @@ fn decide(
     check: Check,
 ) -> anyhow::Result<Result<LoggedIn, LoginError>> {
     let Attempt { key, now, .. } = &attempt;
-    let actor = format!("member:{key}");
     let fresh = w.get::<Account>(key)?;
     let Some(mut account) = fresh else {
         return refuse(w, &attempt, None, check);
     };
+    let actor = actor::member(Some(key));
     // A password changed between the check and now makes the check void.
     let same = checked.is_some_and(|c| {
         c.password_hash == account.password_hash
@@ -201,18 +201,19 @@ fn refuse(
     let Attempt {
         key, now, client, ..
     } = attempt;
-    let actor = format!("member:{key}");
     let throttled = check == Check::Throttled;
     if !throttled {
         throttle::address_count(w, Purpose::Login, client.as_deref(), *now)?;
     }
     let Some(mut account) = account else {
-        AuditEntry::new(*now, actor, "login.failed")
+        // What was typed matched no account: it may be a password, so it is not recorded.
+        AuditEntry::new(*now, actor::UNKNOWN_MEMBER, "login.failed")
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
             .record(w)?;
         return Ok(Err(LoginError::Invalid));
     };
+    let actor = actor::member(Some(key));
     let locked = account.locked_until.is_some_and(|u| u > *now);
     let detail = match (throttled, locked) {
         (true, _) => "throttled",

@@ -1,5 +1,6 @@
 //! Accounts, hashing, sessions, temporary credentials and the use cases around them.
 
+pub mod actor;
 pub mod credentials;
 pub mod hash;
 pub mod links;

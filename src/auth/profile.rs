@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::member_login::MAX_FAILED_LOGINS;
 use super::model::{Account, LinkPurpose, SessionKind};
 use super::recovery::Request;
+use super::throttle::{self, Attempts, EMAIL_CHANGE_PER_ACCOUNT};
 use super::{hash, links, session};
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
@@ -27,17 +28,55 @@ fn account(w: &Writer, user_key: &str) -> anyhow::Result<Account> {
         .ok_or_else(|| anyhow::anyhow!("the session's account {user_key} is gone"))
 }
 
-/// Mails a confirmation link to `new_email`; nothing changes until it is opened. An older
-/// pending confirmation of the account stops working.
+#[derive(Debug, thiserror::Error)]
+pub enum EmailChangeError {
+    /// Too many confirmation mails lately: nothing is mailed before `until`.
+    #[error("e-mail change requests throttled")]
+    Throttled { until: DateTime<Utc> },
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl EmailChangeError {
+    pub fn message(&self) -> String {
+        match self {
+            EmailChangeError::Throttled { until } => format!(
+                "確認メールの送信が続いたため、しばらく送信できません。{}以降にもう一度お試しください。",
+                format_jst(*until)
+            ),
+            EmailChangeError::Unexpected(_) => {
+                "処理中にエラーが発生しました。しばらくしてからもう一度お試しください。".into()
+            }
+        }
+    }
+}
+
+/// Mails a confirmation link to `new_email`; nothing changes until it is used. An older
+/// pending confirmation of the account stops working. The account's requests climb the
+/// [`EMAIL_CHANGE_PER_ACCOUNT`] ladder: a throttled one mails nothing and keeps the older
+/// link.
 pub async fn request_email_change(
     store: &Store,
     user_key: String,
     new_email: Email,
     req: Request,
-) -> anyhow::Result<()> {
+) -> Result<(), EmailChangeError> {
     store
         .write(move |w| {
             let account = account(w, &user_key)?;
+            let actor = format!("member:{user_key}");
+            let throttle_key = throttle::email_change_key(&user_key);
+            let mut requests = w.get::<Attempts>(&throttle_key)?.unwrap_or_default();
+            if let Some(until) = EMAIL_CHANGE_PER_ACCOUNT.wait_until(&requests, req.now) {
+                AuditEntry::new(req.now, actor, "account.email_change_requested")
+                    .target(account.household.to_string())
+                    .client(req.client)
+                    .detail("throttled")
+                    .record(w)?;
+                return Ok(Err(EmailChangeError::Throttled { until }));
+            }
+            EMAIL_CHANGE_PER_ACCOUNT.record(&mut requests, req.now);
+            w.put(&throttle_key, &requests)?;
             let is_confirm = |p: &LinkPurpose| matches!(p, LinkPurpose::ConfirmEmail { .. });
             links::revoke(w, &user_key, is_confirm, req.now)?;
             let purpose = LinkPurpose::ConfirmEmail {
@@ -55,20 +94,37 @@ pub async fn request_email_change(
                 &expires,
             );
             outbox::enqueue_secret(w, mail, req.now)?;
-            AuditEntry::new(
-                req.now,
-                format!("member:{user_key}"),
-                "account.email_change_requested",
-            )
-            .target(account.household.to_string())
-            .client(req.client)
-            .record(w)
+            AuditEntry::new(req.now, actor, "account.email_change_requested")
+                .target(account.household.to_string())
+                .client(req.client)
+                .record(w)?;
+            Ok::<_, anyhow::Error>(Ok(()))
+        })
+        .await?
+}
+
+/// The address a confirmation link would apply, if it is still valid. Read only: opening
+/// the link (a mail scanner may do it first) changes nothing; the button on that page does.
+pub async fn email_link_target(
+    store: &Store,
+    token: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<String>> {
+    store
+        .read(move |r| {
+            let Some(link) = links::peek(r, &token, now)? else {
+                return Ok(None);
+            };
+            let LinkPurpose::ConfirmEmail { new_email } = link.purpose else {
+                return Ok(None);
+            };
+            Ok(r.get::<Account>(&link.account)?.map(|_| new_email))
         })
         .await
 }
 
-/// Opens a confirmation link: the new address applies, a notice goes to the old one.
-/// `None` for a used, expired or unknown link.
+/// Uses a confirmation link (the button on its page, a POST): the new address applies, a
+/// notice goes to the old one. `None` for a used, expired or unknown link.
 pub async fn confirm_email(
     store: &Store,
     token: String,

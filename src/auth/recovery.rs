@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Account, LinkPurpose, RecoveryPassword};
 use super::throttle::{self, Purpose, RECOVERY_PER_ACCOUNT};
-use super::{hash, links, tokens};
+use super::{actor, hash, links, tokens};
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
 use crate::domain::birth_date::BirthDate;
@@ -15,7 +15,10 @@ use crate::domain::member::Person;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::mail::{outbox, templates};
 use crate::settings::UnionSettings;
-use crate::store::{Store, Writer, key};
+use crate::store::{ReadTx, Reader, Store, Writer, key};
+
+/// The actor of a recovery request before (or without) a matching account.
+const ANONYMOUS: &str = "anonymous";
 
 /// How long a recovery temporary password works.
 pub const TEMPORARY_PASSWORD_VALIDITY: Duration = Duration::hours(24);
@@ -34,7 +37,7 @@ fn same_address(a: &str, b: &str) -> bool {
 
 /// Whether the account's address and its insured person's birth date are the ones given.
 fn matches(
-    w: &Writer,
+    r: &impl ReadTx,
     account: &Account,
     email: &Email,
     birth: &BirthDate,
@@ -43,15 +46,29 @@ fn matches(
         return Ok(false);
     }
     let h = &account.household;
-    let insured = w.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
+    let insured = r.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
     Ok(insured.is_some_and(|p| p.birth_date == birth.date()))
+}
+
+/// The keys of every account registered with `email` whose insured person was born on
+/// `birth`: a scan of all accounts, so it runs in a read transaction and never holds the
+/// single writer.
+fn matching_accounts(r: &Reader, email: &Email, birth: &BirthDate) -> anyhow::Result<Vec<String>> {
+    let mut found = Vec::new();
+    r.for_each_from::<Account>("", |user_key, account| {
+        if matches(r, &account, email, birth)? {
+            found.push(user_key.to_string());
+        }
+        Ok(true)
+    })?;
+    Ok(found)
 }
 
 /// Counts the request from its address; false when the address must wait first.
 fn address_allows(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<bool> {
     let client = req.client.as_deref();
     if throttle::address_waits(w, Purpose::Recovery, client, req.now)? {
-        AuditEntry::new(req.now, "anonymous", action)
+        AuditEntry::new(req.now, ANONYMOUS, action)
             .client(req.client.clone())
             .detail("throttled per address")
             .record(w)?;
@@ -69,7 +86,7 @@ fn account_allows(
     req: &Request,
     action: &str,
 ) -> anyhow::Result<bool> {
-    let actor = format!("member:{user_key}");
+    let actor = actor::member(Some(user_key));
     if RECOVERY_PER_ACCOUNT
         .wait_until(&account.recovery_requests, req.now)
         .is_some()
@@ -90,8 +107,10 @@ fn account_allows(
     Ok(true)
 }
 
+/// Nothing typed into a recovery form is recorded: the ID, the address and the birth date
+/// that matched nothing may be anyone's (or a password), so those rows name no one.
 fn no_match(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<()> {
-    AuditEntry::new(req.now, "anonymous", action)
+    AuditEntry::new(req.now, ANONYMOUS, action)
         .client(req.client.clone())
         .detail("no match")
         .record(w)
@@ -113,6 +132,11 @@ pub async fn request_user_id(
     req: Request,
 ) -> anyhow::Result<usize> {
     const ACTION: &str = "recovery.user_id_requested";
+    let (find_email, find_birth) = (email.clone(), birth);
+    let candidates = store
+        .read(move |r| matching_accounts(r, &find_email, &find_birth))
+        .await?;
+    // A short write: the throttle, the links and the mails of the accounts found.
     store
         .write(move |w| {
             if !address_allows(w, &req, ACTION)? {
@@ -122,7 +146,11 @@ pub async fn request_user_id(
             let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
             let mut mailed = 0;
             let mut matched = false;
-            for (user_key, mut account) in w.scan::<Account>("")? {
+            for user_key in candidates {
+                // Found in the snapshot: it must still exist, and still match, now.
+                let Some(mut account) = w.get::<Account>(&user_key)? else {
+                    continue;
+                };
                 if !matches(w, &account, &email, &birth)? {
                     continue;
                 }
@@ -153,7 +181,26 @@ pub async fn request_user_id(
         .await
 }
 
-/// Opens the link of IDを忘れた方: the user ID, once; `None` for a used, expired or unknown link.
+/// Whether the link of IDを忘れた方 would still show a user ID. Read only: opening the
+/// link (a mail scanner may do it first) uses nothing; the button on that page does.
+pub async fn user_id_link_valid(
+    store: &Store,
+    token: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    store
+        .read(move |r| {
+            let Some(link) = links::peek(r, &token, now)? else {
+                return Ok(false);
+            };
+            Ok(link.purpose == LinkPurpose::ShowUserId
+                && r.get::<Account>(&link.account)?.is_some())
+        })
+        .await
+}
+
+/// Uses the link of IDを忘れた方 (the button on its page, a POST): the user ID, once; `None`
+/// for a used, expired or unknown link.
 pub async fn open_user_id_link(
     store: &Store,
     token: String,

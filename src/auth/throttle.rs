@@ -61,6 +61,21 @@ pub const RECOVERY_PER_ADDRESS: Ladder = Ladder {
     forget_after: Some(Duration::hours(1)),
 };
 
+/// Confirmation mails for a new e-mail address from one account (a logged-in session
+/// could otherwise make the union's SMTP mail any address without end): three, then one
+/// a minute, two minutes, ... up to an hour.
+pub const EMAIL_CHANGE_PER_ACCOUNT: Ladder = Ladder {
+    free: 3,
+    first: Duration::minutes(1),
+    cap: Duration::hours(1),
+    forget_after: Some(Duration::hours(24)),
+};
+
+/// The key of an account's e-mail change requests in the `throttle` table.
+pub fn email_change_key(user_key: &str) -> String {
+    key(&["email_change", user_key])
+}
+
 impl Ladder {
     /// The count that still applies at `now`.
     pub fn current(&self, attempts: &Attempts, now: DateTime<Utc>) -> u32 {

@@ -80,13 +80,19 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
             get(recovery::forgot_id_page).post(recovery::forgot_id_submit),
         )
         .at("/forgot-id/sent", get(recovery::forgot_id_sent))
-        .at("/forgot-id/show", get(recovery::show_user_id))
+        .at(
+            "/forgot-id/show",
+            get(recovery::user_id_link_page).post(recovery::show_user_id),
+        )
         .at(
             "/forgot-password",
             get(recovery::forgot_password_page).post(recovery::forgot_password_submit),
         )
         .at("/forgot-password/sent", get(recovery::forgot_password_sent))
-        .at("/confirm-email", get(profile::confirm_email))
+        .at(
+            "/confirm-email",
+            get(profile::confirm_email_page).post(profile::confirm_email),
+        )
         .at(
             "/register/identity",
             get(registration::identity_page).post(registration::identity_submit),

@@ -15,7 +15,7 @@ use super::views::profile::{self as view, PasswordForm, ProfileView};
 use super::views::recovery::link_invalid;
 use super::{AppState, Ctx, session};
 use crate::auth::model::Account;
-use crate::auth::profile::{self as uc, ChangeError, PasswordChange};
+use crate::auth::profile::{self as uc, ChangeError, EmailChangeError, PasswordChange};
 use crate::auth::recovery::Request;
 use crate::domain::email::Email;
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
@@ -101,27 +101,37 @@ pub async fn email_submit(
         Ok(m) => m,
         Err(redirect) => return Ok(redirect),
     };
-    let email = match Email::parse(&input.email) {
-        Ok(e) => e,
-        Err(e) => {
-            let account = load_account(state, member.user_key).await?;
-            let v = ProfileView {
-                email: &account.email,
-                notify: account.notify,
-                new_email: input.email.trim(),
-                email_error: Some(e.message()),
-                flash: None,
-            };
-            let markup = view::profile(ctx, &v);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(page_with_status(ctx, status, PROFILE_TITLE, markup));
+    let refusal = match Email::parse(&input.email) {
+        Ok(email) => {
+            let change = uc::request_email_change(
+                &state.store,
+                member.user_key.clone(),
+                email,
+                request(ctx, state),
+            );
+            match change.await {
+                Ok(()) => {
+                    state.mail_wake.notify_one();
+                    return Ok(see_other("/menu/profile?done=email"));
+                }
+                Err(e @ EmailChangeError::Throttled { .. }) => e.message(),
+                Err(EmailChangeError::Unexpected(e)) => return Err(internal(e)),
+            }
         }
+        Err(e) => e.message().to_string(),
     };
-    uc::request_email_change(&state.store, member.user_key, email, request(ctx, state))
-        .await
-        .map_err(internal)?;
-    state.mail_wake.notify_one();
-    Ok(see_other("/menu/profile?done=email"))
+    // Refused beside the field: a malformed address, or too many confirmation mails.
+    let account = load_account(state, member.user_key).await?;
+    let v = ProfileView {
+        email: &account.email,
+        notify: account.notify,
+        new_email: input.email.trim(),
+        email_error: Some(&refusal),
+        flash: None,
+    };
+    let markup = view::profile(ctx, &v);
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(page_with_status(ctx, status, PROFILE_TITLE, markup))
 }
 
 #[derive(Deserialize)]
@@ -158,15 +168,47 @@ pub struct TokenQuery {
     token: String,
 }
 
+fn link_gone(ctx: &Ctx) -> Response {
+    page_with_status(
+        ctx,
+        StatusCode::GONE,
+        "このURLは無効です",
+        link_invalid(("/menu/profile", "個人情報管理へ")),
+    )
+}
+
 /// The link in the confirmation mail: works with or without a session (it may be opened
-/// on another device); the token alone proves the new address.
+/// on another device); the token alone proves the new address. Opening it shows a button
+/// and changes nothing, so a mail scanner opening the link first leaves it usable.
 #[handler]
-pub async fn confirm_email(
+pub async fn confirm_email_page(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
     Query(q): Query<TokenQuery>,
 ) -> poem::Result<Response> {
-    let applied = uc::confirm_email(&state.store, q.token, ctx.now, ctx.client.clone())
+    let token = q.token;
+    let target = uc::email_link_target(&state.store, token.clone(), ctx.now)
+        .await
+        .map_err(internal)?;
+    let answer = match target {
+        Some(new_email) => page(
+            ctx,
+            "メールアドレスの変更",
+            view::confirm_email(ctx, &token, &new_email),
+        ),
+        None => link_gone(ctx),
+    };
+    Ok(no_referrer(answer))
+}
+
+/// The button on that page: uses the link and applies the new address.
+#[handler]
+pub async fn confirm_email(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(input): Form<TokenQuery>,
+) -> poem::Result<Response> {
+    let applied = uc::confirm_email(&state.store, input.token, ctx.now, ctx.client.clone())
         .await
         .map_err(internal)?;
     let answer = match applied {
@@ -176,12 +218,7 @@ pub async fn confirm_email(
             let markup = view::email_confirmed(&new_email, logged_in);
             page(ctx, "メールアドレスの変更", markup)
         }
-        None => page_with_status(
-            ctx,
-            StatusCode::GONE,
-            "このURLは無効です",
-            link_invalid(("/menu/profile", "個人情報管理へ")),
-        ),
+        None => link_gone(ctx),
     };
     Ok(no_referrer(answer))
 }

@@ -103,23 +103,47 @@ pub fn forgot_id_sent(Data(ctx): Data<&Ctx>) -> Response {
     ))
 }
 
+fn link_gone(ctx: &Ctx) -> Response {
+    page_with_status(
+        ctx,
+        StatusCode::GONE,
+        "このURLは無効です",
+        view::link_invalid(("/forgot-id", "もう一度お問い合わせする")),
+    )
+}
+
+/// The mailed link: a page with a button, or the invalid-link page. Changes nothing, so a
+/// mail scanner opening the link first leaves it usable.
 #[handler]
-pub async fn show_user_id(
+pub async fn user_id_link_page(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
     Query(q): Query<TokenQuery>,
 ) -> poem::Result<Response> {
-    let shown = uc::open_user_id_link(&state.store, q.token, ctx.now, ctx.client.clone())
+    let token = q.token;
+    let valid = uc::user_id_link_valid(&state.store, token.clone(), ctx.now)
+        .await
+        .map_err(internal)?;
+    let answer = match valid {
+        true => page(ctx, "ユーザIDの確認", view::user_id_link(ctx, &token)),
+        false => link_gone(ctx),
+    };
+    Ok(no_referrer(answer))
+}
+
+/// The button on that page: uses the link and shows the user ID, once.
+#[handler]
+pub async fn show_user_id(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Form(input): Form<TokenQuery>,
+) -> poem::Result<Response> {
+    let shown = uc::open_user_id_link(&state.store, input.token, ctx.now, ctx.client.clone())
         .await
         .map_err(internal)?;
     let answer = match shown {
         Some(user_id) => page(ctx, "ユーザIDのお知らせ", view::user_id_shown(&user_id)),
-        None => page_with_status(
-            ctx,
-            StatusCode::GONE,
-            "このURLは無効です",
-            view::link_invalid(("/forgot-id", "もう一度お問い合わせする")),
-        ),
+        None => link_gone(ctx),
     };
     Ok(no_referrer(answer))
 }

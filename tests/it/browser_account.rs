@@ -53,6 +53,14 @@ async fn a_member_recovers_the_user_id_from_the_mailed_link() {
     let link = url_in(&app, &mail.body);
     browser.goto(&link).await;
     browser
+        .wait_for_text("下のボタンを押すと、ご登録のユーザIDを表示します", WAIT)
+        .await;
+    assert!(
+        !browser.body_text().await.contains(USER),
+        "opening the link shows nothing yet"
+    );
+    browser.click_button("ユーザIDを表示する").await;
+    browser
         .wait_for_text("ご登録のユーザIDは次のとおりです", WAIT)
         .await;
     assert!(browser.body_text().await.contains(USER));

@@ -53,6 +53,21 @@ pub fn profile(ctx: &Ctx, v: &ProfileView) -> Markup {
     }
 }
 
+/// What the confirmation link opens: the address changes only when the button is pressed
+/// (mail scanners open links before the member does).
+pub fn confirm_email(ctx: &Ctx, token: &str, new_email: &str) -> Markup {
+    html! {
+        h1 { "メールアドレスの変更" }
+        p { "ご登録のメールアドレスを次のアドレスに変更します。よろしければ、下のボタンを押してください。" }
+        dl.confirm { dt { "新しいメールアドレス" } dd { (new_email) } }
+        form.card method="post" action="/confirm-email" hx-post="/confirm-email" hx-target="#main" hx-push-url="true" hx-disabled-elt="find button" {
+            (csrf(ctx))
+            input type="hidden" name="token" value=(token);
+            div.actions { button.button.button--primary type="submit" { "メールアドレスを変更する" } }
+        }
+    }
+}
+
 pub fn email_confirmed(new_email: &str, logged_in: bool) -> Markup {
     html! {
         h1 { "メールアドレスの変更" }

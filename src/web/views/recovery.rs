@@ -106,6 +106,22 @@ pub fn sent(title: &str, what: &str) -> Markup {
     }
 }
 
+/// What the mailed link opens: nothing is used until the button is pressed (mail scanners
+/// open links before the member does).
+pub fn user_id_link(ctx: &Ctx, token: &str) -> Markup {
+    html! {
+        h1 { "ユーザIDの確認" }
+        p { "下のボタンを押すと、ご登録のユーザIDを表示します。" }
+        p.notice role="note" { "ユーザIDは一度だけ表示されます。表示されたらメモするなどして大切に保管してください。" }
+        form.card method="post" action="/forgot-id/show" hx-post="/forgot-id/show" hx-target="#main" hx-push-url="true" hx-disabled-elt="find button" {
+            (csrf(ctx))
+            input type="hidden" name="token" value=(token);
+            div.actions { button.button.button--primary type="submit" { "ユーザIDを表示する" } }
+        }
+        p { a href="/" { "ログイン画面へ" } }
+    }
+}
+
 pub fn user_id_shown(user_id: &str) -> Markup {
     html! {
         h1 { "ユーザIDのお知らせ" }

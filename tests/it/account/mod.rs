@@ -1,6 +1,8 @@
 //! SPEC §4 against the running app, all on the injected clock: login rules, recovery of the
 //! ID and the password, the profile, the password change and sessions.
 
+mod audit;
+mod forgot_id_scan;
 mod login;
 mod profile;
 mod recovery;
@@ -85,6 +87,26 @@ pub fn link_in(app: &TestApp, body: &str) -> String {
     let start = body.find(&app.url).expect("a link to the app");
     let rest = &body[start + app.url.len()..];
     rest.split_whitespace().next().expect("link").to_string()
+}
+
+/// Presses the button of a mailed single-use link (`/path?token=...`): posts its token to
+/// the link's path, as the page the link opens does.
+pub async fn use_link(app: &TestApp, link: &str) -> Page {
+    let (path, query) = link.split_once('?').expect("a query");
+    let token = query.strip_prefix("token=").expect("a token");
+    // Any page of this browser carries its CSRF token.
+    app.post_form("/forgot-id", path, &[("token", token)]).await
+}
+
+/// Opens a mailed link (a GET, as a mail scanner would): the page with the button.
+pub async fn open_link(app: &TestApp, link: &str, button: &str) -> Page {
+    let page = app.get(link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(button), "{}", page.body);
+    assert!(page.body.contains(r#"method="post""#));
+    assert!(page.body.contains(r#"name="token""#));
+    assert!(page.body.contains(r#"name="csrf""#));
+    page
 }
 
 /// A text line's value after `label` in a mail ("仮パスワード：xxxx").

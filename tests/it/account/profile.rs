@@ -5,11 +5,13 @@ use reqwest::StatusCode;
 
 use super::{
     EMAIL, PASSWORD, USER, account, assert_logged_in, audit_actions, change_password, last_mail,
-    link_in, mails, registered,
+    link_in, mails, open_link, registered, use_link,
 };
 use crate::app::{TestApp, client};
 
 const NEW_EMAIL: &str = "hanako@example.com";
+const CONFIRM_BUTTON: &str = "メールアドレスを変更する";
+const CHANGED_SUBJECT: &str = "【けんぽWeb】メールアドレスが変更されました";
 
 async fn logged_in() -> TestApp {
     let app = registered().await;
@@ -47,13 +49,22 @@ async fn an_email_change_applies_only_when_the_new_address_confirms() {
         "nothing changes before the link"
     );
     assert!(app.get("/menu/profile").await.body.contains(EMAIL));
-    let confirmed = app.get(&link).await;
+    let opened = open_link(&app, &link, CONFIRM_BUTTON).await;
+    assert!(opened.body.contains(NEW_EMAIL));
+    assert_eq!(account(&app).await.email, EMAIL, "opening changes nothing");
+    let confirmed = use_link(&app, &link).await;
     assert_eq!(confirmed.status, StatusCode::OK);
     assert!(confirmed.body.contains(NEW_EMAIL));
+    assert!(confirmed.body.contains("メールアドレスを変更しました"));
     assert_eq!(account(&app).await.email, NEW_EMAIL);
-    let notice = last_mail(&app, "【けんぽWeb】メールアドレスが変更されました").await;
+    let notice = last_mail(&app, CHANGED_SUBJECT).await;
     assert_eq!(notice.to, EMAIL, "the notice goes to the old address");
-    assert_eq!(app.get(&link).await.status, StatusCode::GONE, "single use");
+    assert_eq!(
+        use_link(&app, &link).await.status,
+        StatusCode::GONE,
+        "single use"
+    );
+    assert_eq!(app.get(&link).await.status, StatusCode::GONE);
     assert!(
         audit_actions(&app)
             .await
@@ -66,8 +77,43 @@ async fn the_email_confirmation_link_expires_after_a_day() {
     let app = logged_in().await;
     let link = request_email_change(&app).await;
     app.clock.advance(Duration::hours(24));
-    assert_eq!(app.get(&link).await.status, StatusCode::GONE);
+    let expired = app.get(&link).await;
+    assert_eq!(expired.status, StatusCode::GONE);
+    assert!(expired.body.contains("このURLは無効です"));
+    assert_eq!(use_link(&app, &link).await.status, StatusCode::GONE);
     assert_eq!(account(&app).await.email, EMAIL);
+}
+
+/// Mail scanners and link prefetchers open links before the member does: opening the
+/// confirmation link (a GET, any number of times, in any browser) changes nothing.
+#[tokio::test]
+async fn opening_the_confirmation_link_changes_nothing_until_the_button() {
+    let mut app = logged_in().await;
+    let link = request_email_change(&app).await;
+    let member = std::mem::replace(&mut app.client, client());
+    for _ in 0..3 {
+        open_link(&app, &link, CONFIRM_BUTTON).await;
+    }
+    assert_eq!(account(&app).await.email, EMAIL);
+    assert!(
+        mails(&app)
+            .await
+            .iter()
+            .all(|m| m.subject != CHANGED_SUBJECT)
+    );
+    assert!(
+        !audit_actions(&app)
+            .await
+            .contains(&"account.email_changed".to_string())
+    );
+    app.client = member;
+    let confirmed = use_link(&app, &link).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(account(&app).await.email, NEW_EMAIL);
+    assert!(
+        confirmed.body.contains(r#"href="/menu/profile""#),
+        "logged in"
+    );
 }
 
 #[tokio::test]
@@ -152,4 +198,48 @@ async fn every_member_page_offers_logout_by_post() {
         app.get("/menu/profile").await.location.as_deref(),
         Some("/")
     );
+}
+
+/// A logged-in session must not make the union's SMTP mail any address without end: the
+/// fourth confirmation in a row waits a minute, refused beside the field, nothing mailed.
+#[tokio::test]
+async fn email_change_requests_are_throttled_per_account() {
+    let app = logged_in().await;
+    let mut last_link = String::new();
+    for _ in 0..3 {
+        last_link = request_email_change(&app).await;
+    }
+    let queued = mails(&app).await.len();
+    let spam = [("email", "victim@example.org")];
+    let refused = app
+        .post_form("/menu/profile", "/menu/profile/email", &spam)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains(r#"id="email-error""#),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("しばらく送信できません"));
+    assert!(
+        refused.body.contains("victim@example.org"),
+        "what was typed stays"
+    );
+    assert_eq!(mails(&app).await.len(), queued, "nothing mailed");
+    assert!(
+        mails(&app)
+            .await
+            .iter()
+            .all(|m| m.to != "victim@example.org")
+    );
+    // The refused request leaves the pending confirmation alone.
+    open_link(&app, &last_link, CONFIRM_BUTTON).await;
+    app.clock.advance(Duration::seconds(59));
+    let still = app
+        .post_form("/menu/profile", "/menu/profile/email", &spam)
+        .await;
+    assert_eq!(still.status, StatusCode::UNPROCESSABLE_ENTITY);
+    app.clock.advance(Duration::seconds(1));
+    request_email_change(&app).await;
+    assert_eq!(mails(&app).await.len(), queued + 1);
 }

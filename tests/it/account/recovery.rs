@@ -8,13 +8,14 @@ use reqwest::StatusCode;
 
 use super::{
     EMAIL, PASSWORD, USER, account, assert_logged_in, assert_refused, audit_actions,
-    change_password, forgot_id, forgot_password, last_mail, link_in, mails, registered, store,
-    temporary_password,
+    change_password, forgot_id, forgot_password, last_mail, link_in, mails, open_link, registered,
+    store, temporary_password, use_link,
 };
 use crate::app::client;
 use crate::registration::BIRTH;
 
 const ID_SUBJECT: &str = "【けんぽWeb】ユーザIDのお知らせ";
+const SHOW_BUTTON: &str = "ユーザIDを表示する";
 
 fn referrer(page: &crate::app::Page) -> &str {
     page.headers
@@ -35,13 +36,19 @@ async fn forgot_id_mails_a_single_use_link_that_shows_the_user_id() {
     assert!(!mail.body.contains("1976") && !mail.body.contains(PASSWORD));
     let link = link_in(&app, &mail.body);
     assert!(link.starts_with("/forgot-id/show?token="), "{link}");
-    let shown = app.get(&link).await;
+    let opened = open_link(&app, &link, SHOW_BUTTON).await;
+    assert!(!opened.body.contains(USER), "shown only after the button");
+    assert_eq!(referrer(&opened), "no-referrer");
+    let shown = use_link(&app, &link).await;
     assert_eq!(shown.status, StatusCode::OK);
     assert!(shown.body.contains(USER));
     assert_eq!(referrer(&shown), "no-referrer");
-    let again = app.get(&link).await;
+    let again = use_link(&app, &link).await;
     assert_eq!(again.status, StatusCode::GONE, "single use");
     assert!(!again.body.contains(USER));
+    let reopened = app.get(&link).await;
+    assert_eq!(reopened.status, StatusCode::GONE);
+    assert!(reopened.body.contains("このURLは無効です"));
     let actions = audit_actions(&app).await;
     assert!(actions.contains(&"recovery.user_id_requested".to_string()));
     assert!(actions.contains(&"recovery.user_id_shown".to_string()));
@@ -53,7 +60,37 @@ async fn the_user_id_link_expires_after_thirty_minutes() {
     forgot_id(&app, EMAIL, BIRTH).await;
     let link = link_in(&app, &last_mail(&app, ID_SUBJECT).await.body);
     app.clock.advance(Duration::minutes(30));
-    assert_eq!(app.get(&link).await.status, StatusCode::GONE);
+    let expired = app.get(&link).await;
+    assert_eq!(expired.status, StatusCode::GONE);
+    assert!(expired.body.contains("このURLは無効です"));
+    assert!(!expired.body.contains(SHOW_BUTTON));
+    assert_eq!(use_link(&app, &link).await.status, StatusCode::GONE);
+}
+
+/// Mail scanners and link prefetchers open links before the member does: opening the link
+/// (a GET, any number of times) must leave it usable, and log nothing as shown.
+#[tokio::test]
+async fn opening_the_user_id_link_uses_nothing_until_the_button() {
+    let app = registered().await;
+    forgot_id(&app, EMAIL, BIRTH).await;
+    let link = link_in(&app, &last_mail(&app, ID_SUBJECT).await.body);
+    for _ in 0..3 {
+        let opened = open_link(&app, &link, SHOW_BUTTON).await;
+        assert!(!opened.body.contains(USER));
+    }
+    let actions = audit_actions(&app).await;
+    assert!(!actions.contains(&"recovery.user_id_shown".to_string()));
+    // Another browser (the member's, after the scanner) still gets the ID.
+    let mut app = app;
+    app.client = client();
+    open_link(&app, &link, SHOW_BUTTON).await;
+    let shown = use_link(&app, &link).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains(USER));
+    // An unknown token, or none, is told apart clearly.
+    let unknown = "/forgot-id/show?token=not-a-real-token";
+    assert_eq!(app.get(unknown).await.status, StatusCode::GONE);
+    assert_eq!(app.get("/forgot-id/show").await.status, StatusCode::GONE);
 }
 
 #[tokio::test]
@@ -83,7 +120,7 @@ async fn forgot_id_mails_every_account_sharing_the_address() {
     assert_eq!(links.len(), 2);
     let mut shown = Vec::new();
     for link in links {
-        let body = app.get(&link).await.body;
+        let body = use_link(&app, &link).await.body;
         shown.push(if body.contains(USER) {
             USER
         } else {
