@@ -204,6 +204,7 @@ mod tests {
             base_url: None,
             smtp: None,
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+            trusted_proxies: Vec::new(),
         })
         .await
         .expect("server starts");

@@ -2,7 +2,6 @@
 //! ID and the password, the profile, the password change and sessions.
 
 mod audit;
-mod forgot_id_scan;
 mod login;
 mod profile;
 mod recovery;
