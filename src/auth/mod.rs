@@ -13,6 +13,7 @@ pub mod registration;
 pub mod session;
 pub mod staff;
 pub mod staff_accounts;
+pub mod staff_login;
 pub mod throttle;
 pub mod tokens;
 pub mod totp;

@@ -61,6 +61,7 @@ pub fn create(
         created_at: now,
         failed_logins: 0,
         locked_until: None,
+        last_failed_login_at: None,
         disabled: false,
         totp: None,
         totp_pending: None,
@@ -99,6 +100,7 @@ pub fn reset_password(
     let (key, mut account) = load(w, login)?;
     account.password_hash = password_hash;
     account.failed_logins = 0;
+    account.last_failed_login_at = None;
     account.locked_until = None;
     w.put(&key, &account)?;
     end_sessions(w, &key)?;
@@ -132,6 +134,7 @@ pub fn set_disabled(
     }
     account.disabled = disabled;
     account.failed_logins = 0;
+    account.last_failed_login_at = None;
     account.locked_until = None;
     w.put(&key, &account)?;
     end_sessions(w, &key)?;

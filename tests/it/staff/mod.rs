@@ -3,6 +3,7 @@
 mod access;
 mod claims;
 mod households;
+mod login;
 mod notices;
 mod postcards;
 mod retention;
