@@ -57,6 +57,9 @@ pub fn count_failure(
     w.put(key, account)
 }
 
+/// The actor of a failed login whose login names no account.
+pub const UNKNOWN_ACTOR: &str = "staff:unknown";
+
 /// What the password check found, before the transaction decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Check {
@@ -177,9 +180,9 @@ fn refuse(
     if !throttled {
         throttle::address_count(w, Purpose::Login, client.as_deref(), *now)?;
     }
-    let actor = format!("staff:{key}");
     let Some(mut account) = account else {
-        AuditEntry::new(*now, actor, "staff.login_failed")
+        // Never the typed login: people type passwords into the ID field.
+        AuditEntry::new(*now, UNKNOWN_ACTOR, "staff.login_failed")
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
             .record(w)?;
@@ -195,7 +198,7 @@ fn refuse(
     } else {
         "mismatch"
     };
-    AuditEntry::new(*now, actor, "staff.login_failed")
+    AuditEntry::new(*now, format!("staff:{key}"), "staff.login_failed")
         .client(client.clone())
         .detail(detail)
         .record(w)?;

@@ -130,3 +130,20 @@ async fn every_staff_login_answer_takes_the_minimum_time() {
     assert_refused(&staff_login(&app, ADMIN, ADMIN_PASSWORD).await);
     assert!(started.elapsed() >= MIN_ANSWER, "{:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn a_failed_login_with_an_unknown_id_does_not_record_what_was_typed() {
+    let app = spawn_app().await;
+    add_admin(&app).await;
+    let typed = "MySecretPass99";
+    assert_refused(&staff_login(&app, typed, "wrong-passphrase-1").await);
+    let rows = audit(&app).await;
+    let failed: Vec<&AuditEntry> = rows
+        .iter()
+        .filter(|e| e.action == "staff.login_failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].actor, "staff:unknown");
+    let all = format!("{rows:?}").to_lowercase();
+    assert!(!all.contains("mysecretpass99"), "{all}");
+}
