@@ -14,6 +14,7 @@ pub mod session;
 pub mod staff;
 pub mod staff_accounts;
 pub mod staff_login;
+pub mod staff_reauth;
 pub mod throttle;
 pub mod tokens;
 pub mod totp;

@@ -17,6 +17,9 @@ pub enum StaffAdminError {
     Yourself,
     #[error("管理者が1人もいなくなるため、この操作はできません")]
     LastAdmin,
+    /// Turning off one's own second factor asks for the password or a code (二要素認証の画面).
+    #[error("ご自身の二要素認証は「二要素認証」の画面で、本人確認をしてからやめてください")]
+    OwnSecondFactor,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

@@ -183,6 +183,7 @@ pub fn routes(app: Route) -> Route {
         .at("/staff/audit", get(audit::show))
         .at("/staff/audit/export", get(audit::export))
         .at("/staff/totp", get(totp::show).post(totp::enable))
+        .at("/staff/totp/start", post(totp::start))
         .at(
             "/staff/totp/disable",
             get(totp::disable_confirm).post(totp::disable),
