@@ -5,6 +5,7 @@ mod claims;
 mod households;
 mod login;
 mod notices;
+mod outbox;
 mod postcards;
 mod retention;
 mod settings;
