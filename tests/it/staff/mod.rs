@@ -1,6 +1,7 @@
 //! The staff console (issue 7) over HTTP against the real app.
 
 mod access;
+mod audit;
 mod claims;
 mod households;
 mod login;
