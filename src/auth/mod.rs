@@ -15,6 +15,8 @@ pub mod session;
 pub mod staff;
 pub mod staff_accounts;
 pub mod sweep;
+pub mod staff_login;
+pub mod staff_reauth;
 pub mod throttle;
 pub mod tokens;
 pub mod totp;

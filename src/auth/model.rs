@@ -101,6 +101,9 @@ pub struct StaffAccount {
     pub created_at: DateTime<Utc>,
     pub failed_logins: u32,
     pub locked_until: Option<DateTime<Utc>>,
+    /// When the last counted failure happened: the per-account delay ladder starts there.
+    #[serde(default)]
+    pub last_failed_login_at: Option<DateTime<Utc>>,
     /// A disabled account cannot log in (kept for the audit trail).
     #[serde(default)]
     pub disabled: bool,

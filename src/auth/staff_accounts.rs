@@ -17,6 +17,9 @@ pub enum StaffAdminError {
     Yourself,
     #[error("管理者が1人もいなくなるため、この操作はできません")]
     LastAdmin,
+    /// Turning off one's own second factor asks for the password or a code (二要素認証の画面).
+    #[error("ご自身の二要素認証は「二要素認証」の画面で、本人確認をしてからやめてください")]
+    OwnSecondFactor,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -61,6 +64,7 @@ pub fn create(
         created_at: now,
         failed_logins: 0,
         locked_until: None,
+        last_failed_login_at: None,
         disabled: false,
         totp: None,
         totp_pending: None,
@@ -99,6 +103,7 @@ pub fn reset_password(
     let (key, mut account) = load(w, login)?;
     account.password_hash = password_hash;
     account.failed_logins = 0;
+    account.last_failed_login_at = None;
     account.locked_until = None;
     w.put(&key, &account)?;
     end_sessions(w, &key)?;
@@ -132,6 +137,7 @@ pub fn set_disabled(
     }
     account.disabled = disabled;
     account.failed_logins = 0;
+    account.last_failed_login_at = None;
     account.locked_until = None;
     w.put(&key, &account)?;
     end_sessions(w, &key)?;

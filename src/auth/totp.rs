@@ -239,6 +239,7 @@ pub async fn verify_login_code(
             w.delete::<StaffChallenge>(&digest)?;
             account.totp = Some(enrolment);
             account.failed_logins = 0;
+            account.last_failed_login_at = None;
             w.put(&key, &account)?;
             AuditEntry::new(now, actor, action)
                 .client(client)

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use crate::audit::AuditEntry;
 use crate::clock::{format_jst, today_jst};
+use crate::domain::csv_cell::neutralise;
 use crate::store::{Reader, Writer};
 
 pub const PAGE_LIMIT: usize = 500;
@@ -94,14 +95,17 @@ pub fn csv(rows: &[AuditEntry]) -> anyhow::Result<Vec<u8>> {
             .from_writer(&mut out);
         w.write_record(["日時", "操作者", "操作", "対象", "接続元", "詳細"])?;
         for e in rows {
-            w.write_record([
-                format_jst(e.at).as_str(),
+            let at = format_jst(e.at);
+            let cells = [
+                at.as_str(),
                 &e.actor,
                 &e.action,
                 e.target.as_deref().unwrap_or(""),
                 e.client.as_deref().unwrap_or(""),
                 e.detail.as_deref().unwrap_or(""),
-            ])?;
+            ];
+            // Typed text ends up in these cells: never as a spreadsheet formula.
+            w.write_record(cells.map(|c| neutralise(c).into_owned()))?;
         }
         w.flush()?;
     }

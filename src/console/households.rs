@@ -168,6 +168,20 @@ pub fn load(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<HouseholdView
     }))
 }
 
+/// Records that a staff member was shown the household page (SPEC §5b: data view by staff).
+pub fn record_view(
+    w: &mut Writer,
+    h: &HouseholdKey,
+    actor: &str,
+    client: Option<String>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    AuditEntry::new(now, actor, "staff.household_viewed")
+        .target(h.to_string())
+        .client(client)
+        .record(w)
+}
+
 /// The household's e-mail address in full; the reveal is audited.
 pub fn reveal_email(
     w: &mut Writer,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::audit::AuditEntry;
 use crate::domain::email::Email;
 use crate::mail::outbox::{MailState, OutboxMail};
+use crate::mail::sender::mask_address;
 use crate::store::{Reader, Writer};
 
 pub const LIST_LIMIT: usize = 300;
@@ -56,7 +57,8 @@ pub fn list(r: &Reader, only: Option<MailState>) -> anyhow::Result<(Vec<MailRow>
                 subject: m.subject,
                 state: m.state,
                 attempts: m.attempts,
-                last_error: m.last_error,
+                // A server's reply often quotes the recipient: mask it like the 宛先 column.
+                last_error: m.last_error.map(|e| mask_address(&e, &m.to)),
                 created_at: m.created_at,
                 sent_at: m.sent_at,
             });

@@ -128,20 +128,24 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
-/// Saves the settings (the maintenance rule and secrets stay as they are); audits which fields changed.
+/// Checks the form and saves it over the settings as they are stored now, inside this
+/// transaction: what the form does not hold (the maintenance rule, the public URL, limits
+/// set elsewhere) stays as stored, even if it changed after the request began. Audits which
+/// fields changed. The inner error holds every field's message; nothing is written then.
 pub fn save(
     w: &mut Writer,
-    new: UnionSettings,
+    input: &SettingsInput,
     actor: &str,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let mut current = w.get::<UnionSettings>("union")?.unwrap_or_default();
+) -> anyhow::Result<Result<UnionSettings, FieldErrors>> {
+    let current = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let new = match parse(input, &current) {
+        Ok(new) => new,
+        Err(errors) => return Ok(Err(errors)),
+    };
     let before = SettingsInput::from_settings(&current);
     let after = SettingsInput::from_settings(&new);
-    let maintenance = current.maintenance.clone();
-    current = new;
-    current.maintenance = maintenance;
-    w.put("union", &current)?;
+    w.put("union", &new)?;
     let changed: Vec<&str> = [
         ("union_name", before.union_name != after.union_name),
         (
@@ -183,5 +187,6 @@ pub fn save(
     .collect();
     AuditEntry::new(now, actor, "settings.changed")
         .detail(changed.join(","))
-        .record(w)
+        .record(w)?;
+    Ok(Ok(new))
 }

@@ -3,6 +3,7 @@
 
 pub mod birth_date;
 pub mod claim;
+pub mod csv_cell;
 pub mod email;
 pub mod expenses;
 pub mod holidays;

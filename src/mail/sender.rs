@@ -292,11 +292,15 @@ fn due_mails(
     Ok(due)
 }
 
-/// Replaces the recipient address in a server reply by its masked form, for the log.
-fn mask_address(text: &str, to: &str) -> String {
+/// Replaces the recipient address in a server reply by its masked form, for the log and
+/// for the staff outbox screen (an address that does not parse becomes `***`).
+pub fn mask_address(text: &str, to: &str) -> String {
+    if to.is_empty() {
+        return text.to_string();
+    }
     match Email::parse(to) {
-        Ok(email) if !to.is_empty() => text.replace(to, &email.masked()),
-        _ => text.to_string(),
+        Ok(email) => text.replace(to, &email.masked()),
+        Err(_) => text.replace(to, "***"),
     }
 }
 

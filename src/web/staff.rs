@@ -52,7 +52,9 @@ pub async fn login_submit(
     Data(state): Data<&Arc<AppState>>,
     Form(input): Form<StaffLogin>,
 ) -> Response {
-    match crate::auth::staff::login(
+    // Every answer, success or failure, known login or not, takes the member login's minimum.
+    let pace = super::pacing::Pace::start();
+    let answer = match crate::auth::staff::login(
         &state.store,
         &input.login,
         &input.password,
@@ -70,6 +72,9 @@ pub async fn login_submit(
             super::views::staff::totp::code_step(ctx, &challenge, None),
         ),
         Err(err) => {
+            if let crate::auth::login::LoginError::Unexpected(e) = &err {
+                tracing::error!("staff login failed unexpectedly: {e:#}");
+            }
             let message = err.message();
             page_with_status(
                 ctx,
@@ -78,7 +83,8 @@ pub async fn login_submit(
                 view::login(ctx, input.login.trim(), Some(&message)),
             )
         }
-    }
+    };
+    pace.finish(answer).await
 }
 
 #[handler]
@@ -177,6 +183,7 @@ pub fn routes(app: Route) -> Route {
         .at("/staff/audit", get(audit::show))
         .at("/staff/audit/export", get(audit::export))
         .at("/staff/totp", get(totp::show).post(totp::enable))
+        .at("/staff/totp/start", post(totp::start))
         .at(
             "/staff/totp/disable",
             get(totp::disable_confirm).post(totp::disable),

@@ -16,6 +16,7 @@ use super::{AppState, Ctx};
 use crate::claims::view::{HouseholdData, Viewer, claims};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
+use crate::domain::csv_cell::neutralise;
 use crate::domain::expenses::{Period, tax_form_category};
 use crate::domain::member::Person;
 
@@ -137,14 +138,16 @@ fn form_csv(people: &[Person], claims: &[crate::domain::claim::Claim]) -> anyhow
         w.write_record(FORM_COLUMNS)?;
         for c in claims {
             let name = super::views::expenses::name_of(people, &c.branch);
-            w.write_record([
+            let cells = [
                 name,
                 &c.provider,
                 tax_form_category(c.kind),
                 &c.self_pay.to_string(),
                 &c.benefit.min(c.self_pay).to_string(),
                 "",
-            ])?;
+            ];
+            // Names and providers come from imported files: never as a spreadsheet formula.
+            w.write_record(cells.map(|c| neutralise(c).into_owned()))?;
         }
         w.flush()?;
     }

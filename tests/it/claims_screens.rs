@@ -310,3 +310,33 @@ async fn every_view_of_medical_data_is_audited() {
             .is_some_and(|d| d.contains("tax-notice-csv 2025年"))
     );
 }
+
+#[tokio::test]
+async fn a_provider_that_looks_like_a_formula_is_text_in_the_tax_csv() {
+    let app = spawn_app().await;
+    register_yamada(&app).await;
+    import(
+        &app,
+        csv("2024120009,1201,105,00,202412,外来,=1+2クリニック,1,10000,3000,0\n"),
+        true,
+    )
+    .await;
+    let resp = app
+        .client
+        .get(format!("{}/menu/tax-notice.csv?year=2024", app.url))
+        .send()
+        .await
+        .expect("GET");
+    let rows = parse_csv(&resp.bytes().await.expect("body"));
+    assert_eq!(
+        rows[1],
+        [
+            "山田　太郎",
+            "'=1+2クリニック",
+            "診療・治療",
+            "3000",
+            "0",
+            ""
+        ]
+    );
+}

@@ -231,6 +231,10 @@ pub async fn totp_reset(
     let done = state
         .store
         .write(move |w| {
+            // The admin route asks for no re-authentication: not for one's own account.
+            if actor == format!("staff:{}", l.to_ascii_lowercase()) {
+                return Err(StaffAdminError::OwnSecondFactor);
+            }
             crate::auth::totp::disable(w, &l, &actor, now)
                 .map(|_| ())
                 .map_err(StaffAdminError::from)

@@ -55,12 +55,20 @@ pub async fn show_page(
     revealed: Option<&str>,
     flash: Option<&str>,
 ) -> poem::Result<Response> {
+    let target = h.clone();
     let view = state
         .store
         .read(move |r| uc::load(r, &h))
         .await
         .map_err(internal)?
         .ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
+    // SPEC §5b: a view of member data by staff is audited, before the data is shown.
+    let (actor, client, now) = (user.actor(), ctx.client.clone(), ctx.now);
+    state
+        .store
+        .write(move |w| uc::record_view(w, &target, &actor, client, now))
+        .await
+        .map_err(internal)?;
     let title = format!("世帯 {}", view.household);
     Ok(staff_page(
         ctx,

@@ -84,15 +84,15 @@ pub async fn save(
     Form(f): Form<SettingsInput>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
-    match uc::parse(&f, &ctx.settings) {
-        Ok(new) => {
-            let (actor, now) = (user.actor(), ctx.now);
-            let saved = new.clone();
-            state
-                .store
-                .write(move |w| uc::save(w, new, &actor, now))
-                .await
-                .map_err(internal)?;
+    let (actor, now, input) = (user.actor(), ctx.now, f.clone());
+    // Built from the settings as stored at the write, not from this request's snapshot.
+    let result = state
+        .store
+        .write(move |w| uc::save(w, &input, &actor, now))
+        .await
+        .map_err(internal)?;
+    match result {
+        Ok(saved) => {
             let mut ctx = ctx.clone();
             ctx.settings = saved;
             let form = SettingsInput::from_settings(&ctx.settings);

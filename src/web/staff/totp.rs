@@ -9,31 +9,25 @@ use serde::Deserialize;
 
 use super::guard::{guard, staff_page, staff_page_with_status, staff_user};
 use crate::auth::model::StaffAccount;
+use crate::auth::staff_reauth::{ReauthError, disable_totp};
 use crate::auth::totp::{self as uc, CodeError, EnrolError};
 use crate::web::login::internal;
 use crate::web::respond::{page_with_status, see_other, see_other_with_cookie};
 use crate::web::views::layout::service_name;
-use crate::web::views::staff::nav::{Confirm, confirm};
 use crate::web::views::staff::totp as view;
 use crate::web::{AppState, Ctx, session};
 
+/// Reads only: the enrolment's secret is made by [`start`] (a POST), never by a GET.
 #[handler]
 pub async fn show(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    let login = user.login.clone();
-    let (account, secret) = state
+    let login = user.login.to_ascii_lowercase();
+    let account = state
         .store
-        .write(move |w| {
-            let account = w.get::<StaffAccount>(&login.to_ascii_lowercase())?;
-            let secret = match &account {
-                Some(a) if a.totp.is_none() => uc::begin_enrolment(w, &login)?,
-                _ => None,
-            };
-            Ok::<_, anyhow::Error>((account, secret))
-        })
+        .read(move |r| r.get::<StaffAccount>(&login))
         .await
         .map_err(internal)?;
     let Some(account) = account else {
@@ -43,7 +37,14 @@ pub async fn show(
         let since = crate::clock::format_jst_date(t.enrolled_at);
         return Ok(staff_page(ctx, &user, "二要素認証", view::enrolled(&since)));
     }
-    let secret = secret.unwrap_or_default();
+    let Some(secret) = account.totp_pending else {
+        return Ok(staff_page(
+            ctx,
+            &user,
+            "二要素認証",
+            view::not_enrolled(ctx),
+        ));
+    };
     let url = uc::otpauth_url(&secret, &user.login, service_name(ctx)).map_err(internal)?;
     Ok(staff_page(
         ctx,
@@ -51,6 +52,30 @@ pub async fn show(
         "二要素認証の設定",
         view::enrol(ctx, &secret, &url, None),
     ))
+}
+
+/// Starts an enrolment: makes the pending secret (kept until it is confirmed or given up).
+#[handler]
+pub async fn start(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
+    let user = guard!(staff_user(ctx));
+    let login = user.login.clone();
+    state
+        .store
+        .write(move |w| {
+            let enrolled = w
+                .get::<StaffAccount>(&login.to_ascii_lowercase())?
+                .is_some_and(|a| a.totp.is_some());
+            if !enrolled {
+                uc::begin_enrolment(w, &login)?;
+            }
+            Ok::<_, anyhow::Error>(())
+        })
+        .await
+        .map_err(internal)?;
+    Ok(see_other("/staff/totp"))
 }
 
 #[derive(Deserialize)]
@@ -81,13 +106,16 @@ pub async fn enable(
             view::recovery_codes(&codes),
         )),
         Ok(Err(EnrolError::WrongCode)) => {
-            let login = user.login.clone();
-            let secret = state
+            let login = user.login.to_ascii_lowercase();
+            let pending = state
                 .store
-                .write(move |w| uc::begin_enrolment(w, &login))
+                .read(move |r| r.get::<StaffAccount>(&login))
                 .await
                 .map_err(internal)?
-                .unwrap_or_default();
+                .and_then(|a| a.totp_pending);
+            let Some(secret) = pending else {
+                return Ok(see_other("/staff/totp"));
+            };
             let url = uc::otpauth_url(&secret, &user.login, service_name(ctx)).map_err(internal)?;
             let message = EnrolError::WrongCode.to_string();
             Ok(staff_page_with_status(
@@ -107,36 +135,48 @@ pub async fn enable(
 #[handler]
 pub fn disable_confirm(Data(ctx): Data<&Ctx>) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    let c = Confirm {
-        title: "二要素認証をやめる",
-        message: "やめると、回復コードもすべて使えなくなります。再開するには設定し直す必要があります。",
-        details: vec![],
-        action: "/staff/totp/disable".into(),
-        hidden: vec![],
-        button: "やめる",
-        cancel: "/staff/totp".into(),
-    };
     Ok(staff_page(
         ctx,
         &user,
         "二要素認証をやめる",
-        confirm(ctx, &c),
+        view::disable_form(ctx, None),
     ))
 }
 
+#[derive(Deserialize)]
+pub struct DisableFields {
+    #[serde(default)]
+    proof: String,
+}
+
+/// Turning the second factor off asks again for the password or a current code.
 #[handler]
 pub async fn disable(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
+    Form(f): Form<DisableFields>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    let (login, actor, now) = (user.login.clone(), user.actor(), ctx.now);
-    state
-        .store
-        .write(move |w| uc::disable(w, &login, &actor, now))
-        .await
-        .map_err(internal)?;
-    Ok(see_other("/staff/totp"))
+    let done = disable_totp(
+        &state.store,
+        &user.login,
+        &f.proof,
+        ctx.now,
+        ctx.client.clone(),
+    )
+    .await;
+    match done {
+        Ok(_) => Ok(see_other("/staff/totp")),
+        Err(ReauthError::Wrong) => Ok(staff_page_with_status(
+            ctx,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "二要素認証をやめる",
+            view::disable_form(ctx, Some(&ReauthError::Wrong.to_string())),
+        )),
+        Err(ReauthError::Gone) => Ok(see_other("/staff/login")),
+        Err(ReauthError::Unexpected(e)) => Err(internal(e)),
+    }
 }
 
 /// The login's second step: a TOTP code or a recovery code.

@@ -170,3 +170,30 @@ async fn ending_sessions_asks_first_and_logs_the_household_out() {
     assert!(done.body.contains("1 件を終了しました"), "{}", done.body);
     assert_eq!(app.get("/menu").await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn showing_a_household_page_writes_an_audit_row() {
+    let app = spawn_app().await;
+    app.import_and_issue(MEMBERS_UTF8).await;
+    admin(&app).await;
+    let viewed = |rows: &[kenpo::audit::AuditEntry]| {
+        rows.iter()
+            .filter(|e| e.action == "staff.household_viewed")
+            .map(|e| (e.actor.clone(), e.target.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(viewed(&super::login::audit(&app).await).is_empty());
+    let page = app.get("/staff/households/1201-105").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        viewed(&super::login::audit(&app).await),
+        [("staff:admin".to_string(), Some("1201-105".to_string()))]
+    );
+    let missing = app.get("/staff/households/9999-999").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        viewed(&super::login::audit(&app).await).len(),
+        1,
+        "no row for a household that does not exist"
+    );
+}

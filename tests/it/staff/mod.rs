@@ -1,9 +1,12 @@
 //! The staff console (issue 7) over HTTP against the real app.
 
 mod access;
+mod audit;
 mod claims;
 mod households;
+mod login;
 mod notices;
+mod outbox;
 mod postcards;
 mod retention;
 mod settings;

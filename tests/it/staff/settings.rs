@@ -93,3 +93,47 @@ async fn the_outbox_masks_recipients_and_statistics_draw_charts() {
         "no inline styles under the CSP"
     );
 }
+
+/// A save is built from the settings as stored when it writes, not from what the request
+/// saw when it began: a field the form does not hold, changed meanwhile, survives.
+#[tokio::test]
+async fn saving_settings_keeps_what_changed_since_the_request_began() {
+    use kenpo::clock::Clock as _;
+    use kenpo::console::settings::{SettingsInput, save};
+    use kenpo::settings::UnionSettings;
+
+    let app = spawn_app().await;
+    let store = app.running.as_ref().expect("running").state.store.clone();
+    let snapshot = store
+        .read(|r| r.get::<UnionSettings>("union"))
+        .await
+        .expect("read")
+        .unwrap_or_default();
+    store
+        .write(|w| {
+            let mut s = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            s.account_lock_minutes = 45;
+            s.public_url = "https://kenpo.example.jp".into();
+            w.put("union", &s)
+        })
+        .await
+        .expect("change meanwhile");
+    let mut input = SettingsInput::from_settings(&snapshot);
+    input.union_name = "新テスト健康保険組合".into();
+    let now = app.clock.now();
+    let saved = store
+        .write(move |w| save(w, &input, "staff:admin", now))
+        .await
+        .expect("save")
+        .expect("valid");
+    let stored = store
+        .read(|r| r.get::<UnionSettings>("union"))
+        .await
+        .expect("read")
+        .expect("settings");
+    for s in [&saved, &stored] {
+        assert_eq!(s.union_name, "新テスト健康保険組合");
+        assert_eq!(s.account_lock_minutes, 45);
+        assert_eq!(s.public_url, "https://kenpo.example.jp");
+    }
+}

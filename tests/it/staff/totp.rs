@@ -2,10 +2,12 @@
 //! a login that asks for the code; recovery codes work once.
 
 use chrono::Duration;
+use kenpo::auth::model::StaffAccount;
 use kenpo::auth::totp::code_at;
 use kenpo::clock::Clock as _;
 use reqwest::StatusCode;
 
+use super::login::audit;
 use super::{ADMIN, ADMIN_PASSWORD, admin, staff_login, staff_logout};
 use crate::app::{TestApp, spawn_app};
 
@@ -25,6 +27,46 @@ async fn code_step(app: &TestApp, challenge: &str, code: &str) -> crate::app::Pa
     .await
 }
 
+/// 「設定を始める」: the secret is made by a POST, then the page shows it.
+async fn start_enrolment(app: &TestApp) -> crate::app::Page {
+    let started = app.post_form("/staff/totp", "/staff/totp/start", &[]).await;
+    assert_eq!(started.location.as_deref(), Some("/staff/totp"));
+    app.get("/staff/totp").await
+}
+
+/// Enrols the logged-in admin; returns the secret.
+async fn enrol(app: &TestApp) -> String {
+    let page = start_enrolment(app).await;
+    let secret = between(&page.body, "<code class=\"secret\">", "<").to_string();
+    let code = code_at(&secret, app.clock.now()).expect("code");
+    let done = app
+        .post_form("/staff/totp", "/staff/totp", &[("code", &code)])
+        .await;
+    assert!(done.body.contains("回復コード"), "{}", done.body);
+    secret
+}
+
+async fn admin_account(app: &TestApp) -> StaffAccount {
+    app.running
+        .as_ref()
+        .expect("running")
+        .state
+        .store
+        .read(|r| r.get::<StaffAccount>(ADMIN))
+        .await
+        .expect("read")
+        .expect("admin")
+}
+
+async fn disable(app: &TestApp, proof: &str) -> crate::app::Page {
+    app.post_form(
+        "/staff/totp/disable",
+        "/staff/totp/disable",
+        &[("proof", proof)],
+    )
+    .await
+}
+
 async fn password_step(app: &TestApp) -> String {
     let step = staff_login(app, ADMIN, ADMIN_PASSWORD).await;
     assert_eq!(step.status, StatusCode::OK, "{}", step.body);
@@ -36,7 +78,7 @@ async fn password_step(app: &TestApp) -> String {
 async fn totp_enrolment_and_login_with_a_code_under_an_injected_clock() {
     let app = spawn_app().await;
     admin(&app).await;
-    let enrol = app.get("/staff/totp").await;
+    let enrol = start_enrolment(&app).await;
     assert!(
         enrol.body.contains("<svg") && enrol.body.contains("<path"),
         "QR code inline"
@@ -103,4 +145,89 @@ async fn totp_enrolment_and_login_with_a_code_under_an_injected_clock() {
         expired.body.contains("もう一度ログイン"),
         "the code step lasts five minutes"
     );
+}
+
+#[tokio::test]
+async fn showing_the_totp_page_writes_nothing() {
+    let app = spawn_app().await;
+    admin(&app).await;
+    let page = app.get("/staff/totp").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("/staff/totp/start"), "{}", page.body);
+    assert!(!page.body.contains("<svg"), "no secret before the POST");
+    assert!(admin_account(&app).await.totp_pending.is_none());
+    let shown = start_enrolment(&app).await;
+    assert!(shown.body.contains("<code class=\"secret\">"));
+    let pending = admin_account(&app).await.totp_pending;
+    assert!(pending.is_some());
+    app.get("/staff/totp").await;
+    assert_eq!(
+        admin_account(&app).await.totp_pending,
+        pending,
+        "the same secret"
+    );
+}
+
+#[tokio::test]
+async fn turning_totp_off_asks_for_the_password_or_a_current_code() {
+    let app = spawn_app().await;
+    admin(&app).await;
+    enrol(&app).await;
+    let form = app.get("/staff/totp/disable").await;
+    assert!(form.body.contains("name=\"proof\""), "{}", form.body);
+
+    for proof in ["", "wrong-passphrase-1", "000000"] {
+        let refused = disable(&app, proof).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{proof:?}"
+        );
+        assert!(admin_account(&app).await.totp.is_some(), "still on");
+    }
+    let rows = audit(&app).await;
+    assert!(
+        rows.iter()
+            .any(|e| e.action == "staff.totp_disable_refused")
+    );
+    assert!(!rows.iter().any(|e| e.action == "staff.totp_disabled"));
+
+    app.clock.advance(Duration::minutes(5));
+    let off = disable(&app, ADMIN_PASSWORD).await;
+    assert_eq!(off.location.as_deref(), Some("/staff/totp"), "{}", off.body);
+    assert!(admin_account(&app).await.totp.is_none());
+
+    app.clock.advance(Duration::minutes(1));
+    let secret = enrol(&app).await;
+    app.clock.advance(Duration::seconds(30));
+    let code = code_at(&secret, app.clock.now()).expect("code");
+    let off = disable(&app, &code).await;
+    assert_eq!(off.location.as_deref(), Some("/staff/totp"), "{}", off.body);
+    assert!(admin_account(&app).await.totp.is_none());
+    let details: Vec<String> = audit(&app)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "staff.totp_disabled")
+        .filter_map(|e| e.detail)
+        .collect();
+    assert_eq!(
+        details,
+        ["re-authenticated by password", "re-authenticated by code"]
+    );
+}
+
+#[tokio::test]
+async fn an_admin_cannot_reset_their_own_totp_without_re_authenticating() {
+    let app = spawn_app().await;
+    admin(&app).await;
+    enrol(&app).await;
+    let page = app
+        .post_form(
+            "/staff/accounts/admin",
+            "/staff/accounts/admin/totp-reset",
+            &[],
+        )
+        .await;
+    assert!(page.body.contains("本人確認"), "{}", page.body);
+    assert!(admin_account(&app).await.totp.is_some());
 }

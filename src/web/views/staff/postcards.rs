@@ -71,11 +71,14 @@ pub fn issued(count: usize, token: &str) -> Markup {
     }
 }
 
+/// `1234567` as `〒123-4567`; anything else as it was imported (never a byte slice that
+/// could cut a multi-byte character).
 fn postal(code: &str) -> String {
-    if code.len() == 7 {
-        format!("〒{}-{}", &code[..3], &code[3..])
-    } else {
-        code.to_string()
+    match (code.get(..3), code.get(3..)) {
+        (Some(a), Some(b)) if code.len() == 7 && code.bytes().all(|c| c.is_ascii_digit()) => {
+            format!("〒{a}-{b}")
+        }
+        _ => code.to_string(),
     }
 }
 
@@ -115,5 +118,19 @@ pub fn print(ctx: &Ctx, cards: &[Postcard], login_url: &str, union_name: &str) -
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postal;
+
+    #[test]
+    fn postal_codes_format_seven_digits_and_leave_anything_else_alone() {
+        assert_eq!(postal("1000001"), "〒100-0001");
+        // Seven bytes, but a multi-byte character straddles byte 3.
+        assert_eq!(postal("1あ234"), "1あ234");
+        assert_eq!(postal("123-456"), "123-456");
+        assert_eq!(postal(""), "");
     }
 }

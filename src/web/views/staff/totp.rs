@@ -30,6 +30,33 @@ pub fn enrolled(since: &str) -> Markup {
     }
 }
 
+pub fn not_enrolled(ctx: &Ctx) -> Markup {
+    html! {
+        h1 { "二要素認証" }
+        p { "二要素認証を設定すると、ログインのたびにパスワードに加えて、スマートフォンの認証アプリに表示される確認コードを入力します。" }
+        form method="post" action="/staff/totp/start" hx-post="/staff/totp/start" hx-target="#main" hx-push-url="true" {
+            (csrf(ctx))
+            button.button.button--primary type="submit" { "設定を始める" }
+        }
+    }
+}
+
+/// Turning it off needs the current password or a current code (not only the session).
+pub fn disable_form(ctx: &Ctx, error: Option<&str>) -> Markup {
+    html! {
+        h1 { "二要素認証をやめる" }
+        p.flash.flash--warning role="status" { "やめると、回復コードもすべて使えなくなります。再開するには設定し直す必要があります。" }
+        form.card method="post" action="/staff/totp/disable" hx-post="/staff/totp/disable" hx-target="#main" hx-push-url="true" novalidate {
+            (csrf(ctx))
+            (Field { kind: "password", autocomplete: "current-password", error, autofocus: error.is_some(), hint: Some("本人確認のため、現在のパスワード、または認証アプリに表示されている6桁の確認コードを入力してください。"), ..Field::new("proof", "現在のパスワードまたは確認コード") }.render())
+            div.actions.actions--pair {
+                button.button.button--primary type="submit" { "やめる" }
+                a.button.button--secondary href="/staff/totp" { "戻る" }
+            }
+        }
+    }
+}
+
 pub fn enrol(ctx: &Ctx, secret: &str, url: &str, error: Option<&str>) -> Markup {
     html! {
         h1 { "二要素認証の設定" }

@@ -1,0 +1,258 @@
+//! The staff login: throttled per client address and per account like the member login,
+//! so that nobody can lock a staff account by posting wrong passwords at it. Every refusal
+//! is the same `LoginError::Invalid`.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::hash;
+use super::login::{LOCK_MINUTES, LoggedIn, LoginError, MAX_FAILED_LOGINS};
+use super::model::{SessionKind, StaffAccount};
+use super::session;
+use super::throttle::{self, Attempts, Purpose};
+use crate::audit::AuditEntry;
+use crate::store::{Store, Writer};
+
+/// What a right password leads to: a session, or the code step for a second factor.
+pub enum StaffLogin {
+    Done(LoggedIn),
+    NeedsCode { challenge: String },
+}
+
+/// The account's failed logins, as the throttle ladder sees them.
+pub fn failures(account: &StaffAccount) -> Attempts {
+    Attempts {
+        count: account.failed_logins,
+        last_at: account.last_failed_login_at,
+    }
+}
+
+/// Whether the account must wait before its next password is even checked.
+pub fn account_waits(account: &StaffAccount, now: DateTime<Utc>) -> bool {
+    throttle::LOGIN_PER_ACCOUNT
+        .wait_until(&failures(account), now)
+        .is_some()
+}
+
+/// Counts one wrong password (or code) against an account that is not locked, and locks it
+/// at the tenth in a row. Writes the account; the caller audits the failure itself.
+pub fn count_failure(
+    w: &mut Writer,
+    key: &str,
+    account: &mut StaffAccount,
+    client: Option<String>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    account.failed_logins += 1;
+    account.last_failed_login_at = Some(now);
+    if account.failed_logins >= MAX_FAILED_LOGINS {
+        account.locked_until = Some(now + Duration::minutes(LOCK_MINUTES));
+        account.failed_logins = 0;
+        account.last_failed_login_at = None;
+        AuditEntry::new(now, format!("staff:{key}"), "staff.locked")
+            .target(key)
+            .client(client)
+            .detail("10 consecutive failed logins")
+            .record(w)?;
+    }
+    w.put(key, account)
+}
+
+/// The actor of a failed login whose login names no account.
+pub const UNKNOWN_ACTOR: &str = "staff:unknown";
+
+/// What the password check found, before the transaction decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Refused before any check: the account or the address must wait.
+    Throttled,
+    Mismatch,
+    Password,
+}
+
+struct Attempt {
+    key: String,
+    now: DateTime<Utc>,
+    client: Option<String>,
+}
+
+pub async fn login(
+    store: &Store,
+    raw_login: &str,
+    password: &str,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> Result<StaffLogin, LoginError> {
+    let key = raw_login.trim().to_ascii_lowercase();
+    let lookup = key.clone();
+    let address = client.clone();
+    let (stored, address_attempts) = store
+        .read(move |r| {
+            let attempts = match address {
+                Some(a) => r.get::<Attempts>(&throttle::address_key(Purpose::Login, &a))?,
+                None => None,
+            };
+            Ok::<_, anyhow::Error>((
+                r.get::<StaffAccount>(&lookup)?,
+                attempts.unwrap_or_default(),
+            ))
+        })
+        .await?;
+    let throttled = throttle::LOGIN_PER_ADDRESS
+        .wait_until(&address_attempts, now)
+        .is_some()
+        || stored.as_ref().is_some_and(|a| account_waits(a, now));
+    // One argon2 verification for every attempt that is not throttled (the dummy hash when
+    // the login is unknown); the web layer paces every answer to the same duration.
+    let check = if throttled {
+        Check::Throttled
+    } else if hash::verify(
+        password.to_string(),
+        stored.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await
+    {
+        Check::Password
+    } else {
+        Check::Mismatch
+    };
+    let attempt = Attempt { key, now, client };
+    // A refusal is an answer, not an abort: the counters and the audit row must commit.
+    store
+        .write(move |w| decide(w, &attempt, stored, check))
+        .await?
+}
+
+fn decide(
+    w: &mut Writer,
+    attempt: &Attempt,
+    checked: Option<StaffAccount>,
+    check: Check,
+) -> anyhow::Result<Result<StaffLogin, LoginError>> {
+    let Attempt { key, now, client } = attempt;
+    let Some(mut account) = w.get::<StaffAccount>(key)? else {
+        return refuse(w, attempt, None, check);
+    };
+    // A password changed between the check and now makes the check void.
+    let same = checked.is_some_and(|c| c.password_hash == account.password_hash);
+    let locked = account.locked_until.is_some_and(|u| u > *now);
+    if check != Check::Password || !same || locked || account.disabled {
+        let check = if check == Check::Password {
+            Check::Mismatch
+        } else {
+            check
+        };
+        return refuse(w, attempt, Some(account), check);
+    }
+    let actor = format!("staff:{key}");
+    if account.totp.is_some() {
+        AuditEntry::new(*now, actor, "staff.password_accepted")
+            .client(client.clone())
+            .record(w)?;
+        let challenge = super::totp::start_challenge(w, key, *now)?;
+        return Ok(Ok(StaffLogin::NeedsCode { challenge }));
+    }
+    account.failed_logins = 0;
+    account.last_failed_login_at = None;
+    account.locked_until = None;
+    w.put(key, &account)?;
+    AuditEntry::new(*now, actor, "staff.login_succeeded")
+        .client(client.clone())
+        .record(w)?;
+    let kind = SessionKind::Staff {
+        login: account.login.clone(),
+        role: account.role,
+    };
+    let token = session::start(w, kind.clone(), *now)?;
+    Ok(Ok(StaffLogin::Done(LoggedIn { token, kind })))
+}
+
+/// Records a refusal: the audit row always; the counters only for a real mismatch against an
+/// account that can log in (a throttled attempt was never checked, and a locked or disabled
+/// account is refused whatever the password, so neither may extend or renew a lock).
+fn refuse(
+    w: &mut Writer,
+    attempt: &Attempt,
+    account: Option<StaffAccount>,
+    check: Check,
+) -> anyhow::Result<Result<StaffLogin, LoginError>> {
+    let Attempt { key, now, client } = attempt;
+    let throttled = check == Check::Throttled;
+    if !throttled {
+        throttle::address_count(w, Purpose::Login, client.as_deref(), *now)?;
+    }
+    let Some(mut account) = account else {
+        // Never the typed login: people type passwords into the ID field.
+        AuditEntry::new(*now, UNKNOWN_ACTOR, "staff.login_failed")
+            .client(client.clone())
+            .detail(if throttled { "throttled" } else { "unknown" })
+            .record(w)?;
+        return Ok(Err(LoginError::Invalid));
+    };
+    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let detail = if throttled {
+        "throttled"
+    } else if account.disabled {
+        "disabled"
+    } else if locked {
+        "locked"
+    } else {
+        "mismatch"
+    };
+    AuditEntry::new(*now, format!("staff:{key}"), "staff.login_failed")
+        .client(client.clone())
+        .detail(detail)
+        .record(w)?;
+    if detail == "mismatch" {
+        count_failure(w, key, &mut account, client.clone(), *now)?;
+    }
+    Ok(Err(LoginError::Invalid))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone as _;
+
+    use super::*;
+    use crate::auth::model::StaffRole;
+
+    fn account(hash: &str) -> StaffAccount {
+        StaffAccount {
+            login: "admin".into(),
+            password_hash: hash.into(),
+            role: StaffRole::Admin,
+            created_at: Utc.timestamp_opt(1_800_000_000, 0).unwrap(),
+            failed_logins: 0,
+            locked_until: None,
+            last_failed_login_at: None,
+            disabled: false,
+            totp: None,
+            totp_pending: None,
+        }
+    }
+
+    #[test]
+    fn a_password_changed_since_the_check_voids_the_check() {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open(&dir.path().join("k.redb")).expect("open");
+        let now = Utc.timestamp_opt(1_800_000_100, 0).unwrap();
+        store
+            .write_blocking(|w| w.put("admin", &account("$argon2id$new")))
+            .expect("arrange");
+        let attempt = Attempt {
+            key: "admin".into(),
+            now,
+            client: None,
+        };
+        // The password matched the hash read before the check, which has since been reset.
+        let answer = store
+            .write_blocking(|w| {
+                decide(w, &attempt, Some(account("$argon2id$old")), Check::Password)
+            })
+            .expect("decide");
+        assert!(matches!(answer, Err(LoginError::Invalid)));
+        let sessions = store
+            .read_blocking(|r| r.count::<crate::auth::model::Session>())
+            .expect("count");
+        assert_eq!(sessions, 0, "no session for a stale check");
+    }
+}
