@@ -26,6 +26,9 @@ pub enum LoginError {
     /// Right temporary pair, but the identity check locked it.
     #[error("temporary ID locked")]
     TemporaryLocked { until: DateTime<Utc> },
+    /// Right password, but the household left the union longer ago than its login lasts.
+    #[error("membership ended")]
+    MembershipEnded { last_day: chrono::NaiveDate },
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -35,6 +38,10 @@ impl LoginError {
         match self {
             LoginError::Invalid => "ユーザIDまたはパスワードが正しくありません。入力内容をご確認ください。".into(),
             LoginError::TemporaryExpired => "仮ID・仮パスワードの有効期限が切れています。お手数ですが、健康保険組合に再発行をお申し出ください。".into(),
+            LoginError::MembershipEnded { last_day } => format!(
+                "被保険者の方が当組合の資格を喪失されたため、このユーザIDは{}をもってご利用いただけなくなりました。ご不明な点は健康保険組合にお問い合わせください。",
+                last_day.format("%Y年%-m月%-d日")
+            ),
             LoginError::TemporaryLocked { until } => format!(
                 "本人確認に続けて失敗したため、この仮IDは一時的に利用できません。{}以降にもう一度お試しください。",
                 crate::clock::format_jst(*until)

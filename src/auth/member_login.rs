@@ -129,6 +129,21 @@ fn decide(
         Check::Password if same && !locked && !expired => {}
         _ => return refuse(w, &attempt, Some(account), check),
     }
+    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    // SPEC §6.1: a former member's household keeps its login for a while, then loses it.
+    let insured = w.get::<crate::domain::member::Person>(&crate::store::key(&[
+        &account.household.symbol,
+        &account.household.number,
+        crate::domain::member::INSURED_BRANCH,
+    ]))?;
+    let last_day = insured.and_then(|p| p.login_ends(settings.former_member_login_months));
+    if let Some(last_day) = last_day.filter(|d| *d < crate::clock::today_jst(*now)) {
+        AuditEntry::new(*now, actor, "login.membership_ended")
+            .target(account.household.to_string())
+            .client(attempt.client.clone())
+            .record(w)?;
+        return Ok(Err(LoginError::MembershipEnded { last_day }));
+    }
     account.failed_logins = 0;
     account.last_failed_login_at = None;
     account.locked_until = None;
@@ -137,7 +152,6 @@ fn decide(
     if let Some(old) = &attempt.old_session {
         session::end(w, old)?;
     }
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
     let too_old =
         *now - account.password_changed_at > Duration::days(settings.password_max_age_days);
     let kind = SessionKind::Member {

@@ -8,6 +8,7 @@ mod browser_journey;
 mod browser_staff;
 mod claims;
 mod claims_screens;
+mod former_member;
 mod foundation;
 mod harness;
 mod harness_selftest;
