@@ -21,6 +21,8 @@ pub struct SettingsInput {
     pub session_absolute_hours: String,
     pub password_max_age_days: String,
     pub retention_months: String,
+    pub account_lock_minutes: String,
+    pub former_member_login_months: String,
 }
 
 impl SettingsInput {
@@ -36,6 +38,8 @@ impl SettingsInput {
             session_absolute_hours: s.session_absolute_hours.to_string(),
             password_max_age_days: s.password_max_age_days.to_string(),
             retention_months: s.retention_months.to_string(),
+            account_lock_minutes: s.account_lock_minutes.to_string(),
+            former_member_login_months: s.former_member_login_months.to_string(),
         }
     }
 }
@@ -125,6 +129,23 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
         &input.retention_months,
         12..=240,
     ) as u32;
+    // Fields a form of an older page may lack keep their stored value.
+    if !input.account_lock_minutes.trim().is_empty() {
+        s.account_lock_minutes = number(
+            &mut e,
+            "account_lock_minutes",
+            &input.account_lock_minutes,
+            1..=1440,
+        );
+    }
+    if !input.former_member_login_months.trim().is_empty() {
+        s.former_member_login_months = number(
+            &mut e,
+            "former_member_login_months",
+            &input.former_member_login_months,
+            0..=120,
+        ) as u32;
+    }
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
@@ -180,6 +201,14 @@ pub fn save(
         (
             "retention_months",
             before.retention_months != after.retention_months,
+        ),
+        (
+            "account_lock_minutes",
+            before.account_lock_minutes != after.account_lock_minutes,
+        ),
+        (
+            "former_member_login_months",
+            before.former_member_login_months != after.former_member_login_months,
         ),
     ]
     .into_iter()
