@@ -112,7 +112,7 @@ async fn saving_settings_keeps_what_changed_since_the_request_began() {
     store
         .write(|w| {
             let mut s = w.get::<UnionSettings>("union")?.unwrap_or_default();
-            s.account_lock_minutes = 45;
+            s.maintenance.day = 10;
             s.public_url = "https://kenpo.example.jp".into();
             w.put("union", &s)
         })
@@ -133,7 +133,7 @@ async fn saving_settings_keeps_what_changed_since_the_request_began() {
         .expect("settings");
     for s in [&saved, &stored] {
         assert_eq!(s.union_name, "新テスト健康保険組合");
-        assert_eq!(s.account_lock_minutes, 45);
+        assert_eq!(s.maintenance.day, 10);
         assert_eq!(s.public_url, "https://kenpo.example.jp");
     }
 }
