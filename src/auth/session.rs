@@ -30,6 +30,27 @@ pub fn start(w: &mut Writer, kind: SessionKind, now: DateTime<Utc>) -> anyhow::R
     Ok(token)
 }
 
+/// Logout: ends the session and records who left.
+pub fn logout(
+    w: &mut Writer,
+    key: &str,
+    session: &Session,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> anyhow::Result<()> {
+    let actor = match &session.kind {
+        SessionKind::Member { user_id, .. } | SessionKind::Completed { user_id, .. } => {
+            format!("member:{user_id}")
+        }
+        SessionKind::Staff { login, .. } => format!("staff:{}", login.to_ascii_lowercase()),
+        SessionKind::Registration { temporary_id, .. } => format!("temporary:{temporary_id}"),
+    };
+    end(w, key)?;
+    crate::audit::AuditEntry::new(now, actor, "logout")
+        .client(client)
+        .record(w)
+}
+
 /// Ends one session, by its stored key (the digest).
 pub fn end(w: &mut Writer, key: &str) -> anyhow::Result<()> {
     w.delete::<Session>(key)?;

@@ -125,13 +125,7 @@ pub async fn logout(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
 ) -> poem::Result<Response> {
-    if let Some((key, _)) = ctx.member_session.clone() {
-        state
-            .store
-            .write(move |w| crate::auth::session::end(w, &key))
-            .await
-            .map_err(internal)?;
-    }
+    session::end_current(ctx, state, ctx.member_session.clone()).await?;
     Ok(see_other_with_cookie(
         "/?logged_out=1",
         &session::clear_member_cookie(state),

@@ -72,6 +72,23 @@ where
     }
 }
 
+/// Ends the session a request came with (logout); nothing to do without one.
+pub async fn end_current(
+    ctx: &super::Ctx,
+    state: &AppState,
+    session: Option<(String, Session)>,
+) -> poem::Result<()> {
+    let Some((key, session)) = session else {
+        return Ok(());
+    };
+    let (now, client) = (ctx.now, ctx.client.clone());
+    state
+        .store
+        .write(move |w| crate::auth::session::logout(w, &key, &session, now, client))
+        .await
+        .map_err(super::login::internal)
+}
+
 pub fn member_cookie(state: &AppState, token: &str) -> String {
     set_cookie(state, MEMBER_COOKIE, token, "/", None)
 }

@@ -24,7 +24,6 @@ use poem::web::{Data, Form};
 use poem::{Response, Route, get, handler, post};
 use serde::Deserialize;
 
-use super::login::internal;
 use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
 use super::views::staff as view;
 use super::{AppState, Ctx, session};
@@ -100,13 +99,7 @@ pub async fn logout(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
 ) -> poem::Result<Response> {
-    if let Some((key, _)) = ctx.staff_session.clone() {
-        state
-            .store
-            .write(move |w| crate::auth::session::end(w, &key))
-            .await
-            .map_err(internal)?;
-    }
+    session::end_current(ctx, state, ctx.staff_session.clone()).await?;
     Ok(see_other_with_cookie(
         "/staff/login",
         &session::clear_staff_cookie(state),
