@@ -169,6 +169,7 @@ pub fn issue(
 
 /// postcards.csv (SPEC §6.3): UTF-8 with BOM so that Excel opens it.
 pub fn postcards_csv(cards: &[Postcard]) -> anyhow::Result<Vec<u8>> {
+    use crate::domain::csv_cell::neutralise;
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut w = csv::WriterBuilder::new()
@@ -191,9 +192,9 @@ pub fn postcards_csv(cards: &[Postcard]) -> anyhow::Result<Vec<u8>> {
             w.write_record([
                 c.household.symbol.as_str(),
                 c.household.number.as_str(),
-                c.name.as_str(),
+                &neutralise(&c.name),
                 c.postal_code.as_str(),
-                c.address.as_str(),
+                &neutralise(&c.address),
                 c.temporary_id.as_str(),
                 c.temporary_password.as_str(),
                 expiry.as_str(),

@@ -1,9 +1,10 @@
-//! Removes what has expired but was never presented again: sessions, mailed links and
-//! staff second-factor challenges. Run daily by the server beside the retention job.
+//! Removes what has expired but was never presented again: sessions, mailed links,
+//! staff second-factor challenges, and throttle counts that a quiet day has reset. Run daily by the server beside the retention job.
 
 use chrono::{DateTime, Duration, Utc};
 
 use super::model::{AccountLink, Session};
+use super::throttle::Attempts;
 use super::totp::{CHALLENGE_MINUTES, StaffChallenge};
 use crate::settings::UnionSettings;
 use crate::store::Store;
@@ -28,6 +29,16 @@ pub fn sweep_expired(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u64> {
         for (key, challenge) in w.scan::<StaffChallenge>("")? {
             if now - challenge.created_at > Duration::minutes(CHALLENGE_MINUTES) {
                 w.delete::<StaffChallenge>(&key)?;
+                removed += 1;
+            }
+        }
+        // Every ladder kept in the throttle table forgets after at most a day of quiet.
+        for (key, attempts) in w.scan::<Attempts>("")? {
+            if attempts
+                .last_at
+                .is_none_or(|at| now - at > Duration::hours(25))
+            {
+                w.delete::<Attempts>(&key)?;
                 removed += 1;
             }
         }

@@ -514,3 +514,29 @@ async fn the_daily_sweep_removes_expired_sessions_and_keeps_live_ones() {
         "an idle one is removed"
     );
 }
+
+#[tokio::test]
+async fn the_daily_sweep_forgets_throttle_counts_after_a_quiet_day() {
+    let app = spawn_app().await;
+    app.login("nobody.here1", "wrong-pass1").await;
+    let store = app.running.as_ref().expect("running").state.store.clone();
+    let rows = |store: kenpo::store::Store| async move {
+        store
+            .read(|r| r.count::<kenpo::auth::throttle::Attempts>())
+            .await
+            .expect("count")
+    };
+    assert_eq!(
+        rows(store.clone()).await,
+        1,
+        "the address's failure is counted"
+    );
+    app.clock.advance(Duration::hours(26));
+    let later = kenpo::clock::Clock::now(&app.clock);
+    let s = store.clone();
+    tokio::task::spawn_blocking(move || kenpo::auth::sweep::sweep_expired(&s, later))
+        .await
+        .expect("join")
+        .expect("sweep");
+    assert_eq!(rows(store).await, 0);
+}
