@@ -540,3 +540,43 @@ async fn the_daily_sweep_forgets_throttle_counts_after_a_quiet_day() {
         .expect("sweep");
     assert_eq!(rows(store).await, 0);
 }
+
+#[tokio::test]
+async fn error_pages_under_htmx_replace_the_body_not_the_main_area() {
+    let app = spawn_app().await;
+    let htmx = app
+        .client
+        .get(format!("{}/nowhere", app.url))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(htmx.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        htmx.headers()
+            .get("hx-retarget")
+            .and_then(|v| v.to_str().ok()),
+        Some("body")
+    );
+    assert!(
+        htmx.headers().get("x-kenpo-whole-page").is_none(),
+        "the internal marker never leaves"
+    );
+    let plain = app.get("/nowhere").await;
+    assert!(plain.headers.get("hx-retarget").is_none());
+    let form_error = app
+        .client
+        .post(format!("{}/", app.url))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(form_error.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        form_error
+            .headers()
+            .get("hx-retarget")
+            .and_then(|v| v.to_str().ok()),
+        Some("body")
+    );
+}

@@ -89,6 +89,7 @@ async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Re
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let is_asset = path.starts_with("/assets/") || path == "/healthz";
+    let htmx = req.header("hx-request").is_some();
 
     let mut response = match prepare(&mut req, state, &request_id).await {
         Ok(new_csrf_cookie) => {
@@ -110,6 +111,16 @@ async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Re
     if response.headers().contains_key(PANIC_MARKER) {
         tracing::error!("a handler panicked");
         response = views::error::page(StatusCode::INTERNAL_SERVER_ERROR, &request_id);
+    }
+    if response
+        .headers_mut()
+        .remove(views::error::WHOLE_PAGE_MARKER)
+        .is_some()
+        && htmx
+    {
+        let headers = response.headers_mut();
+        headers.insert("hx-retarget", HeaderValue::from_static("body"));
+        headers.insert("hx-reswap", HeaderValue::from_static("innerHTML"));
     }
     secure_headers(&mut response, is_asset, &request_id);
     tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "served");

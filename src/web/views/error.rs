@@ -27,8 +27,13 @@ fn render(status: StatusCode, title: &str, message: &str, request_id: &str) -> R
     Response::builder()
         .status(status)
         .content_type("text/html; charset=utf-8")
+        .header(WHOLE_PAGE_MARKER, "1")
         .body(body.into_string())
 }
+
+/// Marks an answer that is a whole document: under htmx it replaces the page's body rather
+/// than landing inside `<main>` (the security stack turns it into `HX-Retarget`).
+pub const WHOLE_PAGE_MARKER: &str = "x-kenpo-whole-page";
 
 pub fn page(status: StatusCode, request_id: &str) -> Response {
     match status {
