@@ -580,3 +580,46 @@ async fn error_pages_under_htmx_replace_the_body_not_the_main_area() {
         Some("body")
     );
 }
+
+#[tokio::test]
+async fn serve_stops_cleanly_on_sigterm_and_lets_go_of_the_data_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kenpo.redb");
+    let port = crate::harness::free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let data_for_run = data.clone();
+    let status = tokio::task::spawn_blocking(move || {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kenpo"))
+            .args(["serve", "--listen", &listen])
+            .env("KENPO_DATA", &data_for_run)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start kenpo serve");
+        // Wait for the event "the server answers" (bounded), then ask it to stop.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while Command::new(env!("CARGO_BIN_EXE_kenpo"))
+            .args(["healthcheck", "--listen", &listen])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map(|s| !s.success())
+            .unwrap_or(true)
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "kenpo serve never answered"
+            );
+        }
+        let pid = i32::try_from(child.id()).expect("pid");
+        // SAFETY: sending a signal to our own child process.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+        child.wait().expect("wait")
+    })
+    .await
+    .expect("join");
+    assert!(status.success(), "exit status after SIGTERM: {status:?}");
+    assert!(
+        !kenpo::control::socket_path(&data).exists(),
+        "the control socket is removed"
+    );
+    kenpo::store::Store::open(&data).expect("the data file is closed and opens again");
+}
