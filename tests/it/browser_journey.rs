@@ -9,6 +9,19 @@ use crate::registration::first_card;
 
 const WAIT: Duration = Duration::from_secs(10);
 
+/// Screenshots of the current screen at 1280 px and 360 px wide (looked at by a person;
+/// the README shows one).
+async fn shoot(browser: &Browser, name: &str) {
+    let dir = shots();
+    for width in [1280u32, 360] {
+        browser.set_window_size(width, 900).await;
+        browser
+            .screenshot(dir.join(format!("{name}-{width}.png")))
+            .await;
+    }
+    browser.set_window_size(1280, 900).await;
+}
+
 fn shots() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).expect("screenshot dir");
@@ -55,7 +68,7 @@ async fn a_member_registers_from_the_postcard_to_the_menu() {
         .await;
     browser.click_button("ログイン").await;
     browser.wait_for_text("本人確認画面", WAIT).await;
-    browser.screenshot(dir.join("02-identity-1280.png")).await;
+    shoot(&browser, "02-identity").await;
     browser.fill_by_label("保険者番号", "06131114").await;
     browser
         .fill_by_label("生年月日", crate::registration::BIRTH)
@@ -74,21 +87,18 @@ async fn a_member_registers_from_the_postcard_to_the_menu() {
     browser
         .fill_by_label("メールアドレス", "taro@example.jp")
         .await;
-    browser.screenshot(dir.join("03-profile-1280.png")).await;
-    browser.set_window_size(360, 900).await;
-    browser.screenshot(dir.join("03-profile-360.png")).await;
-    browser.set_window_size(1280, 900).await;
+    shoot(&browser, "03-profile").await;
     browser.click_button("入力内容確認").await;
     browser.wait_for_text("入力確認画面", WAIT).await;
-    browser.screenshot(dir.join("04-confirm-1280.png")).await;
+    shoot(&browser, "04-confirm").await;
     browser.click_button("実行").await;
     browser
         .wait_for_text("これで初期登録は終了です", WAIT)
         .await;
-    browser.screenshot(dir.join("05-done-1280.png")).await;
+    shoot(&browser, "05-done").await;
     browser.click_link("メニューへ").await;
     browser.wait_for_text("ご登録の世帯", WAIT).await;
-    browser.screenshot(dir.join("06-menu-1280.png")).await;
+    shoot(&browser, "06-menu").await;
 
     let mail = smtp
         .wait_for_mail(|m| m.subject == "けんぽWebへようこそ", WAIT)
