@@ -77,6 +77,7 @@ async fn a_clerks_day_from_upload_to_a_notice_the_member_reads() {
     upload_in_browser(&browser, &bad).await;
     browser.wait_for_text("3行目", WAIT).await;
     assert!(browser.body_text().await.contains("生年月日"));
+    shoot(&browser, "20-staff-import-error").await;
     browser.click_link("データ取込へ戻る").await;
     upload_in_browser(&browser, &good).await;
     browser.wait_for_text("追加 6 人", WAIT).await;
@@ -98,6 +99,7 @@ async fn a_clerks_day_from_upload_to_a_notice_the_member_reads() {
     browser.goto(&format!("{}{print}", app.url)).await;
     browser.wait_for_text("仮パスワード", WAIT).await;
     assert!(browser.body_text().await.contains("山田　太郎 様"));
+    shoot(&browser, "21-staff-postcards-print").await;
 
     let card = locked_card(&app).await;
     browser.goto(&format!("{}/staff/households", app.url)).await;
@@ -107,6 +109,7 @@ async fn a_clerks_day_from_upload_to_a_notice_the_member_reads() {
     browser.click_button("検索").await;
     browser.click_link("1201-105").await;
     browser.wait_for_text("仮IDのロック", WAIT).await;
+    shoot(&browser, "22-staff-household").await;
     browser.click_button("ロックを解除").await;
     browser.wait_for_text("ロックを解除しました", WAIT).await;
 
@@ -168,4 +171,17 @@ async fn a_clerks_day_from_upload_to_a_notice_the_member_reads() {
         .await;
     browser.wait_for_text("本郷内科クリニック", WAIT).await;
     browser.close().await;
+}
+
+/// Screenshots of the current staff screen at 1280 px and 360 px wide, to be looked at.
+async fn shoot(browser: &Browser, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    for width in [1280u32, 360] {
+        browser.set_window_size(width, 900).await;
+        browser
+            .screenshot(dir.join(format!("{name}-{width}.png")))
+            .await;
+    }
+    browser.set_window_size(1280, 900).await;
 }
