@@ -3,6 +3,7 @@
 
 pub mod audit_log;
 pub mod claim_imports;
+pub mod export;
 pub mod households;
 pub mod outbox;
 pub mod settings;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod batches;
 pub mod claims;
 pub mod drops;
+pub mod export;
 pub mod guard;
 pub mod households;
 pub mod import;
@@ -150,6 +151,8 @@ pub fn routes(app: Route) -> Route {
         .at("/staff/postcards/download/:token", get(postcards::download))
         .at("/staff/postcards/print/:token", get(postcards::print))
         .at("/staff/import", get(import::form))
+        .at("/staff/export/members.csv", get(export::members))
+        .at("/staff/export/claims.csv", get(export::claims))
         .at("/staff/import/members", post(import::members))
         .at("/staff/import/claims", post(claims::upload))
         .at("/staff/import/claims/:id", get(claims::page))

@@ -3,6 +3,7 @@
 mod access;
 mod audit;
 mod claims;
+mod export;
 mod households;
 mod login;
 mod notices;

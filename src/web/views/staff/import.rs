@@ -26,6 +26,14 @@ pub fn form(ctx: &Ctx) -> Markup {
             }
         }
         (super::claims::form(ctx))
+        section.card {
+            h2 { "データの書き出し" }
+            p { "取り込みと同じ形式（UTF-8）で書き出します。書き出したファイルをそのまま取り込んでも、内容は変わりません。" }
+            ul.links-inline {
+                li { a href="/staff/export/members.csv" download { "加入者ファイル（members.csv）" } }
+                li { a href="/staff/export/claims.csv" download { "医療費ファイル（claims.csv）" } }
+            }
+        }
     }
 }
 

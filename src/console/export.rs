@@ -1,0 +1,71 @@
+//! SPEC §6.5: members and claims exported in the import layouts, so that importing an
+//! export changes nothing (a round trip).
+
+use crate::claims::ClaimRecord;
+use crate::domain::csv_cell::neutralise;
+use crate::domain::member::Person;
+use crate::import::{claims, members};
+use crate::store::Reader;
+
+fn date(d: chrono::NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+fn writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
+/// members.csv (§6.1), UTF-8 with BOM, people in 記号・番号・枝番 order.
+pub fn members_csv(r: &Reader) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = writer(&mut out);
+        w.write_record(members::COLUMNS)?;
+        for (_, p) in r.scan::<Person>("")? {
+            w.write_record([
+                p.household.symbol.as_str(),
+                p.household.number.as_str(),
+                p.branch.as_str(),
+                &neutralise(&p.name),
+                &neutralise(&p.kana),
+                &date(p.birth_date),
+                p.sex.code(),
+                p.relationship.label(),
+                &date(p.acquired),
+                &p.lost.map(date).unwrap_or_default(),
+                p.postal_code.as_deref().unwrap_or(""),
+                &neutralise(p.address.as_deref().unwrap_or("")),
+            ])?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}
+
+/// claims.csv (§6.2), UTF-8 with BOM, every claim published or not, by household and month.
+pub fn claims_csv(r: &Reader) -> anyhow::Result<Vec<u8>> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = writer(&mut out);
+        w.write_record(claims::COLUMNS)?;
+        for (_, ClaimRecord { claim: c, .. }) in r.scan::<ClaimRecord>("")? {
+            w.write_record([
+                c.receipt_number.as_str(),
+                c.household.symbol.as_str(),
+                c.household.number.as_str(),
+                c.branch.as_str(),
+                &format!("{:06}", c.month.as_u32()),
+                c.kind.label(),
+                &neutralise(&c.provider),
+                &c.days.to_string(),
+                &c.total_cost.to_string(),
+                &c.self_pay.to_string(),
+                &c.benefit.to_string(),
+            ])?;
+        }
+        w.flush()?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,57 @@
+//! 加入者・医療費データの書き出し (SPEC §6.5): the import layouts, audited as a data view.
+
+use std::sync::Arc;
+
+use poem::http::header;
+use poem::web::Data;
+use poem::{Response, handler};
+
+use super::guard::{guard, staff_user};
+use crate::audit::AuditEntry;
+use crate::console::export;
+use crate::store::Reader;
+use crate::web::login::internal;
+use crate::web::{AppState, Ctx};
+
+async fn download(
+    ctx: &Ctx,
+    state: &AppState,
+    what: &'static str,
+    build: fn(&Reader) -> anyhow::Result<Vec<u8>>,
+) -> poem::Result<Response> {
+    let user = guard!(staff_user(ctx));
+    let (actor, now, client) = (user.actor(), ctx.now, ctx.client.clone());
+    let bytes = state.store.read(build).await.map_err(internal)?;
+    state
+        .store
+        .write(move |w| {
+            AuditEntry::new(now, actor, &format!("{what}.exported"))
+                .client(client)
+                .record(w)
+        })
+        .await
+        .map_err(internal)?;
+    Ok(Response::builder()
+        .content_type("text/csv; charset=utf-8")
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{what}.csv\""),
+        )
+        .body(bytes))
+}
+
+#[handler]
+pub async fn members(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
+    download(ctx, state, "members", export::members_csv).await
+}
+
+#[handler]
+pub async fn claims(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
+    download(ctx, state, "claims", export::claims_csv).await
+}

@@ -1,0 +1,95 @@
+//! SPEC §6.5: exporting members and claims and importing the export changes nothing.
+
+use kenpo::jobs::Job;
+use reqwest::StatusCode;
+
+use super::admin;
+use crate::app::{MEMBERS_UTF8, remote, spawn_app};
+use crate::claims::{CLAIMS_UTF8, import};
+
+#[tokio::test]
+async fn exports_use_the_import_layouts_and_round_trip_unchanged() {
+    let app = spawn_app().await;
+    let data = app.data.clone();
+    tokio::task::spawn_blocking(move || {
+        remote(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()))
+    })
+    .await
+    .expect("join");
+    import(&app, CLAIMS_UTF8.to_vec(), true).await;
+    assert_eq!(
+        app.get("/staff/export/members.csv")
+            .await
+            .location
+            .as_deref(),
+        Some("/staff/login")
+    );
+    admin(&app).await;
+
+    let members = app.get("/staff/export/members.csv").await;
+    assert_eq!(members.status, StatusCode::OK);
+    assert!(members.body.starts_with('\u{feff}'));
+    let first_line = members
+        .body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    assert_eq!(
+        first_line,
+        "記号,番号,枝番,氏名,氏名カナ,生年月日,性別,続柄,資格取得日,資格喪失日,郵便番号,住所"
+    );
+    assert!(
+        members
+            .body
+            .contains("\"大阪府大阪市中央区南船場3-1-1, 南船場ビル5F\""),
+        "a comma stays quoted"
+    );
+    let claims = app.get("/staff/export/claims.csv").await;
+    let claims_header = claims
+        .body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(
+        claims_header,
+        "レセプト番号,記号,番号,枝番,診療年月,区分,医療機関等名称,日数,医療費総額,自己負担額,給付金"
+    );
+    assert_eq!(
+        claims.body.trim_start_matches('\u{feff}').lines().count(),
+        7,
+        "six claims and the header"
+    );
+
+    let data = app.data.clone();
+    let member_bytes = members.body.clone().into_bytes();
+    let again =
+        tokio::task::spawn_blocking(move || remote(&data, Job::ImportMembers, Some(member_bytes)))
+            .await
+            .expect("join");
+    assert!(
+        again
+            .said
+            .iter()
+            .any(|l| l.contains("追加 0 人 / 更新 0 人 / 変更なし 6 人")),
+        "{:?}",
+        again.said
+    );
+    let again = import(&app, claims.body.clone().into_bytes(), false).await;
+    assert!(
+        !again
+            .said
+            .iter()
+            .any(|l| l.contains("追加 1") || l.contains("置換 1")),
+        "{:?}",
+        again.said
+    );
+    assert_eq!(
+        app.get("/staff/export/members.csv").await.body,
+        members.body,
+        "a second export is identical"
+    );
+    assert_eq!(app.get("/staff/export/claims.csv").await.body, claims.body);
+}
