@@ -45,9 +45,34 @@ impl AuditEntry {
         self
     }
 
-    /// Appends the entry inside the caller's write transaction.
+    /// Appends the entry inside the caller's write transaction (and indexes it by target).
     pub fn record(self, w: &mut Writer) -> anyhow::Result<()> {
         let id = w.next_id("audit")?;
+        if let Some(target) = &self.target {
+            w.put(&crate::store::key(&[target, &id]), &AuditByTarget)?;
+        }
         w.put(&id, &self)
     }
+}
+
+/// Index of audit entries by target: `target␟id`, so a household's trail is one range scan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditByTarget;
+
+/// The newest `limit` entries about `target`, newest first.
+pub fn trail(
+    r: &crate::store::Reader,
+    target: &str,
+    limit: usize,
+) -> anyhow::Result<Vec<AuditEntry>> {
+    let prefix = format!("{}{}", crate::store::key(&[target]), crate::store::KEY_SEP);
+    let keys = r.scan::<AuditByTarget>(&prefix)?;
+    let mut rows = Vec::with_capacity(limit.min(keys.len()));
+    for (k, _) in keys.iter().rev().take(limit) {
+        let id = k.rsplit(crate::store::KEY_SEP).next().unwrap_or_default();
+        if let Some(entry) = r.get::<AuditEntry>(id)? {
+            rows.push(entry);
+        }
+    }
+    Ok(rows)
 }

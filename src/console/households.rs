@@ -124,16 +124,7 @@ fn people_of(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Vec<Person>> {
 
 /// The audit rows that name the household, newest first (at most `limit`).
 pub fn audit_trail(r: &Reader, h: &HouseholdKey, limit: usize) -> anyhow::Result<Vec<AuditEntry>> {
-    let target = h.to_string();
-    let mut rows: Vec<AuditEntry> = r
-        .scan::<AuditEntry>("")?
-        .into_iter()
-        .map(|(_, e)| e)
-        .filter(|e| e.target.as_deref() == Some(target.as_str()))
-        .collect();
-    rows.reverse();
-    rows.truncate(limit);
-    Ok(rows)
+    crate::audit::trail(r, &h.to_string(), limit)
 }
 
 pub fn load(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<HouseholdView>> {

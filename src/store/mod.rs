@@ -33,6 +33,7 @@ pub const ALL_TABLES: &[&str] = &[
     "outbox",
     "outbox_pending",
     "audit",
+    "audit_by_target",
     "sequences",
     "claims",
     "batches",

@@ -18,6 +18,9 @@ impl Record for Secrets {
 impl Record for AuditEntry {
     const TABLE: &'static str = "audit";
 }
+impl Record for crate::audit::AuditByTarget {
+    const TABLE: &'static str = "audit_by_target";
+}
 impl Record for HouseholdState {
     const TABLE: &'static str = "households";
 }
