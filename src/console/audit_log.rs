@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use crate::audit::AuditEntry;
 use crate::clock::{format_jst, today_jst};
 use crate::domain::csv_cell::neutralise;
-use crate::store::{Reader, Writer};
+use crate::store::Reader;
 
 pub const PAGE_LIMIT: usize = 500;
 
@@ -75,15 +75,6 @@ pub fn find(
     limit: usize,
 ) -> anyhow::Result<(Vec<AuditEntry>, bool)> {
     Ok(select(r.scan::<AuditEntry>("")?, filter, limit))
-}
-
-/// [`find`] inside a write transaction (an export records itself in the same one).
-pub fn find_w(
-    w: &Writer,
-    filter: &AuditFilter,
-    limit: usize,
-) -> anyhow::Result<(Vec<AuditEntry>, bool)> {
-    Ok(select(w.scan::<AuditEntry>("")?, filter, limit))
 }
 
 /// CSV, UTF-8 with BOM (Excel), times in Japan time.

@@ -42,18 +42,25 @@ pub async fn export(
 ) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     let (actor, now, client) = (user.actor(), ctx.now, ctx.client.clone());
-    let csv = state
+    // Read in a snapshot (the log can be long), then record the export in a short write.
+    let filter = f.clone();
+    let (rows, _) = state
+        .store
+        .read(move |r| uc::find(r, &filter, usize::MAX))
+        .await
+        .map_err(internal)?;
+    let detail = format!("rows={} {}", rows.len(), f.query());
+    state
         .store
         .write(move |w| {
-            let (rows, _) = uc::find_w(w, &f, usize::MAX)?;
             AuditEntry::new(now, actor, "audit.exported")
                 .client(client)
-                .detail(format!("rows={} {}", rows.len(), f.query()))
-                .record(w)?;
-            uc::csv(&rows)
+                .detail(detail)
+                .record(w)
         })
         .await
         .map_err(internal)?;
+    let csv = uc::csv(&rows).map_err(internal)?;
     Ok(Response::builder()
         .content_type("text/csv; charset=utf-8")
         .header(
