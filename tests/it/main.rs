@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test module is a `mod` line here.
 
 mod account;
+mod amounts;
 mod app;
 mod browser_account;
 mod browser_claims;

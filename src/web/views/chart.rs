@@ -213,3 +213,33 @@ fn numbers(people: &[Person], months: &[YearMonth], table: &[Vec<u64>]) -> Marku
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::axis_max;
+
+    #[test]
+    fn axis_max_is_four_round_steps_at_or_above_the_peak() {
+        for (peak, axis) in [
+            (1u64, 4u128),
+            (4, 4),
+            (5, 8),
+            (9, 20),
+            (21, 40),
+            (33_680, 40_000),
+            (40_001, 80_000),
+            (1_999_999_999_980, 2_000_000_000_000),
+        ] {
+            assert_eq!(u128::from(axis_max(peak.into())), axis, "{peak}");
+        }
+    }
+
+    #[test]
+    fn axis_max_answers_for_any_amount() {
+        // Today's release loops forever here (in a debug build: overflows and panics).
+        assert_eq!(
+            u128::from(axis_max(u64::MAX.into())),
+            20_000_000_000_000_000_000
+        );
+    }
+}
