@@ -14,4 +14,5 @@ mod harness;
 mod harness_selftest;
 mod maintenance;
 mod registration;
+mod session_security;
 mod staff;
