@@ -273,6 +273,10 @@ async fn an_email_change_asks_for_the_current_password() {
         assert!(page.body.contains(r#"id="current_password-error""#));
         assert!(page.body.contains(message), "{}", page.body);
         assert!(page.body.contains(NEW_EMAIL), "what was typed stays");
+        assert!(
+            !page.body.contains("not-my-password1"),
+            "but not the password"
+        );
     }
     assert!(
         mails(&app).await.iter().all(|m| m.to != NEW_EMAIL),
