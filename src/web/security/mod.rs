@@ -16,7 +16,7 @@ use super::ctx::Ctx;
 use super::{AppState, csrf, views};
 use crate::auth::tokens::random_token;
 use crate::settings::UnionSettings;
-pub use sessions::{cookie_name, is_staff_path};
+use sessions::{cookie_name, is_staff_path};
 
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 

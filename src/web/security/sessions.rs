@@ -53,26 +53,24 @@ impl Sessions {
             session::MEMBER_COOKIE
         };
         let presented = cookie(req, &cookie_name(state, name));
-        let loaded = session::load(state, presented.as_deref(), settings, now).await;
-        let expired = presented.is_some() && loaded.is_none();
         let is_staff = |(_, s): &(String, Session)| matches!(s.kind, SessionKind::Staff { .. });
-        if staff_path {
-            Sessions {
-                staff_path,
-                member: None,
-                member_expired: false,
-                staff: loaded.filter(is_staff),
-                staff_expired: expired,
-            }
+        // A staff session is never a member session, nor the other way round, whichever
+        // cookie carries its token.
+        let loaded = session::load(state, presented.as_deref(), settings, now)
+            .await
+            .filter(|s| is_staff(s) == staff_path);
+        let expired = presented.is_some() && loaded.is_none();
+        let (member, staff) = if staff_path {
+            (None, loaded)
         } else {
-            // A staff session is never a member session, whichever cookie carries its token.
-            Sessions {
-                staff_path,
-                member: loaded.filter(|s| !is_staff(s)),
-                member_expired: expired,
-                staff: None,
-                staff_expired: false,
-            }
+            (loaded, None)
+        };
+        Sessions {
+            staff_path,
+            member,
+            member_expired: expired && !staff_path,
+            staff,
+            staff_expired: expired && staff_path,
         }
     }
 

@@ -61,7 +61,7 @@ async fn the_upload_token_rides_first_in_the_body_and_never_in_the_url() {
     let in_url = post(
         &app,
         &format!("/staff/import/members?csrf={token}"),
-        &[file.clone()],
+        std::slice::from_ref(&file),
     )
     .await;
     assert_eq!(
