@@ -9,6 +9,7 @@ pub mod login;
 mod member_login;
 pub mod model;
 pub mod profile;
+pub mod reauth;
 pub mod recovery;
 pub mod registration;
 pub mod session;

@@ -5,6 +5,7 @@
 mod assets;
 mod csrf;
 mod ctx;
+mod email_change;
 mod expense_filter;
 mod expenses;
 mod health;
@@ -108,7 +109,7 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/register/done", get(registration::done))
         .at("/menu", get(menu::show))
         .at("/menu/profile", get(profile::profile_page))
-        .at("/menu/profile/email", post(profile::email_submit))
+        .at("/menu/profile/email", post(email_change::submit))
         .at("/menu/profile/notify", post(profile::notify_submit))
         .at(
             "/menu/password",

@@ -15,4 +15,5 @@ mod harness;
 mod harness_selftest;
 mod maintenance;
 mod registration;
+mod session_security;
 mod staff;

@@ -2,6 +2,7 @@
 //! ID and the password, the profile, the password change and sessions.
 
 mod audit;
+mod email_password;
 mod login;
 mod profile;
 mod recovery;
