@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::actor;
+use super::hash::Hasher;
 use super::model::{SessionKind, TemporaryCredential};
 use super::session;
 use super::throttle::{self, Purpose};
-use super::{actor, hash};
 use crate::audit::AuditEntry;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::store::Store;
@@ -64,6 +65,7 @@ fn is_temporary_id(id: &str) -> bool {
 /// Checks the pair and, on success, starts a session (ending `old_session` if any).
 pub async fn login(
     store: &Store,
+    hasher: &Hasher,
     raw_id: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -72,14 +74,21 @@ pub async fn login(
 ) -> Result<LoggedIn, LoginError> {
     let id = normalize_for_lookup(raw_id);
     if is_temporary_id(&id) {
-        login_temporary(store, id, password, now, client, old_session).await
+        login_temporary(store, hasher, id, password, now, client, old_session).await
     } else {
-        super::member_login::login(store, id, password, now, client, old_session).await
+        let attempt = super::member_login::Attempt {
+            key: id,
+            now,
+            client,
+            old_session,
+        };
+        super::member_login::login(store, hasher, attempt, password).await
     }
 }
 
 async fn login_temporary(
     store: &Store,
+    hasher: &Hasher,
     temp_id: String,
     password: &str,
     now: DateTime<Utc>,
@@ -103,11 +112,12 @@ async fn login_temporary(
         })
         .await?;
     let ok = !throttled
-        && hash::verify(
-            password.to_string(),
-            stored.as_ref().map(|c| c.password_hash.clone()),
-        )
-        .await;
+        && hasher
+            .verify(
+                password.to_string(),
+                stored.as_ref().map(|c| c.password_hash.clone()),
+            )
+            .await;
     // An ID that matched no postcard may be anything typed: it is not recorded.
     let actor = actor::temporary(stored.as_ref().map(|_| temp_id.as_str()));
     let Some(credential) = stored.filter(|_| ok) else {

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::actor;
+use super::hash::Hasher;
 use super::login::{LoggedIn, LoginError};
 use super::model::{Account, SessionKind};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
-use super::{actor, hash};
 use crate::audit::AuditEntry;
 use crate::settings::UnionSettings;
 use crate::store::{Store, Writer};
@@ -33,23 +34,24 @@ enum Check {
     Recovery,
 }
 
-struct Attempt {
-    key: String,
-    now: DateTime<Utc>,
-    client: Option<String>,
-    old_session: Option<String>,
+/// Who tries which account, when and from where.
+pub struct Attempt {
+    /// The normalised user ID typed.
+    pub key: String,
+    pub now: DateTime<Utc>,
+    pub client: Option<String>,
+    pub old_session: Option<String>,
 }
 
 pub async fn login(
     store: &Store,
-    key: String,
+    hasher: &Hasher,
+    attempt: Attempt,
     password: &str,
-    now: DateTime<Utc>,
-    client: Option<String>,
-    old_session: Option<String>,
 ) -> Result<LoggedIn, LoginError> {
-    let lookup = key.clone();
-    let address = client.clone();
+    let now = attempt.now;
+    let lookup = attempt.key.clone();
+    let address = attempt.client.clone();
     let (stored, address_attempts) = store
         .read(move |r| {
             let attempts = match address {
@@ -70,13 +72,7 @@ pub async fn login(
     let check = if throttled {
         Check::Throttled
     } else {
-        check_password(stored.as_ref(), password, now).await
-    };
-    let attempt = Attempt {
-        key,
-        now,
-        client,
-        old_session,
+        check_password(hasher, stored.as_ref(), password, now).await
     };
     // A refusal is an answer, not an abort: the counters and the audit row must commit.
     store
@@ -86,16 +82,25 @@ pub async fn login(
 
 /// One argon2 verification for every login (the dummy hash when the ID is unknown), and a
 /// second one only when a recovery password is pending.
-async fn check_password(stored: Option<&Account>, password: &str, now: DateTime<Utc>) -> Check {
+async fn check_password(
+    hasher: &Hasher,
+    stored: Option<&Account>,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Check {
     let main = stored.map(|a| a.password_hash.clone());
-    if hash::verify(password.to_string(), main).await {
+    if hasher.verify(password.to_string(), main).await {
         return Check::Password;
     }
     let pending = stored
         .and_then(|a| a.recovery.as_ref())
         .filter(|r| r.expires_at > now);
     match pending {
-        Some(r) if hash::verify(password.to_string(), Some(r.hash.clone())).await => {
+        Some(r)
+            if hasher
+                .verify(password.to_string(), Some(r.hash.clone()))
+                .await =>
+        {
             Check::Recovery
         }
         _ => Check::Mismatch,

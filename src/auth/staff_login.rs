@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::hash;
+use super::hash::Hasher;
 use super::login::{LOCK_MINUTES, LoggedIn, LoginError, MAX_FAILED_LOGINS};
 use super::model::{SessionKind, StaffAccount};
 use super::session;
@@ -77,6 +77,7 @@ struct Attempt {
 
 pub async fn login(
     store: &Store,
+    hasher: &Hasher,
     raw_login: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -105,11 +106,12 @@ pub async fn login(
     // the login is unknown); the web layer paces every answer to the same duration.
     let check = if throttled {
         Check::Throttled
-    } else if hash::verify(
-        password.to_string(),
-        stored.as_ref().map(|a| a.password_hash.clone()),
-    )
-    .await
+    } else if hasher
+        .verify(
+            password.to_string(),
+            stored.as_ref().map(|a| a.password_hash.clone()),
+        )
+        .await
     {
         Check::Password
     } else {

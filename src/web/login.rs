@@ -87,6 +87,7 @@ pub async fn submit(
     let old = ctx.member_session.as_ref().map(|(k, _)| k.clone());
     let answer = match login(
         &state.store,
+        &state.hasher,
         &input.user_id,
         &input.password,
         ctx.now,
