@@ -111,13 +111,14 @@ async fn login_temporary(
             Ok::<_, anyhow::Error>((r.get::<TemporaryCredential>(&lookup)?, throttled))
         })
         .await?;
-    let ok = !throttled
-        && hasher
-            .verify(
-                password.to_string(),
-                stored.as_ref().map(|c| c.password_hash.clone()),
-            )
-            .await;
+    // One verification whatever the ID and its state, throttled or not.
+    let verified = hasher
+        .verify(
+            password.to_string(),
+            stored.as_ref().map(|c| c.password_hash.clone()),
+        )
+        .await;
+    let ok = !throttled && verified;
     // An ID that matched no postcard may be anything typed: it is not recorded.
     let actor = actor::temporary(stored.as_ref().map(|_| temp_id.as_str()));
     let Some(credential) = stored.filter(|_| ok) else {

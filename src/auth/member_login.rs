@@ -69,19 +69,20 @@ pub async fn login(
                 .wait_until(&failures(a), now)
                 .is_some()
         });
-    let check = if throttled {
-        Check::Throttled
-    } else {
-        check_password(hasher, stored.as_ref(), password, now).await
-    };
+    // Checked even when throttled, and the result thrown away: see `check_password`.
+    let checked = check_password(hasher, stored.as_ref(), password, now).await;
+    let check = if throttled { Check::Throttled } else { checked };
     // A refusal is an answer, not an abort: the counters and the audit row must commit.
     store
         .write(move |w| decide(w, attempt, stored, check))
         .await?
 }
 
-/// One argon2 verification for every login (the dummy hash when the ID is unknown), and a
-/// second one only when a recovery password is pending.
+/// Exactly two argon2 verifications for every login, whatever the ID and its state: the
+/// password, then a pending recovery password, each against the dummy hash when there is
+/// none (an unknown ID, no recovery pending). A throttled or locked account costs the same
+/// as any other, so neither the time of the answer nor the load it puts on the server tells
+/// that the account exists.
 async fn check_password(
     hasher: &Hasher,
     stored: Option<&Account>,
@@ -89,21 +90,16 @@ async fn check_password(
     now: DateTime<Utc>,
 ) -> Check {
     let main = stored.map(|a| a.password_hash.clone());
-    if hasher.verify(password.to_string(), main).await {
-        return Check::Password;
-    }
     let pending = stored
         .and_then(|a| a.recovery.as_ref())
-        .filter(|r| r.expires_at > now);
-    match pending {
-        Some(r)
-            if hasher
-                .verify(password.to_string(), Some(r.hash.clone()))
-                .await =>
-        {
-            Check::Recovery
-        }
-        _ => Check::Mismatch,
+        .filter(|r| r.expires_at > now)
+        .map(|r| r.hash.clone());
+    let password_ok = hasher.verify(password.to_string(), main).await;
+    let recovery_ok = hasher.verify(password.to_string(), pending).await;
+    match (password_ok, recovery_ok) {
+        (true, _) => Check::Password,
+        (false, true) => Check::Recovery,
+        (false, false) => Check::Mismatch,
     }
 }
 

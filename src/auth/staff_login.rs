@@ -102,20 +102,19 @@ pub async fn login(
         .wait_until(&address_attempts, now)
         .is_some()
         || stored.as_ref().is_some_and(|a| account_waits(a, now));
-    // One argon2 verification for every attempt that is not throttled (the dummy hash when
-    // the login is unknown); the web layer paces every answer to the same duration.
-    let check = if throttled {
-        Check::Throttled
-    } else if hasher
+    // One argon2 verification for every attempt, whatever the login and its state (the
+    // dummy hash when the login is unknown; the result thrown away when throttled), so that
+    // neither the time nor the load tells that the account exists.
+    let verified = hasher
         .verify(
             password.to_string(),
             stored.as_ref().map(|a| a.password_hash.clone()),
         )
-        .await
-    {
-        Check::Password
-    } else {
-        Check::Mismatch
+        .await;
+    let check = match (throttled, verified) {
+        (true, _) => Check::Throttled,
+        (false, true) => Check::Password,
+        (false, false) => Check::Mismatch,
     };
     let attempt = Attempt { key, now, client };
     // A refusal is an answer, not an abort: the counters and the audit row must commit.

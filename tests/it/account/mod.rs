@@ -2,11 +2,11 @@
 //! ID and the password, the profile, the password change and sessions.
 
 mod audit;
+pub mod equal_work;
 mod login;
 mod profile;
 mod recovery;
 mod sessions;
-mod timing;
 
 use kenpo::audit::AuditEntry;
 use kenpo::auth::model::Account;
