@@ -12,8 +12,8 @@ use crate::audit::AuditEntry;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::store::Store;
 
-pub use super::member_login::MAX_FAILED_LOGINS;
-/// How long staff accounts lock (member accounts: the setting `account_lock_minutes`).
+/// How long a staff account's first lock lasts (member accounts: the setting
+/// `account_lock_minutes`); each later lock lasts twice as long as the one before.
 pub const LOCK_MINUTES: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::actor;
+use super::failures::since_last_lock;
 use super::hash::Hasher;
+use super::lockout::{self, Failure};
 use super::login::{LoggedIn, LoginError};
 use super::model::{Account, SessionKind};
 use super::session;
@@ -13,15 +15,9 @@ use crate::audit::AuditEntry;
 use crate::settings::UnionSettings;
 use crate::store::{Store, Writer};
 
-/// Consecutive failures that lock a registered account.
-pub const MAX_FAILED_LOGINS: u32 = 10;
-
 /// The account's failed logins, as the throttle ladder sees them.
 pub fn failures(account: &Account) -> Attempts {
-    Attempts {
-        count: account.failed_logins,
-        last_at: account.last_failed_login_at,
-    }
+    since_last_lock(account.failed_logins, account.last_failed_login_at)
 }
 
 /// What the password checks found, before the transaction decides.
@@ -120,7 +116,7 @@ fn decide(
         c.password_hash == account.password_hash
             && c.recovery.map(|r| r.hash) == account.recovery.as_ref().map(|r| r.hash.clone())
     });
-    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let locked = account.lock(*now).is_locked();
     let expired = account.password_expires_at.is_some_and(|e| e <= *now);
     match check {
         Check::Recovery if same => {
@@ -145,9 +141,7 @@ fn decide(
             .record(w)?;
         return Ok(Err(LoginError::MembershipEnded { last_day }));
     }
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
-    account.locked_until = None;
+    account.failures().clear();
     account.last_login_at = Some(*now);
     w.put(key, &account)?;
     if let Some(old) = &attempt.old_session {
@@ -229,34 +223,27 @@ fn refuse(
         return Ok(Err(LoginError::Invalid));
     };
     let actor = actor::member(Some(key));
-    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let locked = account.lock(*now).is_locked();
     let detail = match (throttled, locked) {
         (true, _) => "throttled",
         (false, true) => "locked",
         (false, false) => "mismatch",
     };
-    let target = account.household.to_string();
     AuditEntry::new(*now, actor.clone(), "login.failed")
-        .target(target.clone())
+        .target(account.household.to_string())
         .client(client.clone())
         .detail(detail)
         .record(w)?;
     if throttled || locked {
         return Ok(Err(LoginError::Invalid));
     }
-    account.failed_logins += 1;
-    account.last_failed_login_at = Some(*now);
-    if account.failed_logins >= MAX_FAILED_LOGINS {
-        let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
-        account.locked_until = Some(*now + Duration::minutes(settings.account_lock_minutes));
-        account.failed_logins = 0;
-        account.last_failed_login_at = None;
-        AuditEntry::new(*now, actor, "account.locked")
-            .target(target)
-            .client(client.clone())
-            .detail("10 consecutive failed logins")
-            .record(w)?;
-    }
-    w.put(key, &account)?;
+    let failure = Failure {
+        key,
+        actor: &actor,
+        client,
+        now: *now,
+        what: "failed logins",
+    };
+    lockout::count_failure(w, &mut account, failure)?;
     Ok(Err(LoginError::Invalid))
 }

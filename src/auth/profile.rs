@@ -1,9 +1,9 @@
 //! 個人情報管理 and パスワード変更: the e-mail address (applied when the new address confirms),
 //! the notification setting, and the password.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
-use super::member_login::MAX_FAILED_LOGINS;
+use super::lockout::{self, Failure};
 use super::model::{Account, LinkPurpose, SessionKind};
 use super::recovery::Request;
 use super::throttle::{self, Attempts, EMAIL_CHANGE_PER_ACCOUNT};
@@ -282,34 +282,28 @@ pub async fn change_password(store: &Store, change: PasswordChange) -> Result<St
         .await?
 }
 
-/// A wrong current password counts like a failed login; the tenth locks the account and
-/// ends the household's sessions (a stolen session cannot guess its way on).
+/// A wrong current password counts like a failed login; one that locks the account ends the
+/// household's sessions (a stolen session cannot guess its way on).
 fn wrong_current(
     w: &mut Writer,
     change: &PasswordChange,
 ) -> anyhow::Result<Result<String, ChangeError>> {
     let mut account = account(w, &change.user_key)?;
     let actor = format!("member:{}", change.user_key);
-    account.failed_logins += 1;
-    account.last_failed_login_at = Some(change.now);
     AuditEntry::new(change.now, actor.clone(), "account.password_change_failed")
         .target(account.household.to_string())
         .client(change.client.clone())
         .record(w)?;
-    let mut result = Err(ChangeError::WrongCurrent);
-    if account.failed_logins >= MAX_FAILED_LOGINS {
-        let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
-        account.locked_until = Some(change.now + Duration::minutes(settings.account_lock_minutes));
-        account.failed_logins = 0;
-        account.last_failed_login_at = None;
-        session::end_household(w, &account.household, None)?;
-        AuditEntry::new(change.now, actor, "account.locked")
-            .target(account.household.to_string())
-            .client(change.client.clone())
-            .detail("10 consecutive wrong current passwords")
-            .record(w)?;
-        result = Err(ChangeError::Locked);
+    let failure = Failure {
+        key: &change.user_key,
+        actor: &actor,
+        client: &change.client,
+        now: change.now,
+        what: "failed logins or wrong current passwords",
+    };
+    if lockout::count_failure(w, &mut account, failure)?.is_none() {
+        return Ok(Err(ChangeError::WrongCurrent));
     }
-    w.put(&change.user_key, &account)?;
-    Ok(result)
+    session::end_household(w, &account.household, None)?;
+    Ok(Err(ChangeError::Locked))
 }

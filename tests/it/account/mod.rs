@@ -3,6 +3,7 @@
 
 mod audit;
 pub mod equal_work;
+mod lock;
 mod login;
 mod profile;
 mod recovery;

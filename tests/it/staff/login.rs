@@ -105,7 +105,10 @@ async fn tries_against_a_locked_staff_account_are_not_counted() {
         assert_refused(&staff_login(&app, ADMIN, "wrong-passphrase-1").await);
     }
     let still = admin_account(&app).await;
-    assert_eq!(still.failed_logins, 0, "nothing counted while locked");
+    assert_eq!(
+        still.failed_logins, locked.failed_logins,
+        "nothing counted while locked"
+    );
     assert_eq!(
         still.locked_until, locked.locked_until,
         "the lock is not renewed"
@@ -190,4 +193,54 @@ async fn a_failed_login_with_an_unknown_id_does_not_record_what_was_typed() {
     assert_eq!(failed[0].actor, "staff:unknown");
     let all = format!("{rows:?}").to_lowercase();
     assert!(!all.contains("mysecretpass99"), "{all}");
+}
+
+async fn fail_spaced(app: &TestApp, n: usize) {
+    for _ in 0..n {
+        app.clock.advance(Duration::minutes(2));
+        assert_refused(&staff_login(app, ADMIN, WRONG).await);
+    }
+}
+
+#[tokio::test]
+async fn staff_locks_escalate_and_the_hundredth_failure_locks_until_an_admin_acts() {
+    let app = spawn_app().await;
+    add_admin(&app).await;
+    fail_spaced(&app, 10).await;
+    let first = admin_account(&app).await;
+    assert_eq!(
+        first.failed_logins, 10,
+        "a lock does not forget the failures"
+    );
+    app.clock.advance(Duration::minutes(30));
+    fail_spaced(&app, 10).await;
+    let second = admin_account(&app).await;
+    assert_eq!(
+        second.locked_until,
+        Some(app.clock.now() + Duration::hours(1)),
+        "the second lock lasts an hour"
+    );
+    app.clock.advance(Duration::hours(1));
+    edit_admin(&app, |a| {
+        a.failed_logins = kenpo::auth::failures::MAX_FAILURES - 1
+    })
+    .await;
+    assert_refused(&staff_login(&app, ADMIN, WRONG).await);
+    app.clock.advance(Duration::days(365));
+    assert_refused(&staff_login(&app, ADMIN, ADMIN_PASSWORD).await);
+    let locks = audit(&app).await;
+    let locks: Vec<&AuditEntry> = locks
+        .iter()
+        .filter(|e| e.action == "staff.locked")
+        .collect();
+    assert_eq!(locks.len(), 3, "{locks:?}");
+    let now = app.clock.now();
+    store(&app)
+        .write(move |w| {
+            kenpo::auth::staff_accounts::set_disabled(w, ADMIN, false, "staff:other", now)
+                .map_err(anyhow::Error::from)
+        })
+        .await
+        .expect("an admin enables the account again");
+    assert_in(&staff_login(&app, ADMIN, ADMIN_PASSWORD).await);
 }
