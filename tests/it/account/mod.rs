@@ -1,6 +1,7 @@
 //! SPEC §4 against the running app, all on the injected clock: login rules, recovery of the
 //! ID and the password, the profile, the password change and sessions.
 
+mod addresses;
 mod audit;
 pub mod equal_work;
 mod lock;
