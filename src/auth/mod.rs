@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod credentials;
+pub mod failures;
 pub mod hash;
 pub mod links;
 pub mod lockout;

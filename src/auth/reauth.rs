@@ -1,16 +1,15 @@
 //! The current password, asked of a logged-in member before a change that recovery
 //! depends on (the password, the e-mail address): a session alone must not make it. A
-//! wrong one counts like a failed login; the tenth in a row locks the account and ends the
-//! household's sessions, so a stolen session cannot guess its way on.
+//! wrong one counts like a failed login (the lock rule of `failures`, with its mail); a
+//! lock ends the household's sessions, so a stolen session cannot guess its way on.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::hash;
-use super::member_login::MAX_FAILED_LOGINS;
+use super::lockout::{self, Failure};
 use super::model::Account;
 use super::session;
 use crate::audit::AuditEntry;
-use crate::settings::UnionSettings;
 use crate::store::{Store, Writer};
 
 pub enum Reauth {
@@ -55,26 +54,20 @@ fn wrong(w: &mut Writer, attempt: &Attempt) -> anyhow::Result<Reauth> {
         .get::<Account>(&attempt.user_key)?
         .ok_or_else(|| anyhow::anyhow!("the account {} is gone", attempt.user_key))?;
     let actor = format!("member:{}", attempt.user_key);
-    account.failed_logins += 1;
-    account.last_failed_login_at = Some(attempt.now);
     AuditEntry::new(attempt.now, actor.clone(), attempt.failed_action)
         .target(account.household.to_string())
         .client(attempt.client.clone())
         .record(w)?;
-    let mut result = Reauth::Wrong;
-    if account.failed_logins >= MAX_FAILED_LOGINS {
-        let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
-        account.locked_until = Some(attempt.now + Duration::minutes(settings.account_lock_minutes));
-        account.failed_logins = 0;
-        account.last_failed_login_at = None;
-        session::end_household(w, &account.household, None)?;
-        AuditEntry::new(attempt.now, actor, "account.locked")
-            .target(account.household.to_string())
-            .client(attempt.client.clone())
-            .detail("10 consecutive wrong current passwords")
-            .record(w)?;
-        result = Reauth::Locked;
+    let failure = Failure {
+        key: &attempt.user_key,
+        actor: &actor,
+        client: &attempt.client,
+        now: attempt.now,
+        what: "failed logins or wrong current passwords",
+    };
+    if lockout::count_failure(w, &mut account, failure)?.is_none() {
+        return Ok(Reauth::Wrong);
     }
-    w.put(&attempt.user_key, &account)?;
-    Ok(result)
+    session::end_household(w, &account.household, None)?;
+    Ok(Reauth::Locked)
 }

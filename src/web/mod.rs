@@ -48,6 +48,8 @@ pub struct AppState {
     /// Reverse proxies whose `X-Forwarded-For` tells the client's address (throttling and
     /// the audit log need the member's address, not the proxy's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The argon2 work of the login and recovery forms (counted, for the equal-work tests).
+    pub hasher: crate::auth::hash::Hasher,
 }
 
 impl AppState {

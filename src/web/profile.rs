@@ -260,10 +260,14 @@ pub async fn password_submit(
             let cookie = session::member_cookie(state, &token);
             Ok(see_other_with_cookie("/menu/password?done=1", &cookie))
         }
-        Err(ChangeError::Locked) => Ok(see_other_with_cookie(
-            "/",
-            &session::clear_member_cookie(state),
-        )),
+        Err(ChangeError::Locked) => {
+            // The lock's mail to the household is queued.
+            state.mail_wake.notify_one();
+            Ok(see_other_with_cookie(
+                "/",
+                &session::clear_member_cookie(state),
+            ))
+        }
         Err(e @ (ChangeError::WrongCurrent | ChangeError::SameAsCurrent)) => {
             match e {
                 ChangeError::WrongCurrent => form.current_error = Some(e.message().to_string()),

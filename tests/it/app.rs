@@ -238,6 +238,11 @@ pub fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The status, redirect, headers and body of a response.
+pub async fn page_of(resp: reqwest::Response) -> Page {
+    page(resp).await
+}
+
 async fn page(resp: reqwest::Response) -> Page {
     let status = resp.status();
     let headers = resp.headers().clone();
