@@ -262,7 +262,7 @@ async fn a_mail_queued_while_smtp_is_down_is_delivered_after_it_comes_back() {
 }
 
 /// Runs the real binary on the app's data file (handed to the server over the socket).
-async fn kenpo(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
+pub(crate) async fn kenpo(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write as _;
     let data = app.data.clone();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();

@@ -6,13 +6,16 @@ mod claims;
 mod export;
 mod households;
 mod login;
+mod mfa;
 mod notices;
 mod outbox;
+mod passwords;
 mod postcards;
 mod retention;
 mod settings;
 mod totp;
 pub mod upload;
+mod upload_gate;
 
 use kenpo::jobs::Job;
 use reqwest::StatusCode;
