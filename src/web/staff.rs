@@ -17,17 +17,18 @@ pub mod postcards;
 pub mod settings;
 pub mod stats;
 pub mod totp;
+pub mod upload;
 
 use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
-use poem::{Response, Route, get, handler, post};
+use poem::{EndpointExt as _, Response, Route, get, handler, post};
 use serde::Deserialize;
 
 use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
 use super::views::staff as view;
-use super::{AppState, Ctx, session};
+use super::{AppState, CLAIMS_UPLOAD_PATH, Ctx, MEMBERS_UPLOAD_PATH, session};
 use crate::auth::staff::StaffLogin as Outcome;
 
 #[handler]
@@ -109,6 +110,8 @@ pub async fn logout(
 
 /// Every screen of the staff console.
 pub fn routes(app: Route) -> Route {
+    // One gate for both upload routes: they share its places.
+    let uploads = upload::UploadGate::new();
     app.at("/staff/login/code", post(totp::login_code))
         .at(
             "/staff/accounts",
@@ -153,8 +156,11 @@ pub fn routes(app: Route) -> Route {
         .at("/staff/import", get(import::form))
         .at("/staff/export/members.csv", get(export::members))
         .at("/staff/export/claims.csv", get(export::claims))
-        .at("/staff/import/members", post(import::members))
-        .at("/staff/import/claims", post(claims::upload))
+        .at(
+            MEMBERS_UPLOAD_PATH,
+            post(import::members).with(uploads.clone()),
+        )
+        .at(CLAIMS_UPLOAD_PATH, post(claims::upload).with(uploads))
         .at("/staff/import/claims/:id", get(claims::page))
         .at("/staff/import/claims/:id/status", get(claims::poll))
         .at("/staff/batches", get(batches::list))

@@ -12,7 +12,8 @@ use crate::web::{
 };
 
 /// Refuses a state change without a valid CSRF token (bound to `csrf_cookie`, which must
-/// not be new) or with a body over its limit; puts the read body back for the handler.
+/// not be new) or with a body over its limit; puts the read body back for the handler
+/// (an upload's body is left unread for its route).
 pub(super) async fn check_state_change(
     req: &mut Request,
     state: &AppState,
@@ -43,12 +44,9 @@ pub(super) async fn check_state_change(
                 request_id,
             ));
         }
-        // The claims handler streams its body to disk within its limit; a members file
-        // is read here, within its own.
-        if req.uri().path() != CLAIMS_UPLOAD_PATH {
-            let body = read_body(req, limit as usize, request_id).await?;
-            req.set_body(body);
-        }
+        // Not a byte of the body is read here: the upload routes check the staff session
+        // and role first, then stream the file to disk within the limit
+        // (`web::staff::upload`).
     } else {
         // Every other body is a small form: read it whole, within the limit (an announced
         // larger one is refused without waiting for it).

@@ -1,6 +1,5 @@
-//! Just enough multipart/form-data (RFC 7578) for one uploaded file: [`field`] for a body
-//! the security stack has already read within the upload limit, [`spool_field`] for a
-//! large body streamed to a file as it arrives.
+//! Just enough multipart/form-data (RFC 7578) for one uploaded file: [`spool_field`]
+//! streams its content to a file as the body arrives, within a limit.
 
 use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 
@@ -33,34 +32,6 @@ fn param<'a>(disposition: &'a str, name: &str) -> Option<&'a str> {
         let (k, v) = p.trim().split_once('=')?;
         (k.trim() == name).then(|| v.trim().trim_matches('"'))
     })
-}
-
-/// The content of the form field `name` (and its file name), if present.
-pub fn field(content_type: &str, body: &[u8], name: &str) -> Option<(String, Vec<u8>)> {
-    let delimiter = format!("--{}", boundary(content_type)?);
-    let mut at = find(body, delimiter.as_bytes(), 0)? + delimiter.len();
-    loop {
-        if body.get(at..at + 2) == Some(b"--") {
-            return None;
-        }
-        let headers_start = at + 2;
-        let headers_end = find(body, b"\r\n\r\n", headers_start)?;
-        let next = find(body, format!("\r\n{delimiter}").as_bytes(), headers_end + 4)?;
-        let headers = String::from_utf8_lossy(&body[headers_start..headers_end]);
-        let disposition = headers.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case("content-disposition")
-                .then_some(v)
-        });
-        if let Some(d) = disposition
-            && param(d, "name") == Some(name)
-        {
-            let file_name = param(d, "filename").unwrap_or_default().to_string();
-            return Some((file_name, body[headers_end + 4..next].to_vec()));
-        }
-        at = next + 2 + delimiter.len();
-    }
 }
 
 /// Why a streamed upload was not kept.
@@ -204,18 +175,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_the_file_among_other_fields() {
-        let ct = "multipart/form-data; boundary=XyZ";
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.csv\"\r\nContent-Type: text/csv\r\n\r\na,b\r\n1,2\r\n\r\n--XyZ--\r\n";
-        let (name, bytes) = field(ct, body, "file").expect("file");
-        assert_eq!(name, "m.csv");
-        assert_eq!(bytes, b"a,b\r\n1,2\r\n");
-        assert_eq!(field(ct, body, "csrf").expect("csrf").1, b"tok");
-        assert!(field(ct, body, "none").is_none());
-        assert!(field("text/plain", body, "file").is_none());
-    }
 
     async fn spool(
         body: &[u8],
