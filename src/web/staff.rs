@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod enrolment;
 pub mod batches;
 pub mod claims;
 pub mod drops;
@@ -13,6 +14,7 @@ pub mod import;
 pub mod multipart;
 pub mod notices;
 pub mod outbox;
+pub mod password;
 pub mod postcards;
 pub mod settings;
 pub mod stats;
@@ -23,7 +25,7 @@ use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
-use poem::{EndpointExt as _, Response, Route, get, handler, post};
+use poem::{Endpoint, EndpointExt as _, Response, Route, get, handler, post};
 use serde::Deserialize;
 
 use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
@@ -64,8 +66,15 @@ pub async fn login_submit(
     )
     .await
     {
+        // Without a second factor (else the code step came first): straight to enrolment
+        // when the union requires one.
         Ok(Outcome::Done(done)) => {
-            see_other_with_cookie("/staff", &session::staff_cookie(state, &done.token))
+            let next = if ctx.settings.staff_totp_required {
+                enrolment::ENROLMENT
+            } else {
+                "/staff"
+            };
+            see_other_with_cookie(next, &session::staff_cookie(state, &done.token))
         }
         Ok(Outcome::NeedsCode { challenge }) => page(
             ctx,
@@ -108,8 +117,9 @@ pub async fn logout(
     ))
 }
 
-/// Every screen of the staff console.
-pub fn routes(app: Route) -> Route {
+/// Every screen of the staff console; every staff path (also those already in `app`)
+/// passes [`enrolment::only_enrolment_until_done`].
+pub fn routes(app: Route) -> impl Endpoint {
     // One gate for both upload routes: they share its places.
     let uploads = upload::UploadGate::new();
     app.at("/staff/login/code", post(totp::login_code))
@@ -190,4 +200,9 @@ pub fn routes(app: Route) -> Route {
             "/staff/totp/disable",
             get(totp::disable_confirm).post(totp::disable),
         )
+        .at(
+            "/staff/password",
+            get(password::form).post(password::change),
+        )
+        .around(enrolment::only_enrolment_until_done)
 }
