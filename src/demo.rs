@@ -223,7 +223,11 @@ async fn staff_mfa_line(store: &Store) -> &'static str {
     let settings = store
         .read(|r| r.get::<crate::settings::UnionSettings>("union"))
         .await;
-    if settings.ok().flatten().is_none_or(|s| s.staff_totp_required) {
+    if settings
+        .ok()
+        .flatten()
+        .is_none_or(|s| s.staff_totp_required)
+    {
         "required (組合の設定): the first staff login asks for TOTP enrolment"
     } else {
         "not required in the demo (組合の設定; a real union requires it by default)"
@@ -272,7 +276,10 @@ pub async fn run(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {
             "kept in the outbox (no --smtp)"
         }
     );
-    println!("  staff MFA : {}", staff_mfa_line(&running.state.store).await);
+    println!(
+        "  staff MFA : {}",
+        staff_mfa_line(&running.state.store).await
+    );
     println!("Press Ctrl-C to stop.");
     crate::server::termination().await;
     running.stop().await.map_err(JobError::Unexpected)

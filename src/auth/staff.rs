@@ -42,7 +42,12 @@ pub fn check_new(login: &str, password: &str) -> Result<String, StaffAddError> {
     Ok(login.to_ascii_lowercase())
 }
 
-fn new_account(login: &str, password_hash: String, role: StaffRole, now: DateTime<Utc>) -> StaffAccount {
+fn new_account(
+    login: &str,
+    password_hash: String,
+    role: StaffRole,
+    now: DateTime<Utc>,
+) -> StaffAccount {
     StaffAccount {
         login: login.to_string(),
         password_hash,
@@ -69,7 +74,10 @@ pub fn add(
     if w.get::<StaffAccount>(&key)?.is_some() {
         return Err(StaffAddError::Exists(key));
     }
-    w.put(&key, &new_account(login, password_hash, StaffRole::Admin, now))?;
+    w.put(
+        &key,
+        &new_account(login, password_hash, StaffRole::Admin, now),
+    )?;
     AuditEntry::new(now, "cli", "staff.created")
         .target(key)
         .detail(super::staff_accounts::role_label(StaffRole::Admin))
@@ -205,6 +213,11 @@ mod tests {
         assert_eq!(after.role, StaffRole::Clerk);
         assert!(after.totp.is_some(), "the second factor stays");
         assert_eq!(after.locked_until, None, "the lock is cleared");
-        assert_eq!(store.read_blocking(|r| r.count::<Session>()).expect("count"), 0);
+        assert_eq!(
+            store
+                .read_blocking(|r| r.count::<Session>())
+                .expect("count"),
+            0
+        );
     }
 }

@@ -102,8 +102,8 @@ pub async fn change_own(
         .ok_or(ChangeError::Gone)?;
     let locked = stored.locked_until.is_some_and(|u| u > c.now);
     let throttled = locked || account_waits(&stored, c.now);
-    let right = !throttled
-        && hash::verify(current.to_string(), Some(stored.password_hash.clone())).await;
+    let right =
+        !throttled && hash::verify(current.to_string(), Some(stored.password_hash.clone())).await;
     let new_hash = if right {
         Some(hash::hash(new.expose().to_string()).await?)
     } else {
@@ -147,7 +147,11 @@ fn refuse(
     AuditEntry::new(now, format!("staff:{key}"), "staff.password_change_refused")
         .target(key)
         .client(client.clone())
-        .detail(if throttled { "throttled" } else { "wrong current password" })
+        .detail(if throttled {
+            "throttled"
+        } else {
+            "wrong current password"
+        })
         .record(w)?;
     if !throttled {
         count_failure(w, key, account, client, now)?;
@@ -177,15 +181,33 @@ mod tests {
     #[test]
     fn the_new_password_follows_the_domain_rules_and_the_staff_minimum() {
         let check = |new: &str, confirmation: &str| {
-            check("tanaka", "テスト健康保険組合", "current-pass-1234", new, confirmation)
-                .map(|_| ())
-                .map_err(|(field, _)| field)
+            check(
+                "tanaka",
+                "テスト健康保険組合",
+                "current-pass-1234",
+                new,
+                confirmation,
+            )
+            .map(|_| ())
+            .map_err(|(field, _)| field)
         };
-        assert_eq!(check("letters-only-here", "letters-only-here"), Err(Field::New));
+        assert_eq!(
+            check("letters-only-here", "letters-only-here"),
+            Err(Field::New)
+        );
         assert_eq!(check("short-pw-1", "short-pw-1"), Err(Field::New));
-        assert_eq!(check("x-tanaka-2027-pw", "x-tanaka-2027-pw"), Err(Field::New));
-        assert_eq!(check("Renewed-pass-2027", "Renewed-pass-2028"), Err(Field::Confirmation));
-        assert_eq!(check("current-pass-1234", "current-pass-1234"), Err(Field::New));
+        assert_eq!(
+            check("x-tanaka-2027-pw", "x-tanaka-2027-pw"),
+            Err(Field::New)
+        );
+        assert_eq!(
+            check("Renewed-pass-2027", "Renewed-pass-2028"),
+            Err(Field::Confirmation)
+        );
+        assert_eq!(
+            check("current-pass-1234", "current-pass-1234"),
+            Err(Field::New)
+        );
         assert_eq!(check("Renewed-pass-2027", "Renewed-pass-2027"), Ok(()));
     }
 }

@@ -167,7 +167,9 @@ pub fn main(cli: Cli) -> i32 {
         Command::Staff {
             what: StaffWhat::Add { login, reset },
         } => match read_password() {
-            Ok(password) if reset => run_job(&data, Job::StaffReset { login, password }, None, None),
+            Ok(password) if reset => {
+                run_job(&data, Job::StaffReset { login, password }, None, None)
+            }
             Ok(password) => run_job(&data, Job::StaffAdd { login, password }, None, None),
             Err(e) => Err(JobError::User(e)),
         },

@@ -93,7 +93,9 @@ pub fn staff_add(
         return Err(staff_error(crate::auth::staff::StaffAddError::Exists(key)));
     }
     let hash = crate::auth::hash::hash_blocking(password)?;
-    store.write_blocking(|w| crate::auth::staff::add(w, login, hash, now)).map_err(staff_error)?;
+    store
+        .write_blocking(|w| crate::auth::staff::add(w, login, hash, now))
+        .map_err(staff_error)?;
     io.say(&format!("管理者 {key} を作成しました"));
     if staff_mfa_required(store)? {
         io.say(&enrolment_note(&key));

@@ -3,10 +3,10 @@
 
 pub mod accounts;
 pub mod audit;
-pub mod enrolment;
 pub mod batches;
 pub mod claims;
 pub mod drops;
+pub mod enrolment;
 pub mod export;
 pub mod guard;
 pub mod households;

@@ -304,7 +304,10 @@ async fn staff_added_beside_the_running_server_can_log_in_to_the_staff_pages() {
     );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("clerk.one"));
-    assert!(said.contains("二要素認証"), "the first login asks for enrolment: {said}");
+    assert!(
+        said.contains("二要素認証"),
+        "the first login asks for enrolment: {said}"
+    );
     let weak = kenpo(&app, &["staff", "add", "clerk.two"], "short\n").await;
     assert_eq!(weak.status.code(), Some(1));
     // This test is about the login itself, with a password alone.

@@ -17,7 +17,12 @@ use crate::web::{AppState, Ctx, UPLOAD_LIMIT};
 #[handler]
 pub fn form(Data(ctx): Data<&Ctx>) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    Ok(staff_page(ctx, &user, "データ取込", view::form(ctx, user.is_admin())))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "データ取込",
+        view::form(ctx, user.is_admin()),
+    ))
 }
 
 /// Reached through [`super::upload::UploadGate`]: the session was checked and a place

@@ -52,7 +52,10 @@ pub async fn change(
         )
     };
     if f.current_password.is_empty() {
-        return Ok(refuse(Field::Current, "現在のパスワードを入力してください。"));
+        return Ok(refuse(
+            Field::Current,
+            "現在のパスワードを入力してください。",
+        ));
     }
     let checked = check(
         &user.login,

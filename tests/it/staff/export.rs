@@ -108,7 +108,11 @@ async fn only_an_admin_exports_and_every_export_is_audited_with_its_row_count() 
     clerk(&app).await;
     for path in ["/staff/export/members.csv", "/staff/export/claims.csv"] {
         let refused = app.get(path).await;
-        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{path}: a 担当者 does not export");
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path}: a 担当者 does not export"
+        );
         assert!(!refused.body.contains("1201"), "{path}");
     }
     let import_page = app.get("/staff/import").await;
@@ -118,9 +122,20 @@ async fn only_an_admin_exports_and_every_export_is_audited_with_its_row_count() 
     );
     staff_logout(&app).await;
     staff_login(&app, ADMIN, ADMIN_PASSWORD).await;
-    assert!(app.get("/staff/import").await.body.contains("/staff/export/members.csv"));
-    assert_eq!(app.get("/staff/export/members.csv").await.status, StatusCode::OK);
-    assert_eq!(app.get("/staff/export/claims.csv").await.status, StatusCode::OK);
+    assert!(
+        app.get("/staff/import")
+            .await
+            .body
+            .contains("/staff/export/members.csv")
+    );
+    assert_eq!(
+        app.get("/staff/export/members.csv").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/staff/export/claims.csv").await.status,
+        StatusCode::OK
+    );
     let exports: Vec<(String, String, Option<String>)> = audit(&app)
         .await
         .into_iter()

@@ -105,7 +105,11 @@ async fn by_default_a_staff_member_without_totp_goes_from_the_password_to_enrolm
         "staff add says that the first login asks for enrolment: {said:?}"
     );
     let accounts = audit(&app).await;
-    assert!(!accounts.iter().any(|e| e.target.as_deref() == Some("intruder")));
+    assert!(
+        !accounts
+            .iter()
+            .any(|e| e.target.as_deref() == Some("intruder"))
+    );
 }
 
 #[tokio::test]
@@ -165,5 +169,36 @@ async fn an_admin_switches_the_setting_and_it_applies_to_open_sessions() {
         app.get("/staff/settings").await.location.as_deref(),
         Some("/staff/totp"),
         "the open session of an admin without TOTP now reaches enrolment only"
+    );
+}
+
+#[tokio::test]
+async fn while_it_is_required_a_staff_member_cannot_turn_their_totp_off() {
+    let app = spawn_app().await;
+    add_admin_as_installed(&app).await;
+    staff_login(&app, ADMIN, ADMIN_PASSWORD).await;
+    app.post_form("/staff/totp", "/staff/totp/start", &[]).await;
+    let shown = app.get("/staff/totp").await;
+    let secret = between(&shown.body, "<code class=\"secret\">", "<").to_string();
+    let code = code_at(&secret, app.clock.now()).expect("code");
+    app.post_form("/staff/totp", "/staff/totp", &[("code", &code)])
+        .await;
+    let page = app.get("/staff/totp").await;
+    assert!(!page.body.contains("/staff/totp/disable"), "{}", page.body);
+    let refused = app
+        .post_form(
+            "/staff/totp",
+            "/staff/totp/disable",
+            &[("proof", ADMIN_PASSWORD)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("必須"), "{}", refused.body);
+    assert!(
+        !audit(&app)
+            .await
+            .iter()
+            .any(|e| e.action == "staff.totp_disabled"),
+        "still on"
     );
 }

@@ -7,7 +7,9 @@ use kenpo::jobs::Job;
 use reqwest::StatusCode;
 
 use super::login::audit;
-use super::{ADMIN, ADMIN_PASSWORD, CLERK, CLERK_PASSWORD, admin, clerk, staff_login, staff_logout};
+use super::{
+    ADMIN, ADMIN_PASSWORD, CLERK, CLERK_PASSWORD, admin, clerk, staff_login, staff_logout,
+};
 use crate::app::{TestApp, client, csrf_of, spawn_app};
 
 const NEW_PASSWORD: &str = "Renewed-staff-pass-2027";
@@ -74,26 +76,62 @@ async fn a_staff_member_changes_their_own_password_after_giving_the_current_one(
     let other = second_browser(&app, ADMIN, ADMIN_PASSWORD).await;
     let form = app.get("/staff/password").await;
     assert_eq!(form.status, StatusCode::OK, "a page of its own");
-    assert!(form.body.contains("name=\"current_password\""), "{}", form.body);
+    assert!(
+        form.body.contains("name=\"current_password\""),
+        "{}",
+        form.body
+    );
 
     let wrong = change(&app, "not-the-password-1", NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.body.contains("現在のパスワードが正しくありません"), "{}", wrong.body);
-    let mismatch = change(&app, ADMIN_PASSWORD, NEW_PASSWORD, "Renewed-staff-pass-2028").await;
+    assert!(
+        wrong.body.contains("現在のパスワードが正しくありません"),
+        "{}",
+        wrong.body
+    );
+    let mismatch = change(
+        &app,
+        ADMIN_PASSWORD,
+        NEW_PASSWORD,
+        "Renewed-staff-pass-2028",
+    )
+    .await;
     assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(mismatch.body.contains("一致しません"), "{}", mismatch.body);
-    let no_digit = change(&app, ADMIN_PASSWORD, "only-letters-here", "only-letters-here").await;
-    assert!(no_digit.body.contains("英字と数字"), "the domain rules: {}", no_digit.body);
+    let no_digit = change(
+        &app,
+        ADMIN_PASSWORD,
+        "only-letters-here",
+        "only-letters-here",
+    )
+    .await;
+    assert!(
+        no_digit.body.contains("英字と数字"),
+        "the domain rules: {}",
+        no_digit.body
+    );
     let short = change(&app, ADMIN_PASSWORD, "short-pw-1", "short-pw-1").await;
-    assert!(short.body.contains("12文字以上"), "the staff minimum: {}", short.body);
+    assert!(
+        short.body.contains("12文字以上"),
+        "the staff minimum: {}",
+        short.body
+    );
     let before = account(&app, ADMIN).await.password_hash;
     assert_eq!(status_of(&app, &other, "/staff").await, StatusCode::OK);
 
     let done = change(&app, ADMIN_PASSWORD, NEW_PASSWORD, NEW_PASSWORD).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-    assert!(done.body.contains("パスワードを変更しました"), "{}", done.body);
+    assert!(
+        done.body.contains("パスワードを変更しました"),
+        "{}",
+        done.body
+    );
     assert_ne!(account(&app, ADMIN).await.password_hash, before);
-    assert_eq!(app.get("/staff").await.status, StatusCode::OK, "this session goes on");
+    assert_eq!(
+        app.get("/staff").await.status,
+        StatusCode::OK,
+        "this session goes on"
+    );
     assert_eq!(
         status_of(&app, &other, "/staff").await,
         StatusCode::SEE_OTHER,
@@ -148,7 +186,11 @@ async fn an_admin_resetting_a_clerks_password_ends_the_clerks_sessions_and_is_au
             &[("password", NEW_PASSWORD)],
         )
         .await;
-    assert!(reset.body.contains("パスワードを再設定しました"), "{}", reset.body);
+    assert!(
+        reset.body.contains("パスワードを再設定しました"),
+        "{}",
+        reset.body
+    );
     assert_eq!(
         status_of(&app, &clerk_browser, "/staff").await,
         StatusCode::SEE_OTHER
@@ -183,7 +225,11 @@ async fn staff_add_refuses_an_existing_login_and_a_reset_keeps_the_role_and_ends
     let said = again.expect_err("staff add on an existing login is refused");
     assert!(said.to_string().contains("--reset"), "{said}");
     assert_eq!(account(&app, CLERK).await.role, StaffRole::Clerk);
-    assert_eq!(app.get("/staff").await.status, StatusCode::OK, "nothing ended");
+    assert_eq!(
+        app.get("/staff").await.status,
+        StatusCode::OK,
+        "nothing ended"
+    );
 
     let out = crate::foundation::kenpo(
         &app,
@@ -191,7 +237,11 @@ async fn staff_add_refuses_an_existing_login_and_a_reset_keeps_the_role_and_ends
         &format!("{NEW_PASSWORD}\n"),
     )
     .await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let reset = account(&app, CLERK).await;
     assert_eq!(reset.role, StaffRole::Clerk, "a reset keeps the role");
     assert_eq!(

@@ -175,7 +175,9 @@ async fn a_third_upload_while_two_are_in_flight_is_answered_429_in_japanese() {
     let mut streams = Vec::new();
     for _ in 0..3 {
         let mut s = send_head(&app, path, &raw, body.len() as u64).await;
-        s.write_all(start).await.expect("send the start of the body");
+        s.write_all(start)
+            .await
+            .expect("send the start of the body");
         streams.push(s);
     }
     let [a, b, c] = streams.as_mut_slice() else {
@@ -190,10 +192,9 @@ async fn a_third_upload_while_two_are_in_flight_is_answered_429_in_japanese() {
             got = read_answer(c) => (2, got),
         }
     };
-    let (refused, (status, page)) =
-        tokio::time::timeout(std::time::Duration::from_secs(60), wait)
-            .await
-            .expect("one of three uploads in flight at once is refused at once");
+    let (refused, (status, page)) = tokio::time::timeout(std::time::Duration::from_secs(60), wait)
+        .await
+        .expect("one of three uploads in flight at once is refused at once");
     assert_eq!(status, 429, "{page}");
     assert!(
         page.contains("同時に取り込めるのは2件まで"),
