@@ -163,6 +163,7 @@ fn prepare(
     let fresh = !settings.is_some_and(|s| s.is_initialised());
     if fresh {
         jobs::init_union(&store, UNION_NAME, INSURER_NUMBER, None, now)?;
+        allow_staff_without_totp(&store)?;
         let people = synthetic_members(HOUSEHOLDS);
         jobs::import_members(&store, people.clone(), now, "demo", &mut |_, _| {})?;
         let started = std::time::Instant::now();
@@ -203,6 +204,34 @@ fn prepare(
         .zip(chosen.into_iter().map(|(_, b)| b))
         .collect();
     Ok((with_birth, fresh))
+}
+
+/// A newcomer tries every staff screen at once, without an authenticator app: a new demo
+/// union does not require staff MFA (a real one does, by default). The setting is shown,
+/// and can be switched on, under 組合の設定.
+fn allow_staff_without_totp(store: &Store) -> anyhow::Result<()> {
+    store.write_blocking(|w| {
+        let mut settings = w
+            .get::<crate::settings::UnionSettings>("union")?
+            .unwrap_or_default();
+        settings.staff_totp_required = false;
+        w.put("union", &settings)
+    })
+}
+
+async fn staff_mfa_line(store: &Store) -> &'static str {
+    let settings = store
+        .read(|r| r.get::<crate::settings::UnionSettings>("union"))
+        .await;
+    if settings
+        .ok()
+        .flatten()
+        .is_none_or(|s| s.staff_totp_required)
+    {
+        "required (組合の設定): the first staff login asks for TOTP enrolment"
+    } else {
+        "not required in the demo (組合の設定; a real union requires it by default)"
+    }
 }
 
 pub async fn run(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {
@@ -246,6 +275,10 @@ pub async fn run(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {
         } else {
             "kept in the outbox (no --smtp)"
         }
+    );
+    println!(
+        "  staff MFA : {}",
+        staff_mfa_line(&running.state.store).await
     );
     println!("Press Ctrl-C to stop.");
     crate::server::termination().await;

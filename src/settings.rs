@@ -27,6 +27,10 @@ pub struct UnionSettings {
     pub maintenance: crate::domain::maintenance::MaintenanceRule,
     /// How long ten consecutive failed logins lock an account.
     pub account_lock_minutes: i64,
+    /// 「職員の二要素認証を必須にする」: while on, a staff member without TOTP reaches only
+    /// the enrolment page after the password. On by default, also for data files written
+    /// before the setting existed (a missing field takes the default).
+    pub staff_totp_required: bool,
     /// The portal's public URL for links in mails. `kenpo serve` records its base URL here
     /// when it starts, so that jobs run from the command line (which know no URL) can link
     /// to the login page; empty until the server has run once.
@@ -49,6 +53,7 @@ impl Default for UnionSettings {
             former_member_login_months: 24,
             maintenance: crate::domain::maintenance::MaintenanceRule::default(),
             account_lock_minutes: 30,
+            staff_totp_required: true,
             public_url: String::new(),
         }
     }
@@ -66,4 +71,18 @@ impl UnionSettings {
 pub struct Secrets {
     /// Key of the CSRF token MAC (hex, 256 bits).
     pub csrf_key: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_stored_before_staff_mfa_existed_require_it() {
+        let old = r#"{"union_name":"テスト健康保険組合","insurer_number":"06131114","account_lock_minutes":45}"#;
+        let settings: UnionSettings = serde_json::from_str(old).expect("old settings parse");
+        assert!(settings.staff_totp_required);
+        assert_eq!(settings.account_lock_minutes, 45);
+        assert!(UnionSettings::default().staff_totp_required);
+    }
 }

@@ -17,6 +17,7 @@ pub mod session;
 pub mod staff;
 pub mod staff_accounts;
 pub mod staff_login;
+pub mod staff_password;
 pub mod staff_reauth;
 pub mod sweep;
 pub mod throttle;

@@ -120,7 +120,13 @@ pub enum CredentialsWhat {
 
 #[derive(Subcommand)]
 pub enum StaffWhat {
-    Add { login: String },
+    /// Create a 管理者 (an existing login is refused); with --reset, set a new password for
+    /// an existing account instead (its role and second factor stay, its sessions end).
+    Add {
+        login: String,
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 fn data_path(cli_data: &Option<PathBuf>) -> PathBuf {
@@ -159,8 +165,11 @@ pub fn main(cli: Cli) -> i32 {
             run_job(&data, Job::IssueCredentials { households }, None, Some(out))
         }),
         Command::Staff {
-            what: StaffWhat::Add { login },
+            what: StaffWhat::Add { login, reset },
         } => match read_password() {
+            Ok(password) if reset => {
+                run_job(&data, Job::StaffReset { login, password }, None, None)
+            }
             Ok(password) => run_job(&data, Job::StaffAdd { login, password }, None, None),
             Err(e) => Err(JobError::User(e)),
         },

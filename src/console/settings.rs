@@ -23,6 +23,11 @@ pub struct SettingsInput {
     pub retention_months: String,
     pub account_lock_minutes: String,
     pub former_member_login_months: String,
+    /// The checkbox 「職員の二要素認証を必須にする」: `on` when ticked, absent when not.
+    pub staff_totp_required: String,
+    /// A hidden `1` beside the checkbox: a form without it (an older page) keeps the
+    /// stored value rather than switching the second factor off by omission.
+    pub staff_totp_field: String,
 }
 
 impl SettingsInput {
@@ -40,6 +45,8 @@ impl SettingsInput {
             retention_months: s.retention_months.to_string(),
             account_lock_minutes: s.account_lock_minutes.to_string(),
             former_member_login_months: s.former_member_login_months.to_string(),
+            staff_totp_required: if s.staff_totp_required { "on" } else { "" }.to_string(),
+            staff_totp_field: "1".to_string(),
         }
     }
 }
@@ -146,6 +153,9 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
             0..=120,
         ) as u32;
     }
+    if !input.staff_totp_field.is_empty() {
+        s.staff_totp_required = input.staff_totp_required == "on";
+    }
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
@@ -209,6 +219,10 @@ pub fn save(
         (
             "former_member_login_months",
             before.former_member_login_months != after.former_member_login_months,
+        ),
+        (
+            "staff_totp_required",
+            before.staff_totp_required != after.staff_totp_required,
         ),
     ]
     .into_iter()

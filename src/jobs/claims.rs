@@ -248,8 +248,13 @@ pub struct Spool {
 impl Spool {
     /// A fresh, unguessable file name in the data file's directory (nothing is created yet).
     pub fn beside(data: &Path) -> Spool {
+        Self::beside_named(data, "claims")
+    }
+
+    /// The same, for a file of another `kind` (the name says what it holds).
+    pub fn beside_named(data: &Path, kind: &str) -> Spool {
         let dir = data.parent().unwrap_or(Path::new("."));
-        let name = format!(".kenpo-claims-{}.tmp", crate::auth::tokens::random_token());
+        let name = format!(".kenpo-{kind}-{}.tmp", crate::auth::tokens::random_token());
         Spool {
             path: dir.join(name),
         }

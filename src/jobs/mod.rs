@@ -33,7 +33,13 @@ pub enum Job {
     IssueCredentials {
         households: Vec<String>,
     },
+    /// `kenpo staff add LOGIN`: a new 管理者; an existing login is refused.
     StaffAdd {
+        login: String,
+        password: String,
+    },
+    /// `kenpo staff add LOGIN --reset`: a new password for an existing account.
+    StaffReset {
         login: String,
         password: String,
     },
@@ -113,6 +119,9 @@ pub fn run(
             setup::issue_credentials(store, &households, now, io)
         }
         Job::StaffAdd { login, password } => setup::staff_add(store, &login, &password, now, io),
+        Job::StaffReset { login, password } => {
+            setup::staff_reset(store, &login, &password, now, io)
+        }
         Job::Backup => backup::backup(store, io),
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{JobError, JobIo};
 use crate::audit::AuditEntry;
 use crate::auth::credentials::{self, IssueError};
-use crate::auth::model::StaffRole;
+use crate::auth::model::StaffAccount;
 use crate::auth::tokens::random_token;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::HouseholdKey;
@@ -60,6 +60,25 @@ pub fn ensure_secrets(w: &mut crate::store::Writer) -> anyhow::Result<Secrets> {
     Ok(secrets)
 }
 
+fn staff_error(e: crate::auth::staff::StaffAddError) -> JobError {
+    match e {
+        crate::auth::staff::StaffAddError::Unexpected(e) => JobError::Unexpected(e),
+        other => JobError::User(other.to_string()),
+    }
+}
+
+/// What the first login of `key` will ask while the union requires staff MFA.
+fn enrolment_note(key: &str) -> String {
+    format!(
+        "組合の設定で職員の二要素認証が必須です。{key} でログインすると、パスワードの直後に二要素認証（認証アプリ）の設定画面が表示され、設定を終えるまでほかの画面は使えません。"
+    )
+}
+
+fn staff_mfa_required(store: &Store) -> anyhow::Result<bool> {
+    let settings = store.read_blocking(|r| r.get::<UnionSettings>("union"))?;
+    Ok(settings.unwrap_or_default().staff_totp_required)
+}
+
 pub fn staff_add(
     store: &Store,
     login: &str,
@@ -67,16 +86,46 @@ pub fn staff_add(
     now: DateTime<Utc>,
     io: &mut dyn JobIo,
 ) -> Result<(), JobError> {
-    let key = crate::auth::staff::check_new(login, password)
-        .map_err(|e| JobError::User(e.to_string()))?;
+    let key = crate::auth::staff::check_new(login, password).map_err(staff_error)?;
+    // Refused before the hash is computed; the write refuses again if it appeared since.
+    let exists = store.read_blocking(|r| r.get::<StaffAccount>(&key))?;
+    if exists.is_some() {
+        return Err(staff_error(crate::auth::staff::StaffAddError::Exists(key)));
+    }
     let hash = crate::auth::hash::hash_blocking(password)?;
-    let existed =
-        store.write_blocking(|w| crate::auth::staff::put(w, login, hash, StaffRole::Admin, now))?;
-    io.say(&if existed {
-        format!("管理者 {key} のパスワードを変更しました")
-    } else {
-        format!("管理者 {key} を作成しました")
-    });
+    store
+        .write_blocking(|w| crate::auth::staff::add(w, login, hash, now))
+        .map_err(staff_error)?;
+    io.say(&format!("管理者 {key} を作成しました"));
+    if staff_mfa_required(store)? {
+        io.say(&enrolment_note(&key));
+    }
+    Ok(())
+}
+
+pub fn staff_reset(
+    store: &Store,
+    login: &str,
+    password: &str,
+    now: DateTime<Utc>,
+    io: &mut dyn JobIo,
+) -> Result<(), JobError> {
+    let key = crate::auth::staff::check_new(login, password).map_err(staff_error)?;
+    let hash = crate::auth::hash::hash_blocking(password)?;
+    let done = store
+        .write_blocking(|w| crate::auth::staff::reset(w, login, hash, now))
+        .map_err(staff_error)?;
+    io.say(&format!(
+        "{} {key} のパスワードを再設定しました（権限と二要素認証はそのままです。ログイン中のセッション {} 件を終了しました）",
+        crate::auth::staff_accounts::role_label(done.role),
+        done.sessions_ended
+    ));
+    if done.disabled {
+        io.say("このアカウントは利用停止中です。利用を再開するには、管理者が管理画面の「職員アカウント」で再開してください。");
+    }
+    if !done.has_totp && staff_mfa_required(store)? {
+        io.say(&enrolment_note(&key));
+    }
     Ok(())
 }
 

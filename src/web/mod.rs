@@ -66,9 +66,9 @@ impl AppState {
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Largest members file accepted: multipart bodies to [`MEMBERS_UPLOAD_PATH`] only.
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
+/// The two uploads: their bodies are not read by the security stack but, once the staff
+/// session is checked, streamed to disk by the route (`staff::upload`), within their limits.
 pub const MEMBERS_UPLOAD_PATH: &str = "/staff/import/members";
-/// The claim file upload: its body is not read by the security stack but streamed to disk
-/// by the handler, up to [`CLAIMS_UPLOAD_LIMIT`].
 pub const CLAIMS_UPLOAD_PATH: &str = "/staff/import/claims";
 /// A claim file of a million rows is about 100 MiB.
 pub const CLAIMS_UPLOAD_LIMIT: u64 = 200 * 1024 * 1024;

@@ -207,6 +207,24 @@ impl TestApp {
         .expect("join")
     }
 
+    /// Turns the union setting 「職員の二要素認証を必須にする」 off (it is on by default), for
+    /// tests about other things whose staff log in with a password alone. Written straight
+    /// into the data file: with the setting on, no staff member without TOTP could reach
+    /// the settings page to do it.
+    pub async fn staff_mfa_optional(&self) {
+        let store = self.running.as_ref().expect("running").state.store.clone();
+        store
+            .write(|w| {
+                let mut settings = w
+                    .get::<kenpo::settings::UnionSettings>("union")?
+                    .unwrap_or_default();
+                settings.staff_totp_required = false;
+                w.put("union", &settings)
+            })
+            .await
+            .expect("settings written");
+    }
+
     pub async fn login(&self, user_id: &str, password: &str) -> Page {
         self.post_form("/", "/", &[("user_id", user_id), ("password", password)])
             .await

@@ -183,8 +183,14 @@ async fn prepare(
     let csrf_token = csrf::token_for(&state.csrf_key, sessions.bound_key(), &csrf_cookie);
     if !safe {
         let had_cookie = new_cookie.is_none();
-        let checked =
-            input::check_state_change(req, state, &csrf_token, had_cookie, request_id).await;
+        let checked = input::check_state_change(
+            req,
+            &csrf_token,
+            had_cookie,
+            sessions.staff.is_some(),
+            request_id,
+        )
+        .await;
         if let Err(refusal) = checked {
             let expired = (refusal.status() == StatusCode::FORBIDDEN)
                 .then(|| sessions.expired_refusal(htmx))

@@ -7,6 +7,7 @@ use crate::auth::model::{StaffAccount, StaffRole};
 use crate::auth::staff_accounts::role_label;
 use crate::clock::format_jst;
 use crate::web::Ctx;
+use crate::web::staff::guard::StaffUser;
 use crate::web::views::components::{Field, csrf, error_summary};
 
 #[derive(Default)]
@@ -71,8 +72,16 @@ pub fn list(ctx: &Ctx, accounts: &[StaffAccount], form: &NewStaffForm) -> Markup
     }
 }
 
-pub fn detail(ctx: &Ctx, a: &StaffAccount, error: Option<&str>, flash: Option<&str>) -> Markup {
+/// One account, as the 管理者 `viewer` sees it (their own password changes elsewhere).
+pub fn detail(
+    ctx: &Ctx,
+    a: &StaffAccount,
+    viewer: &StaffUser,
+    error: Option<&str>,
+    flash: Option<&str>,
+) -> Markup {
     let key = a.login.to_ascii_lowercase();
+    let own = viewer.login.eq_ignore_ascii_case(&a.login);
     let base = format!("/staff/accounts/{key}");
     html! {
         h1 { "職員アカウント：" (a.login) }
@@ -84,10 +93,14 @@ pub fn detail(ctx: &Ctx, a: &StaffAccount, error: Option<&str>, flash: Option<&s
             dt { "二要素認証" } dd { @if a.totp.is_some() { "設定済み" } @else { "未設定" } }
         }
         h2 { "パスワードの再設定" }
-        form.card method="post" action=(format!("{base}/password")) hx-post=(format!("{base}/password")) hx-target="#main" novalidate {
-            (csrf(ctx))
-            (Field { kind: "password", autocomplete: "new-password", hint: Some("12文字以上。ロックも解除され、この職員のログイン中の画面は終了します。"), ..Field::new("password", "新しいパスワード") }.render())
-            div.actions { button.button.button--primary type="submit" { "再設定" } }
+        @if own {
+            p { "ご自身のパスワードは、現在のパスワードを入力して変更します。" a href="/staff/password" { "パスワードの変更へ" } }
+        } @else {
+            form.card method="post" action=(format!("{base}/password")) hx-post=(format!("{base}/password")) hx-target="#main" novalidate {
+                (csrf(ctx))
+                (Field { kind: "password", autocomplete: "new-password", hint: Some("12文字以上。ロックも解除され、この職員のログイン中の画面は終了します。"), ..Field::new("password", "新しいパスワード") }.render())
+                div.actions { button.button.button--primary type="submit" { "再設定" } }
+            }
         }
         h2 { "利用の停止・削除" }
         div.actions {

@@ -8,7 +8,8 @@ use crate::jobs::ImportSummary;
 use crate::web::Ctx;
 use crate::web::views::components::csrf;
 
-pub fn form(ctx: &Ctx) -> Markup {
+/// The upload forms; the export links only for a 管理者 (`may_export`).
+pub fn form(ctx: &Ctx, may_export: bool) -> Markup {
     html! {
         h1 { "データ取込" }
         section.card {
@@ -28,12 +29,14 @@ pub fn form(ctx: &Ctx) -> Markup {
             }
         }
         (super::claims::form(ctx))
-        section.card {
-            h2 { "データの書き出し" }
-            p { "取り込みと同じ形式（UTF-8）で書き出します。書き出したファイルをそのまま取り込んでも、内容は変わりません。" }
-            ul.links-inline {
-                li { a href="/staff/export/members.csv" download { "加入者ファイル（members.csv）" } }
-                li { a href="/staff/export/claims.csv" download { "医療費ファイル（claims.csv）" } }
+        @if may_export {
+            section.card {
+                h2 { "データの書き出し（管理者）" }
+                p { "取り込みと同じ形式（UTF-8）で書き出します。書き出したファイルをそのまま取り込んでも、内容は変わりません。書き出しは監査ログに件数とともに記録されます。" }
+                ul.links-inline {
+                    li { a href="/staff/export/members.csv" download { "加入者ファイル（members.csv）" } }
+                    li { a href="/staff/export/claims.csv" download { "医療費ファイル（claims.csv）" } }
+                }
             }
         }
     }
