@@ -55,10 +55,16 @@ async fn raw_cookies(app: &TestApp, staff: Option<(&str, &str)>) -> Raw {
         .await
         .expect("login");
     let staff = cookie_pair(&done, "kenpo_staff").expect("a staff session");
-    Raw {
-        cookie: format!("{csrf}; {staff}"),
-        token,
-    }
+    let cookie = format!("{csrf}; {staff}");
+    // Tokens are bound to the session: take the one a page of this session carries.
+    let page = plain
+        .get(format!("{}/staff/import", app.url))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("GET the import page");
+    let token = csrf_of(&page.text().await.expect("body"));
+    Raw { cookie, token }
 }
 
 fn multipart(file: &[u8]) -> Vec<u8> {
