@@ -4,12 +4,14 @@
 use chrono::{DateTime, Utc};
 
 use super::actor;
+use super::failures::Lock;
 use super::hash::Hasher;
 use super::model::{SessionKind, TemporaryCredential};
 use super::session;
 use super::throttle::{self, Purpose};
 use crate::audit::AuditEntry;
 use crate::domain::user_id::normalize_for_lookup;
+use crate::settings::UnionSettings;
 use crate::store::Store;
 
 /// How long a staff account's first lock lasts (member accounts: the setting
@@ -26,7 +28,8 @@ pub enum LoginError {
     TemporaryExpired,
     /// Right temporary pair, but the identity check locked it.
     #[error("temporary ID locked")]
-    TemporaryLocked { until: DateTime<Utc> },
+    /// `None`: locked until staff unlock or re-issue it.
+    TemporaryLocked { until: Option<DateTime<Utc>> },
     /// Right password, but the household left the union longer ago than its login lasts.
     #[error("membership ended")]
     MembershipEnded { last_day: chrono::NaiveDate },
@@ -43,14 +46,18 @@ impl LoginError {
                 "被保険者の方が当組合の資格を喪失されたため、このユーザIDは{}をもってご利用いただけなくなりました。ご不明な点は健康保険組合にお問い合わせください。",
                 last_day.format("%Y年%-m月%-d日")
             ),
-            LoginError::TemporaryLocked { until } => format!(
+            LoginError::TemporaryLocked { until: Some(until) } => format!(
                 "本人確認に続けて失敗したため、この仮IDは一時的に利用できません。{}以降にもう一度お試しください。",
                 crate::clock::format_jst(*until)
             ),
+            LoginError::TemporaryLocked { until: None } => TEMPORARY_ID_LOCKED_FOR_GOOD.into(),
             LoginError::Unexpected(_) => "処理中にエラーが発生しました。しばらくしてからもう一度お試しください。".into(),
         }
     }
 }
+
+/// What a member reads when the temporary ID stays locked until staff act.
+pub const TEMPORARY_ID_LOCKED_FOR_GOOD: &str = "本人確認に何度も続けて失敗したため、この仮IDはロックされています。お手数ですが、健康保険組合にお問い合わせください（ロックの解除または仮ID・仮パスワードの再発行をいたします）。";
 
 pub struct LoggedIn {
     pub token: String,
@@ -97,8 +104,12 @@ async fn login_temporary(
 ) -> Result<LoggedIn, LoginError> {
     let lookup = temp_id.clone();
     let address = client.clone();
-    let (stored, throttled) = store
+    let (stored, throttled, per_lock) = store
         .read(move |r| {
+            let per_lock = r
+                .get::<UnionSettings>("union")?
+                .unwrap_or_default()
+                .temp_id_max_failures;
             let throttled = match address {
                 Some(a) => {
                     let attempts = r.get(&throttle::address_key(Purpose::Login, &a))?;
@@ -108,7 +119,7 @@ async fn login_temporary(
                 }
                 None => false,
             };
-            Ok::<_, anyhow::Error>((r.get::<TemporaryCredential>(&lookup)?, throttled))
+            Ok::<_, anyhow::Error>((r.get::<TemporaryCredential>(&lookup)?, throttled, per_lock))
         })
         .await?;
     // One verification whatever the ID and its state, throttled or not.
@@ -138,8 +149,10 @@ async fn login_temporary(
     if credential.expires_at <= now {
         return Err(LoginError::TemporaryExpired);
     }
-    if let Some(until) = credential.locked_until.filter(|u| *u > now) {
-        return Err(LoginError::TemporaryLocked { until });
+    match credential.lock(per_lock, now) {
+        Lock::Open => {}
+        Lock::Until(until) => return Err(LoginError::TemporaryLocked { until: Some(until) }),
+        Lock::ForGood => return Err(LoginError::TemporaryLocked { until: None }),
     }
     let kind = SessionKind::Registration {
         temporary_id: temp_id,

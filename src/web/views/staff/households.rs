@@ -115,8 +115,12 @@ pub fn page(ctx: &Ctx, v: &HouseholdView, revealed: Option<&str>, flash: Option<
         @if let Some(f) = flash { p.flash role="status" { (f) } }
         dl.confirm {
             dt { "登録状況" } dd { (v.registration.label(ctx.now)) }
-            @if let Registration::TemporaryIssued { locked_until: Some(u), .. } = &v.registration {
-                @if *u > ctx.now { dt { "仮IDのロック" } dd { (format_jst(*u)) "まで" } }
+            @if let Registration::TemporaryIssued { locked_until, locked_for_good, .. } = &v.registration {
+                @if *locked_for_good {
+                    dt { "仮IDのロック" } dd { "職員が解除するまで（本人確認の失敗が続いたため）" }
+                } @else if let Some(u) = locked_until.filter(|u| *u > ctx.now) {
+                    dt { "仮IDのロック" } dd { (format_jst(u)) "まで" }
+                }
             }
             (account_block(ctx, v, revealed))
             dt { "ログイン中の画面" } dd { (v.sessions) " 件" }
