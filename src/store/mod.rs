@@ -15,7 +15,7 @@ use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use tx::{ReadTx, Reader, Writer};
+pub use tx::{KeyRange, ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.
 pub const SCHEMA_VERSION: u64 = 1;

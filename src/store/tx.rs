@@ -1,5 +1,9 @@
 //! Typed access inside one transaction.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
 use anyhow::Context as _;
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
@@ -33,6 +37,53 @@ fn scan<R: Record>(
     Ok(out)
 }
 
+/// A range of keys: `(Bound::Included(a), Bound::Excluded(b))` and so on.
+pub type KeyRange<'a> = (Bound<&'a str>, Bound<&'a str>);
+
+fn is_empty(range: &KeyRange<'_>) -> bool {
+    use Bound::{Excluded, Included};
+    match *range {
+        (Included(lo), Included(hi)) => lo > hi,
+        (Included(lo) | Excluded(lo), Excluded(hi)) | (Excluded(lo), Included(hi)) => lo >= hi,
+        _ => false,
+    }
+}
+
+/// Calls `f` for each record in `range`, in key order or reversed, until it returns false;
+/// `seen` hears of each record decoded.
+fn walk<R: Record>(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    range: KeyRange<'_>,
+    reverse: bool,
+    mut seen: impl FnMut(),
+    mut f: impl FnMut(&str, R) -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
+    if is_empty(&range) {
+        return Ok(());
+    }
+    let entries = table.range::<&str>(range)?;
+    let mut visit = |entry: Result<_, redb::StorageError>| -> anyhow::Result<bool> {
+        let (k, v): (redb::AccessGuard<&str>, redb::AccessGuard<&[u8]>) = entry?;
+        let record = decode::<R>(k.value(), v.value())?;
+        seen();
+        f(k.value(), record)
+    };
+    if reverse {
+        for entry in entries.rev() {
+            if !visit(entry)? {
+                break;
+            }
+        }
+    } else {
+        for entry in entries {
+            if !visit(entry)? {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reading that both transactions offer, for queries shared by a screen (in a read
 /// transaction) and a use case (inside its write transaction).
 pub trait ReadTx {
@@ -58,26 +109,56 @@ impl ReadTx for Writer {
     }
 }
 
-/// A read transaction: a consistent snapshot.
+/// A read transaction: a consistent snapshot. It counts the records it decodes per table,
+/// so that tests can prove a screen reads a page and not the whole table.
 pub struct Reader {
     txn: ReadTransaction,
+    decoded: RefCell<BTreeMap<&'static str, u64>>,
 }
 
 impl Reader {
     pub(super) fn new(txn: ReadTransaction) -> Self {
-        Self { txn }
+        Self {
+            txn,
+            decoded: RefCell::default(),
+        }
+    }
+
+    fn seen<R: Record>(&self, n: u64) {
+        *self.decoded.borrow_mut().entry(R::TABLE).or_default() += n;
+    }
+
+    /// How many records of `R`'s table this transaction has decoded so far.
+    pub fn decoded<R: Record>(&self) -> u64 {
+        self.decoded.borrow().get(R::TABLE).copied().unwrap_or(0)
     }
 
     pub fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
         let t = self.txn.open_table(table(R::TABLE))?;
         let found = t.get(key)?;
-        found.map(|v| decode(key, v.value())).transpose()
+        let record = found.map(|v| decode(key, v.value())).transpose()?;
+        self.seen::<R>(u64::from(record.is_some()));
+        Ok(record)
     }
 
     /// Every record whose key starts with `prefix`, in key order.
     pub fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         let t = self.txn.open_table(table(R::TABLE))?;
-        scan(&t, prefix)
+        let found = scan(&t, prefix)?;
+        self.seen::<R>(found.len() as u64);
+        Ok(found)
+    }
+
+    /// Calls `f` for each record in `range`, in key order or `reverse`d, until it returns
+    /// false: a page of a long table without reading the rest.
+    pub fn walk<R: Record>(
+        &self,
+        range: KeyRange<'_>,
+        reverse: bool,
+        f: impl FnMut(&str, R) -> anyhow::Result<bool>,
+    ) -> anyhow::Result<()> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        walk(&t, range, reverse, || self.seen::<R>(1), f)
     }
 
     /// Calls `f` for each record in key order from `start` (inclusive) until it returns false.
@@ -90,6 +171,7 @@ impl Reader {
         for entry in t.range::<&str>(start..)? {
             let (k, v) = entry?;
             let record = decode::<R>(k.value(), v.value())?;
+            self.seen::<R>(1);
             if !f(k.value(), record)? {
                 break;
             }
@@ -132,6 +214,17 @@ impl Writer {
     pub fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         let t = self.txn.open_table(table(R::TABLE))?;
         scan(&t, prefix)
+    }
+
+    /// Calls `f` for each record in `range`, in key order or `reverse`d, until it returns false.
+    pub fn walk<R: Record>(
+        &self,
+        range: KeyRange<'_>,
+        reverse: bool,
+        f: impl FnMut(&str, R) -> anyhow::Result<bool>,
+    ) -> anyhow::Result<()> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        walk(&t, range, reverse, || {}, f)
     }
 
     pub fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 
 mod account;
 mod app;
+mod audit_log;
 mod browser_account;
 mod browser_claims;
 mod browser_journey;
