@@ -224,7 +224,7 @@ fn refuse(
         AuditEntry::new(*now, actor::UNKNOWN_MEMBER, "login.failed")
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
-            .record(w)?;
+            .record_attempt(w, throttled)?;
         return Ok(Err(LoginError::Invalid));
     };
     let actor = actor::member(Some(key));
@@ -239,7 +239,7 @@ fn refuse(
         .target(target.clone())
         .client(client.clone())
         .detail(detail)
-        .record(w)?;
+        .record_attempt(w, throttled)?;
     if throttled || locked {
         return Ok(Err(LoginError::Invalid));
     }

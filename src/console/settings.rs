@@ -23,6 +23,7 @@ pub struct SettingsInput {
     pub retention_months: String,
     pub account_lock_minutes: String,
     pub former_member_login_months: String,
+    pub audit_retention_months: String,
 }
 
 impl SettingsInput {
@@ -40,9 +41,13 @@ impl SettingsInput {
             retention_months: s.retention_months.to_string(),
             account_lock_minutes: s.account_lock_minutes.to_string(),
             former_member_login_months: s.former_member_login_months.to_string(),
+            audit_retention_months: s.audit_retention_months.to_string(),
         }
     }
 }
+
+/// The audit log is kept at least a year and at most twenty (default seven).
+pub const AUDIT_RETENTION_MONTHS: std::ops::RangeInclusive<i64> = 12..=240;
 
 pub type FieldErrors = Vec<(&'static str, String)>;
 
@@ -146,6 +151,14 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
             0..=120,
         ) as u32;
     }
+    if !input.audit_retention_months.trim().is_empty() {
+        s.audit_retention_months = number(
+            &mut e,
+            "audit_retention_months",
+            &input.audit_retention_months,
+            AUDIT_RETENTION_MONTHS,
+        ) as u32;
+    }
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
@@ -209,6 +222,10 @@ pub fn save(
         (
             "former_member_login_months",
             before.former_member_login_months != after.former_member_login_months,
+        ),
+        (
+            "audit_retention_months",
+            before.audit_retention_months != after.audit_retention_months,
         ),
     ]
     .into_iter()

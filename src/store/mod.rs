@@ -34,6 +34,9 @@ pub const ALL_TABLES: &[&str] = &[
     "outbox_pending",
     "audit",
     "audit_by_target",
+    "audit_days",
+    "audit_counts",
+    "audit_throttled",
     "sequences",
     "claims",
     "batches",
@@ -123,6 +126,15 @@ impl Store {
                 let found = w.get::<SchemaVersion>("schema_version")?.map(|v| v.0);
                 if found.is_none() {
                     w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
+                }
+                // Added to schema 1 without a new number, as an older kenpo can still
+                // read the file: the audit log's day counters, counted once from the rows
+                // of a file written before them (an empty log in a new file).
+                if found.is_none_or(|v| v <= SCHEMA_VERSION)
+                    && w.get::<LayoutStep>(AUDIT_COUNTED)?.is_none()
+                {
+                    crate::audit::backfill_counts(w)?;
+                    w.put(AUDIT_COUNTED, &LayoutStep(1))?;
                 }
                 Ok::<_, anyhow::Error>(found)
             })
@@ -227,5 +239,16 @@ impl Store {
 struct SchemaVersion(u64);
 
 impl Record for SchemaVersion {
+    const TABLE: &'static str = "meta";
+}
+
+/// The `meta` key marking that the audit log's counters were counted from its rows.
+const AUDIT_COUNTED: &str = "audit_counted";
+
+/// A change of layout within a schema version, done once (see [`Store::open`]).
+#[derive(Serialize, serde::Deserialize)]
+struct LayoutStep(u64);
+
+impl Record for LayoutStep {
     const TABLE: &'static str = "meta";
 }

@@ -253,6 +253,27 @@ impl Writer {
         Ok(removed)
     }
 
+    /// Removes at most `limit` records in `range`, the first in key order; returns how many.
+    pub fn delete_range<R: Record>(
+        &mut self,
+        range: KeyRange<'_>,
+        limit: usize,
+    ) -> anyhow::Result<u64> {
+        if is_empty(&range) {
+            return Ok(0);
+        }
+        let mut t = self.txn.open_table(table(R::TABLE))?;
+        let keys = t
+            .range::<&str>(range)?
+            .take(limit)
+            .map(|entry| entry.map(|(k, _)| k.value().to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        for k in &keys {
+            t.remove(k.as_str())?;
+        }
+        Ok(keys.len() as u64)
+    }
+
     /// The next number of a named sequence (1, 2, 3, ...), formatted as a sortable key.
     pub fn next_id(&mut self, sequence: &str) -> anyhow::Result<String> {
         let current = self.get::<Sequence>(sequence)?.map(|s| s.0).unwrap_or(0);

@@ -59,11 +59,15 @@ fn a_page_of_a_long_audit_log_decodes_one_page_of_rows() {
     seed(&store, 10_000, "test.seeded", t0());
     let decoded = store
         .read_blocking(|r| {
-            let (rows, more) = audit_log::find(r, &AuditFilter::default(), 100)?;
-            assert_eq!(rows.len(), 100);
-            assert!(more);
+            let page = audit_log::page(r, &AuditFilter::default())?;
+            assert_eq!(page.rows.len(), 100);
+            assert_eq!((page.number, page.pages), (1, Some(100)));
+            assert!(page.older.is_some(), "a link to the next page");
             Ok::<_, anyhow::Error>(r.decoded::<AuditEntry>())
         })
         .expect("page");
-    assert!(decoded <= 101, "decoded {decoded} audit rows for a page of 100");
+    assert!(
+        decoded <= 101,
+        "decoded {decoded} audit rows for a page of 100"
+    );
 }

@@ -60,7 +60,11 @@ fn the_daily_job_deletes_audit_rows_before_the_last_seven_years() {
 
     assert_eq!(apply_retention(&store, clock.now()).expect("daily job"), 2);
     assert_eq!(details(&store), ["2019-12-01", "2024-01"]);
-    assert_eq!(trail(&store), ["2024-01", "2019-12-01"], "index entries go too");
+    assert_eq!(
+        trail(&store),
+        ["2024-01", "2019-12-01"],
+        "index entries go too"
+    );
     let purged: Vec<_> = all_rows(&store)
         .into_iter()
         .filter(|e| e.action == "audit.retention_purged")

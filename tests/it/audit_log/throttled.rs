@@ -48,6 +48,12 @@ async fn fifty_throttled_logins_from_one_address_in_one_minute_write_one_row() {
         .iter()
         .filter(|e| e.detail.as_deref() == Some("throttled"))
         .collect();
-    assert_eq!(throttled.len(), 1, "one row for the flood, not one per attempt");
+    assert_eq!(
+        throttled.len(),
+        1,
+        "one row for the flood, not one per attempt"
+    );
+    assert_eq!(throttled[0].count, Some(50), "the row counts every attempt");
+    assert_eq!(throttled[0].client.as_deref(), Some("127.0.0.1"));
     assert_eq!(failed.len(), 11, "ten checked failures and the flood's row");
 }
