@@ -122,3 +122,6 @@ pub fn trail(
     };
     Ok(query::read(r, &q, &query::Cursor::Newest, limits)?.rows)
 }
+
+#[cfg(test)]
+mod tests;

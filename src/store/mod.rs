@@ -4,6 +4,7 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+mod range;
 mod records;
 mod tx;
 
@@ -15,7 +16,8 @@ use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use tx::{KeyRange, ReadTx, Reader, Writer};
+pub use range::KeyRange;
+pub use tx::{ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.
 pub const SCHEMA_VERSION: u64 = 1;
@@ -252,3 +254,6 @@ struct LayoutStep(u64);
 impl Record for LayoutStep {
     const TABLE: &'static str = "meta";
 }
+
+#[cfg(test)]
+mod tests;

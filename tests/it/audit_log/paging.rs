@@ -71,3 +71,31 @@ fn a_page_of_a_long_audit_log_decodes_one_page_of_rows() {
         "decoded {decoded} audit rows for a page of 100"
     );
 }
+
+#[tokio::test]
+async fn the_csv_export_streams_every_matching_row_newest_first() {
+    let app = spawn_app().await;
+    admin(&app).await;
+    let s = store(&app);
+    let now = app.clock.now();
+    // More rows than one chunk of the export reads.
+    tokio::task::spawn_blocking(move || seed(&s, 2_500, "test.seeded", now))
+        .await
+        .expect("join");
+    let resp = app
+        .client
+        .get(format!("{}/staff/audit/export?action=seeded", app.url))
+        .send()
+        .await
+        .expect("GET");
+    assert!(resp.status().is_success());
+    let rows = crate::app::parse_csv(&resp.bytes().await.expect("body"));
+    assert_eq!(rows[0][6], "回数");
+    let seeded: Vec<&Vec<String>> = rows.iter().skip(1).collect();
+    assert_eq!(seeded.len(), 2_500);
+    assert_eq!(seeded[0][5], "row 2499", "newest first");
+    assert_eq!(seeded[2_499][5], "row 0");
+    assert!(seeded.iter().all(|r| r[2] == "test.seeded" && r[6] == "1"));
+    let page = app.get("/staff/audit?action=audit.exported").await;
+    assert!(page.body.contains("action=seeded"), "{}", page.body);
+}

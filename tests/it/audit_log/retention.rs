@@ -97,3 +97,53 @@ fn a_shorter_retention_setting_deletes_more_at_the_next_daily_job() {
     assert_eq!(apply_retention(&store, clock.now()).expect("daily job"), 1);
     assert_eq!(details(&store), ["2025-12"]);
 }
+
+#[tokio::test]
+async fn the_settings_page_sets_the_audit_log_retention_period() {
+    let app = crate::app::spawn_app().await;
+    crate::staff::admin(&app).await;
+    let form = app.get("/staff/settings").await;
+    assert!(
+        form.body.contains("監査ログの保存期間（月）"),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains(r#"name="audit_retention_months""#));
+    assert!(form.body.contains(r#"value="84""#));
+    let mut fields = vec![
+        ("union_name", crate::app::UNION),
+        ("insurer_number", crate::app::INSURER),
+        ("service_name", "けんぽWeb"),
+        ("credential_validity_days", "90"),
+        ("temp_id_max_failures", "5"),
+        ("temp_id_lock_minutes", "30"),
+        ("session_idle_minutes", "30"),
+        ("session_absolute_hours", "12"),
+        ("password_max_age_days", "1825"),
+        ("retention_months", "60"),
+        ("audit_retention_months", "6"),
+    ];
+    let refused = app
+        .post_form("/staff/settings", "/staff/settings", &fields)
+        .await;
+    assert!(
+        refused
+            .body
+            .contains("12から240までの半角数字で入力してください。"),
+        "{}",
+        refused.body
+    );
+    fields[10] = ("audit_retention_months", "120");
+    let saved = app
+        .post_form("/staff/settings", "/staff/settings", &fields)
+        .await;
+    assert!(saved.body.contains("設定を保存しました"), "{}", saved.body);
+    let store = app.running.as_ref().expect("running").state.store.clone();
+    let months = store
+        .read(|r| r.get::<UnionSettings>("union"))
+        .await
+        .expect("settings")
+        .expect("saved")
+        .audit_retention_months;
+    assert_eq!(months, 120);
+}
