@@ -120,8 +120,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     })
 }
 
-/// Deletes expired claims (SPEC §5.8), audit rows, sessions and links when the server starts and then
-/// every 24 hours.
+/// Deletes expired claims (SPEC §5.8), audit rows, sessions and links when the server starts
+/// and then every 24 hours.
 async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
     use crate::claims::retention::{BATCH_SIZE, purge_expired_claims};
     loop {

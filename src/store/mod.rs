@@ -20,7 +20,19 @@ pub use range::KeyRange;
 pub use tx::{ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.
-pub const SCHEMA_VERSION: u64 = 1;
+///
+/// 2: the audit log's day counters (`audit_days`, `audit_counts`), kept with every row; an
+/// older kenpo would write rows without them, so it must not open the file.
+pub const SCHEMA_VERSION: u64 = 2;
+
+/// Brings a file of schema `from` up to [`SCHEMA_VERSION`], in the transaction that opens it.
+fn upgrade(w: &mut Writer, from: u64) -> anyhow::Result<()> {
+    if from < 2 {
+        // The log of an older file is counted once from its rows (one pass over them).
+        crate::audit::backfill_counts(w)?;
+    }
+    Ok(())
+}
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = &[
@@ -126,17 +138,11 @@ impl Store {
                     w.ensure_table(name)?;
                 }
                 let found = w.get::<SchemaVersion>("schema_version")?.map(|v| v.0);
-                if found.is_none() {
-                    w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
+                if let Some(older) = found.filter(|v| *v < SCHEMA_VERSION) {
+                    upgrade(w, older)?;
                 }
-                // Added to schema 1 without a new number, as an older kenpo can still
-                // read the file: the audit log's day counters, counted once from the rows
-                // of a file written before them (an empty log in a new file).
-                if found.is_none_or(|v| v <= SCHEMA_VERSION)
-                    && w.get::<LayoutStep>(AUDIT_COUNTED)?.is_none()
-                {
-                    crate::audit::backfill_counts(w)?;
-                    w.put(AUDIT_COUNTED, &LayoutStep(1))?;
+                if found.is_none_or(|v| v < SCHEMA_VERSION) {
+                    w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
                 }
                 Ok::<_, anyhow::Error>(found)
             })
@@ -241,17 +247,6 @@ impl Store {
 struct SchemaVersion(u64);
 
 impl Record for SchemaVersion {
-    const TABLE: &'static str = "meta";
-}
-
-/// The `meta` key marking that the audit log's counters were counted from its rows.
-const AUDIT_COUNTED: &str = "audit_counted";
-
-/// A change of layout within a schema version, done once (see [`Store::open`]).
-#[derive(Serialize, serde::Deserialize)]
-struct LayoutStep(u64);
-
-impl Record for LayoutStep {
     const TABLE: &'static str = "meta";
 }
 

@@ -2,10 +2,11 @@
 
 use chrono::{NaiveDate, TimeZone as _, Utc};
 
-use super::{AUDIT_COUNTED, LayoutStep, Store};
+use super::{SchemaVersion, Store};
 use crate::audit::{AuditCount, AuditDay, AuditEntry, per_day};
 
-/// An audit log as kenpo wrote it before the day counters: rows under sequence keys only.
+/// An audit log as kenpo wrote it before the day counters (schema 1): rows under sequence
+/// keys only.
 #[test]
 fn an_audit_log_from_before_the_counters_is_counted_when_the_file_opens() {
     let dir = tempfile::tempdir().expect("temp");
@@ -25,7 +26,7 @@ fn an_audit_log_from_before_the_counters_is_counted_when_the_file_opens() {
                 }
                 w.delete_prefix::<AuditDay>("")?;
                 w.delete_prefix::<AuditCount>("")?;
-                w.delete::<LayoutStep>(AUDIT_COUNTED)
+                w.put("schema_version", &SchemaVersion(1))
             })
             .expect("legacy rows");
     }
@@ -44,4 +45,19 @@ fn an_audit_log_from_before_the_counters_is_counted_when_the_file_opens() {
         (first_day.first.as_str(), first_day.last.as_str()),
         ("00000000000000000001", "00000000000000000002")
     );
+}
+
+#[test]
+fn a_file_of_a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("k.redb");
+    let store = Store::open(&path).expect("open");
+    store
+        .write_blocking(|w| w.put("schema_version", &SchemaVersion(super::SCHEMA_VERSION + 1)))
+        .expect("newer");
+    drop(store);
+    assert!(matches!(
+        Store::open(&path),
+        Err(super::OpenError::TooNew { .. })
+    ));
 }
