@@ -88,6 +88,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         mail_wake: mail_wake.clone(),
         claim_imports: Default::default(),
         trusted_proxies: opts.trusted_proxies.clone(),
+        hasher: Default::default(),
     });
     let (shutdown, mut signal) = watch::channel(false);
     let control = crate::control::listen(store.clone(), opts.clock.clone(), mail_wake.clone())?;

@@ -3,16 +3,17 @@
 
 use chrono::{DateTime, Utc};
 
+use super::actor;
+use super::hash::Hasher;
 use super::model::{SessionKind, TemporaryCredential};
 use super::session;
 use super::throttle::{self, Purpose};
-use super::{actor, hash};
 use crate::audit::AuditEntry;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::store::Store;
 
-pub use super::member_login::MAX_FAILED_LOGINS;
-/// How long staff accounts lock (member accounts: the setting `account_lock_minutes`).
+/// How long a staff account's first lock lasts (member accounts: the setting
+/// `account_lock_minutes`); each later lock lasts twice as long as the one before.
 pub const LOCK_MINUTES: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +65,7 @@ fn is_temporary_id(id: &str) -> bool {
 /// Checks the pair and, on success, starts a session (ending `old_session` if any).
 pub async fn login(
     store: &Store,
+    hasher: &Hasher,
     raw_id: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -72,14 +74,21 @@ pub async fn login(
 ) -> Result<LoggedIn, LoginError> {
     let id = normalize_for_lookup(raw_id);
     if is_temporary_id(&id) {
-        login_temporary(store, id, password, now, client, old_session).await
+        login_temporary(store, hasher, id, password, now, client, old_session).await
     } else {
-        super::member_login::login(store, id, password, now, client, old_session).await
+        let attempt = super::member_login::Attempt {
+            key: id,
+            now,
+            client,
+            old_session,
+        };
+        super::member_login::login(store, hasher, attempt, password).await
     }
 }
 
 async fn login_temporary(
     store: &Store,
+    hasher: &Hasher,
     temp_id: String,
     password: &str,
     now: DateTime<Utc>,
@@ -102,12 +111,14 @@ async fn login_temporary(
             Ok::<_, anyhow::Error>((r.get::<TemporaryCredential>(&lookup)?, throttled))
         })
         .await?;
-    let ok = !throttled
-        && hash::verify(
+    // One verification whatever the ID and its state, throttled or not.
+    let verified = hasher
+        .verify(
             password.to_string(),
             stored.as_ref().map(|c| c.password_hash.clone()),
         )
         .await;
+    let ok = !throttled && verified;
     // An ID that matched no postcard may be anything typed: it is not recorded.
     let actor = actor::temporary(stored.as_ref().map(|_| temp_id.as_str()));
     let Some(credential) = stored.filter(|_| ok) else {

@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod credentials;
+pub mod failures;
 pub mod hash;
 pub mod links;
 pub mod lockout;
@@ -9,6 +10,7 @@ pub mod login;
 mod member_login;
 pub mod model;
 pub mod profile;
+pub mod reauth;
 pub mod recovery;
 pub mod registration;
 pub mod session;

@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::hash::Hasher;
 use super::model::{Account, LinkPurpose, RecoveryPassword};
 use super::throttle::{self, Purpose, RECOVERY_PER_ACCOUNT};
-use super::{actor, hash, links, tokens};
+use super::{actor, links, tokens};
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
 use crate::domain::birth_date::BirthDate;
@@ -235,6 +236,7 @@ pub async fn open_user_id_link(
 /// old password keeps working until it is used. Returns whether a mail was queued.
 pub async fn request_temporary_password(
     store: &Store,
+    hasher: &Hasher,
     user_id: &str,
     email: Email,
     birth: BirthDate,
@@ -244,7 +246,7 @@ pub async fn request_temporary_password(
     let user_key = normalize_for_lookup(user_id);
     // Hashed whether or not anything matches, so both answers cost the same.
     let password = tokens::temporary_password();
-    let password_hash = hash::hash(password.clone()).await?;
+    let password_hash = hasher.hash(password.clone()).await?;
     store
         .write(move |w| {
             if !address_allows(w, &req, ACTION)? {

@@ -102,9 +102,7 @@ pub fn reset_password(
 ) -> Result<(), StaffAdminError> {
     let (key, mut account) = load(w, login)?;
     account.password_hash = password_hash;
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
-    account.locked_until = None;
+    account.failures().clear();
     w.put(&key, &account)?;
     end_sessions(w, &key)?;
     AuditEntry::new(now, actor, "staff.password_reset")
@@ -136,9 +134,7 @@ pub fn set_disabled(
         return Err(StaffAdminError::LastAdmin);
     }
     account.disabled = disabled;
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
-    account.locked_until = None;
+    account.failures().clear();
     w.put(&key, &account)?;
     end_sessions(w, &key)?;
     let action = if disabled {

@@ -57,7 +57,7 @@ pub async fn disable_totp(
         .read(move |r| r.get::<StaffAccount>(&lookup))
         .await?
         .ok_or(ReauthError::Gone)?;
-    let locked = stored.locked_until.is_some_and(|u| u > now);
+    let locked = stored.lock(now).is_locked();
     let check = if locked || account_waits(&stored, now) {
         Check::Throttled
     } else if is_code(proof) {
@@ -112,8 +112,7 @@ fn decide(
     };
     let had = account.totp.take().is_some();
     account.totp_pending = None;
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
+    account.failures().clear();
     w.put(key, &account)?;
     AuditEntry::new(now, actor, "staff.totp_disabled")
         .target(key)

@@ -6,6 +6,8 @@
 //! the same transaction as the failure and its audit row: it survives a restart, and the
 //! count and the audit can never disagree.
 
+use std::net::{IpAddr, Ipv6Addr};
+
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -132,9 +134,27 @@ impl Purpose {
     }
 }
 
+/// What a client address is throttled as: an IPv4 address alone; an IPv6 address with the
+/// rest of its /64, since one subscriber (a home, a server) is handed a whole /64 or more
+/// and could otherwise rotate through it for a fresh allowance at every attempt. Anything
+/// that is not an address is taken as it is. The audit log keeps the whole address.
+pub fn address_group(client: &str) -> String {
+    match client.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.to_string(),
+        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let network = Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64));
+                format!("{network}/64")
+            }
+        },
+        Err(_) => client.to_string(),
+    }
+}
+
 /// The key of an address's attempts in the `throttle` table.
 pub fn address_key(purpose: Purpose, client: &str) -> String {
-    key(&[purpose.name(), client])
+    key(&[purpose.name(), &address_group(client)])
 }
 
 /// Whether the address must wait before this attempt. No address (a test client, a Unix
@@ -196,6 +216,28 @@ mod tests {
         }
         assert_eq!(LOGIN_PER_ACCOUNT.wait_until(&a, t(3)), Some(t(5)));
         assert_eq!(LOGIN_PER_ACCOUNT.wait_until(&a, t(5)), None);
+    }
+
+    #[test]
+    fn an_ipv6_address_is_throttled_with_its_slash_64() {
+        let key = |a: &str| address_key(Purpose::Login, a);
+        assert_eq!(
+            key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"),
+            key("2001:db8:1:2::1")
+        );
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(address_group("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_ne!(
+            address_key(Purpose::Login, "2001:db8:1:2::1"),
+            address_key(Purpose::Recovery, "2001:db8:1:2::1")
+        );
+    }
+
+    #[test]
+    fn an_ipv4_address_is_throttled_alone_however_it_is_written() {
+        let key = |a: &str| address_key(Purpose::Login, a);
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
     }
 
     #[test]

@@ -5,9 +5,10 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
-use super::login::{LOCK_MINUTES, LoggedIn, MAX_FAILED_LOGINS};
+use super::login::LoggedIn;
 use super::model::{SessionKind, StaffAccount, TotpEnrolment};
 use super::session;
+use super::staff_login::count_failure;
 use super::tokens::{constant_time_eq, random_token, temporary_password, token_digest};
 use crate::audit::AuditEntry;
 use crate::store::{Store, Writer};
@@ -199,7 +200,7 @@ pub async fn verify_login_code(
                 w.delete::<StaffChallenge>(&digest)?;
                 return Ok(Err(CodeError::Gone));
             };
-            let locked = account.locked_until.is_some_and(|u| u > now);
+            let locked = account.lock(now).is_locked();
             let Some(mut enrolment) = account.totp.clone().filter(|_| !locked) else {
                 w.delete::<StaffChallenge>(&digest)?;
                 return Ok(Err(CodeError::Gone));
@@ -217,29 +218,21 @@ pub async fn verify_login_code(
             };
             let Some(action) = accepted else {
                 challenge.attempts += 1;
-                account.failed_logins += 1;
-                let mut answer = CodeError::Wrong;
-                if account.failed_logins >= MAX_FAILED_LOGINS {
-                    account.locked_until = Some(now + Duration::minutes(LOCK_MINUTES));
-                    account.failed_logins = 0;
-                    answer = CodeError::Gone;
-                }
-                if challenge.attempts >= CHALLENGE_ATTEMPTS || matches!(answer, CodeError::Gone) {
-                    w.delete::<StaffChallenge>(&digest)?;
-                    answer = CodeError::Gone;
-                } else {
-                    w.put(&digest, &challenge)?;
-                }
-                w.put(&key, &account)?;
                 AuditEntry::new(now, actor, "staff.code_failed")
-                    .client(client)
+                    .client(client.clone())
                     .record(w)?;
-                return Ok(Err(answer));
+                // A wrong code counts like a wrong password, under the same lock rule.
+                let locked = count_failure(w, &key, &mut account, client, now)?.is_some();
+                if locked || challenge.attempts >= CHALLENGE_ATTEMPTS {
+                    w.delete::<StaffChallenge>(&digest)?;
+                    return Ok(Err(CodeError::Gone));
+                }
+                w.put(&digest, &challenge)?;
+                return Ok(Err(CodeError::Wrong));
             };
             w.delete::<StaffChallenge>(&digest)?;
             account.totp = Some(enrolment);
-            account.failed_logins = 0;
-            account.last_failed_login_at = None;
+            account.failures().clear();
             w.put(&key, &account)?;
             AuditEntry::new(now, actor, action)
                 .client(client)

@@ -13,3 +13,5 @@ pub mod member;
 pub mod password;
 pub mod search_text;
 pub mod user_id;
+pub mod whole_number;
+pub mod yen;

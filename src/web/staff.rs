@@ -56,6 +56,7 @@ pub async fn login_submit(
     let pace = super::pacing::Pace::start();
     let answer = match crate::auth::staff::login(
         &state.store,
+        &state.hasher,
         &input.login,
         &input.password,
         ctx.now,

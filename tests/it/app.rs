@@ -39,7 +39,18 @@ pub async fn spawn_app() -> TestApp {
 
 /// A fresh data file, initialised with the test union, served on 127.0.0.1:0.
 pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
-    spawn(opts, Vec::new()).await
+    spawn(opts, Vec::new(), None).await
+}
+
+/// The app with a public base URL (an `https://` one marks cookies `Secure`, names them
+/// `__Host-…` and sends HSTS); the tests still talk plain HTTP to loopback.
+pub async fn spawn_app_with_base_url(base_url: &str) -> TestApp {
+    spawn(
+        AppOptions { smtp_port: None },
+        Vec::new(),
+        Some(base_url.to_string()),
+    )
+    .await
 }
 
 /// The app behind a reverse proxy on 127.0.0.1 (the test client plays the proxy).
@@ -47,11 +58,16 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
     spawn(
         AppOptions { smtp_port: None },
         vec!["127.0.0.1".parse().expect("ip")],
+        None,
     )
     .await
 }
 
-async fn spawn(opts: AppOptions, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
+async fn spawn(
+    opts: AppOptions,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    base_url: Option<String>,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
     run_local(
@@ -74,7 +90,7 @@ async fn spawn(opts: AppOptions, trusted_proxies: Vec<std::net::IpAddr>) -> Test
     let running = start(ServeOptions {
         data: data.clone(),
         listen: "127.0.0.1:0".into(),
-        base_url: None,
+        base_url,
         smtp,
         clock: Arc::new(clock.clone()),
         trusted_proxies,
@@ -220,6 +236,11 @@ pub fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
     r.records()
         .map(|rec| rec.expect("record").iter().map(str::to_string).collect())
         .collect()
+}
+
+/// The status, redirect, headers and body of a response.
+pub async fn page_of(resp: reqwest::Response) -> Page {
+    page(resp).await
 }
 
 async fn page(resp: reqwest::Response) -> Page {

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test module is a `mod` line here.
 
 mod account;
+mod amounts;
 mod app;
 mod audit_log;
 mod browser_account;
@@ -15,4 +16,5 @@ mod harness;
 mod harness_selftest;
 mod maintenance;
 mod registration;
+mod session_security;
 mod staff;

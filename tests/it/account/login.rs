@@ -11,7 +11,7 @@ use super::{
 use crate::app::client;
 
 /// Fails `n` times, each after a pause longer than any throttle delay.
-async fn fail_spaced(app: &crate::app::TestApp, n: usize) {
+pub(super) async fn fail_spaced(app: &crate::app::TestApp, n: usize) {
     for _ in 0..n {
         app.clock.advance(Duration::minutes(2));
         assert_refused(&app.login(USER, "wrong-password-1").await);

@@ -99,14 +99,14 @@ pub async fn register_member(app: &TestApp) {
     assert_eq!(app.get("/menu").await.status, StatusCode::OK);
 }
 
-/// Posts a multipart upload; the CSRF token rides in the query, as a form without JS sends it.
+/// Posts a multipart upload; the CSRF token rides in the first part, as the form sends it.
 pub async fn upload(app: &TestApp, path: &str, file_name: &str, bytes: &[u8]) -> Page {
     let token = csrf_of(&app.get("/staff/import").await.body);
     let boundary = "kenpoTestBoundary7d1f";
     let mut body = Vec::new();
     body.extend_from_slice(
         format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n"
         )
         .as_bytes(),
     );
@@ -114,7 +114,7 @@ pub async fn upload(app: &TestApp, path: &str, file_name: &str, bytes: &[u8]) ->
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let resp = app
         .client
-        .post(format!("{}{path}?csrf={token}", app.url))
+        .post(format!("{}{path}", app.url))
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),

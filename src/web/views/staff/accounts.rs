@@ -2,6 +2,7 @@
 
 use maud::{Markup, html};
 
+use crate::auth::failures::Lock;
 use crate::auth::model::{StaffAccount, StaffRole};
 use crate::auth::staff_accounts::role_label;
 use crate::clock::format_jst;
@@ -25,10 +26,12 @@ fn error_for<'a>(errors: &'a [(&'static str, String)], field: &str) -> Option<&'
 pub fn status(a: &StaffAccount, now: chrono::DateTime<chrono::Utc>) -> String {
     if a.disabled {
         "停止中".into()
-    } else if let Some(u) = a.locked_until.filter(|u| *u > now) {
-        format!("ロック中（{}まで）", format_jst(u))
     } else {
-        "利用中".into()
+        match a.lock(now) {
+            Lock::Until(u) => format!("ロック中（{}まで）", format_jst(u)),
+            Lock::ForGood => "ロック中（パスワードの再設定で解除）".into(),
+            Lock::Open => "利用中".into(),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::nav::household_path;
+use crate::auth::failures::Lock;
 use crate::clock::{format_jst, format_jst_date};
 use crate::console::households::{Hit, HouseholdView, Registration};
 use crate::domain::email::Email;
@@ -64,9 +65,10 @@ fn account_block(ctx: &Ctx, v: &HouseholdView, revealed: Option<&str>) -> Markup
             dt { "最終ログイン" } dd { (a.last_login_at.map_or_else(|| "なし".to_string(), format_jst)) }
             dt { "ロック" }
             dd {
-                @match a.locked_until.filter(|u| *u > ctx.now) {
-                    Some(u) => { "ロック中（" (format_jst(u)) "まで）" }
-                    None => { "なし（連続失敗 " (a.failed_logins) " 回）" }
+                @match a.lock(ctx.now) {
+                    Lock::Until(u) => { "ロック中（" (format_jst(u)) "まで）" }
+                    Lock::ForGood => { "ロック中（失敗 " (a.failed_logins) " 回。仮パスワードでのログインか「ロックを解除」まで続きます）" }
+                    Lock::Open => { "なし（前回のログイン以降の失敗 " (a.failed_logins) " 回）" }
                 }
             }
         }
