@@ -138,6 +138,9 @@ fn a_flood_of_throttled_attempts_is_one_row_per_address_action_and_minute() {
     flood.push(attempt(t, "192.0.2.1", "member:yamada"));
     flood.push(attempt(t, "192.0.2.2", "member:?"));
     flood.push(attempt(t + Duration::minutes(1), "192.0.2.1", "member:?"));
+    // Rotating through one /64 is one flood too.
+    flood.push(attempt(t, "2001:db8:1:2::1", "member:?"));
+    flood.push(attempt(t, "2001:db8:1:2::99", "member:?"));
     store
         .write_blocking(|w| flood.into_iter().try_for_each(|e| e.record_throttled(w)))
         .expect("record");
@@ -154,14 +157,15 @@ fn a_flood_of_throttled_attempts_is_one_row_per_address_action_and_minute() {
         [
             ("192.0.2.1".to_string(), Some(41), several),
             ("192.0.2.2".to_string(), Some(1), once.clone()),
-            ("192.0.2.1".to_string(), Some(1), once),
+            ("192.0.2.1".to_string(), Some(1), once.clone()),
+            ("2001:db8:1:2::/64".to_string(), Some(2), once),
         ]
     );
     // The daily job forgets the slots of past minutes.
     let forgotten = store
         .write_blocking(|w| super::throttled::forget_before(w, t + Duration::minutes(1), 100))
         .expect("forget");
-    assert_eq!(forgotten, 2);
+    assert_eq!(forgotten, 3);
 }
 
 #[test]
