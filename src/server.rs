@@ -121,8 +121,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     })
 }
 
-/// Deletes expired claims (SPEC §5.8), sessions and links when the server starts and then
-/// every 24 hours.
+/// Deletes expired claims (SPEC §5.8), audit rows, sessions and links when the server starts
+/// and then every 24 hours.
 async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
     use crate::claims::retention::{BATCH_SIZE, purge_expired_claims};
     loop {
@@ -137,6 +137,20 @@ async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Rec
                 )
             }
             Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
+        }
+        let (s, now) = (store.clone(), clock.now());
+        match tokio::task::spawn_blocking(move || {
+            crate::console::audit_log::apply_retention(&s, now)
+        })
+        .await
+        {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(deleted = n, "expired audit rows deleted"),
+            Ok(Err(e)) => tracing::error!(
+                error = format!("{e:#}"),
+                "expired audit rows could not be deleted"
+            ),
+            Err(e) => tracing::error!(error = %e, "the audit retention job stopped unexpectedly"),
         }
         let (s, now) = (store.clone(), clock.now());
         match tokio::task::spawn_blocking(move || crate::auth::sweep::sweep_expired(&s, now)).await

@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_SERVICE_NAME: &str = "けんぽWeb";
 
+/// Seven years: how long the audit log is kept unless the union sets otherwise.
+pub const DEFAULT_AUDIT_RETENTION_MONTHS: u32 = 84;
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct UnionSettings {
@@ -35,6 +38,9 @@ pub struct UnionSettings {
     /// when it starts, so that jobs run from the command line (which know no URL) can link
     /// to the login page; empty until the server has run once.
     pub public_url: String,
+    /// Audit rows older than this many months (counting the current month, Japan time)
+    /// are deleted by the daily job.
+    pub audit_retention_months: u32,
 }
 
 impl Default for UnionSettings {
@@ -55,6 +61,7 @@ impl Default for UnionSettings {
             account_lock_minutes: 30,
             staff_totp_required: true,
             public_url: String::new(),
+            audit_retention_months: DEFAULT_AUDIT_RETENTION_MONTHS,
         }
     }
 }

@@ -141,7 +141,7 @@ async fn login_temporary(
                 AuditEntry::new(now, actor, "login.failed")
                     .client(client)
                     .detail(if throttled { "throttled" } else { "mismatch" })
-                    .record(w)
+                    .record_attempt(w, throttled)
             })
             .await?;
         return Err(LoginError::Invalid);

@@ -219,7 +219,7 @@ fn refuse(
         AuditEntry::new(*now, actor::UNKNOWN_MEMBER, "login.failed")
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
-            .record(w)?;
+            .record_attempt(w, throttled)?;
         return Ok(Err(LoginError::Invalid));
     };
     let actor = actor::member(Some(key));
@@ -233,7 +233,7 @@ fn refuse(
         .target(account.household.to_string())
         .client(client.clone())
         .detail(detail)
-        .record(w)?;
+        .record_attempt(w, throttled)?;
     if throttled || locked {
         return Ok(Err(LoginError::Invalid));
     }

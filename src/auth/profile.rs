@@ -106,7 +106,7 @@ pub async fn request_email_change(
                     .target(account.household.to_string())
                     .client(req.client)
                     .detail("throttled")
-                    .record(w)?;
+                    .record_throttled(w)?;
                 return Ok(Err(EmailChangeError::Throttled { until }));
             }
             EMAIL_CHANGE_PER_ACCOUNT.record(&mut requests, req.now);

@@ -72,7 +72,7 @@ fn address_allows(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result
         AuditEntry::new(req.now, ANONYMOUS, action)
             .client(req.client.clone())
             .detail("throttled per address")
-            .record(w)?;
+            .record_throttled(w)?;
         return Ok(false);
     }
     throttle::address_count(w, Purpose::Recovery, client, req.now)?;
@@ -96,7 +96,7 @@ fn account_allows(
             .target(account.household.to_string())
             .client(req.client.clone())
             .detail("throttled per account")
-            .record(w)?;
+            .record_throttled(w)?;
         return Ok(false);
     }
     RECOVERY_PER_ACCOUNT.record(&mut account.recovery_requests, req.now);

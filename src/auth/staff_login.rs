@@ -196,7 +196,7 @@ fn refuse(
         AuditEntry::new(*now, UNKNOWN_ACTOR, "staff.login_failed")
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
-            .record(w)?;
+            .record_attempt(w, throttled)?;
         return Ok(Err(LoginError::Invalid));
     };
     let locked = account.lock(*now).is_locked();
@@ -212,7 +212,7 @@ fn refuse(
     AuditEntry::new(*now, format!("staff:{key}"), "staff.login_failed")
         .client(client.clone())
         .detail(detail)
-        .record(w)?;
+        .record_attempt(w, throttled)?;
     if detail == "mismatch" {
         count_failure(w, key, &mut account, client.clone(), *now)?;
     }

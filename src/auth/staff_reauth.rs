@@ -104,7 +104,7 @@ fn decide(
             } else {
                 "wrong proof"
             })
-            .record(w)?;
+            .record_attempt(w, check == Check::Throttled)?;
         if check != Check::Throttled {
             count_failure(w, key, &mut account, client, now)?;
         }

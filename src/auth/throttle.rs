@@ -6,8 +6,6 @@
 //! the same transaction as the failure and its audit row: it survives a restart, and the
 //! count and the audit can never disagree.
 
-use std::net::{IpAddr, Ipv6Addr};
-
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -134,23 +132,7 @@ impl Purpose {
     }
 }
 
-/// What a client address is throttled as: an IPv4 address alone; an IPv6 address with the
-/// rest of its /64, since one subscriber (a home, a server) is handed a whole /64 or more
-/// and could otherwise rotate through it for a fresh allowance at every attempt. Anything
-/// that is not an address is taken as it is. The audit log keeps the whole address.
-pub fn address_group(client: &str) -> String {
-    match client.parse::<IpAddr>() {
-        Ok(IpAddr::V4(v4)) => v4.to_string(),
-        Ok(IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let network = Ipv6Addr::from(u128::from(v6) & (u128::MAX << 64));
-                format!("{network}/64")
-            }
-        },
-        Err(_) => client.to_string(),
-    }
-}
+pub use crate::domain::client_address::address_group;
 
 /// The key of an address's attempts in the `throttle` table.
 pub fn address_key(purpose: Purpose, client: &str) -> String {

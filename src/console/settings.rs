@@ -28,6 +28,7 @@ pub struct SettingsInput {
     /// A hidden `1` beside the checkbox: a form without it (an older page) keeps the
     /// stored value rather than switching the second factor off by omission.
     pub staff_totp_field: String,
+    pub audit_retention_months: String,
 }
 
 impl SettingsInput {
@@ -47,9 +48,13 @@ impl SettingsInput {
             former_member_login_months: s.former_member_login_months.to_string(),
             staff_totp_required: if s.staff_totp_required { "on" } else { "" }.to_string(),
             staff_totp_field: "1".to_string(),
+            audit_retention_months: s.audit_retention_months.to_string(),
         }
     }
 }
+
+/// The audit log is kept at least a year and at most twenty (default seven).
+pub const AUDIT_RETENTION_MONTHS: std::ops::RangeInclusive<i64> = 12..=240;
 
 pub type FieldErrors = Vec<(&'static str, String)>;
 
@@ -156,6 +161,14 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
     if !input.staff_totp_field.is_empty() {
         s.staff_totp_required = input.staff_totp_required == "on";
     }
+    if !input.audit_retention_months.trim().is_empty() {
+        s.audit_retention_months = number(
+            &mut e,
+            "audit_retention_months",
+            &input.audit_retention_months,
+            AUDIT_RETENTION_MONTHS,
+        ) as u32;
+    }
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
@@ -223,6 +236,10 @@ pub fn save(
         (
             "staff_totp_required",
             before.staff_totp_required != after.staff_totp_required,
+        ),
+        (
+            "audit_retention_months",
+            before.audit_retention_months != after.audit_retention_months,
         ),
     ]
     .into_iter()

@@ -3,6 +3,7 @@
 
 pub mod birth_date;
 pub mod claim;
+pub mod client_address;
 pub mod csv_cell;
 pub mod email;
 pub mod expenses;

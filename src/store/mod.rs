@@ -4,6 +4,7 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+mod range;
 mod records;
 mod tx;
 
@@ -15,10 +16,23 @@ use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use range::KeyRange;
 pub use tx::{ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.
-pub const SCHEMA_VERSION: u64 = 1;
+///
+/// 2: the audit log's day counters (`audit_days`, `audit_counts`), kept with every row; an
+/// older kenpo would write rows without them, so it must not open the file.
+pub const SCHEMA_VERSION: u64 = 2;
+
+/// Brings a file of schema `from` up to [`SCHEMA_VERSION`], in the transaction that opens it.
+fn upgrade(w: &mut Writer, from: u64) -> anyhow::Result<()> {
+    if from < 2 {
+        // The log of an older file is counted once from its rows (one pass over them).
+        crate::audit::backfill_counts(w)?;
+    }
+    Ok(())
+}
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = &[
@@ -34,6 +48,9 @@ pub const ALL_TABLES: &[&str] = &[
     "outbox_pending",
     "audit",
     "audit_by_target",
+    "audit_days",
+    "audit_counts",
+    "audit_throttled",
     "sequences",
     "claims",
     "batches",
@@ -121,7 +138,10 @@ impl Store {
                     w.ensure_table(name)?;
                 }
                 let found = w.get::<SchemaVersion>("schema_version")?.map(|v| v.0);
-                if found.is_none() {
+                if let Some(older) = found.filter(|v| *v < SCHEMA_VERSION) {
+                    upgrade(w, older)?;
+                }
+                if found.is_none_or(|v| v < SCHEMA_VERSION) {
                     w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
                 }
                 Ok::<_, anyhow::Error>(found)
@@ -229,3 +249,6 @@ struct SchemaVersion(u64);
 impl Record for SchemaVersion {
     const TABLE: &'static str = "meta";
 }
+
+#[cfg(test)]
+mod tests;

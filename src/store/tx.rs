@@ -1,11 +1,15 @@
 //! Typed access inside one transaction.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use anyhow::Context as _;
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
+use super::range::{KeyRange, is_empty, walk};
 use super::{Record, table};
 
-fn decode<R: Record>(key: &str, bytes: &[u8]) -> anyhow::Result<R> {
+pub(super) fn decode<R: Record>(key: &str, bytes: &[u8]) -> anyhow::Result<R> {
     serde_json::from_slice(bytes).with_context(|| format!("corrupt record {}/{key}", R::TABLE))
 }
 
@@ -58,26 +62,56 @@ impl ReadTx for Writer {
     }
 }
 
-/// A read transaction: a consistent snapshot.
+/// A read transaction: a consistent snapshot. It counts the records it decodes per table,
+/// so that tests can prove a screen reads a page and not the whole table.
 pub struct Reader {
     txn: ReadTransaction,
+    decoded: RefCell<BTreeMap<&'static str, u64>>,
 }
 
 impl Reader {
     pub(super) fn new(txn: ReadTransaction) -> Self {
-        Self { txn }
+        Self {
+            txn,
+            decoded: RefCell::default(),
+        }
+    }
+
+    fn seen<R: Record>(&self, n: u64) {
+        *self.decoded.borrow_mut().entry(R::TABLE).or_default() += n;
+    }
+
+    /// How many records of `R`'s table this transaction has decoded so far.
+    pub fn decoded<R: Record>(&self) -> u64 {
+        self.decoded.borrow().get(R::TABLE).copied().unwrap_or(0)
     }
 
     pub fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
         let t = self.txn.open_table(table(R::TABLE))?;
         let found = t.get(key)?;
-        found.map(|v| decode(key, v.value())).transpose()
+        let record = found.map(|v| decode(key, v.value())).transpose()?;
+        self.seen::<R>(u64::from(record.is_some()));
+        Ok(record)
     }
 
     /// Every record whose key starts with `prefix`, in key order.
     pub fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         let t = self.txn.open_table(table(R::TABLE))?;
-        scan(&t, prefix)
+        let found = scan(&t, prefix)?;
+        self.seen::<R>(found.len() as u64);
+        Ok(found)
+    }
+
+    /// Calls `f` for each record in `range`, in key order or `reverse`d, until it returns
+    /// false: a page of a long table without reading the rest.
+    pub fn walk<R: Record>(
+        &self,
+        range: KeyRange<'_>,
+        reverse: bool,
+        f: impl FnMut(&str, R) -> anyhow::Result<bool>,
+    ) -> anyhow::Result<()> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        walk(&t, range, reverse, || self.seen::<R>(1), f)
     }
 
     /// Calls `f` for each record in key order from `start` (inclusive) until it returns false.
@@ -90,6 +124,7 @@ impl Reader {
         for entry in t.range::<&str>(start..)? {
             let (k, v) = entry?;
             let record = decode::<R>(k.value(), v.value())?;
+            self.seen::<R>(1);
             if !f(k.value(), record)? {
                 break;
             }
@@ -134,6 +169,17 @@ impl Writer {
         scan(&t, prefix)
     }
 
+    /// Calls `f` for each record in `range`, in key order or `reverse`d, until it returns false.
+    pub fn walk<R: Record>(
+        &self,
+        range: KeyRange<'_>,
+        reverse: bool,
+        f: impl FnMut(&str, R) -> anyhow::Result<bool>,
+    ) -> anyhow::Result<()> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        walk(&t, range, reverse, || {}, f)
+    }
+
     pub fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
         let bytes = encode(record)?;
         let mut t = self.txn.open_table(table(R::TABLE))?;
@@ -158,6 +204,27 @@ impl Writer {
             false
         })?;
         Ok(removed)
+    }
+
+    /// Removes at most `limit` records in `range`, the first in key order; returns how many.
+    pub fn delete_range<R: Record>(
+        &mut self,
+        range: KeyRange<'_>,
+        limit: usize,
+    ) -> anyhow::Result<u64> {
+        if is_empty(&range) {
+            return Ok(0);
+        }
+        let mut t = self.txn.open_table(table(R::TABLE))?;
+        let keys = t
+            .range::<&str>(range)?
+            .take(limit)
+            .map(|entry| entry.map(|(k, _)| k.value().to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        for k in &keys {
+            t.remove(k.as_str())?;
+        }
+        Ok(keys.len() as u64)
     }
 
     /// The next number of a named sequence (1, 2, 3, ...), formatted as a sortable key.

@@ -49,6 +49,7 @@ pub fn page(
             (Field { value: &f.retention_months, error: err("retention_months"), inputmode: Some("numeric"), hint: Some("これより古い医療費データは削除されます。"), ..Field::new("retention_months", "データの保存期間（月）") }.render())
             (Field { value: &f.account_lock_minutes, error: err("account_lock_minutes"), inputmode: Some("numeric"), hint: Some("ログインに10回失敗したときの最初のロック時間です。ロックのたびに前回の2倍になり、前回のログイン以降100回失敗すると、仮パスワードでのログインか職員による解除まで続きます。"), ..Field::new("account_lock_minutes", "ログインロックの時間（分）") }.render())
             (Field { value: &f.former_member_login_months, error: err("former_member_login_months"), inputmode: Some("numeric"), hint: Some("被保険者が資格を喪失した後、世帯がログインできる期間です。"), ..Field::new("former_member_login_months", "資格喪失後のログイン期間（月）") }.render())
+            (Field { value: &f.audit_retention_months, error: err("audit_retention_months"), inputmode: Some("numeric"), hint: Some("これより古い監査ログは毎日の処理で削除されます（12〜240か月、初期値は84か月＝7年）。"), ..Field::new("audit_retention_months", "監査ログの保存期間（月）") }.render())
             h2 { "職員のログイン" }
             input type="hidden" name="staff_totp_field" value="1";
             div.field {
