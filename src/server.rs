@@ -1,5 +1,9 @@
 //! `kenpo serve`: the portal, the mail sender and the control socket over one data file.
 
+mod http;
+
+pub use http::ConnectionLimits;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +28,8 @@ pub struct ServeOptions {
     pub clock: Arc<dyn Clock>,
     /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Timeouts and the connection cap.
+    pub limits: ConnectionLimits,
 }
 
 /// A server that is running; dropping `shutdown` (or sending `true`) stops it.
@@ -205,6 +211,7 @@ mod tests {
             smtp: None,
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
             trusted_proxies: Vec::new(),
+            limits: ConnectionLimits::default(),
         })
         .await
         .expect("server starts");

@@ -131,6 +131,7 @@ fn data_path(cli_data: &Option<PathBuf>) -> PathBuf {
 
 /// Runs the command line; returns the exit status.
 pub fn main(cli: Cli) -> i32 {
+    restrict_umask();
     let data = data_path(&cli.data);
     let result = match cli.command {
         Command::Init {
@@ -195,18 +196,23 @@ pub fn main(cli: Cli) -> i32 {
     }
 }
 
+/// Every file this process creates is owner-only, also those made by libraries (the
+/// data file, the control socket between its bind and its chmod); the files kenpo writes
+/// itself set 0600 explicitly as well.
+fn restrict_umask() {
+    // SAFETY: umask only changes the process's file-creation mask; called once at start.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
 /// Creates the output file (new, owner-only) before the job changes anything, so that an
 /// unwritable path is refused first; removes it again if the job fails.
 fn with_output(
     out: &Path,
     job: impl FnOnce(&Path) -> Result<(), JobError>,
 ) -> Result<(), JobError> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(out);
+    let created = crate::store::files::create_private(out);
     if let Err(e) = created {
         let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
             "it already exists; choose a new file name".to_string()
@@ -257,6 +263,7 @@ pub fn serve_options(
         smtp,
         clock,
         trusted_proxies: parse_proxies(args.trusted_proxies.as_deref())?,
+        limits: crate::server::ConnectionLimits::default(),
     })
 }
 

@@ -256,7 +256,7 @@ impl Spool {
     }
 
     fn fill(&self, input: &mut dyn Read) -> anyhow::Result<()> {
-        let mut file = File::create(&self.path)?;
+        let mut file = crate::store::files::create_private(&self.path)?;
         std::io::copy(input, &mut file)?;
         file.sync_all()?;
         Ok(())

@@ -121,14 +121,5 @@ pub fn temp_path(store: &Store, what: &str) -> PathBuf {
 
 /// Writes a file only its owner can read (it may hold temporary passwords).
 pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(())
+    Ok(crate::store::files::write_private(path, bytes)?)
 }

@@ -4,7 +4,10 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+pub mod files;
+mod key_check;
 mod records;
+pub mod seal;
 mod tx;
 
 use std::path::{Path, PathBuf};
@@ -12,6 +15,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
+use key_check::{KEY_CHECK, KeyCheck, sealing_key};
+use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -83,6 +88,12 @@ pub enum OpenError {
         found: u64,
         known: u64,
     },
+    #[error(
+        "the key file {key} is missing: the data file {data} keeps queued mail and staff TOTP secrets sealed with it; put the key file back beside it (see Backups in the README)"
+    )]
+    KeyMissing { key: PathBuf, data: PathBuf },
+    #[error("the key file {key} belongs to another data file than {data}")]
+    WrongKey { key: PathBuf, data: PathBuf },
     #[error("cannot open the data file {path}: {source}")]
     Other {
         path: PathBuf,
@@ -95,6 +106,7 @@ pub enum OpenError {
 pub struct Store {
     db: Arc<Database>,
     path: PathBuf,
+    seal: Arc<SealKey>,
 }
 
 impl Store {
@@ -104,6 +116,12 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
+        // A new data file starts owner-only (redb initialises an empty file).
+        match files::create_private(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(other(e.into())),
+        }
         let db = match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => {
@@ -111,9 +129,11 @@ impl Store {
             }
             Err(e) => return Err(other(e.into())),
         };
+        let (seal, check) = sealing_key(&db, path)?;
         let store = Store {
             db: Arc::new(db),
             path: path.to_path_buf(),
+            seal: Arc::new(seal),
         };
         let found = store
             .write_blocking(|w| {
@@ -123,6 +143,9 @@ impl Store {
                 let found = w.get::<SchemaVersion>("schema_version")?.map(|v| v.0);
                 if found.is_none() {
                     w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
+                }
+                if let Some(check) = check {
+                    w.put(KEY_CHECK, &KeyCheck(check))?;
                 }
                 Ok::<_, anyhow::Error>(found)
             })
@@ -151,7 +174,7 @@ impl Store {
             .begin_read()
             .context("begin read transaction")
             .map_err(E::from)?;
-        f(&Reader::new(txn))
+        f(&Reader::new(txn, self.seal.clone()))
     }
 
     /// Runs `f` in one write transaction on the calling thread; commits when it returns `Ok`.
@@ -164,7 +187,7 @@ impl Store {
             .begin_write()
             .context("begin write transaction")
             .map_err(E::from)?;
-        let mut writer = Writer::new(txn);
+        let mut writer = Writer::new(txn, self.seal.clone());
         let value = f(&mut writer)?;
         writer.commit().map_err(E::from)?;
         Ok(value)
@@ -209,6 +232,8 @@ impl Store {
                 target.display()
             );
         }
+        files::create_private(target)
+            .with_context(|| format!("cannot create {}", target.display()))?;
         let copy = Database::create(target)
             .with_context(|| format!("cannot create {}", target.display()))?;
         let source = self.db.begin_read()?;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone as _, Utc};
 use kenpo::clock::ManualClock;
 use kenpo::jobs::{self, Job, JobIo};
-use kenpo::server::{Running, ServeOptions, start};
+use kenpo::server::{ConnectionLimits, Running, ServeOptions, start};
 use reqwest::StatusCode;
 use tempfile::TempDir;
 
@@ -39,7 +39,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// A fresh data file, initialised with the test union, served on 127.0.0.1:0.
 pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
-    spawn(opts, Vec::new()).await
+    spawn(opts, Vec::new(), ConnectionLimits::default()).await
+}
+
+/// The app with its own connection limits (timeouts, the connection cap).
+pub async fn spawn_app_with_limits(limits: ConnectionLimits) -> TestApp {
+    spawn(AppOptions { smtp_port: None }, Vec::new(), limits).await
 }
 
 /// The app behind a reverse proxy on 127.0.0.1 (the test client plays the proxy).
@@ -47,11 +52,16 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
     spawn(
         AppOptions { smtp_port: None },
         vec!["127.0.0.1".parse().expect("ip")],
+        ConnectionLimits::default(),
     )
     .await
 }
 
-async fn spawn(opts: AppOptions, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
+async fn spawn(
+    opts: AppOptions,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    limits: ConnectionLimits,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
     run_local(
@@ -78,6 +88,7 @@ async fn spawn(opts: AppOptions, trusted_proxies: Vec<std::net::IpAddr>) -> Test
         smtp,
         clock: Arc::new(clock.clone()),
         trusted_proxies,
+        limits,
     })
     .await
     .expect("server starts");

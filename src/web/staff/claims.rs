@@ -29,7 +29,7 @@ pub async fn upload(
         .unwrap_or_default()
         .to_string();
     let spool = Spool::beside(state.store.path());
-    let mut file = tokio::fs::File::create(&spool.path)
+    let mut file = crate::store::files::create_private_async(&spool.path)
         .await
         .map_err(|e| internal(e.into()))?;
     let spooled = spool_field(
