@@ -49,7 +49,19 @@ impl Running {
 }
 
 fn secrets(w: &mut Writer) -> anyhow::Result<Secrets> {
+    crate::jobs::seal_plain_secrets(w)?;
     crate::jobs::ensure_secrets(w)
+}
+
+/// Logs a warning for the data file and its key when others on the machine may read them.
+fn warn_if_exposed(data: &std::path::Path) {
+    use crate::store::{files, seal};
+    let key = seal::key_path(data);
+    for (path, what) in [(data, "data file"), (key.as_path(), "key file")] {
+        if let Some(warning) = files::exposure_warning(path, what) {
+            tracing::warn!("{warning}");
+        }
+    }
 }
 
 /// Keeps the base URL in the settings: jobs from the command line (publishing claims)
@@ -67,6 +79,7 @@ fn record_public_url(w: &mut Writer, url: &str) -> anyhow::Result<()> {
 pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let data = opts.data.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(&data)).await??;
+    warn_if_exposed(&opts.data);
     // Before the first login: an unknown ID must not pay for computing the dummy hash.
     crate::auth::hash::warm_up().await?;
     let secrets = store.write(secrets).await?;

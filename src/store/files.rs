@@ -12,7 +12,11 @@ pub const PRIVATE_MODE: u32 = 0o600;
 
 fn options() -> OpenOptions {
     let mut options = OpenOptions::new();
-    options.read(true).write(true).create_new(true).mode(PRIVATE_MODE);
+    options
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(PRIVATE_MODE);
     options
 }
 

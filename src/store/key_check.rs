@@ -12,7 +12,10 @@ use super::{OpenError, Record, table};
 /// The sealing key of the data file at `path`, and the check value to record when the data
 /// file has none yet. A data file that records a key refuses a missing or foreign key file;
 /// one that records none (new, or written before sealing) gets a new key file.
-pub(super) fn sealing_key(db: &Database, path: &Path) -> Result<(SealKey, Option<String>), OpenError> {
+pub(super) fn sealing_key(
+    db: &Database,
+    path: &Path,
+) -> Result<(SealKey, Option<String>), OpenError> {
     let other = |source: anyhow::Error| OpenError::Other {
         path: path.to_path_buf(),
         source,

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
 use key_check::{KEY_CHECK, KeyCheck, sealing_key};
+use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
 use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -105,7 +105,12 @@ pub fn load(path: &Path) -> anyhow::Result<Option<SealKey>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(anyhow::anyhow!("cannot read the key file {}: {e}", path.display())),
+        Err(e) => {
+            return Err(anyhow::anyhow!(
+                "cannot read the key file {}: {e}",
+                path.display()
+            ));
+        }
     };
     let bytes = hex::decode(text.trim()).ok();
     let bytes: [u8; 32] = bytes
@@ -130,7 +135,9 @@ mod tests {
     #[test]
     fn a_sealed_value_opens_only_with_its_key_and_context() {
         let key = SealKey::generate();
-        let sealed = key.seal("outbox:1", "仮パスワード：Ab3xyz").expect("sealed");
+        let sealed = key
+            .seal("outbox:1", "仮パスワード：Ab3xyz")
+            .expect("sealed");
         assert!(is_sealed(&sealed));
         assert!(!sealed.contains("Ab3xyz"));
         assert_eq!(
@@ -139,7 +146,10 @@ mod tests {
         );
         assert!(key.open("outbox:2", &sealed).is_err(), "another record");
         assert!(SealKey::generate().open("outbox:1", &sealed).is_err());
-        assert_ne!(key.seal("outbox:1", "x").ok(), key.seal("outbox:1", "x").ok());
+        assert_ne!(
+            key.seal("outbox:1", "x").ok(),
+            key.seal("outbox:1", "x").ok()
+        );
     }
 
     #[test]

@@ -86,10 +86,7 @@ async fn the_demo_prints_a_random_staff_password_that_logs_in() {
     };
     assert_ne!(first, "demo-admin-2026", "not the published password");
     assert!(first.chars().count() >= 12, "{first}");
-    assert_eq!(
-        staff_login(&url, &first).await.as_deref(),
-        Some("/staff")
-    );
+    assert_eq!(staff_login(&url, &first).await.as_deref(), Some("/staff"));
     assert_eq!(staff_login(&url, "demo-admin-2026").await, None);
     tokio::task::spawn_blocking(move || stop(child))
         .await
@@ -102,10 +99,7 @@ async fn the_demo_prints_a_random_staff_password_that_logs_in() {
             .expect("join")
     };
     assert_ne!(second, first);
-    assert_eq!(
-        staff_login(&url, &second).await.as_deref(),
-        Some("/staff")
-    );
+    assert_eq!(staff_login(&url, &second).await.as_deref(), Some("/staff"));
     tokio::task::spawn_blocking(move || stop(child))
         .await
         .expect("join");

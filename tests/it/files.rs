@@ -93,8 +93,14 @@ async fn a_recovery_password_and_a_link_token_are_not_in_the_data_file_or_its_ba
     let link = link_in(&app, &id_mail.body);
     let token = link.split("token=").nth(1).expect("a token").to_string();
     let raw = std::fs::read(&app.data).expect("read the data file");
-    assert!(!contains(&raw, &password), "the temporary password is in the data file");
-    assert!(!contains(&raw, &token), "the link token is in the data file");
+    assert!(
+        !contains(&raw, &password),
+        "the temporary password is in the data file"
+    );
+    assert!(
+        !contains(&raw, &token),
+        "the link token is in the data file"
+    );
     let data = app.data.clone();
     let backup = tokio::task::spawn_blocking(move || remote(&data, Job::Backup, None))
         .await
@@ -115,7 +121,10 @@ fn the_csrf_key_is_not_in_the_data_file() {
         .expect("secrets");
     drop(store);
     let raw = std::fs::read(&data).expect("read");
-    assert!(!contains(&raw, &secrets.csrf_key), "the CSRF key is in the data file");
+    assert!(
+        !contains(&raw, &secrets.csrf_key),
+        "the CSRF key is in the data file"
+    );
 }
 
 #[test]
@@ -183,7 +192,10 @@ async fn serve_warns_about_a_data_file_others_can_read() {
             .await
             .expect("join")
     };
-    assert!(!private.contains("readable by group or others"), "{private}");
+    assert!(
+        !private.contains("readable by group or others"),
+        "{private}"
+    );
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let logged = {
         let data = data.clone();
@@ -256,5 +268,9 @@ async fn mail_queued_in_plain_text_by_an_older_kenpo_is_still_sent() {
             std::time::Duration::from_secs(20),
         )
         .await;
-    assert!(mail.body.contains("平文のまま保存された本文"), "{}", mail.body);
+    assert!(
+        mail.body.contains("平文のまま保存された本文"),
+        "{}",
+        mail.body
+    );
 }

@@ -25,19 +25,22 @@ pub async fn show(
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let login = user.login.to_ascii_lowercase();
-    let account = state
+    let found = state
         .store
-        .read(move |r| r.get::<StaffAccount>(&login))
+        .read(move |r| {
+            let account = r.get::<StaffAccount>(&login)?;
+            Ok::<_, anyhow::Error>((account, uc::pending_secret(r, &login)?))
+        })
         .await
         .map_err(internal)?;
-    let Some(account) = account else {
+    let (Some(account), pending) = found else {
         return Ok(see_other("/staff/login"));
     };
     if let Some(t) = &account.totp {
         let since = crate::clock::format_jst_date(t.enrolled_at);
         return Ok(staff_page(ctx, &user, "二要素認証", view::enrolled(&since)));
     }
-    let Some(secret) = account.totp_pending else {
+    let Some(secret) = pending else {
         return Ok(staff_page(
             ctx,
             &user,
@@ -106,13 +109,12 @@ pub async fn enable(
             view::recovery_codes(&codes),
         )),
         Ok(Err(EnrolError::WrongCode)) => {
-            let login = user.login.to_ascii_lowercase();
+            let login = user.login.clone();
             let pending = state
                 .store
-                .read(move |r| r.get::<StaffAccount>(&login))
+                .read(move |r| uc::pending_secret(r, &login))
                 .await
-                .map_err(internal)?
-                .and_then(|a| a.totp_pending);
+                .map_err(internal)?;
             let Some(secret) = pending else {
                 return Ok(see_other("/staff/totp"));
             };
