@@ -1,8 +1,12 @@
 //! `kenpo serve`: the portal, the mail sender and the control socket over one data file.
 
 mod http;
+mod io;
 
-pub use http::ConnectionLimits;
+pub use http::{
+    ConnectionLimits, DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS,
+    DEFAULT_KEEP_ALIVE_SECS, DEFAULT_MAX_CONNECTIONS,
+};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,8 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use poem::Server;
-use poem::listener::{Acceptor as _, Listener as _, TcpListener};
+use poem::EndpointExt as _;
 use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
@@ -83,15 +86,10 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     // Before the first login: an unknown ID must not pay for computing the dummy hash.
     crate::auth::hash::warm_up().await?;
     let secrets = store.write(secrets).await?;
-    let acceptor = TcpListener::bind(opts.listen.clone())
-        .into_acceptor()
+    let listener = tokio::net::TcpListener::bind(&opts.listen)
         .await
         .with_context(|| format!("cannot listen on {}", opts.listen))?;
-    let addr = acceptor
-        .local_addr()
-        .first()
-        .and_then(|a| a.as_socket_addr().copied())
-        .context("no local address")?;
+    let addr = listener.local_addr().context("no local address")?;
     let base_url = opts
         .base_url
         .clone()
@@ -108,7 +106,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         claim_imports: Default::default(),
         trusted_proxies: opts.trusted_proxies.clone(),
     });
-    let (shutdown, mut signal) = watch::channel(false);
+    let (shutdown, signal) = watch::channel(false);
     let control = crate::control::listen(store.clone(), opts.clock.clone(), mail_wake.clone())?;
     let sender =
         crate::mail::sender::Sender::new(store.clone(), opts.clock.clone(), opts.smtp, mail_wake);
@@ -118,14 +116,10 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         opts.clock.clone(),
         shutdown.subscribe(),
     ));
-    let app = web::routes(state.clone());
+    let app: http::App = Arc::new(web::routes(state.clone()).map_to_response().boxed());
+    let limits = opts.limits.clone();
     let done = tokio::spawn(async move {
-        let stopping = async move {
-            let _ = signal.wait_for(|stop| *stop).await;
-        };
-        let result = Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(app, stopping, Some(Duration::from_secs(10)))
-            .await;
+        let result = http::serve(listener, app, limits, signal, Duration::from_secs(10)).await;
         let _ = sender_task.await;
         let _ = retention_task.await;
         drop(control);

@@ -1,11 +1,13 @@
 //! The command line (SPEC §2). Exit status: 0 success, 1 a refusal with a one-line message,
 //! 2 a usage error (clap).
 
+mod limits;
 mod ops;
 mod terminal;
 
 use ops::{healthcheck, read_password, send_test_mail};
 
+pub use limits::ConnectionArgs;
 pub use terminal::{TerminalIo, run_job};
 
 use std::path::{Path, PathBuf};
@@ -46,6 +48,8 @@ pub struct ServeArgs {
     /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
     #[arg(long, env = "KENPO_TRUSTED_PROXIES")]
     pub trusted_proxies: Option<String>,
+    #[command(flatten)]
+    pub limits: ConnectionArgs,
 }
 
 #[derive(Subcommand)]
@@ -263,7 +267,7 @@ pub fn serve_options(
         smtp,
         clock,
         trusted_proxies: parse_proxies(args.trusted_proxies.as_deref())?,
-        limits: crate::server::ConnectionLimits::default(),
+        limits: args.limits.limits(),
     })
 }
 
