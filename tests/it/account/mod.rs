@@ -57,7 +57,7 @@ pub async fn account(app: &TestApp) -> Account {
 
 pub async fn mails(app: &TestApp) -> Vec<OutboxMail> {
     let all = store(app)
-        .read(|r| kenpo::mail::outbox::scan_opened(r))
+        .read(kenpo::mail::outbox::scan_opened)
         .await
         .expect("read outbox");
     all.into_iter().map(|(_, m)| m).collect()
