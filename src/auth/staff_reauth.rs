@@ -86,10 +86,14 @@ fn decide(
         return Ok(Err(ReauthError::Gone));
     };
     let actor = format!("staff:{key}");
+    let secret = match &account.totp {
+        Some(t) if check == Check::Code => Some(crate::auth::totp::open_secret(w, key, &t.secret)?),
+        _ => None,
+    };
     let accepted = match check {
         Check::Password if account.password_hash == checked.password_hash => Some("password"),
-        Check::Code => account.totp.as_mut().and_then(|t| {
-            let step = check_code(&t.secret, proof, now, t.last_step)?;
+        Check::Code => account.totp.as_mut().zip(secret).and_then(|(t, secret)| {
+            let step = check_code(&secret, proof, now, t.last_step)?;
             t.last_step = Some(step);
             Some("code")
         }),

@@ -13,6 +13,12 @@ use super::tokens::{constant_time_eq, random_token, temporary_password, token_di
 use crate::audit::AuditEntry;
 use crate::store::{Store, Writer};
 
+mod sealed;
+
+pub(crate) use sealed::open_secret;
+use sealed::seal_secret;
+pub use sealed::{pending_secret, seal_plain_secrets};
+
 /// How long the code step of a login may take, and how many codes it may try.
 pub const CHALLENGE_MINUTES: i64 = 5;
 pub const CHALLENGE_ATTEMPTS: u32 = 5;
@@ -87,11 +93,11 @@ pub fn begin_enrolment(w: &mut Writer, login: &str) -> anyhow::Result<Option<Str
     let Some(mut account) = w.get::<StaffAccount>(&key)? else {
         return Ok(None);
     };
-    if let Some(secret) = &account.totp_pending {
-        return Ok(Some(secret.clone()));
+    if let Some(stored) = &account.totp_pending {
+        return Ok(Some(open_secret(w, &key, stored)?));
     }
     let secret = new_secret();
-    account.totp_pending = Some(secret.clone());
+    account.totp_pending = Some(seal_secret(w, &key, &secret)?);
     w.put(&key, &account)?;
     Ok(Some(secret))
 }
@@ -105,11 +111,12 @@ pub fn confirm_enrolment(
 ) -> Result<Vec<String>, EnrolError> {
     let key = login.to_ascii_lowercase();
     let mut account = w.get::<StaffAccount>(&key)?.ok_or(EnrolError::NotStarted)?;
-    let secret = account.totp_pending.clone().ok_or(EnrolError::NotStarted)?;
+    let stored = account.totp_pending.clone().ok_or(EnrolError::NotStarted)?;
+    let secret = open_secret(w, &key, &stored)?;
     let step = check(&secret, code, now).ok_or(EnrolError::WrongCode)?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| temporary_password()).collect();
     account.totp = Some(TotpEnrolment {
-        secret,
+        secret: seal_secret(w, &key, &secret)?,
         enrolled_at: now,
         recovery_digests: codes.iter().map(|c| token_digest(c)).collect(),
         last_step: Some(step),
@@ -206,7 +213,8 @@ pub async fn verify_login_code(
                 return Ok(Err(CodeError::Gone));
             };
             let actor = format!("staff:{key}");
-            let step = check(&enrolment.secret, &code, now)
+            let secret = open_secret(w, &key, &enrolment.secret)?;
+            let step = check(&secret, &code, now)
                 .filter(|s| enrolment.last_step.is_none_or(|last| *s > last));
             let accepted = match step {
                 Some(s) => {

@@ -261,7 +261,7 @@ impl Spool {
     }
 
     fn fill(&self, input: &mut dyn Read) -> anyhow::Result<()> {
-        let mut file = File::create(&self.path)?;
+        let mut file = crate::store::files::create_private(&self.path)?;
         std::io::copy(input, &mut file)?;
         file.sync_all()?;
         Ok(())
@@ -271,5 +271,27 @@ impl Spool {
 impl Drop for Spool {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::*;
+
+    #[test]
+    fn a_spooled_claim_file_is_owner_only_and_removed_when_done() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spool = Spool::beside(&dir.path().join("kenpo.redb"));
+        spool.fill(&mut "記号,番号\n".as_bytes()).expect("spooled");
+        let mode = std::fs::metadata(&spool.path)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(format!("{:o}", mode & 0o777), "600");
+        let path = spool.path.clone();
+        drop(spool);
+        assert!(!path.exists());
     }
 }

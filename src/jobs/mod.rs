@@ -17,7 +17,7 @@ use crate::store::Store;
 
 pub use claims::{ClaimImportError, ClaimImportSummary, Spool, import_claims, import_claims_file};
 pub use members::{ImportSummary, import_members};
-pub use setup::{ensure_secrets, init_union, write_private};
+pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Job {

@@ -4,15 +4,20 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+pub mod files;
+mod key_check;
 mod range;
 mod records;
+pub mod seal;
 mod tx;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use key_check::{KEY_CHECK, KeyCheck, sealing_key};
 use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
+use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -100,6 +105,12 @@ pub enum OpenError {
         found: u64,
         known: u64,
     },
+    #[error(
+        "the key file {key} is missing: the data file {data} keeps queued mail and staff TOTP secrets sealed with it; put the key file back beside it (see Backups in the README)"
+    )]
+    KeyMissing { key: PathBuf, data: PathBuf },
+    #[error("the key file {key} belongs to another data file than {data}")]
+    WrongKey { key: PathBuf, data: PathBuf },
     #[error("cannot open the data file {path}: {source}")]
     Other {
         path: PathBuf,
@@ -112,6 +123,7 @@ pub enum OpenError {
 pub struct Store {
     db: Arc<Database>,
     path: PathBuf,
+    seal: Arc<SealKey>,
 }
 
 impl Store {
@@ -121,6 +133,12 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
+        // A new data file starts owner-only (redb initialises an empty file).
+        match files::create_private(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(other(e.into())),
+        }
         let db = match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => {
@@ -128,9 +146,11 @@ impl Store {
             }
             Err(e) => return Err(other(e.into())),
         };
+        let (seal, check) = sealing_key(&db, path)?;
         let store = Store {
             db: Arc::new(db),
             path: path.to_path_buf(),
+            seal: Arc::new(seal),
         };
         let found = store
             .write_blocking(|w| {
@@ -143,6 +163,9 @@ impl Store {
                 }
                 if found.is_none_or(|v| v < SCHEMA_VERSION) {
                     w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
+                }
+                if let Some(check) = check {
+                    w.put(KEY_CHECK, &KeyCheck(check))?;
                 }
                 Ok::<_, anyhow::Error>(found)
             })
@@ -171,7 +194,7 @@ impl Store {
             .begin_read()
             .context("begin read transaction")
             .map_err(E::from)?;
-        f(&Reader::new(txn))
+        f(&Reader::new(txn, self.seal.clone()))
     }
 
     /// Runs `f` in one write transaction on the calling thread; commits when it returns `Ok`.
@@ -184,7 +207,7 @@ impl Store {
             .begin_write()
             .context("begin write transaction")
             .map_err(E::from)?;
-        let mut writer = Writer::new(txn);
+        let mut writer = Writer::new(txn, self.seal.clone());
         let value = f(&mut writer)?;
         writer.commit().map_err(E::from)?;
         Ok(value)
@@ -229,6 +252,8 @@ impl Store {
                 target.display()
             );
         }
+        files::create_private(target)
+            .with_context(|| format!("cannot create {}", target.display()))?;
         let copy = Database::create(target)
             .with_context(|| format!("cannot create {}", target.display()))?;
         let source = self.db.begin_read()?;

@@ -2,11 +2,13 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
 use super::range::{KeyRange, is_empty, walk};
+use super::seal::SealKey;
 use super::{Record, table};
 
 pub(super) fn decode<R: Record>(key: &str, bytes: &[u8]) -> anyhow::Result<R> {
@@ -42,6 +44,9 @@ fn scan<R: Record>(
 pub trait ReadTx {
     fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>>;
     fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>>;
+    /// The plain text of a value stored with [`Writer::seal`] under the same `context`
+    /// (a value written before sealing existed reads as it is).
+    fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String>;
 }
 
 impl ReadTx for Reader {
@@ -50,6 +55,9 @@ impl ReadTx for Reader {
     }
     fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         Reader::scan(self, prefix)
+    }
+    fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        Reader::unseal(self, context, stored)
     }
 }
 
@@ -60,6 +68,9 @@ impl ReadTx for Writer {
     fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         Writer::scan(self, prefix)
     }
+    fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        Writer::unseal(self, context, stored)
+    }
 }
 
 /// A read transaction: a consistent snapshot. It counts the records it decodes per table,
@@ -67,13 +78,15 @@ impl ReadTx for Writer {
 pub struct Reader {
     txn: ReadTransaction,
     decoded: RefCell<BTreeMap<&'static str, u64>>,
+    seal: Arc<SealKey>,
 }
 
 impl Reader {
-    pub(super) fn new(txn: ReadTransaction) -> Self {
+    pub(super) fn new(txn: ReadTransaction, seal: Arc<SealKey>) -> Self {
         Self {
             txn,
             decoded: RefCell::default(),
+            seal,
         }
     }
 
@@ -84,6 +97,11 @@ impl Reader {
     /// How many records of `R`'s table this transaction has decoded so far.
     pub fn decoded<R: Record>(&self) -> u64 {
         self.decoded.borrow().get(R::TABLE).copied().unwrap_or(0)
+    }
+
+    /// See [`ReadTx::unseal`].
+    pub fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        self.seal.open(context, stored)
     }
 
     pub fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
@@ -142,11 +160,23 @@ impl Reader {
 /// A write transaction; see [`super::Store::write`].
 pub struct Writer {
     txn: WriteTransaction,
+    seal: Arc<SealKey>,
 }
 
 impl Writer {
-    pub(super) fn new(txn: WriteTransaction) -> Self {
-        Self { txn }
+    pub(super) fn new(txn: WriteTransaction, seal: Arc<SealKey>) -> Self {
+        Self { txn, seal }
+    }
+
+    /// Seals a secret the data file must keep (see `store::seal`); `context` names the
+    /// record it belongs to, and opening it needs the same context.
+    pub fn seal(&self, context: &str, plain: &str) -> anyhow::Result<String> {
+        self.seal.seal(context, plain)
+    }
+
+    /// See [`ReadTx::unseal`].
+    pub fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        self.seal.open(context, stored)
     }
 
     pub(super) fn commit(self) -> anyhow::Result<()> {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone as _, Utc};
 use kenpo::clock::ManualClock;
 use kenpo::jobs::{self, Job, JobIo};
-use kenpo::server::{Running, ServeOptions, start};
+use kenpo::server::{ConnectionLimits, Running, ServeOptions, start};
 use reqwest::StatusCode;
 use tempfile::TempDir;
 
@@ -39,7 +39,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// A fresh data file, initialised with the test union, served on 127.0.0.1:0.
 pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
-    spawn(opts, Vec::new(), None).await
+    spawn(opts, Vec::new(), None, ConnectionLimits::default()).await
 }
 
 /// The app with a public base URL (an `https://` one marks cookies `Secure`, names them
@@ -49,8 +49,14 @@ pub async fn spawn_app_with_base_url(base_url: &str) -> TestApp {
         AppOptions { smtp_port: None },
         Vec::new(),
         Some(base_url.to_string()),
+        ConnectionLimits::default(),
     )
     .await
+}
+
+/// The app with its own connection limits (timeouts, the connection cap).
+pub async fn spawn_app_with_limits(limits: ConnectionLimits) -> TestApp {
+    spawn(AppOptions { smtp_port: None }, Vec::new(), None, limits).await
 }
 
 /// The app behind a reverse proxy on 127.0.0.1 (the test client plays the proxy).
@@ -59,6 +65,7 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
         AppOptions { smtp_port: None },
         vec!["127.0.0.1".parse().expect("ip")],
         None,
+        ConnectionLimits::default(),
     )
     .await
 }
@@ -67,6 +74,7 @@ async fn spawn(
     opts: AppOptions,
     trusted_proxies: Vec<std::net::IpAddr>,
     base_url: Option<String>,
+    limits: ConnectionLimits,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
@@ -94,6 +102,7 @@ async fn spawn(
         smtp,
         clock: Arc::new(clock.clone()),
         trusted_proxies,
+        limits,
     })
     .await
     .expect("server starts");

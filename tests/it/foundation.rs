@@ -368,6 +368,13 @@ async fn backup_while_serving_writes_a_consistent_copy() {
         Some(1),
         "an existing file is never overwritten"
     );
+    // A backup alone opens nothing: it needs the key file kept apart (as a restore does).
+    assert!(matches!(
+        kenpo::store::Store::open(&target),
+        Err(kenpo::store::OpenError::KeyMissing { .. })
+    ));
+    let key = kenpo::store::seal::key_path;
+    std::fs::copy(key(&app.data), key(&target)).expect("put the key beside the copy");
     let copy = kenpo::store::Store::open(&target).expect("the copy opens");
     let (settings, people) = copy
         .read_blocking(|r| {

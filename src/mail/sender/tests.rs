@@ -63,7 +63,8 @@ impl Harness {
         let id = id.to_string();
         self.store
             .read(move |r| {
-                let mail = r.get::<OutboxMail>(&id)?.expect("mail exists");
+                let mut mail = r.get::<OutboxMail>(&id)?.expect("mail exists");
+                mail.body = crate::mail::outbox::open_body(r, &id, &mail)?;
                 Ok::<_, anyhow::Error>((mail, r.get::<PendingMail>(&id)?.is_some()))
             })
             .await

@@ -43,12 +43,15 @@ pub async fn show(
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let login = user.login.to_ascii_lowercase();
-    let account = state
+    let found = state
         .store
-        .read(move |r| r.get::<StaffAccount>(&login))
+        .read(move |r| {
+            let account = r.get::<StaffAccount>(&login)?;
+            Ok::<_, anyhow::Error>((account, uc::pending_secret(r, &login)?))
+        })
         .await
         .map_err(internal)?;
-    let Some(account) = account else {
+    let (Some(account), pending) = found else {
         return Ok(see_other("/staff/login"));
     };
     let required = ctx.settings.staff_totp_required;
@@ -61,7 +64,7 @@ pub async fn show(
             view::enrolled(&since, required),
         ));
     }
-    let Some(secret) = account.totp_pending else {
+    let Some(secret) = pending else {
         return Ok(enrolment_frame(
             ctx,
             &user,
@@ -132,13 +135,12 @@ pub async fn enable(
             view::recovery_codes(&codes),
         )),
         Ok(Err(EnrolError::WrongCode)) => {
-            let login = user.login.to_ascii_lowercase();
+            let login = user.login.clone();
             let pending = state
                 .store
-                .read(move |r| r.get::<StaffAccount>(&login))
+                .read(move |r| uc::pending_secret(r, &login))
                 .await
-                .map_err(internal)?
-                .and_then(|a| a.totp_pending);
+                .map_err(internal)?;
             let Some(secret) = pending else {
                 return Ok(see_other("/staff/totp"));
             };

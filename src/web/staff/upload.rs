@@ -108,16 +108,6 @@ fn busy(ctx: &Ctx, user: &StaffUser) -> Response {
     resp
 }
 
-/// A file only the server's user can read (it holds members' personal data).
-async fn create_private(path: &std::path::Path) -> std::io::Result<tokio::fs::File> {
-    tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .await
-}
-
 /// Streams the `file` field of an upload into a spool file beside the data file, reading
 /// at most `limit` bytes of body. The spool and the file's name (up to 100 characters),
 /// or the answer to give: the form's 422 page for no or an empty file, 413 over the limit.
@@ -135,7 +125,8 @@ pub async fn receive(
         .unwrap_or_default()
         .to_string();
     let spool = Spool::beside_named(state.store.path(), kind);
-    let mut file = create_private(&spool.path)
+    // Only the server's user can read it: it holds members' personal data.
+    let mut file = crate::store::files::create_private_async(&spool.path)
         .await
         .map_err(|e| internal(e.into()))?;
     let spooled = spool_field(

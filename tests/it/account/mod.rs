@@ -60,7 +60,7 @@ pub async fn account(app: &TestApp) -> Account {
 
 pub async fn mails(app: &TestApp) -> Vec<OutboxMail> {
     let all = store(app)
-        .read(|r| r.scan::<OutboxMail>(""))
+        .read(kenpo::mail::outbox::scan_opened)
         .await
         .expect("read outbox");
     all.into_iter().map(|(_, m)| m).collect()

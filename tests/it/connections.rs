@@ -1,0 +1,148 @@
+//! Issue #10 item 8: slow clients do not hold connections for ever. Each test configures
+//! one limit short (1 s) and the others long, then waits for the event (the server closes
+//! the connection) within a generous bound; no duration is asserted.
+
+use std::time::Duration;
+
+use kenpo::server::ConnectionLimits;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpStream;
+
+use crate::app::{TestApp, spawn_app_with_limits};
+
+const SHORT: Duration = Duration::from_secs(1);
+const LONG: Duration = Duration::from_secs(600);
+/// How long a test waits for the server to close before it fails.
+const BOUND: Duration = Duration::from_secs(30);
+
+fn limits() -> ConnectionLimits {
+    ConnectionLimits {
+        header_timeout: LONG,
+        body_timeout: LONG,
+        keep_alive: LONG,
+        max_connections: 64,
+    }
+}
+
+async fn connect(app: &TestApp) -> TcpStream {
+    TcpStream::connect(app.url.trim_start_matches("http://"))
+        .await
+        .expect("connect")
+}
+
+/// Reads until the server closes the connection; returns what it sent, or panics when it
+/// is still open after [`BOUND`].
+async fn until_closed(stream: &mut TcpStream, what: &str) -> String {
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let closed = tokio::time::timeout(BOUND, async {
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "{what}: still open after {BOUND:?}");
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+/// Sends one keep-alive request and reads its whole response (the connection stays open);
+/// what a refused connection answered otherwise.
+async fn healthz(stream: &mut TcpStream) -> String {
+    let sent = stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: kenpo\r\n\r\n")
+        .await;
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while sent.is_ok() && !String::from_utf8_lossy(&received).contains("\r\n\r\nok") {
+        let read = tokio::time::timeout(BOUND, stream.read(&mut chunk))
+            .await
+            .expect("an answer");
+        match read {
+            Ok(0) | Err(_) => break,
+            Ok(n) => received.extend_from_slice(&chunk[..n]),
+        }
+    }
+    String::from_utf8_lossy(&received).into_owned()
+}
+
+#[tokio::test]
+async fn a_connection_that_never_finishes_its_headers_is_closed() {
+    let app = spawn_app_with_limits(ConnectionLimits {
+        header_timeout: SHORT,
+        ..limits()
+    })
+    .await;
+    let mut stream = connect(&app).await;
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: kenpo\r\nAccept: text/html\r\n")
+        .await
+        .expect("send half the headers");
+    until_closed(&mut stream, "half the headers").await;
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_given_up() {
+    let app = spawn_app_with_limits(ConnectionLimits {
+        body_timeout: SHORT,
+        ..limits()
+    })
+    .await;
+    let mut stream = connect(&app).await;
+    stream
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: kenpo\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 100\r\n\r\nuser_id=ab",
+        )
+        .await
+        .expect("send a tenth of the body");
+    let answer = until_closed(&mut stream, "a stalled body").await;
+    assert!(!answer.contains("200 OK"), "{answer}");
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed() {
+    let app = spawn_app_with_limits(ConnectionLimits {
+        keep_alive: SHORT,
+        ..limits()
+    })
+    .await;
+    let mut stream = connect(&app).await;
+    assert!(healthz(&mut stream).await.starts_with("HTTP/1.1 200"));
+    until_closed(&mut stream, "an idle keep-alive connection").await;
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_are_refused_until_one_closes() {
+    let app = spawn_app_with_limits(ConnectionLimits {
+        max_connections: 2,
+        ..limits()
+    })
+    .await;
+    let mut first = connect(&app).await;
+    let mut second = connect(&app).await;
+    assert!(healthz(&mut first).await.starts_with("HTTP/1.1 200"));
+    assert!(healthz(&mut second).await.starts_with("HTTP/1.1 200"));
+    let mut third = connect(&app).await;
+    let refused = until_closed(&mut third, "a third connection").await;
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    // The two served connections still work.
+    assert!(healthz(&mut second).await.starts_with("HTTP/1.1 200"));
+    drop(first);
+    // The server notices the close on its own time: try again until a place is free.
+    let deadline = tokio::time::Instant::now() + BOUND;
+    loop {
+        let mut next = connect(&app).await;
+        if healthz(&mut next).await.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no place after a connection closed"
+        );
+        tokio::task::yield_now().await;
+    }
+}
