@@ -20,4 +20,5 @@ mod harness_selftest;
 mod maintenance;
 mod registration;
 mod session_security;
+mod smtp_errors;
 mod staff;
