@@ -29,7 +29,9 @@ pub struct ConnectionLimits {
     /// A request's header must be complete this long after the server starts waiting for it
     /// (when the connection opens, or after the previous response).
     pub header_timeout: Duration,
-    /// The longest pause while a request body is being read.
+    /// The longest pause while a request body is being read; within each such span the
+    /// body must also bring at least 1 KiB (`io::MIN_BODY_BYTES_PER_WINDOW`), so that a
+    /// trickle cannot hold a connection either.
     pub body_timeout: Duration,
     /// A connection that moved no byte for this long is closed (after the request in
     /// progress, if any). Longer than `header_timeout` has no effect: an idle connection

@@ -112,12 +112,18 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Tracked<T> {
     }
 }
 
-/// A request body that fails when the client sends nothing for `limit` while the handler
-/// waits for it (the handler then answers, and the connection closes).
+/// Bytes a request body must bring within each body timeout: a pause fails it, and so
+/// does a trickle (a byte every few seconds would hold the connection for days).
+pub(super) const MIN_BODY_BYTES_PER_WINDOW: u64 = 1024;
+
+/// A request body that fails when the client sends fewer than
+/// [`MIN_BODY_BYTES_PER_WINDOW`] bytes within `limit` while the handler waits for it (the
+/// handler then answers, and the connection closes).
 pub(super) struct PacedBody {
     inner: BoxBody<Bytes, io::Error>,
     limit: Duration,
-    waiting: Option<Pin<Box<Sleep>>>,
+    /// The current window's end, and the bytes it has brought.
+    window: Option<(Pin<Box<Sleep>>, u64)>,
 }
 
 impl PacedBody {
@@ -125,9 +131,17 @@ impl PacedBody {
         PacedBody {
             inner,
             limit,
-            waiting: None,
+            window: None,
         }
     }
+}
+
+fn too_slow() -> io::Error {
+    tracing::info!("gave up a request body the client stopped sending, or sent too slowly");
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        "the client stopped sending the request body, or sent it too slowly",
+    )
 }
 
 impl Body for PacedBody {
@@ -139,25 +153,31 @@ impl Body for PacedBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
-        if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
-            this.waiting = None;
-            return Poll::Ready(frame);
-        }
         let limit = this.limit;
-        let waiting = this
-            .waiting
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
-        match waiting.as_mut().poll(cx) {
-            Poll::Ready(()) => {
-                this.waiting = None;
-                tracing::info!("gave up a request body the client stopped sending");
-                Poll::Ready(Some(Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "the client stopped sending the request body",
-                ))))
+        let (deadline, brought) = this
+            .window
+            .get_or_insert_with(|| (Box::pin(tokio::time::sleep(limit)), 0));
+        let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &polled {
+            let len = frame.data_ref().map_or(0, |d| d.len() as u64);
+            *brought = brought.saturating_add(len);
+            if *brought >= MIN_BODY_BYTES_PER_WINDOW {
+                // Enough for this window: the next one starts with the next poll.
+                this.window = None;
+                return polled;
             }
-            Poll::Pending => Poll::Pending,
         }
+        if let Poll::Ready(None | Some(Err(_))) = &polled {
+            this.window = None;
+            return polled;
+        }
+        // Too little so far in this window: its end, once passed, fails the body (checked
+        // also when bytes keep coming, a few at a time).
+        if deadline.as_mut().poll(cx).is_ready() {
+            this.window = None;
+            return Poll::Ready(Some(Err(too_slow())));
+        }
+        polled
     }
 
     fn is_end_stream(&self) -> bool {

@@ -146,3 +146,49 @@ async fn connections_over_the_cap_are_refused_until_one_closes() {
         tokio::task::yield_now().await;
     }
 }
+
+/// A body that keeps arriving, but a byte at a time, never pausing as long as the body
+/// timeout: without a floor on its pace, one client holds a place for as long as it likes
+/// (a 64 KiB form at a byte every few seconds: days), and 512 of them take every place.
+#[tokio::test]
+async fn a_body_that_trickles_in_is_given_up() {
+    let app = spawn_app_with_limits(ConnectionLimits {
+        body_timeout: SHORT,
+        ..limits()
+    })
+    .await;
+    let mut stream = connect(&app).await;
+    stream
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: kenpo\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 60000\r\n\r\n",
+        )
+        .await
+        .expect("send the header");
+    // A byte at a quarter of the body timeout, for as long as the test is willing to wait:
+    // the server must end it before the client stops.
+    let trickled = tokio::time::timeout(BOUND, async {
+        let mut chunk = [0u8; 4096];
+        loop {
+            tokio::time::sleep(SHORT / 4).await;
+            if stream.write_all(b"a").await.is_err() {
+                return;
+            }
+            match tokio::time::timeout(Duration::from_millis(1), stream.read(&mut chunk)).await {
+                Ok(Ok(0) | Err(_)) => return,
+                Ok(Ok(n)) => {
+                    let answer = String::from_utf8_lossy(&chunk[..n]).into_owned();
+                    assert!(!answer.contains("200 OK"), "{answer}");
+                    return;
+                }
+                Err(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        trickled.is_ok(),
+        "a trickling body still held its connection after {BOUND:?}"
+    );
+}
