@@ -5,7 +5,7 @@ use std::future::Future as _;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -15,10 +15,12 @@ use http_body_util::combinators::BoxBody;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
-/// When a connection last read or wrote a byte.
+/// When a connection last read or wrote a byte, and whether a write is waiting for the
+/// client to read.
 pub(super) struct Activity {
     start: Instant,
     last_ms: AtomicU64,
+    write_blocked: AtomicBool,
 }
 
 impl Activity {
@@ -26,6 +28,7 @@ impl Activity {
         Arc::new(Activity {
             start: Instant::now(),
             last_ms: AtomicU64::new(0),
+            write_blocked: AtomicBool::new(false),
         })
     }
 
@@ -46,6 +49,29 @@ impl Activity {
                 return;
             }
             tokio::time::sleep_until(at).await;
+        }
+    }
+
+    /// Resolves once a write has waited `limit` for a client that reads nothing (a
+    /// graceful close would wait for that write for ever).
+    pub(super) async fn write_stalled_for(&self, limit: Duration) {
+        loop {
+            let at = self.last() + limit;
+            if Instant::now() < at {
+                tokio::time::sleep_until(at).await;
+            } else if self.write_blocked.load(Ordering::Relaxed) {
+                return;
+            } else {
+                tokio::time::sleep(limit).await;
+            }
+        }
+    }
+
+    fn wrote(&self, polled: &Poll<io::Result<usize>>) {
+        self.write_blocked
+            .store(polled.is_pending(), Ordering::Relaxed);
+        if matches!(polled, Poll::Ready(Ok(n)) if *n > 0) {
+            self.touch();
         }
     }
 }
@@ -80,9 +106,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Tracked<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let polled = Pin::new(&mut this.inner).poll_write(cx, data);
-        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            this.activity.touch();
-        }
+        this.activity.wrote(&polled);
         polled
     }
 
@@ -93,9 +117,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Tracked<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let polled = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
-        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            this.activity.touch();
-        }
+        this.activity.wrote(&polled);
         polled
     }
 

@@ -192,3 +192,41 @@ async fn a_body_that_trickles_in_is_given_up() {
         "a trickling body still held its connection after {BOUND:?}"
     );
 }
+
+/// A client that asks for responses and never reads them: once the socket buffers fill, the
+/// server's write waits for ever, and a graceful close waits for that write. The stalled
+/// connection must give its place up (here the only one) within the body timeout.
+#[tokio::test]
+async fn a_client_that_never_reads_its_answer_gives_its_place_up() {
+    let app = spawn_app_with_limits(ConnectionLimits {
+        body_timeout: SHORT,
+        keep_alive: SHORT,
+        max_connections: 1,
+        ..limits()
+    })
+    .await;
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("small buffer");
+    let addr = app
+        .url
+        .trim_start_matches("http://")
+        .parse()
+        .expect("address");
+    let mut stalled = socket.connect(addr).await.expect("connect");
+    // Far more answer than the buffers on both ends hold (about 50 KB each).
+    let asked = "GET /assets/vendor/htmx-2.0.11.min.js HTTP/1.1\r\nHost: kenpo\r\n\r\n".repeat(400);
+    stalled.write_all(asked.as_bytes()).await.expect("ask");
+    let deadline = tokio::time::Instant::now() + BOUND;
+    loop {
+        let mut next = connect(&app).await;
+        if healthz(&mut next).await.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "a client that reads nothing still held the only place after {BOUND:?}"
+        );
+        tokio::time::sleep(SHORT / 4).await;
+    }
+    drop(stalled);
+}
