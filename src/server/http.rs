@@ -29,7 +29,10 @@ pub struct ConnectionLimits {
     /// A request's header must be complete this long after the server starts waiting for it
     /// (when the connection opens, or after the previous response).
     pub header_timeout: Duration,
-    /// The longest pause while a request body is being read.
+    /// The longest pause while a request body is being read, or while an answer waits for
+    /// the client to read it (the connection is then dropped); within each such span the
+    /// body must also bring at least 1 KiB (`io::MIN_BODY_BYTES_PER_WINDOW`), so that a
+    /// trickle cannot hold a connection either.
     pub body_timeout: Duration,
     /// A connection that moved no byte for this long is closed (after the request in
     /// progress, if any). Longer than `header_timeout` has no effect: an idle connection
@@ -193,6 +196,12 @@ async fn connection(
             _ = turned_true(&mut closing), if !shutting_down => {
                 conn.as_mut().graceful_shutdown();
                 shutting_down = true;
+            }
+            _ = activity.write_stalled_for(limits.body_timeout) => {
+                // A client that reads nothing: the answer can never finish, so neither can
+                // a graceful close. Dropped, the connection gives its place up.
+                tracing::info!("closed a connection whose client stopped reading its answer");
+                return;
             }
         }
     }

@@ -5,7 +5,7 @@ use std::future::Future as _;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -15,10 +15,12 @@ use http_body_util::combinators::BoxBody;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
-/// When a connection last read or wrote a byte.
+/// When a connection last read or wrote a byte, and whether a write is waiting for the
+/// client to read.
 pub(super) struct Activity {
     start: Instant,
     last_ms: AtomicU64,
+    write_blocked: AtomicBool,
 }
 
 impl Activity {
@@ -26,6 +28,7 @@ impl Activity {
         Arc::new(Activity {
             start: Instant::now(),
             last_ms: AtomicU64::new(0),
+            write_blocked: AtomicBool::new(false),
         })
     }
 
@@ -46,6 +49,29 @@ impl Activity {
                 return;
             }
             tokio::time::sleep_until(at).await;
+        }
+    }
+
+    /// Resolves once a write has waited `limit` for a client that reads nothing (a
+    /// graceful close would wait for that write for ever).
+    pub(super) async fn write_stalled_for(&self, limit: Duration) {
+        loop {
+            let at = self.last() + limit;
+            if Instant::now() < at {
+                tokio::time::sleep_until(at).await;
+            } else if self.write_blocked.load(Ordering::Relaxed) {
+                return;
+            } else {
+                tokio::time::sleep(limit).await;
+            }
+        }
+    }
+
+    fn wrote(&self, polled: &Poll<io::Result<usize>>) {
+        self.write_blocked
+            .store(polled.is_pending(), Ordering::Relaxed);
+        if matches!(polled, Poll::Ready(Ok(n)) if *n > 0) {
+            self.touch();
         }
     }
 }
@@ -80,9 +106,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Tracked<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let polled = Pin::new(&mut this.inner).poll_write(cx, data);
-        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            this.activity.touch();
-        }
+        this.activity.wrote(&polled);
         polled
     }
 
@@ -93,9 +117,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Tracked<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let polled = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
-        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
-            this.activity.touch();
-        }
+        this.activity.wrote(&polled);
         polled
     }
 
@@ -112,12 +134,18 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Tracked<T> {
     }
 }
 
-/// A request body that fails when the client sends nothing for `limit` while the handler
-/// waits for it (the handler then answers, and the connection closes).
+/// Bytes a request body must bring within each body timeout: a pause fails it, and so
+/// does a trickle (a byte every few seconds would hold the connection for days).
+pub(super) const MIN_BODY_BYTES_PER_WINDOW: u64 = 1024;
+
+/// A request body that fails when the client sends fewer than
+/// [`MIN_BODY_BYTES_PER_WINDOW`] bytes within `limit` while the handler waits for it (the
+/// handler then answers, and the connection closes).
 pub(super) struct PacedBody {
     inner: BoxBody<Bytes, io::Error>,
     limit: Duration,
-    waiting: Option<Pin<Box<Sleep>>>,
+    /// The current window's end, and the bytes it has brought.
+    window: Option<(Pin<Box<Sleep>>, u64)>,
 }
 
 impl PacedBody {
@@ -125,9 +153,17 @@ impl PacedBody {
         PacedBody {
             inner,
             limit,
-            waiting: None,
+            window: None,
         }
     }
+}
+
+fn too_slow() -> io::Error {
+    tracing::info!("gave up a request body the client stopped sending, or sent too slowly");
+    io::Error::new(
+        io::ErrorKind::TimedOut,
+        "the client stopped sending the request body, or sent it too slowly",
+    )
 }
 
 impl Body for PacedBody {
@@ -139,25 +175,31 @@ impl Body for PacedBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
         let this = self.get_mut();
-        if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
-            this.waiting = None;
-            return Poll::Ready(frame);
-        }
         let limit = this.limit;
-        let waiting = this
-            .waiting
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
-        match waiting.as_mut().poll(cx) {
-            Poll::Ready(()) => {
-                this.waiting = None;
-                tracing::info!("gave up a request body the client stopped sending");
-                Poll::Ready(Some(Err(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "the client stopped sending the request body",
-                ))))
+        let (deadline, brought) = this
+            .window
+            .get_or_insert_with(|| (Box::pin(tokio::time::sleep(limit)), 0));
+        let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &polled {
+            let len = frame.data_ref().map_or(0, |d| d.len() as u64);
+            *brought = brought.saturating_add(len);
+            if *brought >= MIN_BODY_BYTES_PER_WINDOW {
+                // Enough for this window: the next one starts with the next poll.
+                this.window = None;
+                return polled;
             }
-            Poll::Pending => Poll::Pending,
         }
+        if let Poll::Ready(None | Some(Err(_))) = &polled {
+            this.window = None;
+            return polled;
+        }
+        // Too little so far in this window: its end, once passed, fails the body (checked
+        // also when bytes keep coming, a few at a time).
+        if deadline.as_mut().poll(cx).is_ready() {
+            this.window = None;
+            return Poll::Ready(Some(Err(too_slow())));
+        }
+        polled
     }
 
     fn is_end_stream(&self) -> bool {

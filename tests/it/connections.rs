@@ -146,3 +146,87 @@ async fn connections_over_the_cap_are_refused_until_one_closes() {
         tokio::task::yield_now().await;
     }
 }
+
+/// A body that keeps arriving, but a byte at a time, never pausing as long as the body
+/// timeout: without a floor on its pace, one client holds a place for as long as it likes
+/// (a 64 KiB form at a byte every few seconds: days), and 512 of them take every place.
+#[tokio::test]
+async fn a_body_that_trickles_in_is_given_up() {
+    let app = spawn_app_with_limits(ConnectionLimits {
+        body_timeout: SHORT,
+        ..limits()
+    })
+    .await;
+    let mut stream = connect(&app).await;
+    stream
+        .write_all(
+            b"POST / HTTP/1.1\r\nHost: kenpo\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 60000\r\n\r\n",
+        )
+        .await
+        .expect("send the header");
+    // A byte at a quarter of the body timeout, for as long as the test is willing to wait:
+    // the server must end it before the client stops.
+    let trickled = tokio::time::timeout(BOUND, async {
+        let mut chunk = [0u8; 4096];
+        loop {
+            tokio::time::sleep(SHORT / 4).await;
+            if stream.write_all(b"a").await.is_err() {
+                return;
+            }
+            match tokio::time::timeout(Duration::from_millis(1), stream.read(&mut chunk)).await {
+                Ok(Ok(0) | Err(_)) => return,
+                Ok(Ok(n)) => {
+                    let answer = String::from_utf8_lossy(&chunk[..n]).into_owned();
+                    assert!(!answer.contains("200 OK"), "{answer}");
+                    return;
+                }
+                Err(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        trickled.is_ok(),
+        "a trickling body still held its connection after {BOUND:?}"
+    );
+}
+
+/// A client that asks for responses and never reads them: once the socket buffers fill, the
+/// server's write waits for ever, and a graceful close waits for that write. The stalled
+/// connection must give its place up (here the only one) within the body timeout.
+#[tokio::test]
+async fn a_client_that_never_reads_its_answer_gives_its_place_up() {
+    let app = spawn_app_with_limits(ConnectionLimits {
+        body_timeout: SHORT,
+        keep_alive: SHORT,
+        max_connections: 1,
+        ..limits()
+    })
+    .await;
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("small buffer");
+    let addr = app
+        .url
+        .trim_start_matches("http://")
+        .parse()
+        .expect("address");
+    let mut stalled = socket.connect(addr).await.expect("connect");
+    // Far more answer than the buffers on both ends hold (about 50 KB each).
+    let asked = "GET /assets/vendor/htmx-2.0.11.min.js HTTP/1.1\r\nHost: kenpo\r\n\r\n".repeat(400);
+    stalled.write_all(asked.as_bytes()).await.expect("ask");
+    let deadline = tokio::time::Instant::now() + BOUND;
+    loop {
+        let mut next = connect(&app).await;
+        if healthz(&mut next).await.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "a client that reads nothing still held the only place after {BOUND:?}"
+        );
+        tokio::time::sleep(SHORT / 4).await;
+    }
+    drop(stalled);
+}
