@@ -65,6 +65,22 @@ fn matching_accounts(r: &Reader, email: &Email, birth: &BirthDate) -> anyhow::Re
     Ok(found)
 }
 
+/// The accounts the request may concern: none while its address must wait (the write
+/// then records the throttled request), so a flood from one address costs no pass over
+/// the accounts.
+fn candidates(
+    r: &Reader,
+    email: &Email,
+    birth: &BirthDate,
+    client: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<String>> {
+    if throttle::address_waits(r, Purpose::Recovery, client, now)? {
+        return Ok(Vec::new());
+    }
+    matching_accounts(r, email, birth)
+}
+
 /// Counts the request from its address; false when the address must wait first.
 fn address_allows(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<bool> {
     let client = req.client.as_deref();
@@ -133,9 +149,10 @@ pub async fn request_user_id(
     req: Request,
 ) -> anyhow::Result<usize> {
     const ACTION: &str = "recovery.user_id_requested";
-    let (find_email, find_birth) = (email.clone(), birth);
+    let (find_email, find_birth, address) = (email.clone(), birth, req.client.clone());
+    let now = req.now;
     let candidates = store
-        .read(move |r| matching_accounts(r, &find_email, &find_birth))
+        .read(move |r| candidates(r, &find_email, &find_birth, address.as_deref(), now))
         .await?;
     // A short write: the throttle, the links and the mails of the accounts found.
     store
@@ -285,3 +302,6 @@ pub async fn request_temporary_password(
         })
         .await
 }
+
+#[cfg(test)]
+mod tests;

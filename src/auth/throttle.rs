@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Writer, key};
+use crate::store::{ReadTx, Writer, key};
 
 /// Attempts counted against an account or an address.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -142,7 +142,7 @@ pub fn address_key(purpose: Purpose, client: &str) -> String {
 /// Whether the address must wait before this attempt. No address (a test client, a Unix
 /// socket) is never throttled per address; accounts still are.
 pub fn address_waits(
-    w: &Writer,
+    w: &impl ReadTx,
     purpose: Purpose,
     client: Option<&str>,
     now: DateTime<Utc>,
