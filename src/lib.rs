@@ -18,7 +18,6 @@ pub mod cli;
 pub mod clock;
 pub mod console;
 pub mod control;
-pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod jobs;

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditEntry;
-use crate::auth::registration::household_key;
 use crate::domain::member::HouseholdKey;
+use crate::store::StoreKey as _;
 use crate::store::{Reader, Writer, key};
 
 pub const MAX_TITLE_CHARS: usize = 100;
@@ -120,7 +120,7 @@ pub fn for_household(
 }
 
 fn read_key(household: &HouseholdKey, id: &str) -> String {
-    key(&[&household_key(household), id])
+    key(&[&household.store_key(), id])
 }
 
 /// A published notice for a member, marking it read for the household.

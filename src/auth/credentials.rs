@@ -7,11 +7,11 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::hash;
 use super::model::{HouseholdState, TemporaryCredential};
-use super::registration::household_key;
 use super::tokens::{temporary_id, temporary_password};
 use crate::audit::AuditEntry;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::settings::UnionSettings;
+use crate::store::StoreKey as _;
 use crate::store::{Reader, Store};
 
 /// One issue of postcards, for the staff list (who, when, how many): never a password.
@@ -56,7 +56,7 @@ fn targets(r: &Reader, only: &[HouseholdKey]) -> Result<Vec<Person>, IssueError>
         for (_, person) in r.scan::<Person>("")? {
             if person.is_insured() {
                 let state = r
-                    .get::<HouseholdState>(&household_key(&person.household))?
+                    .get::<HouseholdState>(&person.household.store_key())?
                     .unwrap_or_default();
                 if state.account.is_none() {
                     out.push(person);
@@ -69,9 +69,7 @@ fn targets(r: &Reader, only: &[HouseholdKey]) -> Result<Vec<Person>, IssueError>
         let Some(person) = super::registration::insured_person(r, h)? else {
             return Err(IssueError::UnknownHousehold(h.to_string()));
         };
-        let state = r
-            .get::<HouseholdState>(&household_key(h))?
-            .unwrap_or_default();
+        let state = r.get::<HouseholdState>(&h.store_key())?.unwrap_or_default();
         if state.account.is_some() {
             return Err(IssueError::AlreadyRegistered(h.to_string()));
         }
@@ -120,7 +118,7 @@ pub fn issue(
     let postcards = store.write_blocking(|w| {
         let mut issued = Vec::with_capacity(postcards.len());
         for (mut card, password_hash) in postcards.into_iter().zip(hashes) {
-            let hkey = household_key(&card.household);
+            let hkey = card.household.store_key();
             let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
             if state.account.is_some() {
                 // Registered while the passwords were being hashed: no postcard for it.

@@ -110,6 +110,24 @@ pub enum StaffRole {
     Clerk,
 }
 
+/// A logged-in staff member, as the staff screens and the use cases behind them see them.
+#[derive(Clone)]
+pub struct StaffUser {
+    pub login: String,
+    pub role: StaffRole,
+}
+
+impl StaffUser {
+    /// The audit actor: `staff:<login>`.
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.login.to_ascii_lowercase())
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == StaffRole::Admin
+    }
+}
+
 /// A union staff account, keyed by the lower-case login.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StaffAccount {

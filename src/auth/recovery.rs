@@ -16,7 +16,8 @@ use crate::domain::member::Person;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::mail::{outbox, templates};
 use crate::settings::UnionSettings;
-use crate::store::{ReadTx, Reader, Store, Writer, key};
+use crate::store::StoreKey as _;
+use crate::store::{ReadTx, Reader, Store, Writer};
 
 /// The actor of a recovery request before (or without) a matching account.
 const ANONYMOUS: &str = "anonymous";
@@ -47,7 +48,7 @@ fn matches(
         return Ok(false);
     }
     let h = &account.household;
-    let insured = r.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
+    let insured = r.get::<Person>(&h.insured().store_key())?;
     Ok(insured.is_some_and(|p| p.birth_date == birth.date()))
 }
 

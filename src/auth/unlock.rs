@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::model::{Account, HouseholdState, TemporaryCredential};
-use super::registration::household_key;
 use super::session;
 use crate::audit::AuditEntry;
 use crate::domain::member::HouseholdKey;
+use crate::store::StoreKey as _;
 use crate::store::Writer;
 
 /// Clears the failure counter and the lock of one account (key: normalised user ID).
@@ -35,7 +35,7 @@ pub fn unlock_household(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Unlocked> {
     let state = w
-        .get::<HouseholdState>(&household_key(household))?
+        .get::<HouseholdState>(&household.store_key())?
         .unwrap_or_default();
     let account = match &state.account {
         Some(user_key) => unlock_account(w, user_key)?,
@@ -103,7 +103,7 @@ mod tests {
                     account: Some("yamada.taro".into()),
                     temporary_id: None,
                 };
-                w.put(&household_key(&h), &state)?;
+                w.put(&h.store_key(), &state)?;
                 let kind = SessionKind::Member {
                     user_id: "yamada.taro".into(),
                     household: h.clone(),

@@ -80,19 +80,9 @@ pub fn claim_key(claim: &Claim) -> String {
     ])
 }
 
-/// Prefix of every claim of a household.
-pub fn household_prefix(household: &HouseholdKey) -> String {
-    format!("{}{KEY_SEP}", key(&[&household.symbol, &household.number]))
-}
-
 /// First key of a household's claims of `month` or later.
 pub fn household_month_start(household: &HouseholdKey, month: YearMonth) -> String {
     key(&[&household.symbol, &household.number, &month_part(month)])
-}
-
-/// Key of a person (`people`, `hidden_people`).
-pub fn person_key(household: &HouseholdKey, branch: &str) -> String {
-    key(&[&household.symbol, &household.number, branch])
 }
 
 pub fn batch_person_key(batch: &str, household: &HouseholdKey, branch: &str) -> String {

@@ -3,13 +3,14 @@
 
 use chrono::{DateTime, Datelike as _, Utc};
 
-use super::model::{ClaimIndex, ClaimRecord, household_prefix};
+use super::model::{ClaimIndex, ClaimRecord};
 use crate::audit::AuditEntry;
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
 use crate::domain::expenses::add_months;
 use crate::settings::UnionSettings;
 use crate::store::Store;
+use crate::store::household_prefix;
 
 /// Claims deleted per write transaction by the daily job.
 pub const BATCH_SIZE: usize = 1_000;

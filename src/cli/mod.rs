@@ -1,6 +1,7 @@
 //! The command line (SPEC §2). Exit status: 0 success, 1 a refusal with a one-line message,
 //! 2 a usage error (clap).
 
+pub mod demo;
 mod limits;
 mod ops;
 mod terminal;
@@ -187,7 +188,7 @@ pub fn main(cli: Cli) -> i32 {
                 .data
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("./kenpo-demo.redb"));
-            block_on(crate::demo::run(data, args))
+            block_on(demo::run(data, args))
         }
         Command::Healthcheck { listen } => healthcheck(&listen),
         Command::SendTestMail {

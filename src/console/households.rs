@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use crate::audit::AuditEntry;
 use crate::auth::failures::Lock;
 use crate::auth::model::{Account, HouseholdState, Session, SessionKind, TemporaryCredential};
-use crate::auth::registration::household_key;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::domain::search_text::fold;
 use crate::settings::UnionSettings;
+use crate::store::StoreKey as _;
 use crate::store::{KEY_SEP, Reader, Writer, key};
 
 pub const SEARCH_LIMIT: usize = 100;
@@ -48,9 +48,7 @@ impl Registration {
 }
 
 pub fn registration(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Registration> {
-    let state = r
-        .get::<HouseholdState>(&household_key(h))?
-        .unwrap_or_default();
+    let state = r.get::<HouseholdState>(&h.store_key())?.unwrap_or_default();
     if let Some(user_key) = state.account {
         let user_id = r.get::<Account>(&user_key)?.map_or(user_key, |a| a.user_id);
         return Ok(Registration::Registered { user_id });
@@ -142,9 +140,7 @@ pub fn load(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<HouseholdView
     if people.is_empty() {
         return Ok(None);
     }
-    let state = r
-        .get::<HouseholdState>(&household_key(h))?
-        .unwrap_or_default();
+    let state = r.get::<HouseholdState>(&h.store_key())?.unwrap_or_default();
     let account = match &state.account {
         Some(k) => r.get::<Account>(k)?,
         None => None,
@@ -191,9 +187,7 @@ pub fn reveal_email(
     client: Option<String>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<String>> {
-    let state = w
-        .get::<HouseholdState>(&household_key(h))?
-        .unwrap_or_default();
+    let state = w.get::<HouseholdState>(&h.store_key())?.unwrap_or_default();
     let Some(account) = state
         .account
         .and_then(|k| w.get::<Account>(&k).ok().flatten())

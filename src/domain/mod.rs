@@ -8,6 +8,7 @@ pub mod csv_cell;
 pub mod email;
 pub mod expenses;
 pub mod holidays;
+pub mod household;
 pub mod insurer_number;
 pub mod maintenance;
 pub mod member;

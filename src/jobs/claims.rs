@@ -12,11 +12,11 @@ use chrono::{DateTime, Utc};
 
 use super::{JobError, JobIo};
 use crate::audit::AuditEntry;
-use crate::claims::model::person_key;
 use crate::claims::{Batch, BatchWriter, Outcome, PublishError, PublishSummary, publish};
 use crate::domain::claim::Claim;
 use crate::domain::member::Person;
 use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
+use crate::store::StoreKey as _;
 use crate::store::{Store, Writer};
 
 /// Progress is reported every this many rows.
@@ -179,7 +179,7 @@ fn stream_rows(
             Err(error) => errors.push(error),
             Ok((line, claim)) => {
                 done += 1;
-                let person = person_key(&claim.household, &claim.branch);
+                let person = claim.household.person(&claim.branch).store_key();
                 if !known_people.contains(&person) {
                     if w.get::<Person>(&person)?.is_none() {
                         errors.push(unknown_person(line, &claim));

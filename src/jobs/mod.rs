@@ -46,13 +46,6 @@ pub enum Job {
     Backup,
 }
 
-impl Job {
-    /// Whether the job reads an input file (sent along when handed to the server).
-    pub fn needs_input(&self) -> bool {
-        matches!(self, Job::ImportMembers | Job::ImportClaims { .. })
-    }
-}
-
 /// How a job reads its input, shows progress and writes its output file.
 pub trait JobIo {
     fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>>;

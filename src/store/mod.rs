@@ -6,6 +6,7 @@
 
 pub mod files;
 mod key_check;
+mod keys;
 mod range;
 mod records;
 pub mod seal;
@@ -21,6 +22,7 @@ use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use keys::{StoreKey, household_prefix};
 pub use range::KeyRange;
 pub use tx::{ReadTx, Reader, Writer};
 

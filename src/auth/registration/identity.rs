@@ -9,7 +9,8 @@ use crate::domain::birth_date::BirthDate;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::Person;
 use crate::settings::UnionSettings;
-use crate::store::{Store, key};
+use crate::store::Store;
+use crate::store::StoreKey as _;
 
 const MISMATCH: &str = "保険者番号または生年月日が一致しません。健康保険証の下段に記載の8桁の保険者番号と、被保険者ご本人の生年月日（西暦8桁）をご確認ください。";
 
@@ -92,7 +93,7 @@ pub async fn verify_identity(
                 Lock::ForGood => return Err(IdentityError::Locked { until: None }),
             }
             let h = credential.household.clone();
-            let person = w.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
+            let person = w.get::<Person>(&h.insured().store_key())?;
             let number_ok = insurer.as_str() == settings.insurer_number;
             let birth_ok = person.is_some_and(|p| p.birth_date == birth.date());
             let actor = format!("temporary:{temporary_id}");

@@ -18,16 +18,12 @@ use crate::domain::user_id::UserId;
 use crate::mail::outbox;
 use crate::mail::templates;
 use crate::settings::UnionSettings;
-use crate::store::{Reader, Store, Writer, key};
-
-/// The household key as stored: `symbol␟number`.
-pub fn household_key(h: &HouseholdKey) -> String {
-    key(&[&h.symbol, &h.number])
-}
+use crate::store::StoreKey as _;
+use crate::store::{Reader, Store, Writer};
 
 /// The insured person (枝番 00) of a household.
 pub fn insured_person(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<Person>> {
-    r.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))
+    r.get::<Person>(&h.insured().store_key())
 }
 
 /// Whether a user ID is free (case-insensitive).
@@ -134,7 +130,7 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
     if draft.password_hash.is_empty() {
         return Err(ExecuteError::Incomplete);
     }
-    let hkey = household_key(&household);
+    let hkey = household.store_key();
     let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
     let credential = w.get::<TemporaryCredential>(&temporary_id)?;
     let credential_ok = credential.is_some_and(|c| c.household == household && c.expires_at > now);

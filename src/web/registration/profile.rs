@@ -7,22 +7,20 @@ use poem::web::{Data, Form, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::{IntoResponsePage as _, verified};
+use super::IntoResponsePage as _;
 use crate::auth::model::RegistrationDraft;
 use crate::auth::registration::{self as uc};
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
 use crate::domain::user_id::UserId;
-use crate::web::login::internal;
+use crate::web::guard::{guard, member::verified};
+use crate::web::respond::internal;
 use crate::web::respond::{page, page_with_status, see_other};
 use crate::web::views::registration::{self as view, ProfileForm};
 use crate::web::{AppState, Ctx};
 
 #[handler]
 pub fn profile_page(Data(ctx): Data<&Ctx>) -> Response {
-    let w = match verified(ctx) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
+    let w = guard!(plain verified(ctx));
     let form = match w.draft {
         Some(d) => ProfileForm {
             user_id: d.user_id,
@@ -57,10 +55,7 @@ pub async fn profile_submit(
     Data(state): Data<&Arc<AppState>>,
     Form(input): Form<ProfileFields>,
 ) -> Response {
-    let w = match verified(ctx) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
+    let w = guard!(plain verified(ctx));
     let mut form = ProfileForm {
         user_id: input.user_id.trim().to_string(),
         email: input.email.trim().to_string(),

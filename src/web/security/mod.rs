@@ -16,7 +16,8 @@ use super::ctx::Ctx;
 use super::{AppState, csrf, views};
 use crate::auth::tokens::random_token;
 use crate::settings::UnionSettings;
-use sessions::{cookie_name, is_staff_path};
+use crate::web::session::{cookie_name, set_cookie};
+use sessions::is_staff_path;
 
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -52,27 +53,6 @@ fn cookie(req: &Request, name: &str) -> Option<String> {
         let (k, v) = pair.split_once('=')?;
         (k == name && !v.is_empty()).then(|| v.to_string())
     })
-}
-
-/// A `Set-Cookie` value. Over HTTPS the cookie is `__Host-` prefixed, `Secure` and
-/// `Path=/` whatever `path` says (see [`cookie_name`]); `path` applies over plain HTTP.
-pub fn set_cookie(
-    state: &AppState,
-    name: &str,
-    value: &str,
-    path: &str,
-    max_age: Option<i64>,
-) -> String {
-    let name = cookie_name(state, name);
-    let (path, secure) = if state.secure_cookies() {
-        ("/", "; Secure")
-    } else {
-        (path, "")
-    };
-    let age = max_age
-        .map(|s| format!("; Max-Age={s}"))
-        .unwrap_or_default();
-    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{secure}{age}")
 }
 
 /// Pages members use: closed during maintenance (staff pages, health and assets stay up).

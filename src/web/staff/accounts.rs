@@ -7,12 +7,14 @@ use poem::web::{Data, Form, Path};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{StaffUser, guard, staff_admin, staff_page, staff_page_with_status};
 use crate::auth::model::StaffAccount;
+use crate::auth::model::StaffUser;
 use crate::auth::staff::{StaffAddError, check_new};
 use crate::auth::staff_accounts::{self as uc, StaffAdminError};
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_admin};
+use crate::web::respond::internal;
 use crate::web::respond::see_other;
+use crate::web::respond::{staff_page, staff_page_with_status};
 use crate::web::views::staff::accounts::{self as view, NewStaffForm, parse_role};
 use crate::web::views::staff::nav::{Confirm, confirm};
 use crate::web::{AppState, Ctx};

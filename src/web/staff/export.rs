@@ -7,11 +7,11 @@ use poem::http::header;
 use poem::web::Data;
 use poem::{Response, handler};
 
-use super::guard::{guard, staff_admin};
 use crate::audit::AuditEntry;
 use crate::console::export::{self, Export};
 use crate::store::Reader;
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_admin};
+use crate::web::respond::internal;
 use crate::web::{AppState, Ctx};
 
 async fn download(

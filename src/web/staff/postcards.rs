@@ -9,12 +9,14 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use super::drops::{self, Part};
-use super::guard::{StaffUser, guard, staff_page, staff_page_with_status, staff_user};
 use crate::auth::credentials::{self, CredentialIssue, IssueError};
 use crate::auth::model::HouseholdState;
-use crate::auth::registration::household_key;
+use crate::auth::model::StaffUser;
 use crate::domain::member::{HouseholdKey, Person};
-use crate::web::login::internal;
+use crate::store::StoreKey as _;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::internal;
+use crate::web::respond::{staff_page, staff_page_with_status};
 use crate::web::views::staff::nav::{Confirm, confirm};
 use crate::web::views::staff::postcards as view;
 use crate::web::{AppState, Ctx};
@@ -51,7 +53,7 @@ async fn render(
             let mut n = 0;
             for (_, p) in r.scan::<Person>("")? {
                 let registered = p.is_insured()
-                    && r.get::<HouseholdState>(&household_key(&p.household))?
+                    && r.get::<HouseholdState>(&p.household.store_key())?
                         .is_some_and(|s| s.account.is_some());
                 if p.is_insured() && !registered {
                     n += 1;

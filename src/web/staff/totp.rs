@@ -7,13 +7,13 @@ use poem::web::{Data, Form};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{
-    StaffUser, enrolment_page_with_status, guard, staff_page, staff_page_with_status, staff_user,
-};
 use crate::auth::model::StaffAccount;
+use crate::auth::model::StaffUser;
 use crate::auth::staff_reauth::{ReauthError, disable_totp};
 use crate::auth::totp::{self as uc, CodeError, EnrolError};
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::internal;
+use crate::web::respond::{enrolment_page_with_status, staff_page, staff_page_with_status};
 use crate::web::respond::{page_with_status, see_other, see_other_with_cookie};
 use crate::web::views::layout::service_name;
 use crate::web::views::staff::totp as view;

@@ -18,7 +18,11 @@ impl File {
             module.pop();
         }
         let refs = references(&blank_comments_and_literals(text));
-        File { path: path.to_string(), module, refs }
+        File {
+            path: path.to_string(),
+            module,
+            refs,
+        }
     }
 }
 
@@ -38,24 +42,39 @@ pub struct Graph {
 
 impl Graph {
     pub fn new(files: Vec<File>) -> Graph {
-        let by_module: BTreeMap<Vec<String>, usize> =
-            files.iter().enumerate().map(|(i, f)| (f.module.clone(), i)).collect();
+        let by_module: BTreeMap<Vec<String>, usize> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.module.clone(), i))
+            .collect();
         let exports = exports(&files, &by_module);
         let mut edges: BTreeMap<(usize, usize), Edge> = BTreeMap::new();
         for (from, file) in files.iter().enumerate() {
             for reference in &file.refs {
-                let Some(path) = absolute(&file.module, reference, &by_module) else { continue };
-                let Some(to) = resolve(&path, &by_module, &exports, 0) else { continue };
+                let Some(path) = absolute(&file.module, reference, &by_module) else {
+                    continue;
+                };
+                let Some(to) = resolve(&path, &by_module, &exports, 0) else {
+                    continue;
+                };
                 // A module owns its children: a parent naming its child is no import.
                 let owns = files[to].module.starts_with(&file.module);
                 if to == from || owns {
                     continue;
                 }
                 let target = path.join("::");
-                edges.entry((from, to)).or_insert(Edge { from, to, line: reference.line, target });
+                edges.entry((from, to)).or_insert(Edge {
+                    from,
+                    to,
+                    line: reference.line,
+                    target,
+                });
             }
         }
-        Graph { files, edges: edges.into_values().collect() }
+        Graph {
+            files,
+            edges: edges.into_values().collect(),
+        }
     }
 
     /// Imports that go up the layer order: (file:line, what it names, its layer, the target's).
@@ -80,13 +99,21 @@ impl Graph {
     pub fn file_cycles(&self) -> Vec<Vec<String>> {
         let arcs: Vec<(usize, usize)> = self.edges.iter().map(|e| (e.from, e.to)).collect();
         let groups = strongly_connected(self.files.len(), &arcs);
-        groups.into_iter().map(|g| g.into_iter().map(|i| self.files[i].path.clone()).collect()).collect()
+        groups
+            .into_iter()
+            .map(|g| g.into_iter().map(|i| self.files[i].path.clone()).collect())
+            .collect()
     }
 
     /// The cycles between top-level modules (such as two modules of one layer).
     pub fn module_cycles(&self) -> Vec<Vec<String>> {
-        let tops: Vec<String> =
-            self.files.iter().map(|f| f.module[0].clone()).collect::<BTreeSet<_>>().into_iter().collect();
+        let tops: Vec<String> = self
+            .files
+            .iter()
+            .map(|f| f.module[0].clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let index = |f: &File| tops.iter().position(|t| *t == f.module[0]).unwrap_or(0);
         let arcs: Vec<(usize, usize)> = self
             .edges
@@ -95,7 +122,10 @@ impl Graph {
             .filter(|(a, b)| a != b)
             .collect();
         let groups = strongly_connected(tops.len(), &arcs);
-        groups.into_iter().map(|g| g.into_iter().map(|i| tops[i].clone()).collect()).collect()
+        groups
+            .into_iter()
+            .map(|g| g.into_iter().map(|i| tops[i].clone()).collect())
+            .collect()
     }
 
     /// The edges inside one group, to say which lines close a cycle.
@@ -104,7 +134,12 @@ impl Graph {
         self.edges
             .iter()
             .filter(|e| inside(e.from) && inside(e.to))
-            .map(|e| format!("{}:{} -> {}", self.files[e.from].path, e.line, self.files[e.to].path))
+            .map(|e| {
+                format!(
+                    "{}:{} -> {}",
+                    self.files[e.from].path, e.line, self.files[e.to].path
+                )
+            })
             .collect()
     }
 }
@@ -153,7 +188,9 @@ fn exports(files: &[File], by_module: &BTreeMap<Vec<String>, usize>) -> Exports 
     let mut all = Exports::new();
     for (i, file) in files.iter().enumerate() {
         for reference in &file.refs {
-            let Some(name) = &reference.exported_as else { continue };
+            let Some(name) = &reference.exported_as else {
+                continue;
+            };
             if let Some(path) = absolute(&file.module, reference, by_module) {
                 all.entry(i).or_default().insert(name.clone(), path);
             }
@@ -169,7 +206,9 @@ fn resolve(
     exports: &Exports,
     depth: usize,
 ) -> Option<usize> {
-    let len = (1..=path.len()).rev().find(|n| by_module.contains_key(&path[..*n]))?;
+    let len = (1..=path.len())
+        .rev()
+        .find(|n| by_module.contains_key(&path[..*n]))?;
     let file = by_module[&path[..len]];
     if depth < 8
         && let Some(next) = path.get(len)

@@ -43,7 +43,9 @@ pub fn layers(lib: &str) -> Vec<Vec<String>> {
 }
 
 fn source_root() -> PathBuf {
-    let root = option_env!("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let root = option_env!("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     root.join("src")
 }
 
@@ -69,11 +71,16 @@ pub fn crate_files(src: &Path) -> Vec<File> {
     paths
         .iter()
         .filter_map(|path| {
-            let relative = path.strip_prefix(src).ok()?.to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(src)
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
             if relative == "lib.rs" || relative == "main.rs" {
                 return None;
             }
-            let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {relative}: {e}"));
+            let text =
+                std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {relative}: {e}"));
             Some(File::new(&relative, &text))
         })
         .collect()
@@ -85,28 +92,42 @@ pub fn problems(lib: &str, files: Vec<File>) -> (Graph, Vec<String>) {
     let mut problems = Vec::new();
     let declared: Vec<&str> = lib
         .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub mod ").or_else(|| l.trim().strip_prefix("mod ")))
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("pub mod ")
+                .or_else(|| l.trim().strip_prefix("mod "))
+        })
         .map(|l| l.trim_end_matches(';'))
         .collect();
     for module in &declared {
         let count = layers.iter().flatten().filter(|m| m == module).count();
         if count != 1 {
-            problems.push(format!("module `{module}` stands {count} times in the layer order"));
+            problems.push(format!(
+                "module `{module}` stands {count} times in the layer order"
+            ));
         }
     }
     for module in layers.iter().flatten() {
         if !declared.contains(&module.as_str()) {
-            problems.push(format!("the layer order names `{module}`, which lib.rs does not declare"));
+            problems.push(format!(
+                "the layer order names `{module}`, which lib.rs does not declare"
+            ));
         }
     }
     let graph = Graph::new(files);
     problems.extend(graph.upward(&layers));
     for group in graph.file_cycles() {
         let lines = graph.edges_within(&group).join("; ");
-        problems.push(format!("files import each other in a cycle: {} ({lines})", group.join(", ")));
+        problems.push(format!(
+            "files import each other in a cycle: {} ({lines})",
+            group.join(", ")
+        ));
     }
     for group in graph.module_cycles() {
-        problems.push(format!("modules import each other in a cycle: {}", group.join(", ")));
+        problems.push(format!(
+            "modules import each other in a cycle: {}",
+            group.join(", ")
+        ));
     }
     (graph, problems)
 }
@@ -119,8 +140,19 @@ fn every_module_imports_only_from_below_it_and_no_files_form_a_cycle() {
     let (graph, problems) = problems(&lib, crate_files(&src));
     let order: Vec<String> = layers.iter().map(|l| l.join(", ")).collect();
     println!("layers, lowest first: {}", order.join(" < "));
-    println!("{} files, {} imports between files", graph.files.len(), graph.edges.len());
-    assert!(layers.len() > 5, "no layer order found at the top of src/lib.rs");
-    assert!(problems.is_empty(), "the house is not one-way:\n{}", problems.join("\n"));
+    println!(
+        "{} files, {} imports between files",
+        graph.files.len(),
+        graph.edges.len()
+    );
+    assert!(
+        layers.len() > 5,
+        "no layer order found at the top of src/lib.rs"
+    );
+    assert!(
+        problems.is_empty(),
+        "the house is not one-way:\n{}",
+        problems.join("\n")
+    );
     println!("no upward import, no cycle");
 }

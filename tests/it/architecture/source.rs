@@ -181,7 +181,12 @@ pub fn references(code: &str) -> Vec<Reference> {
                 let names: Vec<String> = inline.iter().map(|(n, _)| n.clone()).collect();
                 for (segments, alias, line) in trees {
                     let exported_as = public.then(|| alias.clone()).flatten();
-                    refs.push(Reference { segments, line, inline: names.clone(), exported_as });
+                    refs.push(Reference {
+                        segments,
+                        line,
+                        inline: names.clone(),
+                        exported_as,
+                    });
                 }
                 i = end;
                 continue;
@@ -200,7 +205,12 @@ pub fn references(code: &str) -> Vec<Reference> {
                     k += 2;
                 }
                 let names = inline.iter().map(|(n, _)| n.clone()).collect();
-                refs.push(Reference { segments, line, inline: names, exported_as: None });
+                refs.push(Reference {
+                    segments,
+                    line,
+                    inline: names,
+                    exported_as: None,
+                });
                 i = k;
                 continue;
             }
