@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use crate::audit::AuditEntry;
 use crate::clock::JST;
 use crate::domain::maintenance::{MaintenanceRule, Window, current_window, next_window};
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::{Reader, Writer};
+use crate::store::{Record, tables};
 
 /// A window staff added by hand (an upgrade, say), keyed by a sequence id.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -17,6 +19,10 @@ pub struct OneOffWindow {
     pub note: String,
     pub created_by: String,
     pub cancelled: bool,
+}
+
+impl Record for OneOffWindow {
+    const TABLE: &'static str = tables::MAINTENANCE_WINDOWS;
 }
 
 /// What pages need to know: the window in force and the next one.
@@ -55,9 +61,9 @@ pub fn save_rule(
     actor: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let mut settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let mut settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     settings.maintenance = rule;
-    w.put("union", &settings)?;
+    w.put(SETTINGS, &settings)?;
     AuditEntry::new(now, actor, "settings.maintenance_rule_changed").record(w)
 }
 

@@ -8,6 +8,7 @@ use crate::audit::AuditEntry;
 use crate::domain::member::HouseholdKey;
 use crate::store::StoreKey as _;
 use crate::store::{Reader, Writer, key};
+use crate::store::{Record, tables};
 
 pub const MAX_TITLE_CHARS: usize = 100;
 pub const MAX_BODY_CHARS: usize = 5_000;
@@ -25,10 +26,18 @@ pub struct Notice {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Record for Notice {
+    const TABLE: &'static str = tables::NOTICES;
+}
+
 /// That a household has opened a notice; keyed by `household␟notice id`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NoticeRead {
     pub at: DateTime<Utc>,
+}
+
+impl Record for NoticeRead {
+    const TABLE: &'static str = tables::NOTICE_READS;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditEntry;
 use crate::store::{Reader, Writer};
+use crate::store::{Record, tables};
 
 /// Version 1: the text shipped in the binary, current until staff publish another.
 pub const EMBEDDED_TERMS: &str = include_str!("../assets/terms.txt");
@@ -18,6 +19,10 @@ pub struct TermsVersion {
     pub text: String,
     pub published_at: DateTime<Utc>,
     pub published_by: String,
+}
+
+impl Record for TermsVersion {
+    const TABLE: &'static str = tables::TERMS;
 }
 
 fn version_key(version: u32) -> String {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::AuditEntry;
 use crate::clock::today_jst;
 use crate::store::{Reader, Writer, key};
+use crate::store::{Record, tables};
 
 /// One day's rows: `audit_days`, keyed `YYYY-MM-DD` (Japan time).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +21,10 @@ pub struct AuditDay {
     /// The smallest and largest key of the day's rows: every row of the day lies between.
     pub first: String,
     pub last: String,
+}
+
+impl Record for AuditDay {
+    const TABLE: &'static str = tables::AUDIT_DAYS;
 }
 
 impl AuditDay {
@@ -37,6 +42,10 @@ impl AuditDay {
 /// Rows of one action on one day: `audit_counts`, keyed `YYYY-MM-DD␟action`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditCount(pub u64);
+
+impl Record for AuditCount {
+    const TABLE: &'static str = tables::AUDIT_COUNTS;
+}
 
 pub fn day_key(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()

@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::store::Writer;
+use crate::store::{Record, tables};
 
 pub use counts::{AuditCount, AuditDay, backfill_counts, per_day};
 pub use throttled::ThrottledRow;
@@ -34,6 +35,10 @@ pub struct AuditEntry {
     /// absent on every other row, which stands for one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
+}
+
+impl Record for AuditEntry {
+    const TABLE: &'static str = tables::AUDIT;
 }
 
 impl AuditEntry {
@@ -100,6 +105,10 @@ impl AuditEntry {
 /// Index of audit entries by target: `target␟id`, so a household's trail is one range scan.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditByTarget;
+
+impl Record for AuditByTarget {
+    const TABLE: &'static str = tables::AUDIT_BY_TARGET;
+}
 
 /// The `audit_by_target` key prefix of `target`'s rows.
 pub fn target_prefix(target: &str) -> String {

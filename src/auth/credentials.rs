@@ -10,9 +10,11 @@ use super::model::{HouseholdState, TemporaryCredential};
 use super::tokens::{temporary_id, temporary_password};
 use crate::audit::AuditEntry;
 use crate::domain::member::{HouseholdKey, Person};
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::StoreKey as _;
 use crate::store::{Reader, Store};
+use crate::store::{Record, tables};
 
 /// One issue of postcards, for the staff list (who, when, how many): never a password.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -23,6 +25,10 @@ pub struct CredentialIssue {
     pub expires_at: DateTime<Utc>,
     /// The households named, when the issue was for chosen ones (empty: every unregistered).
     pub households: Vec<String>,
+}
+
+impl Record for CredentialIssue {
+    const TABLE: &'static str = tables::CREDENTIAL_ISSUES;
 }
 
 /// One row of postcards.csv.
@@ -88,7 +94,7 @@ pub fn issue(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<Postcard>, IssueError> {
     let (people, settings) = store.read_blocking(|r| {
-        let settings = r.get::<UnionSettings>("union")?.unwrap_or_default();
+        let settings = r.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
         Ok::<_, IssueError>((targets(r, only)?, settings))
     })?;
     if !settings.is_initialised() {

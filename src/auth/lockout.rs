@@ -9,6 +9,7 @@ use super::session;
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
 use crate::mail::{outbox, templates};
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::Writer;
 
@@ -29,7 +30,7 @@ pub fn count_failure(
     account: &mut Account,
     failure: Failure,
 ) -> anyhow::Result<Option<Lock>> {
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let first = Duration::minutes(settings.account_lock_minutes);
     let lock = account.failures().count(failure.now, first);
     w.put(failure.key, account)?;

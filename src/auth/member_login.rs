@@ -7,11 +7,12 @@ use super::actor;
 use super::failures::since_last_lock;
 use super::hash::Hasher;
 use super::lockout::{self, Failure};
-use super::login::{LoggedIn, LoginError};
+use super::login_outcome::{LoggedIn, LoginError};
 use super::model::{Account, SessionKind};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
 use crate::audit::AuditEntry;
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::{Store, Writer};
 
@@ -126,7 +127,7 @@ fn decide(
         Check::Password if same && !locked && !expired => {}
         _ => return refuse(w, &attempt, Some(account), check),
     }
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     // SPEC §6.1: a former member's household keeps its login for a while, then loses it.
     let insured = w.get::<crate::domain::member::Person>(&crate::store::key(&[
         &account.household.symbol,

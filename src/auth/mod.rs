@@ -7,6 +7,7 @@ pub mod hash;
 pub mod links;
 pub mod lockout;
 pub mod login;
+mod login_outcome;
 mod member_login;
 pub mod model;
 pub mod profile;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::throttle::Attempts;
 use crate::domain::member::HouseholdKey;
+use crate::store::{Record, tables};
 
 /// Registration state of a household, keyed by the household key.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -13,6 +14,10 @@ pub struct HouseholdState {
     pub account: Option<String>,
     /// The household's current temporary ID, if one is issued and not yet used.
     pub temporary_id: Option<String>,
+}
+
+impl Record for HouseholdState {
+    const TABLE: &'static str = tables::HOUSEHOLDS;
 }
 
 /// A registered household account, keyed by the normalised (lower-case) user ID.
@@ -46,6 +51,10 @@ pub struct Account {
     pub recovery_requests: Attempts,
 }
 
+impl Record for Account {
+    const TABLE: &'static str = tables::ACCOUNTS;
+}
+
 /// A recovery temporary password: only its argon2id hash is kept.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecoveryPassword {
@@ -72,6 +81,10 @@ pub struct AccountLink {
     pub expires_at: DateTime<Utc>,
 }
 
+impl Record for AccountLink {
+    const TABLE: &'static str = tables::ACCOUNT_LINKS;
+}
+
 /// The pair printed on a postcard, keyed by the temporary ID. Only the hash of the password.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TemporaryCredential {
@@ -84,22 +97,8 @@ pub struct TemporaryCredential {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-/// Locks of a temporary ID after which it stays locked until staff unlock or re-issue it:
-/// with the default five tries a lock, 25 guesses of the birth date in all.
-pub const TEMPORARY_ID_LOCKS: u32 = 5;
-
-impl TemporaryCredential {
-    /// Where the temporary ID's lock stands at `now`, for `per_lock` failures a lock.
-    pub fn lock(&self, per_lock: u32, now: DateTime<Utc>) -> super::failures::Lock {
-        use super::failures::Lock;
-        if self.failures >= per_lock.max(1).saturating_mul(TEMPORARY_ID_LOCKS) {
-            return Lock::ForGood;
-        }
-        match self.locked_until {
-            Some(until) if until > now => Lock::Until(until),
-            _ => Lock::Open,
-        }
-    }
+impl Record for TemporaryCredential {
+    const TABLE: &'static str = tables::TEMP_CREDENTIALS;
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -149,6 +148,10 @@ pub struct StaffAccount {
     /// A secret shown at enrolment, waiting for its first code.
     #[serde(default)]
     pub totp_pending: Option<String>,
+}
+
+impl Record for StaffAccount {
+    const TABLE: &'static str = tables::STAFF;
 }
 
 /// RFC 6238 second factor of a staff account.
@@ -204,4 +207,8 @@ pub struct Session {
     pub kind: SessionKind,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+}
+
+impl Record for Session {
+    const TABLE: &'static str = tables::SESSIONS;
 }

@@ -13,6 +13,7 @@ use crate::clock::format_jst;
 use crate::domain::email::Email;
 use crate::domain::password::NewPassword;
 use crate::mail::{outbox, templates};
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::{Store, Writer};
 
@@ -119,7 +120,7 @@ pub async fn request_email_change(
             let validity = links::CONFIRM_EMAIL_VALIDITY;
             let token = links::issue(w, purpose, &user_key, req.now, validity)?;
             let link = links::url(&req.base_url, "/confirm-email", &token);
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let expires = format_jst(req.now + validity);
             let mail = templates::email_confirmation(
                 new_email.as_str(),
@@ -178,7 +179,7 @@ pub async fn confirm_email(
             };
             let old = std::mem::replace(&mut account.email, new_email.clone());
             w.put(&link.account, &account)?;
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let masked = Email::parse(&new_email)
                 .map(|e| e.masked())
                 .unwrap_or_default();
@@ -294,7 +295,7 @@ pub async fn change_password(store: &Store, change: PasswordChange) -> Result<St
                 must_change_password: false,
             };
             let token = session::start(w, kind, change.now)?;
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let when = format_jst(change.now);
             let notice =
                 templates::password_changed_notice(&account.email, names(&settings), &when);

@@ -15,6 +15,7 @@ use crate::domain::email::Email;
 use crate::domain::member::Person;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::mail::{outbox, templates};
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::StoreKey as _;
 use crate::store::{ReadTx, Reader, Store, Writer};
@@ -145,7 +146,7 @@ pub async fn request_user_id(
                 return Ok(0);
             }
             links::prune_expired(w, req.now)?;
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let mut mailed = 0;
             let mut matched = false;
             for user_key in candidates {
@@ -271,7 +272,7 @@ pub async fn request_temporary_password(
                 expires_at,
             });
             w.put(&user_key, &account)?;
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let login_url = format!("{}/", req.base_url.trim_end_matches('/'));
             let mail = templates::temporary_password(
                 &account.email,

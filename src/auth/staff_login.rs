@@ -2,11 +2,11 @@
 //! so that nobody can lock a staff account by posting wrong passwords at it. Every refusal
 //! is the same `LoginError::Invalid`.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
-use super::failures::{Lock, since_last_lock};
+use super::failures::{count_failure, since_last_lock};
 use super::hash::Hasher;
-use super::login::{LOCK_MINUTES, LoggedIn, LoginError};
+use super::login_outcome::{LoggedIn, LoginError};
 use super::model::{SessionKind, StaffAccount};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
@@ -29,44 +29,6 @@ pub fn account_waits(account: &StaffAccount, now: DateTime<Utc>) -> bool {
     throttle::LOGIN_PER_ACCOUNT
         .wait_until(&failures(account), now)
         .is_some()
-}
-
-/// Counts one wrong password (or code) against an account that is not locked, under the
-/// member accounts' rule (`failures`): every tenth locks it, each lock twice as long, the
-/// hundredth until an admin resets its password or enables it again. Writes the account;
-/// the caller audits the failure itself. A staff account has no e-mail address: its lock
-/// is recorded in the audit log and the server log only. Returns the lock it started.
-pub fn count_failure(
-    w: &mut Writer,
-    key: &str,
-    account: &mut StaffAccount,
-    client: Option<String>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<Lock>> {
-    let lock = account
-        .failures()
-        .count(now, Duration::minutes(LOCK_MINUTES));
-    w.put(key, account)?;
-    let Some(lock) = lock else {
-        return Ok(None);
-    };
-    let failed = account.failed_logins;
-    let detail = match lock {
-        Lock::Until(until) => format!(
-            "{failed} failed logins since the last login; locked until {}",
-            until.to_rfc3339()
-        ),
-        _ => format!(
-            "{failed} failed logins since the last login; locked until an admin resets the password or enables the account"
-        ),
-    };
-    tracing::warn!(login = key, failed, "a staff account locked: {detail}");
-    AuditEntry::new(now, format!("staff:{key}"), "staff.locked")
-        .target(key)
-        .client(client)
-        .detail(detail)
-        .record(w)?;
-    Ok(Some(lock))
 }
 
 /// The actor of a failed login whose login names no account.

@@ -5,9 +5,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::failures::count_failure;
 use super::hash;
 use super::model::{Session, SessionKind, StaffAccount};
-use super::staff_login::{account_waits, count_failure};
+use super::staff_login::account_waits;
 use crate::audit::AuditEntry;
 use crate::domain::password::{NewPassword, PasswordContext, PasswordError, PasswordField};
 use crate::store::{Store, Writer};

@@ -9,6 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::store::{Record, tables};
 use crate::store::{Writer, key};
 
 /// Attempts counted against an account or an address.
@@ -16,6 +17,10 @@ use crate::store::{Writer, key};
 pub struct Attempts {
     pub count: u32,
     pub last_at: Option<DateTime<Utc>>,
+}
+
+impl Record for Attempts {
+    const TABLE: &'static str = tables::THROTTLE;
 }
 
 /// A delay ladder: `free` attempts without delay, then `first`, doubling, up to `cap`.

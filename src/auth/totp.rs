@@ -5,12 +5,13 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
-use super::login::LoggedIn;
+use super::failures::count_failure;
+use super::login_outcome::LoggedIn;
 use super::model::{SessionKind, StaffAccount, TotpEnrolment};
 use super::session;
-use super::staff_login::count_failure;
 use super::tokens::{constant_time_eq, random_token, temporary_password, token_digest};
 use crate::audit::AuditEntry;
+use crate::store::{Record, tables};
 use crate::store::{Store, Writer};
 
 mod sealed;
@@ -30,6 +31,10 @@ pub struct StaffChallenge {
     pub login: String,
     pub created_at: DateTime<Utc>,
     pub attempts: u32,
+}
+
+impl Record for StaffChallenge {
+    const TABLE: &'static str = tables::STAFF_CHALLENGES;
 }
 
 fn totp(secret: &str, login: &str, issuer: &str) -> anyhow::Result<Totp> {

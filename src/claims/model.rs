@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::HouseholdKey;
 use crate::store::{KEY_SEP, key};
+use crate::store::{Record, tables};
 
 /// A stored claim and the batch that brought it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,12 +23,20 @@ pub struct ClaimRecord {
     pub claim: Claim,
 }
 
+impl Record for ClaimRecord {
+    const TABLE: &'static str = tables::CLAIMS;
+}
+
 /// Where the claim of a receipt number is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimIndex {
     /// Key of the [`ClaimRecord`] in `claims`.
     pub key: String,
     pub batch: String,
+}
+
+impl Record for ClaimIndex {
+    const TABLE: &'static str = tables::CLAIM_INDEX;
 }
 
 /// One imported claim file.
@@ -49,6 +58,10 @@ pub struct Batch {
     pub published_by: Option<String>,
 }
 
+impl Record for Batch {
+    const TABLE: &'static str = tables::BATCHES;
+}
+
 impl Batch {
     pub fn is_published(&self) -> bool {
         self.published_at.is_some()
@@ -64,6 +77,10 @@ impl Batch {
 /// Marks a person whose claims a batch brought (the key says who).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BatchPerson;
+
+impl Record for BatchPerson {
+    const TABLE: &'static str = tables::BATCH_PEOPLE;
+}
 
 /// `YYYYMM`, zero-padded so that keys sort by month.
 fn month_part(month: YearMonth) -> String {

@@ -11,6 +11,7 @@ use crate::auth::model::{Account, HouseholdState};
 use crate::clock::today_jst;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::mail::{outbox, templates};
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::StoreKey as _;
 use crate::store::{KEY_SEP, ReadTx, Writer};
@@ -54,7 +55,7 @@ pub fn publish(
     batch.published_by = Some(actor.to_string());
     w.put(batch_id, &batch)?;
     let audience = audience(w, batch_id, now)?;
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let summary = PublishSummary {
         households: audience.households,
         mails: audience.addresses.len() as u64,

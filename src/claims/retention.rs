@@ -8,6 +8,7 @@ use crate::audit::AuditEntry;
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
 use crate::domain::expenses::add_months;
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::Store;
 use crate::store::household_prefix;
@@ -45,7 +46,7 @@ pub fn purge_expired_claims(
     now: DateTime<Utc>,
     batch_size: usize,
 ) -> anyhow::Result<u64> {
-    let settings = store.read_blocking(|r| r.get::<UnionSettings>("union"))?;
+    let settings = store.read_blocking(|r| r.get::<UnionSettings>(SETTINGS))?;
     let months = settings.unwrap_or_default().retention_months;
     let Some(cutoff) = first_kept_month(current_month(now), months) else {
         return Ok(0);

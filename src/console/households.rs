@@ -9,6 +9,7 @@ use crate::auth::failures::Lock;
 use crate::auth::model::{Account, HouseholdState, Session, SessionKind, TemporaryCredential};
 use crate::domain::member::{HouseholdKey, Person};
 use crate::domain::search_text::fold;
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::StoreKey as _;
 use crate::store::{KEY_SEP, Reader, Writer, key};
@@ -57,7 +58,7 @@ pub fn registration(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Registration
         && let Some(c) = r.get::<TemporaryCredential>(&id)?
     {
         let per_lock = r
-            .get::<UnionSettings>("union")?
+            .get::<UnionSettings>(SETTINGS)?
             .unwrap_or_default()
             .temp_id_max_failures;
         let locked_for_good = c.lock(per_lock, c.issued_at) == Lock::ForGood;

@@ -24,7 +24,7 @@ fn each_unregistered(r: &Reader, mut f: impl FnMut(Person) -> bool) -> anyhow::R
 }
 
 /// How many households have no account yet.
-pub fn count_unregistered(r: &Reader) -> anyhow::Result<u64> {
+pub fn count_unregistered(r: &Reader) -> anyhow::Result<usize> {
     let mut n = 0;
     each_unregistered(r, |_| {
         n += 1;

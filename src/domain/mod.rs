@@ -10,6 +10,7 @@ pub mod expenses;
 pub mod holidays;
 pub mod household;
 pub mod insurer_number;
+pub mod japan_time;
 pub mod maintenance;
 pub mod member;
 pub mod password;

@@ -5,6 +5,7 @@
 mod backup;
 mod claims;
 mod members;
+pub mod schema;
 mod setup;
 
 use std::io::Read;
@@ -90,7 +91,9 @@ pub fn run(
             )?;
             io.say(&format!(
                 "組合を設定しました: {} (保険者番号 {}, サービス名 {})",
-                settings.union_name, settings.insurer_number, settings.service_name
+                settings.union_name,
+                settings.insurer_digits(),
+                settings.service_name
             ));
             Ok(())
         }

@@ -11,6 +11,7 @@ use crate::auth::model::StaffAccount;
 use crate::auth::tokens::random_token;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::HouseholdKey;
+use crate::settings::SETTINGS;
 use crate::settings::{DEFAULT_SERVICE_NAME, Secrets, UnionSettings};
 use crate::store::seal::is_sealed;
 use crate::store::{Record, Store, Writer};
@@ -32,15 +33,15 @@ pub fn init_union(
         ));
     }
     let settings = store.write_blocking(|w| {
-        let mut settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+        let mut settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
         settings.union_name = union_name.to_string();
-        settings.insurer_number = number.as_str().to_string();
+        settings.insurer_number = Some(number);
         settings.service_name = match service_name.map(str::trim) {
             Some(s) if !s.is_empty() => s.to_string(),
             _ if settings.service_name.is_empty() => DEFAULT_SERVICE_NAME.to_string(),
             _ => settings.service_name.clone(),
         };
-        w.put("union", &settings)?;
+        w.put(SETTINGS, &settings)?;
         ensure_secrets(w)?;
         AuditEntry::new(now, "cli", "settings.changed")
             .detail("init")
@@ -76,7 +77,7 @@ pub fn ensure_secrets(w: &mut Writer) -> anyhow::Result<Secrets> {
 struct OutboxSealed;
 
 impl Record for OutboxSealed {
-    const TABLE: &'static str = "meta";
+    const TABLE: &'static str = crate::store::tables::META;
 }
 
 /// Seals what an older kenpo kept in plain text in the data file: queued mail bodies and
@@ -117,7 +118,7 @@ fn enrolment_note(key: &str) -> String {
 }
 
 fn staff_mfa_required(store: &Store) -> anyhow::Result<bool> {
-    let settings = store.read_blocking(|r| r.get::<UnionSettings>("union"))?;
+    let settings = store.read_blocking(|r| r.get::<UnionSettings>(SETTINGS))?;
     Ok(settings.unwrap_or_default().staff_totp_required)
 }
 

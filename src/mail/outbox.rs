@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::store::{ReadTx, Writer};
+use crate::store::{Record, tables};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub enum MailState {
@@ -33,12 +34,20 @@ pub struct OutboxMail {
     pub secret: bool,
 }
 
+impl Record for OutboxMail {
+    const TABLE: &'static str = tables::OUTBOX;
+}
+
 /// What a body reads once it has been removed from the data file.
 pub const BODY_REMOVED: &str = "（送信済みのため本文は削除されました）";
 
 /// Marks an outbox mail as waiting to be sent (key: the outbox id).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PendingMail;
+
+impl Record for PendingMail {
+    const TABLE: &'static str = tables::OUTBOX_PENDING;
+}
 
 /// A mail ready to be queued.
 #[derive(Debug, Clone)]

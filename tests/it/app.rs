@@ -1,6 +1,7 @@
 //! `spawn_app()`: the real app on a loopback port over a temp redb file, a manual clock,
 //! and an HTTP client with a cookie jar and redirects off.
 
+use kenpo::settings::SETTINGS;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -225,10 +226,10 @@ impl TestApp {
         store
             .write(|w| {
                 let mut settings = w
-                    .get::<kenpo::settings::UnionSettings>("union")?
+                    .get::<kenpo::settings::UnionSettings>(SETTINGS)?
                     .unwrap_or_default();
                 settings.staff_totp_required = false;
-                w.put("union", &settings)
+                w.put(SETTINGS, &settings)
             })
             .await
             .expect("settings written");

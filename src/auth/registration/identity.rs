@@ -3,11 +3,13 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::audit::AuditEntry;
+use crate::auth::failures::TEMPORARY_ID_LOCKS;
 use crate::auth::failures::{Lock, lock_length};
-use crate::auth::model::{Session, SessionKind, TEMPORARY_ID_LOCKS, TemporaryCredential};
+use crate::auth::model::{Session, SessionKind, TemporaryCredential};
 use crate::domain::birth_date::BirthDate;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::Person;
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::Store;
 use crate::store::StoreKey as _;
@@ -79,7 +81,7 @@ pub async fn verify_identity(
     };
     store
         .write(move |w| {
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let Some(mut credential) = w.get::<TemporaryCredential>(&temporary_id)? else {
                 return Err(IdentityError::CredentialsGone);
             };
@@ -94,7 +96,7 @@ pub async fn verify_identity(
             }
             let h = credential.household.clone();
             let person = w.get::<Person>(&h.insured().store_key())?;
-            let number_ok = insurer.as_str() == settings.insurer_number;
+            let number_ok = settings.insurer_number.as_ref() == Some(&insurer);
             let birth_ok = person.is_some_and(|p| p.birth_date == birth.date());
             let actor = format!("temporary:{temporary_id}");
             if number_ok && birth_ok {

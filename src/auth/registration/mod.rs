@@ -17,6 +17,7 @@ use crate::domain::member::{HouseholdKey, Person};
 use crate::domain::user_id::UserId;
 use crate::mail::outbox;
 use crate::mail::templates;
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::store::StoreKey as _;
 use crate::store::{Reader, Store, Writer};
@@ -141,7 +142,7 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
     if user_id_taken_w(w, &user_key)? {
         return Err(ExecuteError::UserIdTaken);
     }
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let terms_version = crate::terms::current_w(w)?;
     let account = Account {
         user_id: draft.user_id.clone(),

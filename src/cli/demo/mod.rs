@@ -7,13 +7,13 @@ use chrono::NaiveDate;
 use rand::Rng as _;
 
 use crate::auth::credentials;
-use crate::auth::model::{HouseholdState, StaffRole};
+use crate::auth::model::StaffRole;
 use crate::cli::ServeArgs;
 use crate::clock::{Clock, SystemClock};
-use crate::domain::member::{HouseholdKey, Person};
+use crate::domain::member::HouseholdKey;
 use crate::jobs::{self, JobError};
+use crate::settings::SETTINGS;
 use crate::store::Store;
-use crate::store::StoreKey as _;
 
 mod members;
 #[cfg(test)]
@@ -46,9 +46,9 @@ struct Prepared {
 }
 
 fn prepare(data: &std::path::Path) -> Result<Prepared, JobError> {
-    let store = Store::open(data).map_err(|e| JobError::User(e.to_string()))?;
+    let store = jobs::schema::open_store(data).map_err(|e| JobError::User(e.to_string()))?;
     let now = SystemClock.now();
-    let settings = store.read_blocking(|r| r.get::<crate::settings::UnionSettings>("union"))?;
+    let settings = store.read_blocking(|r| r.get::<crate::settings::UnionSettings>(SETTINGS))?;
     let fresh = !settings.as_ref().is_some_and(|s| s.is_initialised());
     if let Some(s) = settings.filter(|s| s.is_initialised() && s.union_name != UNION_NAME) {
         return Err(JobError::User(format!(
@@ -78,22 +78,11 @@ fn prepare(data: &std::path::Path) -> Result<Prepared, JobError> {
         .write_blocking(|w| crate::auth::staff::put(w, STAFF_LOGIN, hash, StaffRole::Admin, now))?;
     // Three unregistered households get fresh postcards at every start (plain passwords are
     // never stored, so they cannot be shown again).
-    let chosen: Vec<(HouseholdKey, NaiveDate)> = store.read_blocking(|r| {
-        let mut out = Vec::new();
-        for (_, p) in r.scan::<Person>("")? {
-            if out.len() == 3 {
-                break;
-            }
-            let registered = r
-                .get::<HouseholdState>(&p.household.store_key())?
-                .and_then(|s| s.account)
-                .is_some();
-            if p.is_insured() && !registered {
-                out.push((p.household.clone(), p.birth_date));
-            }
-        }
-        Ok::<_, anyhow::Error>(out)
-    })?;
+    let chosen: Vec<(HouseholdKey, NaiveDate)> = store
+        .read_blocking(|r| crate::console::postcards::unregistered(r, 3))?
+        .into_iter()
+        .map(|p| (p.household, p.birth_date))
+        .collect();
     let keys: Vec<HouseholdKey> = chosen.iter().map(|(k, _)| k.clone()).collect();
     let cards = credentials::issue(&store, &keys, now, "demo", &mut |_, _| {})
         .map_err(|e| JobError::User(e.to_string()))?;
@@ -114,16 +103,16 @@ fn prepare(data: &std::path::Path) -> Result<Prepared, JobError> {
 fn allow_staff_without_totp(store: &Store) -> anyhow::Result<()> {
     store.write_blocking(|w| {
         let mut settings = w
-            .get::<crate::settings::UnionSettings>("union")?
+            .get::<crate::settings::UnionSettings>(SETTINGS)?
             .unwrap_or_default();
         settings.staff_totp_required = false;
-        w.put("union", &settings)
+        w.put(SETTINGS, &settings)
     })
 }
 
 async fn staff_mfa_line(store: &Store) -> &'static str {
     let settings = store
-        .read(|r| r.get::<crate::settings::UnionSettings>("union"))
+        .read(|r| r.get::<crate::settings::UnionSettings>(SETTINGS))
         .await;
     if settings
         .ok()

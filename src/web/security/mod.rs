@@ -15,6 +15,7 @@ use rand::Rng as _;
 use super::ctx::Ctx;
 use super::{AppState, csrf, views};
 use crate::auth::tokens::random_token;
+use crate::settings::SETTINGS;
 use crate::settings::UnionSettings;
 use crate::web::session::{cookie_name, set_cookie};
 use sessions::is_staff_path;
@@ -142,7 +143,7 @@ async fn prepare(
     let (settings, one_offs) = state
         .store
         .read(move |r| {
-            let settings = r.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = r.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let one_offs = crate::maintenance::upcoming_one_offs(r, now)?;
             Ok::<_, anyhow::Error>((settings, one_offs))
         })

@@ -10,10 +10,8 @@ use serde::Deserialize;
 
 use super::drops::{self, Part};
 use crate::auth::credentials::{self, CredentialIssue, IssueError};
-use crate::auth::model::HouseholdState;
 use crate::auth::model::StaffUser;
-use crate::domain::member::{HouseholdKey, Person};
-use crate::store::StoreKey as _;
+use crate::domain::member::HouseholdKey;
 use crate::web::guard::{guard, staff::staff_user};
 use crate::web::respond::internal;
 use crate::web::respond::{staff_page, staff_page_with_status};
@@ -50,15 +48,7 @@ async fn render(
     let (unregistered, issues) = state
         .store
         .read(|r| {
-            let mut n = 0;
-            for (_, p) in r.scan::<Person>("")? {
-                let registered = p.is_insured()
-                    && r.get::<HouseholdState>(&p.household.store_key())?
-                        .is_some_and(|s| s.account.is_some());
-                if p.is_insured() && !registered {
-                    n += 1;
-                }
-            }
+            let n = crate::console::postcards::count_unregistered(r)?;
             let mut issues: Vec<CredentialIssue> = r
                 .scan::<CredentialIssue>("")?
                 .into_iter()

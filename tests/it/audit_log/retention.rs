@@ -10,6 +10,7 @@ use kenpo::store::Store;
 
 use super::all_rows;
 use crate::app::t0;
+use kenpo::settings::SETTINGS;
 
 fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     JST.with_ymd_and_hms(y, m, d, h, min, 0)
@@ -89,9 +90,9 @@ fn a_shorter_retention_setting_deletes_more_at_the_next_daily_job() {
 
     store
         .write_blocking(|w| {
-            let mut s = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let mut s = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             s.audit_retention_months = 12;
-            w.put("union", &s)
+            w.put(SETTINGS, &s)
         })
         .expect("settings");
     assert_eq!(apply_retention(&store, clock.now()).expect("daily job"), 1);
@@ -140,7 +141,7 @@ async fn the_settings_page_sets_the_audit_log_retention_period() {
     assert!(saved.body.contains("設定を保存しました"), "{}", saved.body);
     let store = app.running.as_ref().expect("running").state.store.clone();
     let months = store
-        .read(|r| r.get::<UnionSettings>("union"))
+        .read(|r| r.get::<UnionSettings>(SETTINGS))
         .await
         .expect("settings")
         .expect("saved")

@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use crate::app::{AppOptions, TestApp, spawn_app, spawn_app_with};
 use crate::harness::smtp::SmtpServer;
 use crate::registration::{execute, first_card, up_to_confirm};
+use kenpo::settings::SETTINGS;
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -378,7 +379,7 @@ async fn backup_while_serving_writes_a_consistent_copy() {
     let copy = kenpo::store::Store::open(&target).expect("the copy opens");
     let (settings, people) = copy
         .read_blocking(|r| {
-            let s = r.get::<kenpo::settings::UnionSettings>("union")?;
+            let s = r.get::<kenpo::settings::UnionSettings>(SETTINGS)?;
             Ok::<_, anyhow::Error>((s, r.count::<kenpo::domain::member::Person>()?))
         })
         .expect("read copy");
