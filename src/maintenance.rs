@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike as _, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::clock::JST;
 use crate::domain::maintenance::{MaintenanceRule, Window, current_window, next_window};
@@ -64,7 +65,7 @@ pub fn save_rule(
     let mut settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     settings.maintenance = rule;
     w.put(SETTINGS, &settings)?;
-    AuditEntry::new(now, actor, "settings.maintenance_rule_changed").record(w)
+    AuditEntry::new(now, actor, Action::SettingsMaintenanceRuleChanged).record(w)
 }
 
 pub fn add_one_off(
@@ -82,7 +83,7 @@ pub fn add_one_off(
         cancelled: false,
     };
     w.put(&id, &record)?;
-    AuditEntry::new(now, actor, "settings.maintenance_window_added")
+    AuditEntry::new(now, actor, Action::SettingsMaintenanceWindowAdded)
         .target(id)
         .record(w)
 }
@@ -98,7 +99,7 @@ pub fn cancel_one_off(
     };
     record.cancelled = true;
     w.put(id, &record)?;
-    AuditEntry::new(now, actor, "settings.maintenance_window_cancelled")
+    AuditEntry::new(now, actor, Action::SettingsMaintenanceWindowCancelled)
         .target(id)
         .record(w)?;
     Ok(true)

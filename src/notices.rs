@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::domain::member::HouseholdKey;
 use crate::store::StoreKey as _;
@@ -162,7 +163,7 @@ pub fn save(
 ) -> anyhow::Result<Option<String>> {
     let (id, mut notice, action) = match id {
         Some(id) => match w.get::<Notice>(id)? {
-            Some(n) => (id.to_string(), n, "notice.updated"),
+            Some(n) => (id.to_string(), n, Action::NoticeUpdated),
             None => return Ok(None),
         },
         None => {
@@ -175,7 +176,7 @@ pub fn save(
                 created_at: now,
                 updated_at: now,
             };
-            (w.next_id("notice")?, notice, "notice.created")
+            (w.next_id("notice")?, notice, Action::NoticeCreated)
         }
     };
     notice.title = draft.title.trim().to_string();
@@ -205,9 +206,9 @@ pub fn set_withdrawn(
     notice.updated_at = now;
     w.put(id, &notice)?;
     let action = if withdrawn {
-        "notice.withdrawn"
+        Action::NoticeWithdrawn
     } else {
-        "notice.restored"
+        Action::NoticeRestored
     };
     AuditEntry::new(now, actor, action)
         .detail(format!("notice={id}"))

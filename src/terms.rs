@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::store::{Reader, Writer};
 use crate::store::{Record, tables};
@@ -64,7 +65,7 @@ pub fn publish(w: &mut Writer, text: &str, actor: &str, now: DateTime<Utc>) -> a
         published_by: actor.to_string(),
     };
     w.put(&version_key(version), &record)?;
-    AuditEntry::new(now, actor, "terms.published")
+    AuditEntry::new(now, actor, Action::TermsPublished)
         .detail(format!("version={version}"))
         .record(w)?;
     Ok(version)

@@ -9,7 +9,7 @@ use std::ops::Bound;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::AuditEntry;
+use super::{Action, AuditEntry};
 use crate::clock::today_jst;
 use crate::store::{Reader, Writer, key};
 use crate::store::{Record, tables};
@@ -63,10 +63,10 @@ pub(super) fn add(w: &mut Writer, entry: &AuditEntry, id: &str) -> anyhow::Resul
 }
 
 /// How many rows of `action` each of `days` holds (one counter read per day).
-pub fn per_day(r: &Reader, action: &str, days: &[NaiveDate]) -> anyhow::Result<Vec<u64>> {
+pub fn per_day(r: &Reader, action: Action, days: &[NaiveDate]) -> anyhow::Result<Vec<u64>> {
     days.iter()
         .map(|d| {
-            Ok(r.get::<AuditCount>(&key(&[&day_key(*d), action]))?
+            Ok(r.get::<AuditCount>(&key(&[&day_key(*d), action.as_str()]))?
                 .map_or(0, |c| c.0))
         })
         .collect()

@@ -6,6 +6,8 @@
 //! the counters of its day in Japan (`counts`), which turn a date filter into a key range
 //! and feed the statistics. Nothing here reads the whole table.
 
+mod action;
+mod actor;
 mod counts;
 pub mod query;
 pub mod retention;
@@ -17,15 +19,17 @@ use serde::{Deserialize, Serialize};
 use crate::store::Writer;
 use crate::store::{Record, tables};
 
+pub use action::Action;
+pub use actor::Actor;
 pub use counts::{AuditCount, AuditDay, backfill_counts, per_day};
 pub use throttled::ThrottledRow;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
-    /// `member:<user id>`, `staff:<login>`, `temporary:<temp id>`, `cli`, `system`.
+    /// An [`Actor`]'s stored form: `member:<user id>`, `staff:<login>`, `cli`, ...
     pub actor: String,
-    /// A short English verb phrase: `registration.completed`, `login.failed`, ...
+    /// An [`Action`]'s stored name: `registration.completed`, `login.failed`, ...
     pub action: String,
     /// The household key or account the action touched.
     pub target: Option<String>,
@@ -42,11 +46,11 @@ impl Record for AuditEntry {
 }
 
 impl AuditEntry {
-    pub fn new(at: DateTime<Utc>, actor: impl Into<String>, action: &str) -> Self {
+    pub fn new(at: DateTime<Utc>, actor: impl Into<String>, action: Action) -> Self {
         Self {
             at,
             actor: actor.into(),
-            action: action.to_string(),
+            action: action.as_str().to_string(),
             target: None,
             client: None,
             detail: None,

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::hash;
 use super::model::{HouseholdState, TemporaryCredential};
 use super::tokens::{temporary_id, temporary_password};
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::settings::SETTINGS;
@@ -147,7 +148,7 @@ pub fn issue(
             w.put(&card.temporary_id, &credential)?;
             state.temporary_id = Some(card.temporary_id.clone());
             w.put(&hkey, &state)?;
-            AuditEntry::new(now, actor, "credentials.issued")
+            AuditEntry::new(now, actor, Action::CredentialsIssued)
                 .target(card.household.to_string())
                 .record(w)?;
             issued.push(card);

@@ -17,6 +17,8 @@ use chrono::{DateTime, Duration, Utc};
 use super::login_outcome::LOCK_MINUTES;
 use super::model::{Account, StaffAccount, TemporaryCredential};
 use super::throttle::Attempts;
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::store::Writer;
 
@@ -180,7 +182,7 @@ pub fn count_failure(
         ),
     };
     tracing::warn!(login = key, failed, "a staff account locked: {detail}");
-    AuditEntry::new(now, format!("staff:{key}"), "staff.locked")
+    AuditEntry::new(now, Actor::staff(&key), Action::StaffLocked)
         .target(key)
         .client(client)
         .detail(detail)

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::failures::Lock;
 use super::model::Account;
 use super::session;
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
 use crate::mail::{outbox, templates};
@@ -55,7 +56,7 @@ pub fn count_failure(
             None,
         ),
     };
-    AuditEntry::new(failure.now, failure.actor, "account.locked")
+    AuditEntry::new(failure.now, failure.actor, Action::AccountLocked)
         .target(account.household.to_string())
         .client(failure.client.clone())
         .detail(detail)
@@ -87,7 +88,7 @@ pub fn unlock(
     let Some(account) = w.get::<Account>(user_key)? else {
         return Ok(false);
     };
-    AuditEntry::new(now, actor, "account.unlocked")
+    AuditEntry::new(now, actor, Action::AccountUnlocked)
         .target(account.household.to_string())
         .detail(format!("user {user_key}"))
         .record(w)?;
@@ -108,7 +109,7 @@ pub fn lock(
     account.locked_until = Some(until);
     w.put(user_key, &account)?;
     session::end_household(w, &account.household, None)?;
-    AuditEntry::new(now, actor, "account.locked")
+    AuditEntry::new(now, actor, Action::AccountLocked)
         .target(account.household.to_string())
         .detail(format!("user {user_key}"))
         .record(w)?;

@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::actor;
 use super::failures::Lock;
 use super::hash::Hasher;
 use super::model::{SessionKind, TemporaryCredential};
 use super::session;
 use super::throttle::{self, Purpose};
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::settings::SETTINGS;
@@ -84,14 +85,14 @@ async fn login_temporary(
         .await;
     let ok = !throttled && verified;
     // An ID that matched no postcard may be anything typed: it is not recorded.
-    let actor = actor::temporary(stored.as_ref().map(|_| temp_id.as_str()));
+    let actor = Actor::temporary(stored.as_ref().map(|_| temp_id.as_str())).to_string();
     let Some(credential) = stored.filter(|_| ok) else {
         store
             .write(move |w| {
                 if !throttled {
                     throttle::address_count(w, Purpose::Login, client.as_deref(), now)?;
                 }
-                AuditEntry::new(now, actor, "login.failed")
+                AuditEntry::new(now, actor, Action::LoginFailed)
                     .client(client)
                     .detail(if throttled { "throttled" } else { "mismatch" })
                     .record_attempt(w, throttled)
@@ -119,7 +120,7 @@ async fn login_temporary(
             if let Some(old) = old_session {
                 session::end(w, &old)?;
             }
-            AuditEntry::new(now, actor, "login.temporary")
+            AuditEntry::new(now, actor, Action::LoginTemporary)
                 .target(credential.household.to_string())
                 .client(client)
                 .record(w)?;

@@ -1,6 +1,5 @@
 //! Accounts, hashing, sessions, temporary credentials and the use cases around them.
 
-pub mod actor;
 pub mod credentials;
 pub mod failures;
 pub mod hash;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::throttle::Attempts;
+use crate::audit::Actor;
 use crate::domain::member::HouseholdKey;
 use crate::store::{Record, tables};
 
@@ -119,7 +120,7 @@ pub struct StaffUser {
 impl StaffUser {
     /// The audit actor: `staff:<login>`.
     pub fn actor(&self) -> String {
-        format!("staff:{}", self.login.to_ascii_lowercase())
+        Actor::staff(&self.login).to_string()
     }
 
     pub fn is_admin(&self) -> bool {
@@ -127,8 +128,9 @@ impl StaffUser {
     }
 }
 
-/// A union staff account, keyed by the lower-case login.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A union staff account, keyed by the lower-case login. No `Debug`: it holds the password
+/// hash and the second factor's secrets.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct StaffAccount {
     pub login: String,
     pub password_hash: String,
@@ -154,8 +156,9 @@ impl Record for StaffAccount {
     const TABLE: &'static str = tables::STAFF;
 }
 
-/// RFC 6238 second factor of a staff account.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// RFC 6238 second factor of a staff account. No `Debug`: it holds the secret and the
+/// recovery codes.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct TotpEnrolment {
     /// Base32 secret (the data file is the server's own secret store, like the CSRF key).
     pub secret: String,

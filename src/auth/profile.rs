@@ -8,6 +8,8 @@ use super::reauth::{self, Attempt, Reauth};
 use super::recovery::Request;
 use super::throttle::{self, Attempts, EMAIL_CHANGE_PER_ACCOUNT};
 use super::{hash, links, session};
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
 use crate::domain::email::Email;
@@ -85,7 +87,7 @@ pub async fn request_email_change(
         user_key: user_key.clone(),
         now: req.now,
         client: req.client.clone(),
-        failed_action: "account.email_change_failed",
+        failed_action: Action::AccountEmailChangeFailed,
     };
     let checked_hash = match reauth::check(store, current_password, attempt).await? {
         Reauth::Confirmed { password_hash } => password_hash,
@@ -99,11 +101,11 @@ pub async fn request_email_change(
                 // Changed meanwhile in another tab: the password checked is stale.
                 return Ok(Err(EmailChangeError::WrongPassword));
             }
-            let actor = format!("member:{user_key}");
+            let actor = Actor::Member(user_key.to_string()).to_string();
             let throttle_key = throttle::email_change_key(&user_key);
             let mut requests = w.get::<Attempts>(&throttle_key)?.unwrap_or_default();
             if let Some(until) = EMAIL_CHANGE_PER_ACCOUNT.wait_until(&requests, req.now) {
-                AuditEntry::new(req.now, actor, "account.email_change_requested")
+                AuditEntry::new(req.now, actor, Action::AccountEmailChangeRequested)
                     .target(account.household.to_string())
                     .client(req.client)
                     .detail("throttled")
@@ -129,7 +131,7 @@ pub async fn request_email_change(
                 &expires,
             );
             outbox::enqueue_secret(w, mail, req.now)?;
-            AuditEntry::new(req.now, actor, "account.email_change_requested")
+            AuditEntry::new(req.now, actor, Action::AccountEmailChangeRequested)
                 .target(account.household.to_string())
                 .client(req.client)
                 .record(w)?;
@@ -188,8 +190,8 @@ pub async fn confirm_email(
             outbox::enqueue(w, notice, now)?;
             AuditEntry::new(
                 now,
-                format!("member:{}", link.account),
-                "account.email_changed",
+                Actor::Member(link.account.to_string()).to_string(),
+                Action::AccountEmailChanged,
             )
             .target(account.household.to_string())
             .client(client)
@@ -212,11 +214,15 @@ pub async fn set_notify(
             let mut account = account(w, &user_key)?;
             account.notify = notify;
             w.put(&user_key, &account)?;
-            AuditEntry::new(now, format!("member:{user_key}"), "account.notify_changed")
-                .target(account.household.to_string())
-                .client(client)
-                .detail(if notify { "on" } else { "off" })
-                .record(w)
+            AuditEntry::new(
+                now,
+                Actor::Member(user_key.to_string()),
+                Action::AccountNotifyChanged,
+            )
+            .target(account.household.to_string())
+            .client(client)
+            .detail(if notify { "on" } else { "off" })
+            .record(w)
         })
         .await
 }
@@ -263,7 +269,7 @@ pub async fn change_password(store: &Store, change: PasswordChange) -> Result<St
         user_key: change.user_key.clone(),
         now: change.now,
         client: change.client.clone(),
-        failed_action: "account.password_change_failed",
+        failed_action: Action::AccountPasswordChangeFailed,
     };
     let current_hash = match reauth::check(store, change.current.clone(), attempt).await? {
         Reauth::Confirmed { password_hash } => password_hash,
@@ -302,8 +308,8 @@ pub async fn change_password(store: &Store, change: PasswordChange) -> Result<St
             outbox::enqueue(w, notice, change.now)?;
             AuditEntry::new(
                 change.now,
-                format!("member:{}", change.user_key),
-                "account.password_changed",
+                Actor::Member(change.user_key.to_string()).to_string(),
+                Action::AccountPasswordChanged,
             )
             .target(account.household.to_string())
             .client(change.client)

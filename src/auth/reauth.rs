@@ -9,7 +9,8 @@ use super::hash;
 use super::lockout::{self, Failure};
 use super::model::Account;
 use super::session;
-use crate::audit::AuditEntry;
+use crate::audit::Actor;
+use crate::audit::{Action, AuditEntry};
 use crate::store::{Store, Writer};
 
 pub enum Reauth {
@@ -28,7 +29,7 @@ pub struct Attempt {
     pub now: DateTime<Utc>,
     pub client: Option<String>,
     /// e.g. `account.password_change_failed`.
-    pub failed_action: &'static str,
+    pub failed_action: Action,
 }
 
 /// Checks `password` against the account's (argon2 on the blocking pool, no transaction
@@ -53,7 +54,7 @@ fn wrong(w: &mut Writer, attempt: &Attempt) -> anyhow::Result<Reauth> {
     let mut account = w
         .get::<Account>(&attempt.user_key)?
         .ok_or_else(|| anyhow::anyhow!("the account {} is gone", attempt.user_key))?;
-    let actor = format!("member:{}", attempt.user_key);
+    let actor = Actor::Member(attempt.user_key.to_string()).to_string();
     AuditEntry::new(attempt.now, actor.clone(), attempt.failed_action)
         .target(account.household.to_string())
         .client(attempt.client.clone())

@@ -7,7 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use super::hash::Hasher;
 use super::model::{Account, LinkPurpose, RecoveryPassword};
 use super::throttle::{self, Purpose, RECOVERY_PER_ACCOUNT};
-use super::{actor, links, tokens};
+use super::{links, tokens};
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
 use crate::domain::birth_date::BirthDate;
@@ -21,7 +23,6 @@ use crate::store::StoreKey as _;
 use crate::store::{ReadTx, Reader, Store, Writer};
 
 /// The actor of a recovery request before (or without) a matching account.
-const ANONYMOUS: &str = "anonymous";
 
 /// How long a recovery temporary password works.
 pub const TEMPORARY_PASSWORD_VALIDITY: Duration = Duration::hours(24);
@@ -68,10 +69,10 @@ fn matching_accounts(r: &Reader, email: &Email, birth: &BirthDate) -> anyhow::Re
 }
 
 /// Counts the request from its address; false when the address must wait first.
-fn address_allows(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<bool> {
+fn address_allows(w: &mut Writer, req: &Request, action: Action) -> anyhow::Result<bool> {
     let client = req.client.as_deref();
     if throttle::address_waits(w, Purpose::Recovery, client, req.now)? {
-        AuditEntry::new(req.now, ANONYMOUS, action)
+        AuditEntry::new(req.now, Actor::Anonymous, action)
             .client(req.client.clone())
             .detail("throttled per address")
             .record_throttled(w)?;
@@ -87,9 +88,9 @@ fn account_allows(
     user_key: &str,
     account: &mut Account,
     req: &Request,
-    action: &str,
+    action: Action,
 ) -> anyhow::Result<bool> {
-    let actor = actor::member(Some(user_key));
+    let actor = Actor::member(Some(user_key)).to_string();
     if RECOVERY_PER_ACCOUNT
         .wait_until(&account.recovery_requests, req.now)
         .is_some()
@@ -112,8 +113,8 @@ fn account_allows(
 
 /// Nothing typed into a recovery form is recorded: the ID, the address and the birth date
 /// that matched nothing may be anyone's (or a password), so those rows name no one.
-fn no_match(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<()> {
-    AuditEntry::new(req.now, ANONYMOUS, action)
+fn no_match(w: &mut Writer, req: &Request, action: Action) -> anyhow::Result<()> {
+    AuditEntry::new(req.now, Actor::Anonymous, action)
         .client(req.client.clone())
         .detail("no match")
         .record(w)
@@ -134,7 +135,7 @@ pub async fn request_user_id(
     birth: BirthDate,
     req: Request,
 ) -> anyhow::Result<usize> {
-    const ACTION: &str = "recovery.user_id_requested";
+    const ACTION: Action = Action::RecoveryUserIdRequested;
     let (find_email, find_birth) = (email.clone(), birth);
     let candidates = store
         .read(move |r| matching_accounts(r, &find_email, &find_birth))
@@ -223,8 +224,8 @@ pub async fn open_user_id_link(
             };
             AuditEntry::new(
                 now,
-                format!("member:{}", link.account),
-                "recovery.user_id_shown",
+                Actor::Member(link.account.to_string()).to_string(),
+                Action::RecoveryUserIdShown,
             )
             .target(account.household.to_string())
             .client(client)
@@ -244,7 +245,7 @@ pub async fn request_temporary_password(
     birth: BirthDate,
     req: Request,
 ) -> anyhow::Result<bool> {
-    const ACTION: &str = "recovery.password_requested";
+    const ACTION: Action = Action::RecoveryPasswordRequested;
     let user_key = normalize_for_lookup(user_id);
     // Hashed whether or not anything matches, so both answers cost the same.
     let password = tokens::temporary_password();

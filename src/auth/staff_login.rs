@@ -10,6 +10,8 @@ use super::login_outcome::{LoggedIn, LoginError};
 use super::model::{SessionKind, StaffAccount};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::store::{Store, Writer};
 
@@ -30,9 +32,6 @@ pub fn account_waits(account: &StaffAccount, now: DateTime<Utc>) -> bool {
         .wait_until(&failures(account), now)
         .is_some()
 }
-
-/// The actor of a failed login whose login names no account.
-pub const UNKNOWN_ACTOR: &str = "staff:unknown";
 
 /// What the password check found, before the transaction decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,9 +117,9 @@ fn decide(
         };
         return refuse(w, attempt, Some(account), check);
     }
-    let actor = format!("staff:{key}");
+    let actor = Actor::staff(&key).to_string();
     if account.totp.is_some() {
-        AuditEntry::new(*now, actor, "staff.password_accepted")
+        AuditEntry::new(*now, actor, Action::StaffPasswordAccepted)
             .client(client.clone())
             .record(w)?;
         let challenge = super::totp::start_challenge(w, key, *now)?;
@@ -128,7 +127,7 @@ fn decide(
     }
     account.failures().clear();
     w.put(key, &account)?;
-    AuditEntry::new(*now, actor, "staff.login_succeeded")
+    AuditEntry::new(*now, actor, Action::StaffLoginSucceeded)
         .client(client.clone())
         .record(w)?;
     let kind = SessionKind::Staff {
@@ -155,7 +154,7 @@ fn refuse(
     }
     let Some(mut account) = account else {
         // Never the typed login: people type passwords into the ID field.
-        AuditEntry::new(*now, UNKNOWN_ACTOR, "staff.login_failed")
+        AuditEntry::new(*now, Actor::UnknownStaff, Action::StaffLoginFailed)
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
             .record_attempt(w, throttled)?;
@@ -171,7 +170,7 @@ fn refuse(
     } else {
         "mismatch"
     };
-    AuditEntry::new(*now, format!("staff:{key}"), "staff.login_failed")
+    AuditEntry::new(*now, Actor::staff(&key), Action::StaffLoginFailed)
         .client(client.clone())
         .detail(detail)
         .record_attempt(w, throttled)?;

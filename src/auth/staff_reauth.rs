@@ -10,6 +10,8 @@ use super::hash;
 use super::model::StaffAccount;
 use super::staff_login::account_waits;
 use super::totp::check;
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::store::{Store, Writer};
 
@@ -86,7 +88,7 @@ fn decide(
     let Some(mut account) = w.get::<StaffAccount>(key)? else {
         return Ok(Err(ReauthError::Gone));
     };
-    let actor = format!("staff:{key}");
+    let actor = Actor::staff(&key).to_string();
     let secret = match &account.totp {
         Some(t) if check == Check::Code => Some(crate::auth::totp::open_secret(w, key, &t.secret)?),
         _ => None,
@@ -101,7 +103,7 @@ fn decide(
         _ => None,
     };
     let Some(how) = accepted else {
-        AuditEntry::new(now, actor, "staff.totp_disable_refused")
+        AuditEntry::new(now, actor, Action::StaffTotpDisableRefused)
             .target(key)
             .client(client.clone())
             .detail(if check == Check::Throttled {
@@ -119,7 +121,7 @@ fn decide(
     account.totp_pending = None;
     account.failures().clear();
     w.put(key, &account)?;
-    AuditEntry::new(now, actor, "staff.totp_disabled")
+    AuditEntry::new(now, actor, Action::StaffTotpDisabled)
         .target(key)
         .client(client)
         .detail(format!("re-authenticated by {how}"))

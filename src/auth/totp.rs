@@ -10,6 +10,8 @@ use super::login_outcome::LoggedIn;
 use super::model::{SessionKind, StaffAccount, TotpEnrolment};
 use super::session;
 use super::tokens::{constant_time_eq, random_token, temporary_password, token_digest};
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::store::{Record, tables};
 use crate::store::{Store, Writer};
@@ -128,7 +130,7 @@ pub fn confirm_enrolment(
     });
     account.totp_pending = None;
     w.put(&key, &account)?;
-    AuditEntry::new(now, format!("staff:{key}"), "staff.totp_enabled")
+    AuditEntry::new(now, Actor::staff(&key), Action::StaffTotpEnabled)
         .target(key)
         .record(w)?;
     Ok(codes)
@@ -148,7 +150,7 @@ pub fn disable(
     let had = account.totp.take().is_some();
     account.totp_pending = None;
     w.put(&key, &account)?;
-    AuditEntry::new(now, actor, "staff.totp_disabled")
+    AuditEntry::new(now, actor, Action::StaffTotpDisabled)
         .target(key)
         .record(w)?;
     Ok(had)
@@ -217,21 +219,21 @@ pub async fn verify_login_code(
                 w.delete::<StaffChallenge>(&digest)?;
                 return Ok(Err(CodeError::Gone));
             };
-            let actor = format!("staff:{key}");
+            let actor = Actor::staff(&key).to_string();
             let secret = open_secret(w, &key, &enrolment.secret)?;
             let step = check(&secret, &code, now)
                 .filter(|s| enrolment.last_step.is_none_or(|last| *s > last));
             let accepted = match step {
                 Some(s) => {
                     enrolment.last_step = Some(s);
-                    Some("staff.login_succeeded")
+                    Some(Action::StaffLoginSucceeded)
                 }
                 None => use_recovery_code(&mut enrolment, &code)
-                    .then_some("staff.login_succeeded_recovery_code"),
+                    .then_some(Action::StaffLoginSucceededRecoveryCode),
             };
             let Some(action) = accepted else {
                 challenge.attempts += 1;
-                AuditEntry::new(now, actor, "staff.code_failed")
+                AuditEntry::new(now, actor, Action::StaffCodeFailed)
                     .client(client.clone())
                     .record(w)?;
                 // A wrong code counts like a wrong password, under the same lock rule.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::model::{Account, HouseholdState, TemporaryCredential};
 use super::session;
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::domain::member::HouseholdKey;
 use crate::store::StoreKey as _;
@@ -51,7 +52,7 @@ pub fn unlock_household(
         temporary_id = true;
     }
     let sessions_ended = session::end_household(w, household, None)?;
-    AuditEntry::new(now, actor, "account.unlocked")
+    AuditEntry::new(now, actor, Action::AccountUnlocked)
         .target(household.to_string())
         .record(w)?;
     Ok(Unlocked {

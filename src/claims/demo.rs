@@ -8,6 +8,7 @@ use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 
 use super::{BatchWriter, publish};
+use crate::audit::Actor;
 use crate::clock::{JST, today_jst};
 use crate::domain::claim::{Claim, ClaimKind, YearMonth};
 use crate::domain::expenses::{add_months, months_between};
@@ -44,7 +45,7 @@ pub fn generate(store: &Store, people: &[Person], now: DateTime<Utc>) -> anyhow:
         let mut total = 0;
         for month in months_between(first, last) {
             let published_at = publication_time(month).min(now);
-            let mut batch = BatchWriter::start(w, published_at, "demo", true)?;
+            let mut batch = BatchWriter::start(w, published_at, &Actor::Demo.to_string(), true)?;
             let mut seq = 0u32;
             for person in people {
                 for claim in claims_of(&mut rng, person, month) {
@@ -58,7 +59,8 @@ pub fn generate(store: &Store, people: &[Person], now: DateTime<Utc>) -> anyhow:
                 }
             }
             let batch = batch.finish(w)?;
-            publish(w, &batch.id, published_at, "demo").map_err(anyhow::Error::from)?;
+            publish(w, &batch.id, published_at, &Actor::Demo.to_string())
+                .map_err(anyhow::Error::from)?;
         }
         Ok(total)
     })

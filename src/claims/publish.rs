@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use super::model::{Batch, BatchPerson, batch_prefix};
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::auth::model::{Account, HouseholdState};
 use crate::clock::today_jst;
@@ -70,7 +71,7 @@ pub fn publish(
         );
         outbox::enqueue(w, mail, now)?;
     }
-    AuditEntry::new(now, actor, "claims.published")
+    AuditEntry::new(now, actor, Action::ClaimsPublished)
         .target(format!("batch:{}", batch.number()))
         .detail(format!(
             "households={} mails={}",

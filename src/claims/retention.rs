@@ -4,6 +4,8 @@
 use chrono::{DateTime, Datelike as _, Utc};
 
 use super::model::{ClaimIndex, ClaimRecord};
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
@@ -111,7 +113,7 @@ pub fn purge_expired_claims(
     }
     if deleted > 0 {
         store.write_blocking(|w| {
-            AuditEntry::new(now, "system", "claims.retention_purged")
+            AuditEntry::new(now, Actor::System, Action::ClaimsRetentionPurged)
                 .detail(format!(
                     "deleted={deleted} before={:06} retention_months={months}",
                     cutoff.as_u32()

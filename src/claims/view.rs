@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::query::{DataStatus, data_status, visible_claims, visible_people};
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
@@ -51,7 +52,7 @@ pub async fn claims(
     let household = viewer.household.clone();
     store
         .write(move |w| {
-            AuditEntry::new(viewer.now, viewer.actor, "claims.viewed")
+            AuditEntry::new(viewer.now, viewer.actor, Action::ClaimsViewed)
                 .target(viewer.household.to_string())
                 .client(viewer.client)
                 .detail(what)

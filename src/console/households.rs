@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::auth::failures::Lock;
 use crate::auth::model::{Account, HouseholdState, Session, SessionKind, TemporaryCredential};
@@ -174,7 +175,7 @@ pub fn record_view(
     client: Option<String>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    AuditEntry::new(now, actor, "staff.household_viewed")
+    AuditEntry::new(now, actor, Action::StaffHouseholdViewed)
         .target(h.to_string())
         .client(client)
         .record(w)
@@ -195,7 +196,7 @@ pub fn reveal_email(
     else {
         return Ok(None);
     };
-    AuditEntry::new(now, actor, "staff.email_revealed")
+    AuditEntry::new(now, actor, Action::StaffEmailRevealed)
         .target(h.to_string())
         .client(client)
         .record(w)?;
@@ -218,9 +219,9 @@ pub fn set_hidden(
     person.hidden_from_household = hidden;
     w.put(&k, &person)?;
     let action = if hidden {
-        "person.hidden_from_household"
+        Action::PersonHiddenFromHousehold
     } else {
-        "person.shown_to_household"
+        Action::PersonShownToHousehold
     };
     AuditEntry::new(now, actor, action)
         .target(h.to_string())
@@ -237,7 +238,7 @@ pub fn end_sessions(
     now: DateTime<Utc>,
 ) -> anyhow::Result<u64> {
     let ended = crate::auth::session::end_household(w, h, None)?;
-    AuditEntry::new(now, actor, "sessions.ended_by_staff")
+    AuditEntry::new(now, actor, Action::SessionsEndedByStaff)
         .target(h.to_string())
         .detail(format!("sessions={ended}"))
         .record(w)?;

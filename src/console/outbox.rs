@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::domain::email::Email;
 use crate::mail::outbox::{MailState, OutboxMail};
@@ -90,7 +91,7 @@ pub fn retry(
         }
     }
     if retried > 0 {
-        AuditEntry::new(now, actor, "outbox.retried")
+        AuditEntry::new(now, actor, Action::OutboxRetried)
             .detail(format!("mails={retried}"))
             .record(w)?;
     }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::settings::SETTINGS;
@@ -246,7 +247,7 @@ pub fn save(
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))
     .collect();
-    AuditEntry::new(now, actor, "settings.changed")
+    AuditEntry::new(now, actor, Action::SettingsChanged)
         .detail(changed.join(","))
         .record(w)?;
     Ok(Ok(new))

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::{JobError, JobIo};
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::claims::{Batch, BatchWriter, Outcome, PublishError, PublishSummary, publish};
 use crate::domain::claim::Claim;
@@ -93,9 +95,14 @@ pub fn run(
             spooled.path.clone()
         }
     };
-    let summary = import_claims_file(store, &path, publish, now, "cli", &mut |done, total| {
-        io.progress("取り込み", done, total)
-    })?;
+    let summary = import_claims_file(
+        store,
+        &path,
+        publish,
+        now,
+        &Actor::Cli.to_string(),
+        &mut |done, total| io.progress("取り込み", done, total),
+    )?;
     io.say(&summary.to_string());
     Ok(())
 }
@@ -143,7 +150,7 @@ pub fn import_claims(
             return Err(ClaimImportError::File(ImportError::Lines(errors)));
         }
         let batch = batch.finish(w)?;
-        AuditEntry::new(now, actor, "claims.imported")
+        AuditEntry::new(now, actor, Action::ClaimsImported)
             .target(format!("batch:{}", batch.number()))
             .detail(format!(
                 "rows={} added={} replaced={} unchanged={}",

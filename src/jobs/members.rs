@@ -4,6 +4,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::domain::member::Person;
 use crate::store::Store;
@@ -58,7 +59,7 @@ pub fn import_members(
             }
             progress(i as u64 + 1, total);
         }
-        AuditEntry::new(now, actor, "members.imported")
+        AuditEntry::new(now, actor, Action::MembersImported)
             .detail(format!(
                 "added={} updated={} unchanged={}",
                 summary.added, summary.updated, summary.unchanged

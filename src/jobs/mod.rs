@@ -14,13 +14,15 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Actor;
 use crate::store::Store;
 
 pub use claims::{ClaimImportError, ClaimImportSummary, Spool, import_claims, import_claims_file};
 pub use members::{ImportSummary, import_members};
 pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// No `Debug`: `StaffAdd` and `StaffReset` carry a password.
+#[derive(Clone, Serialize, Deserialize)]
 pub enum Job {
     Init {
         union_name: String,
@@ -104,9 +106,10 @@ pub fn run(
                 .map_err(anyhow::Error::from)?;
             let people = crate::import::read_members_bytes(&bytes)
                 .map_err(|e| JobError::User(e.to_string()))?;
-            let summary = import_members(store, people, now, "cli", &mut |d, t| {
-                io.progress("取り込み", d, t)
-            })?;
+            let summary =
+                import_members(store, people, now, &Actor::Cli.to_string(), &mut |d, t| {
+                    io.progress("取り込み", d, t)
+                })?;
             io.say(&summary.to_string());
             Ok(())
         }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::{JobError, JobIo};
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::auth::credentials::{self, IssueError};
 use crate::auth::model::StaffAccount;
@@ -43,7 +45,7 @@ pub fn init_union(
         };
         w.put(SETTINGS, &settings)?;
         ensure_secrets(w)?;
-        AuditEntry::new(now, "cli", "settings.changed")
+        AuditEntry::new(now, Actor::Cli, Action::SettingsChanged)
             .detail("init")
             .record(w)?;
         Ok::<_, anyhow::Error>(settings)
@@ -184,7 +186,7 @@ pub fn issue_credentials(
             .map_err(|e| JobError::User(format!("--household {h}: {e}")))?;
         keys.push(key);
     }
-    let cards = credentials::issue(store, &keys, now, "cli", &mut |d, t| {
+    let cards = credentials::issue(store, &keys, now, &Actor::Cli.to_string(), &mut |d, t| {
         io.progress("仮ID発行", d, t)
     })
     .map_err(|e| match e {

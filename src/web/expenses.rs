@@ -14,6 +14,7 @@ use super::respond::page;
 use super::views::menu::with_logout;
 use super::views::{chart, expenses as view};
 use super::{AppState, Ctx};
+use crate::audit::Actor;
 use crate::claims::view::{HouseholdData, Viewer, claims, overview};
 use crate::domain::member::Person;
 use crate::web::guard::member::MemberSession;
@@ -43,7 +44,7 @@ async fn load(
     let latest = latest_month(ctx, status);
     let selection = selection(query, latest);
     let viewer = Viewer {
-        actor: format!("member:{}", m.user_key),
+        actor: Actor::Member(m.user_key.to_string()).to_string(),
         household: m.household.clone(),
         client: ctx.client.clone(),
         now: ctx.now,

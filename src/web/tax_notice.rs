@@ -12,6 +12,7 @@ use super::respond::page;
 use super::views::menu::with_logout;
 use super::views::tax_notice::{TaxNoticeView, page as notice_page};
 use super::{AppState, Ctx};
+use crate::audit::Actor;
 use crate::claims::view::{HouseholdData, Viewer, claims};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
@@ -47,7 +48,7 @@ async fn load(
     screen: &str,
 ) -> poem::Result<HouseholdData> {
     let viewer = Viewer {
-        actor: format!("member:{}", m.user_key),
+        actor: Actor::Member(m.user_key.to_string()).to_string(),
         household: m.household.clone(),
         client: ctx.client.clone(),
         now: ctx.now,

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::audit::Action;
+use crate::audit::Actor;
 use crate::audit::AuditEntry;
 use crate::auth::failures::TEMPORARY_ID_LOCKS;
 use crate::auth::failures::{Lock, lock_length};
@@ -98,7 +100,7 @@ pub async fn verify_identity(
             let person = w.get::<Person>(&h.insured().store_key())?;
             let number_ok = settings.insurer_number.as_ref() == Some(&insurer);
             let birth_ok = person.is_some_and(|p| p.birth_date == birth.date());
-            let actor = format!("temporary:{temporary_id}");
+            let actor = Actor::Temporary(temporary_id.to_string()).to_string();
             if number_ok && birth_ok {
                 credential.failures = 0;
                 credential.locked_until = None;
@@ -110,7 +112,7 @@ pub async fn verify_identity(
                     *verified = true;
                 }
                 w.put(&session_key, &session)?;
-                AuditEntry::new(now, actor, "registration.identity_verified")
+                AuditEntry::new(now, actor, Action::RegistrationIdentityVerified)
                     .target(h.to_string())
                     .client(client)
                     .record(w)?;
@@ -122,7 +124,7 @@ pub async fn verify_identity(
             credential.failures = credential.failures.saturating_add(1);
             let first = Duration::minutes(settings.temp_id_lock_minutes);
             let nth_lock = credential.failures / per_lock;
-            let mut entry = AuditEntry::new(now, actor.clone(), "registration.identity_failed");
+            let mut entry = AuditEntry::new(now, actor.clone(), Action::RegistrationIdentityFailed);
             let result = if !credential.failures.is_multiple_of(per_lock) {
                 // One message beside both fields: which of the two was wrong stays unsaid.
                 Err(IdentityError::Refused {
@@ -137,13 +139,13 @@ pub async fn verify_identity(
                 })
             } else if nth_lock >= TEMPORARY_ID_LOCKS {
                 credential.locked_until = None;
-                entry = AuditEntry::new(now, actor, "temporary_id.locked")
+                entry = AuditEntry::new(now, actor, Action::TemporaryIdLocked)
                     .detail(format!("{} failures: until staff act", credential.failures));
                 Err(IdentityError::Locked { until: None })
             } else {
                 let until = now + lock_length(nth_lock, first);
                 credential.locked_until = Some(until);
-                entry = AuditEntry::new(now, actor, "temporary_id.locked").detail(format!(
+                entry = AuditEntry::new(now, actor, Action::TemporaryIdLocked).detail(format!(
                     "{} failures: until {}",
                     credential.failures,
                     until.to_rfc3339()

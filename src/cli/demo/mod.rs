@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rand::Rng as _;
 
+use crate::audit::Actor;
 use crate::auth::credentials;
 use crate::auth::model::StaffRole;
 use crate::cli::ServeArgs;
@@ -61,7 +62,13 @@ fn prepare(data: &std::path::Path) -> Result<Prepared, JobError> {
         jobs::init_union(&store, UNION_NAME, INSURER_NUMBER, None, now)?;
         allow_staff_without_totp(&store)?;
         let people = synthetic_members(HOUSEHOLDS);
-        jobs::import_members(&store, people.clone(), now, "demo", &mut |_, _| {})?;
+        jobs::import_members(
+            &store,
+            people.clone(),
+            now,
+            &Actor::Demo.to_string(),
+            &mut |_, _| {},
+        )?;
         let started = std::time::Instant::now();
         let claims = crate::claims::demo::generate(&store, &people, now)?;
         println!(
@@ -84,7 +91,7 @@ fn prepare(data: &std::path::Path) -> Result<Prepared, JobError> {
         .map(|p| (p.household, p.birth_date))
         .collect();
     let keys: Vec<HouseholdKey> = chosen.iter().map(|(k, _)| k.clone()).collect();
-    let cards = credentials::issue(&store, &keys, now, "demo", &mut |_, _| {})
+    let cards = credentials::issue(&store, &keys, now, &Actor::Demo.to_string(), &mut |_, _| {})
         .map_err(|e| JobError::User(e.to_string()))?;
     let cards = cards
         .into_iter()

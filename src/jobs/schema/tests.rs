@@ -3,6 +3,7 @@
 use chrono::{NaiveDate, TimeZone as _, Utc};
 
 use super::open_store;
+use crate::audit::Action;
 use crate::audit::{AuditCount, AuditDay, AuditEntry, per_day};
 use crate::store::Store;
 use crate::store::migrate::{SCHEMA_KEY, SchemaVersion};
@@ -22,7 +23,11 @@ fn an_audit_log_from_before_the_counters_is_counted_when_the_file_opens() {
         let store = Store::open(&path).expect("open");
         store
             .write_blocking(|w| {
-                for (d, action) in [(1, "login.succeeded"), (1, "login.succeeded"), (2, "x")] {
+                for (d, action) in [
+                    (1, Action::LoginSucceeded),
+                    (1, Action::LoginSucceeded),
+                    (2, Action::Logout),
+                ] {
                     let id = w.next_id("audit")?;
                     w.put(&id, &AuditEntry::new(at(d), "member:a", action))?;
                 }
@@ -40,7 +45,7 @@ fn an_audit_log_from_before_the_counters_is_counted_when_the_file_opens() {
     let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).expect("date");
     let (logins, first_day) = store
         .read_blocking(|r| {
-            let logins = per_day(r, "login.succeeded", &[day(1), day(2)])?;
+            let logins = per_day(r, Action::LoginSucceeded, &[day(1), day(2)])?;
             Ok::<_, anyhow::Error>((logins, r.get::<AuditDay>("2026-11-01")?))
         })
         .expect("read");

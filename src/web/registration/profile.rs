@@ -8,7 +8,6 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use super::IntoResponsePage as _;
-use crate::auth::model::RegistrationDraft;
 use crate::auth::registration::{self as uc};
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
 use crate::domain::user_id::UserId;
@@ -65,14 +64,11 @@ pub async fn profile_submit(
     let user_id = UserId::parse(&input.user_id);
     match &user_id {
         Err(e) => form.user_id_error = Some(e.message().to_string()),
-        Ok(id) => {
-            let id = id.clone();
-            match state.store.read(move |r| uc::user_id_taken(r, &id)).await {
-                Ok(true) => form.user_id_error = Some(TAKEN.to_string()),
-                Ok(false) => {}
-                Err(e) => return internal(e).into_response_page(ctx),
-            }
-        }
+        Ok(id) => match uc::is_taken(&state.store, id).await {
+            Ok(true) => form.user_id_error = Some(TAKEN.to_string()),
+            Ok(false) => {}
+            Err(e) => return internal(e).into_response_page(ctx),
+        },
     }
     let symbol_number = [w.household.symbol.as_str(), w.household.number.as_str()];
     let password_ctx = PasswordContext {
@@ -104,17 +100,15 @@ pub async fn profile_submit(
             view::profile(ctx, &form),
         );
     };
-    let password_hash = match crate::auth::hash::hash(password.expose().to_string()).await {
-        Ok(h) => h,
-        Err(e) => return internal(e).into_response_page(ctx),
-    };
-    let draft = RegistrationDraft {
-        user_id: user_id.as_str().to_string(),
-        email: email.as_str().to_string(),
-        notify: form.notify,
-        password_hash,
-    };
-    match uc::save_draft(&state.store, w.key, draft).await {
+    let saved = uc::save_profile(
+        &state.store,
+        w.key,
+        &user_id,
+        &password,
+        &email,
+        form.notify,
+    );
+    match saved.await {
         Ok(true) => see_other("/register/confirm"),
         Ok(false) => see_other("/"),
         Err(e) => internal(e).into_response_page(ctx),
@@ -143,11 +137,7 @@ pub async fn user_id_check(
     let markup = match UserId::parse(&q.user_id) {
         Err(e) => view::user_id_status(e.message(), false),
         Ok(id) => {
-            let taken = state
-                .store
-                .read(move |r| uc::user_id_taken(r, &id))
-                .await
-                .map_err(internal)?;
+            let taken = uc::is_taken(&state.store, &id).await.map_err(internal)?;
             if taken {
                 view::user_id_status(TAKEN, false)
             } else {

@@ -11,6 +11,7 @@ use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::middleware::{CatchPanic, PanicHandler};
 use poem::{Endpoint, EndpointExt as _, IntoResponse as _, Request, Response};
 use rand::Rng as _;
+use tracing::Instrument as _;
 
 use super::ctx::Ctx;
 use super::{AppState, csrf, views};
@@ -65,10 +66,21 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Response {
+/// Every line logged while the request is served carries its id: the span is attached to
+/// the request's future (`instrument`), so it follows it across `.await` and never lands on
+/// another request's lines.
+async fn handle<E: Endpoint>(next: &E, req: Request, state: &AppState) -> Response {
     let request_id = format!("{:08x}", rand::rng().random::<u32>());
     let span = tracing::info_span!("request", id = %request_id);
-    let _entered = span.enter();
+    serve(next, req, state, request_id).instrument(span).await
+}
+
+async fn serve<E: Endpoint>(
+    next: &E,
+    mut req: Request,
+    state: &AppState,
+    request_id: String,
+) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();

@@ -12,6 +12,7 @@ use poem::{Body, Response, handler};
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::mpsc;
 
+use crate::audit::Action;
 use crate::audit::AuditEntry;
 use crate::audit::query::Cursor;
 use crate::console::audit_log::{self as uc, AuditFilter};
@@ -51,7 +52,7 @@ pub async fn export(
     state
         .store
         .write(move |w| {
-            AuditEntry::new(now, actor, "audit.exported")
+            AuditEntry::new(now, actor, Action::AuditExported)
                 .client(client)
                 .detail(detail)
                 .record(w)

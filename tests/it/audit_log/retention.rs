@@ -2,7 +2,7 @@
 //! current month in Japan time): the daily job deletes older rows and their index entries.
 
 use chrono::{DateTime, TimeZone as _, Utc};
-use kenpo::audit::AuditEntry;
+use kenpo::audit::{Action, AuditEntry};
 use kenpo::clock::{Clock as _, JST, ManualClock};
 use kenpo::console::audit_log::apply_retention;
 use kenpo::settings::UnionSettings;
@@ -23,7 +23,7 @@ fn put(store: &Store, at: DateTime<Utc>, detail: &str) {
     let detail = detail.to_string();
     store
         .write_blocking(move |w| {
-            AuditEntry::new(at, "staff:admin", "staff.household_viewed")
+            AuditEntry::new(at, "staff:admin", Action::StaffHouseholdViewed)
                 .target("1201-105")
                 .detail(detail)
                 .record(w)
