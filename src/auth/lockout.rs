@@ -61,10 +61,7 @@ pub fn count_failure(
         .client(failure.client.clone())
         .detail(detail)
         .record(w)?;
-    let names = templates::MailNames {
-        service: &settings.service_name,
-        union: &settings.union_name,
-    };
+    let names = templates::MailNames::of(&settings);
     let login_url = match settings.public_url.as_str() {
         "" => "組合からのご案内にあるアドレスからログインしてください。".to_string(),
         url => format!("{}/", url.trim_end_matches('/')),

@@ -9,6 +9,7 @@ pub mod login;
 mod login_outcome;
 mod member_login;
 pub mod model;
+pub mod password_change;
 pub mod profile;
 pub mod reauth;
 pub mod recovery;

@@ -50,6 +50,12 @@ pub async fn check(store: &Store, password: String, attempt: Attempt) -> anyhow:
     store.write(move |w| wrong(w, &attempt)).await
 }
 
+/// The account a session names (it must still be there).
+pub(super) fn account(w: &Writer, user_key: &str) -> anyhow::Result<Account> {
+    w.get::<Account>(user_key)?
+        .ok_or_else(|| anyhow::anyhow!("the session's account {user_key} is gone"))
+}
+
 fn wrong(w: &mut Writer, attempt: &Attempt) -> anyhow::Result<Reauth> {
     let mut account = w
         .get::<Account>(&attempt.user_key)?

@@ -120,13 +120,6 @@ fn no_match(w: &mut Writer, req: &Request, action: Action) -> anyhow::Result<()>
         .record(w)
 }
 
-fn names(settings: &UnionSettings) -> templates::MailNames<'_> {
-    templates::MailNames {
-        service: &settings.service_name,
-        union: &settings.union_name,
-    }
-}
-
 /// IDを忘れた方: one mail with a single-use link per account registered with `email` whose
 /// insured person was born on `birth`. Returns how many mails were queued.
 pub async fn request_user_id(
@@ -172,8 +165,12 @@ pub async fn request_user_id(
                 )?;
                 let link = links::url(&req.base_url, "/forgot-id/show", &token);
                 let minutes = links::SHOW_USER_ID_VALIDITY.num_minutes();
-                let mail =
-                    templates::user_id_link(&account.email, names(&settings), &link, minutes);
+                let mail = templates::user_id_link(
+                    &account.email,
+                    templates::MailNames::of(&settings),
+                    &link,
+                    minutes,
+                );
                 outbox::enqueue_secret(w, mail, req.now)?;
                 mailed += 1;
             }
@@ -277,7 +274,7 @@ pub async fn request_temporary_password(
             let login_url = format!("{}/", req.base_url.trim_end_matches('/'));
             let mail = templates::temporary_password(
                 &account.email,
-                names(&settings),
+                templates::MailNames::of(&settings),
                 &account.user_id,
                 &password,
                 &format_jst(expires_at),

@@ -86,7 +86,7 @@ pub fn retry(
     };
     let mut retried = 0;
     for id in &ids {
-        if crate::mail::sender::retry_failed(w, id, now)? {
+        if crate::mail::outbox::retry_failed(w, id, now)? {
             retried += 1;
         }
     }

@@ -13,7 +13,8 @@ use super::views::profile::{self as view, PasswordForm, ProfileView};
 use super::views::recovery::link_invalid;
 use super::{AppState, Ctx, session};
 use crate::auth::model::Account;
-use crate::auth::profile::{self as uc, ChangeError, PasswordChange};
+use crate::auth::password_change::{ChangeError, PasswordChange, change_password};
+use crate::auth::profile as uc;
 use crate::auth::recovery::Request;
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
 use crate::web::guard::guard;
@@ -237,7 +238,7 @@ pub async fn password_submit(
         now: ctx.now,
         client: ctx.client.clone(),
     };
-    match uc::change_password(&state.store, change).await {
+    match change_password(&state.store, change).await {
         Ok(token) => {
             state.mail_wake.notify_one();
             let cookie = session::member_cookie(state, &token);
