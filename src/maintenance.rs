@@ -4,14 +4,11 @@
 use chrono::{DateTime, Datelike as _, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::clock::JST;
 use crate::domain::maintenance::{MaintenanceRule, Window, current_window, next_window};
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
-use crate::store::{Reader, Writer};
-use crate::store::{Record, tables};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Reader, Record, Writer, tables};
 
 /// A window staff added by hand (an upgrade, say), keyed by a sequence id.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -4,12 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::member::HouseholdKey;
-use crate::store::StoreKey as _;
-use crate::store::{Reader, Writer, key};
-use crate::store::{Record, tables};
+use crate::store::{Reader, Record, StoreKey as _, Writer, key, tables};
 
 pub const MAX_TITLE_CHARS: usize = 100;
 pub const MAX_BODY_CHARS: usize = 5_000;

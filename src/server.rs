@@ -19,8 +19,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::mail::smtp::SmtpConfig;
-use crate::settings::SETTINGS;
-use crate::settings::{Secrets, UnionSettings};
+use crate::settings::{SETTINGS, Secrets, UnionSettings};
 use crate::store::{Store, Writer};
 use crate::web::{self, AppState};
 

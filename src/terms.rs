@@ -4,10 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
-use crate::store::{Reader, Writer};
-use crate::store::{Record, tables};
+use crate::audit::{Action, AuditEntry};
+use crate::store::{Reader, Record, Writer, tables};
 
 /// Version 1: the text shipped in the binary, current until staff publish another.
 pub const EMBEDDED_TERMS: &str = include_str!("../assets/terms.txt");

@@ -11,8 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Action, AuditEntry};
 use crate::clock::today_jst;
-use crate::store::{Reader, Writer, key};
-use crate::store::{Record, tables};
+use crate::store::{Reader, Record, Writer, key, tables};
 
 /// One day's rows: `audit_days`, keyed `YYYY-MM-DD` (Japan time).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -16,8 +16,7 @@ mod throttled;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::Writer;
-use crate::store::{Record, tables};
+use crate::store::{Record, Writer, tables};
 
 pub use action::Action;
 pub use actor::Actor;

@@ -7,8 +7,7 @@ use std::ops::Bound;
 use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 
 use super::{AuditEntry, counts, target_prefix, throttled};
-use crate::audit::Action;
-use crate::audit::Actor;
+use crate::audit::{Action, Actor};
 use crate::clock::today_jst;
 use crate::store::{Store, Writer};
 

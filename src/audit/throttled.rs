@@ -11,8 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AuditEntry;
 use crate::domain::client_address::address_group;
-use crate::store::{Record, tables};
-use crate::store::{Writer, key};
+use crate::store::{Record, Writer, key, tables};
 
 /// The key of the row counting an address's throttled attempts of one action in one
 /// minute: `audit_throttled`, keyed `YYYYMMDDHHMM␟action␟address group` (the minute in UTC).

@@ -8,14 +8,10 @@ use chrono::{DateTime, Duration, Utc};
 use super::hash;
 use super::model::{HouseholdState, TemporaryCredential};
 use super::tokens::{temporary_id, temporary_password};
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::member::{HouseholdKey, Person};
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
-use crate::store::StoreKey as _;
-use crate::store::{Reader, Store};
-use crate::store::{Record, tables};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Reader, Record, Store, StoreKey as _, tables};
 
 /// One issue of postcards, for the staff list (who, when, how many): never a password.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -17,9 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::login_outcome::LOCK_MINUTES;
 use super::model::{Account, StaffAccount, TemporaryCredential};
 use super::throttle::Attempts;
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::Writer;
 
 /// Counted failures that lock an account (the first lock: SPEC §4's ten in a row).

@@ -6,12 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use super::failures::Lock;
 use super::model::Account;
 use super::session;
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::clock::format_jst;
 use crate::mail::{outbox, templates};
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Writer;
 
 /// Who failed, where, and how (`what`: e.g. "failed logins", for the audit row).

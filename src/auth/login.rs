@@ -8,12 +8,9 @@ use super::hash::Hasher;
 use super::model::{SessionKind, TemporaryCredential};
 use super::session;
 use super::throttle::{self, Purpose};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::domain::user_id::normalize_for_lookup;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Store;
 
 pub use super::login_outcome::{LOCK_MINUTES, LoggedIn, LoginError, TEMPORARY_ID_LOCKED_FOR_GOOD};

@@ -10,11 +10,8 @@ use super::login_outcome::{LoggedIn, LoginError};
 use super::model::{Account, SessionKind};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::{Store, Writer};
 
 /// The account's failed logins, as the throttle ladder sees them.

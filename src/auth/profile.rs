@@ -9,14 +9,11 @@ use super::password_change::ChangeError;
 use super::reauth::{self, Attempt, Reauth, account};
 use super::recovery::Request;
 use super::throttle::{self, Attempts, EMAIL_CHANGE_PER_ACCOUNT};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::format_jst;
 use crate::domain::email::Email;
 use crate::mail::{outbox, templates};
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Store;
 
 #[derive(Debug, thiserror::Error)]

@@ -9,8 +9,7 @@ use super::hash;
 use super::lockout::{self, Failure};
 use super::model::Account;
 use super::session;
-use crate::audit::Actor;
-use crate::audit::{Action, AuditEntry};
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Store, Writer};
 
 pub enum Reauth {

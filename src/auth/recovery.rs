@@ -8,19 +8,15 @@ use super::hash::Hasher;
 use super::model::{Account, LinkPurpose, RecoveryPassword};
 use super::throttle::{self, Purpose, RECOVERY_PER_ACCOUNT};
 use super::{links, tokens};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::format_jst;
 use crate::domain::birth_date::BirthDate;
 use crate::domain::email::Email;
 use crate::domain::member::Person;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::mail::{outbox, templates};
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
-use crate::store::StoreKey as _;
-use crate::store::{ReadTx, Reader, Store, Writer};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{ReadTx, Reader, Store, StoreKey as _, Writer};
 
 /// The actor of a recovery request before (or without) a matching account.
 

@@ -4,8 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Session, SessionKind};
 use super::tokens::{random_token, token_digest};
-use crate::audit::Action;
-use crate::audit::Actor;
+use crate::audit::{Action, Actor};
 use crate::domain::member::HouseholdKey;
 use crate::settings::UnionSettings;
 use crate::store::Writer;

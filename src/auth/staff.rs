@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::model::{StaffAccount, StaffRole};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::Writer;
 
 pub use super::staff_login::{StaffLogin, login};

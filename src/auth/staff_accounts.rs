@@ -4,9 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::model::{Session, SessionKind, StaffAccount, StaffRole};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Reader, Store, Writer};
 
 #[derive(Debug, thiserror::Error)]

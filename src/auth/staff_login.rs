@@ -10,9 +10,7 @@ use super::login_outcome::{LoggedIn, LoginError};
 use super::model::{SessionKind, StaffAccount};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Store, Writer};
 
 /// What a right password leads to: a session, or the code step for a second factor.

@@ -9,9 +9,7 @@ use super::failures::count_failure;
 use super::hash;
 use super::model::{Session, SessionKind, StaffAccount};
 use super::staff_login::account_waits;
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::domain::password::{NewPassword, PasswordContext, PasswordError, PasswordField};
 use crate::store::{Store, Writer};
 

@@ -10,9 +10,7 @@ use super::hash;
 use super::model::StaffAccount;
 use super::staff_login::account_waits;
 use super::totp::check;
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Store, Writer};
 
 #[derive(Debug, thiserror::Error)]

@@ -6,8 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use super::model::{AccountLink, Session};
 use super::throttle::Attempts;
 use super::totp::{CHALLENGE_MINUTES, StaffChallenge};
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Store;
 
 /// Deletes expired records; returns how many.

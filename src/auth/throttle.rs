@@ -9,8 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Record, tables};
-use crate::store::{Writer, key};
+use crate::store::{Record, Writer, key, tables};
 
 /// Attempts counted against an account or an address.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]

@@ -10,11 +10,8 @@ use super::login_outcome::LoggedIn;
 use super::model::{SessionKind, StaffAccount, TotpEnrolment};
 use super::session;
 use super::tokens::{constant_time_eq, random_token, temporary_password, token_digest};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
-use crate::store::{Record, tables};
-use crate::store::{Store, Writer};
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::store::{Record, Store, Writer, tables};
 
 mod sealed;
 

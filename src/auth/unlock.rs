@@ -5,11 +5,9 @@ use chrono::{DateTime, Utc};
 
 use super::model::{Account, HouseholdState, TemporaryCredential};
 use super::session;
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::member::HouseholdKey;
-use crate::store::StoreKey as _;
-use crate::store::Writer;
+use crate::store::{StoreKey as _, Writer};
 
 /// Clears the failure counter and the lock of one account (key: normalised user ID).
 /// Returns whether the account exists. Records nothing: the caller audits.

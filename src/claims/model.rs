@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::HouseholdKey;
-use crate::store::{KEY_SEP, key};
-use crate::store::{Record, tables};
+use crate::store::{KEY_SEP, Record, key, tables};
 
 /// A stored claim and the batch that brought it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,16 +6,13 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use super::model::{Batch, BatchPerson, batch_prefix};
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::auth::model::{Account, HouseholdState};
 use crate::clock::today_jst;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::mail::{outbox, templates};
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
-use crate::store::StoreKey as _;
-use crate::store::{KEY_SEP, ReadTx, Writer};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{KEY_SEP, ReadTx, StoreKey as _, Writer};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishSummary {

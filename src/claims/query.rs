@@ -8,8 +8,7 @@ use chrono::{DateTime, Utc};
 use super::model::{Batch, ClaimRecord, household_month_start};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
-use crate::store::Reader;
-use crate::store::household_prefix;
+use crate::store::{Reader, household_prefix};
 
 /// How far the published data reaches, union-wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,16 +4,12 @@
 use chrono::{DateTime, Datelike as _, Utc};
 
 use super::model::{ClaimIndex, ClaimRecord};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
 use crate::domain::expenses::add_months;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
-use crate::store::Store;
-use crate::store::household_prefix;
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Store, household_prefix};
 
 /// Claims deleted per write transaction by the daily job.
 pub const BATCH_SIZE: usize = 1_000;

@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::query::{DataStatus, data_status, visible_claims, visible_people};
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
 use crate::store::Store;

@@ -8,8 +8,7 @@ use crate::audit::query::{self, Cursor, Limits, Query};
 use crate::clock::format_jst;
 use crate::domain::csv_cell::neutralise;
 use crate::domain::member::HouseholdKey;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::{Reader, Store};
 
 /// Rows on one page.

@@ -4,16 +4,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::auth::failures::Lock;
 use crate::auth::model::{Account, HouseholdState, Session, SessionKind, TemporaryCredential};
 use crate::domain::member::{HouseholdKey, Person};
 use crate::domain::search_text::fold;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
-use crate::store::StoreKey as _;
-use crate::store::{KEY_SEP, Reader, Writer, key};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{KEY_SEP, Reader, StoreKey as _, Writer, key};
 
 pub const SEARCH_LIMIT: usize = 100;
 

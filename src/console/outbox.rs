@@ -2,8 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::email::Email;
 use crate::mail::outbox::{MailState, OutboxMail};
 use crate::mail::sender::mask_address;

@@ -3,8 +3,7 @@
 
 use crate::auth::model::HouseholdState;
 use crate::domain::member::Person;
-use crate::store::Reader;
-use crate::store::StoreKey as _;
+use crate::store::{Reader, StoreKey as _};
 
 /// Calls `f` with each insured person whose household has no account, in key order, until
 /// it returns `false`.

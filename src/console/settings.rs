@@ -2,11 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::insurer_number::InsurerNumber;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Writer;
 
 /// The form as typed.

@@ -11,15 +11,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::{JobError, JobIo};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::claims::{Batch, BatchWriter, Outcome, PublishError, PublishSummary, publish};
 use crate::domain::claim::Claim;
 use crate::domain::member::Person;
 use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
-use crate::store::StoreKey as _;
-use crate::store::{Store, Writer};
+use crate::store::{Store, StoreKey as _, Writer};
 
 /// Progress is reported every this many rows.
 const PROGRESS_EVERY: u64 = 2_000;

@@ -4,11 +4,9 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::member::Person;
-use crate::store::Store;
-use crate::store::StoreKey as _;
+use crate::store::{Store, StoreKey as _};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {

@@ -5,16 +5,13 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::{JobError, JobIo};
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::auth::credentials::{self, IssueError};
 use crate::auth::model::StaffAccount;
 use crate::auth::tokens::random_token;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::HouseholdKey;
-use crate::settings::SETTINGS;
-use crate::settings::{DEFAULT_SERVICE_NAME, Secrets, UnionSettings};
+use crate::settings::{DEFAULT_SERVICE_NAME, SETTINGS, Secrets, UnionSettings};
 use crate::store::seal::is_sealed;
 use crate::store::{Record, Store, Writer};
 use serde::{Deserialize, Serialize};

@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{ReadTx, Writer};
-use crate::store::{Record, tables};
+use crate::store::{ReadTx, Record, Writer, tables};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub enum MailState {

@@ -65,19 +65,3 @@ pub fn staff_page_with_status(
 ) -> Response {
     page_with_status(ctx, status, title, staff_layout::staff(ctx, user, content))
 }
-
-/// A page of the enrolment a staff member must finish first: no menu, only logout.
-pub fn enrolment_page_with_status(
-    ctx: &Ctx,
-    user: &StaffUser,
-    status: StatusCode,
-    title: &str,
-    content: Markup,
-) -> Response {
-    page_with_status(
-        ctx,
-        status,
-        title,
-        staff_layout::enrolment(ctx, user, content),
-    )
-}

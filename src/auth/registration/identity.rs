@@ -2,19 +2,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
-use crate::auth::failures::TEMPORARY_ID_LOCKS;
-use crate::auth::failures::{Lock, lock_length};
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::auth::failures::{Lock, TEMPORARY_ID_LOCKS, lock_length};
 use crate::auth::model::{Session, SessionKind, TemporaryCredential};
 use crate::domain::birth_date::BirthDate;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::Person;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
-use crate::store::Store;
-use crate::store::StoreKey as _;
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Store, StoreKey as _};
 
 const MISMATCH: &str = "保険者番号または生年月日が一致しません。健康保険証の下段に記載の8桁の保険者番号と、被保険者ご本人の生年月日（西暦8桁）をご確認ください。";
 

@@ -11,19 +11,14 @@ use super::model::{
     Account, HouseholdState, RegistrationDraft, Session, SessionKind, TemporaryCredential,
 };
 use super::session;
-use crate::audit::Action;
-use crate::audit::Actor;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::domain::email::Email;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::domain::password::NewPassword;
 use crate::domain::user_id::UserId;
-use crate::mail::outbox;
-use crate::mail::templates;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
-use crate::store::StoreKey as _;
-use crate::store::{Reader, Store, Writer};
+use crate::mail::{outbox, templates};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Reader, Store, StoreKey as _, Writer};
 
 /// The insured person (枝番 00) of a household.
 pub fn insured_person(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<Person>> {

@@ -3,8 +3,7 @@
 use chrono::{NaiveDate, TimeZone as _, Utc};
 
 use super::open_store;
-use crate::audit::Action;
-use crate::audit::{AuditCount, AuditDay, AuditEntry, per_day};
+use crate::audit::{Action, AuditCount, AuditDay, AuditEntry, per_day};
 use crate::store::Store;
 use crate::store::migrate::{SCHEMA_KEY, SchemaVersion};
 

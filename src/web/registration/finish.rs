@@ -12,8 +12,7 @@ use crate::auth::model::SessionKind;
 use crate::auth::registration::{self as uc, ExecuteContext, ExecuteError};
 use crate::web::guard::guard;
 use crate::web::guard::member::{home_of, verified, wizard};
-use crate::web::respond::internal;
-use crate::web::respond::{page, page_with_status, see_other};
+use crate::web::respond::{internal, page, page_with_status, see_other};
 use crate::web::views::registration::{self as view, ConfirmView, ProfileForm};
 use crate::web::{AppState, Ctx, session};
 

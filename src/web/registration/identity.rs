@@ -11,8 +11,7 @@ use super::{IntoResponsePage as _, duration_ja, gone, locked};
 use crate::auth::registration::{self as uc, IdentityError, IdentityInput};
 use crate::web::guard::{guard, member::wizard};
 use crate::web::pages::current_terms;
-use crate::web::respond::internal;
-use crate::web::respond::{page, page_with_status, see_other};
+use crate::web::respond::{internal, page, page_with_status, see_other};
 use crate::web::views::registration::{self as view, IdentityForm};
 use crate::web::{AppState, Ctx};
 

@@ -12,8 +12,7 @@ use crate::auth::registration::{self as uc};
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
 use crate::domain::user_id::UserId;
 use crate::web::guard::{guard, member::verified};
-use crate::web::respond::internal;
-use crate::web::respond::{page, page_with_status, see_other};
+use crate::web::respond::{internal, page, page_with_status, see_other};
 use crate::web::views::registration::{self as view, ProfileForm};
 use crate::web::{AppState, Ctx};
 

@@ -16,8 +16,7 @@ use tracing::Instrument as _;
 use super::ctx::Ctx;
 use super::{AppState, csrf, views};
 use crate::auth::tokens::random_token;
-use crate::settings::SETTINGS;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::web::session::{cookie_name, set_cookie};
 use sessions::is_staff_path;
 

@@ -8,14 +8,11 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use crate::audit::Actor;
-use crate::auth::model::StaffAccount;
-use crate::auth::model::StaffUser;
+use crate::auth::model::{StaffAccount, StaffUser};
 use crate::auth::staff::StaffAddError;
 use crate::auth::staff_accounts::{self as uc, StaffAdminError};
 use crate::web::guard::{guard, staff::staff_admin};
-use crate::web::respond::internal;
-use crate::web::respond::see_other;
-use crate::web::respond::{staff_page, staff_page_with_status};
+use crate::web::respond::{internal, see_other, staff_page, staff_page_with_status};
 use crate::web::views::staff::accounts::{self as view, NewStaffForm, parse_role};
 use crate::web::views::staff::nav::{Confirm, confirm};
 use crate::web::{AppState, Ctx};

@@ -12,14 +12,12 @@ use poem::{Body, Response, handler};
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::mpsc;
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
 use crate::audit::query::Cursor;
+use crate::audit::{Action, AuditEntry};
 use crate::console::audit_log::{self as uc, AuditFilter};
 use crate::store::Store;
 use crate::web::guard::{guard, staff::staff_admin};
-use crate::web::respond::internal;
-use crate::web::respond::staff_page;
+use crate::web::respond::{internal, staff_page};
 use crate::web::views::staff::audit as view;
 use crate::web::{AppState, Ctx};
 

@@ -10,8 +10,7 @@ use poem::{Endpoint, IntoResponse as _, Request, Response};
 
 use crate::auth::model::StaffAccount;
 use crate::web::guard::staff::staff_user;
-use crate::web::respond::internal;
-use crate::web::respond::see_other;
+use crate::web::respond::{internal, see_other};
 use crate::web::{AppState, Ctx};
 
 /// Where a staff member without a second factor is sent.

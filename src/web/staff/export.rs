@@ -7,8 +7,7 @@ use poem::http::header;
 use poem::web::Data;
 use poem::{Response, handler};
 
-use crate::audit::Action;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::console::export::{self, Export};
 use crate::store::Reader;
 use crate::web::guard::{guard, staff::staff_admin};

@@ -10,8 +10,7 @@ use super::upload::receive;
 use crate::import::read_members_bytes;
 use crate::jobs::import_members;
 use crate::web::guard::{guard, staff::staff_user};
-use crate::web::respond::internal;
-use crate::web::respond::{staff_page, staff_page_with_status};
+use crate::web::respond::{internal, staff_page, staff_page_with_status};
 use crate::web::views::staff::import as view;
 use crate::web::{AppState, Ctx, UPLOAD_LIMIT};
 

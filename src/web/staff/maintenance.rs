@@ -12,8 +12,7 @@ use crate::clock::JST;
 use crate::domain::maintenance::{MaintenanceRule, Window};
 use crate::maintenance::{self as uc, OneOffWindow};
 use crate::web::guard::guard;
-use crate::web::respond::internal;
-use crate::web::respond::see_other;
+use crate::web::respond::{internal, see_other};
 use crate::web::views::staff::maintenance::{self as view, RuleForm, WindowForm};
 use crate::web::{AppState, Ctx};
 

@@ -10,8 +10,7 @@ use crate::auth::model::StaffUser;
 use crate::console::outbox as uc;
 use crate::mail::outbox::MailState;
 use crate::web::guard::{guard, staff::staff_user};
-use crate::web::respond::internal;
-use crate::web::respond::staff_page;
+use crate::web::respond::{internal, staff_page};
 use crate::web::views::staff::outbox as view;
 use crate::web::{AppState, Ctx};
 

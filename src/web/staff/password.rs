@@ -9,9 +9,7 @@ use serde::Deserialize;
 
 use crate::auth::staff_password::{Change, ChangeError, Field, change_own, check};
 use crate::web::guard::{guard, staff::staff_user};
-use crate::web::respond::internal;
-use crate::web::respond::see_other;
-use crate::web::respond::{staff_page, staff_page_with_status};
+use crate::web::respond::{internal, see_other, staff_page, staff_page_with_status};
 use crate::web::views::staff::password as view;
 use crate::web::{AppState, Ctx};
 

@@ -11,8 +11,7 @@ use crate::auth::model::StaffUser;
 use crate::console::settings::{self as uc, SettingsInput};
 use crate::terms::{self, MAX_TERMS_CHARS, TermsVersion};
 use crate::web::guard::{guard, staff::staff_admin};
-use crate::web::respond::internal;
-use crate::web::respond::staff_page_with_status;
+use crate::web::respond::{internal, staff_page_with_status};
 use crate::web::views::staff::settings::{self as view, TermsView};
 use crate::web::{AppState, Ctx};
 

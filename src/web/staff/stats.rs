@@ -6,8 +6,7 @@ use poem::web::Data;
 use poem::{Response, handler};
 
 use crate::web::guard::{guard, staff::staff_user};
-use crate::web::respond::internal;
-use crate::web::respond::staff_page;
+use crate::web::respond::{internal, staff_page};
 use crate::web::views::staff::stats as view;
 use crate::web::{AppState, Ctx};
 

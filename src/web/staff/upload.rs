@@ -16,8 +16,7 @@ use crate::auth::model::StaffUser;
 use crate::import::ImportError;
 use crate::jobs::Spool;
 use crate::web::guard::staff::staff_user;
-use crate::web::respond::internal;
-use crate::web::respond::staff_page_with_status;
+use crate::web::respond::{internal, staff_page_with_status};
 use crate::web::views::staff::import as import_view;
 use crate::web::{AppState, Ctx, views};
 

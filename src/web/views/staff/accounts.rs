@@ -3,8 +3,7 @@
 use maud::{Markup, html};
 
 use crate::auth::failures::Lock;
-use crate::auth::model::StaffUser;
-use crate::auth::model::{StaffAccount, StaffRole};
+use crate::auth::model::{StaffAccount, StaffRole, StaffUser};
 use crate::auth::staff_accounts::role_label;
 use crate::clock::format_jst;
 use crate::web::Ctx;

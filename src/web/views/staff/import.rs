@@ -6,8 +6,7 @@ use maud::{Markup, html};
 use crate::import::ImportError;
 use crate::jobs::ImportSummary;
 use crate::web::Ctx;
-use crate::web::views::components::csrf;
-use crate::web::views::components::line_table;
+use crate::web::views::components::{csrf, line_table};
 
 /// The upload forms; the export links only for a 管理者 (`may_export`).
 pub fn form(ctx: &Ctx, may_export: bool) -> Markup {

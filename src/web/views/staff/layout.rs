@@ -32,33 +32,27 @@ pub fn forbidden() -> Markup {
     }
 }
 
+/// The navigation bar: who is logged in, the screens they may use, and logout.
 pub fn nav(ctx: &Ctx, user: &StaffUser) -> Markup {
-    let role = crate::auth::staff_accounts::role_label(user.role);
-    html! {
-        nav.staff-nav aria-label="管理メニュー" {
-            p.staff-nav__who { "管理画面 ｜ " (user.login) "（" (role) "）" }
-            ul.staff-nav__list {
-                @for (path, label, _) in visible(user) {
-                    li { a.staff-nav__link href=(path) { (label) } }
-                }
-                li {
-                    form.staff-nav__logout method="post" action="/staff/logout" {
-                        (csrf(ctx))
-                        button.button.button--secondary type="submit" { "ログアウト" }
-                    }
-                }
-            }
-        }
-    }
+    bar(ctx, user, true)
 }
 
 /// The bar above the enrolment a staff member must finish first: who, and logout only.
 pub fn enrolment_bar(ctx: &Ctx, user: &StaffUser) -> Markup {
+    bar(ctx, user, false)
+}
+
+fn bar(ctx: &Ctx, user: &StaffUser, with_menu: bool) -> Markup {
     let role = crate::auth::staff_accounts::role_label(user.role);
     html! {
         nav.staff-nav aria-label="管理メニュー" {
             p.staff-nav__who { "管理画面 ｜ " (user.login) "（" (role) "）" }
             ul.staff-nav__list {
+                @if with_menu {
+                    @for (path, label, _) in visible(user) {
+                        li { a.staff-nav__link href=(path) { (label) } }
+                    }
+                }
                 li {
                     form.staff-nav__logout method="post" action="/staff/logout" {
                         (csrf(ctx))
