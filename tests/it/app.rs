@@ -1,14 +1,16 @@
 //! `spawn_app()`: the real app on a loopback port over a temp redb file, a manual clock,
 //! and an HTTP client with a cookie jar and redirects off.
 
-use kenpo::settings::SETTINGS;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone as _, Utc};
+use kenpo::auth::model::StaffAccount;
 use kenpo::clock::ManualClock;
 use kenpo::jobs::{self, Job, JobIo};
 use kenpo::server::{ConnectionLimits, Running, ServeOptions, start};
+use kenpo::settings::SETTINGS;
+use kenpo::store::Store;
 use reqwest::StatusCode;
 use tempfile::TempDir;
 
@@ -179,6 +181,26 @@ pub struct Page {
 }
 
 impl TestApp {
+    /// The running server's data file.
+    pub fn store(&self) -> Store {
+        self.running
+            .as_ref()
+            .expect("server runs")
+            .state
+            .store
+            .clone()
+    }
+
+    /// A staff account as stored.
+    pub async fn staff_account(&self, login: &str) -> StaffAccount {
+        let key = login.to_ascii_lowercase();
+        self.store()
+            .read(move |r| r.get::<StaffAccount>(&key))
+            .await
+            .expect("read")
+            .expect("the staff account exists")
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let resp = self
             .client

@@ -139,7 +139,7 @@ async fn the_settings_page_sets_the_audit_log_retention_period() {
         .post_form("/staff/settings", "/staff/settings", &fields)
         .await;
     assert!(saved.body.contains("設定を保存しました"), "{}", saved.body);
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let months = store
         .read(|r| r.get::<UnionSettings>(SETTINGS))
         .await

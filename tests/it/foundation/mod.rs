@@ -192,7 +192,7 @@ async fn the_welcome_mail_arrives_with_its_japanese_subject_and_the_user_id() {
     assert!(!mail.body.contains("sakura2026go"), "never a password");
     assert!(!mail.body.contains("1976"), "never a birth date");
     // Once sent, the data file keeps no copy of the body.
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
         let bodies: Vec<String> = store
@@ -471,7 +471,7 @@ async fn behind_a_trusted_proxy_each_member_is_throttled_by_their_own_address() 
         Some("/register/identity"),
         "another member behind the proxy is not"
     );
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let clients: Vec<Option<String>> = store
         .read(|r| {
             Ok::<_, anyhow::Error>(
@@ -498,7 +498,7 @@ async fn the_daily_sweep_removes_expired_sessions_and_keeps_live_ones() {
     let app = spawn_app().await;
     let card = first_card(&app).await;
     app.login(&card.temp_id, &card.temp_password).await;
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let count = |store: kenpo::store::Store| async move {
         store
             .read(|r| r.count::<kenpo::auth::model::Session>())
@@ -534,7 +534,7 @@ async fn the_daily_sweep_removes_expired_sessions_and_keeps_live_ones() {
 async fn the_daily_sweep_forgets_throttle_counts_after_a_quiet_day() {
     let app = spawn_app().await;
     app.login("nobody.here1", "wrong-pass1").await;
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let rows = |store: kenpo::store::Store| async move {
         store
             .read(|r| r.count::<kenpo::auth::throttle::Attempts>())

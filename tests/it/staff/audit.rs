@@ -11,7 +11,7 @@ async fn cells_that_look_like_formulas_are_text_in_the_audit_csv() {
     let app = spawn_app().await;
     admin(&app).await;
     let now = app.clock.now();
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     store
         .write(move |w| {
             let mut row = AuditEntry::new(now, "@evil", Action::SettingsChanged)

@@ -104,7 +104,7 @@ async fn saving_settings_keeps_what_changed_since_the_request_began() {
     use kenpo::settings::UnionSettings;
 
     let app = spawn_app().await;
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let snapshot = store
         .read(|r| r.get::<UnionSettings>(SETTINGS))
         .await
