@@ -180,7 +180,7 @@ pub fn count_failure(
         ),
     };
     tracing::warn!(login = key, failed, "a staff account locked: {detail}");
-    AuditEntry::new(now, Actor::staff(&key), Action::StaffLocked)
+    AuditEntry::new(now, Actor::staff(key), Action::StaffLocked)
         .target(key)
         .client(client)
         .detail(detail)

@@ -18,8 +18,6 @@ use crate::mail::{outbox, templates};
 use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::{ReadTx, Reader, Store, StoreKey as _, Writer};
 
-/// The actor of a recovery request before (or without) a matching account.
-
 /// How long a recovery temporary password works.
 pub const TEMPORARY_PASSWORD_VALIDITY: Duration = Duration::hours(24);
 

@@ -43,7 +43,7 @@ pub fn logout(
         SessionKind::Member { user_id, .. } | SessionKind::Completed { user_id, .. } => {
             Actor::Member(user_id.to_string()).to_string()
         }
-        SessionKind::Staff { login, .. } => Actor::staff(&login).to_string(),
+        SessionKind::Staff { login, .. } => Actor::staff(login).to_string(),
         SessionKind::Registration { temporary_id, .. } => {
             Actor::Temporary(temporary_id.to_string()).to_string()
         }

@@ -93,7 +93,7 @@ pub async fn reset(
     actor: String,
     now: DateTime<Utc>,
 ) -> Result<(), StaffAdminError> {
-    if actor == Actor::staff(&login).to_string() {
+    if actor == Actor::staff(login).to_string() {
         return Err(StaffAdminError::OwnPassword);
     }
     check_new(login, &password).map_err(StaffAdminError::Invalid)?;

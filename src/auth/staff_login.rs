@@ -115,7 +115,7 @@ fn decide(
         };
         return refuse(w, attempt, Some(account), check);
     }
-    let actor = Actor::staff(&key).to_string();
+    let actor = Actor::staff(key).to_string();
     if account.totp.is_some() {
         AuditEntry::new(*now, actor, Action::StaffPasswordAccepted)
             .client(client.clone())
@@ -168,7 +168,7 @@ fn refuse(
     } else {
         "mismatch"
     };
-    AuditEntry::new(*now, Actor::staff(&key), Action::StaffLoginFailed)
+    AuditEntry::new(*now, Actor::staff(key), Action::StaffLoginFailed)
         .client(client.clone())
         .detail(detail)
         .record_attempt(w, throttled)?;

@@ -145,7 +145,7 @@ fn refuse(
     now: DateTime<Utc>,
     client: Option<String>,
 ) -> anyhow::Result<()> {
-    AuditEntry::new(now, Actor::staff(&key), Action::StaffPasswordChangeRefused)
+    AuditEntry::new(now, Actor::staff(key), Action::StaffPasswordChangeRefused)
         .target(key)
         .client(client.clone())
         .detail(if throttled {

@@ -86,7 +86,7 @@ fn decide(
     let Some(mut account) = w.get::<StaffAccount>(key)? else {
         return Ok(Err(ReauthError::Gone));
     };
-    let actor = Actor::staff(&key).to_string();
+    let actor = Actor::staff(key).to_string();
     let secret = match &account.totp {
         Some(t) if check == Check::Code => Some(crate::auth::totp::open_secret(w, key, &t.secret)?),
         _ => None,

@@ -243,11 +243,11 @@ fn use_tree(tokens: &[(Token, usize)], start: usize, prefix: Vec<String>) -> (Ve
         let (token, line) = &tokens[i];
         match token {
             Token::Ident(word) if word == "as" => {
-                if let Some((Token::Ident(alias), _)) = tokens.get(i + 1) {
-                    if let Some(last) = leaves.last_mut() {
-                        let (_, bound, _): &mut Leaf = last;
-                        *bound = Some(alias.clone());
-                    }
+                if let Some((Token::Ident(alias), _)) = tokens.get(i + 1)
+                    && let Some(last) = leaves.last_mut()
+                {
+                    let (_, bound, _): &mut Leaf = last;
+                    *bound = Some(alias.clone());
                 }
                 i += 2;
                 continue;
