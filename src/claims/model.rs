@@ -1,4 +1,4 @@
-//! The records of claims, their batches and the household-privacy flag, and their keys.
+//! The records of claims and their batches, and their keys.
 //!
 //! - `claims`: `symbol␟number␟YYYYMM␟receipt` → [`ClaimRecord`], so a household's claims
 //!   are one range scan in month order.
@@ -6,7 +6,6 @@
 //!   so a re-imported number replaces its claim.
 //! - `batches`: batch id → [`Batch`]; `batch_people`: `batch␟symbol␟number␟branch` →
 //!   [`BatchPerson`], the people whose claims a batch brought (who to tell on publication).
-//! - hidden dependants (SPEC §5.8) are `Person::hidden_from_household`, set by staff.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
