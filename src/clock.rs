@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Duration, Utc};
+
+pub use crate::domain::japan_time::{JST, format_jst, format_jst_date, today_jst};
 
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
@@ -51,27 +53,4 @@ impl Clock for ManualClock {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-}
-
-/// Japan Standard Time: UTC+9, no daylight saving time.
-pub const JST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
-    Some(offset) => offset,
-    None => panic!("UTC+9 is a valid offset"), // evaluated at compile time
-};
-
-/// Formats an instant for people: Japan time, `2026年11月24日 17:26`.
-pub fn format_jst(at: DateTime<Utc>) -> String {
-    at.with_timezone(&JST)
-        .format("%Y年%-m月%-d日 %H:%M")
-        .to_string()
-}
-
-/// Formats a date for people: `2026年11月24日`.
-pub fn format_jst_date(at: DateTime<Utc>) -> String {
-    at.with_timezone(&JST).format("%Y年%-m月%-d日").to_string()
-}
-
-/// Today's date in Japan.
-pub fn today_jst(at: DateTime<Utc>) -> chrono::NaiveDate {
-    at.with_timezone(&JST).date_naive()
 }

@@ -4,11 +4,11 @@
 use chrono::{DateTime, Datelike as _, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::clock::JST;
 use crate::domain::maintenance::{MaintenanceRule, Window, current_window, next_window};
-use crate::settings::UnionSettings;
-use crate::store::{Reader, Writer};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Reader, Record, Writer, tables};
 
 /// A window staff added by hand (an upgrade, say), keyed by a sequence id.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -17,6 +17,10 @@ pub struct OneOffWindow {
     pub note: String,
     pub created_by: String,
     pub cancelled: bool,
+}
+
+impl Record for OneOffWindow {
+    const TABLE: &'static str = tables::MAINTENANCE_WINDOWS;
 }
 
 /// What pages need to know: the window in force and the next one.
@@ -55,10 +59,10 @@ pub fn save_rule(
     actor: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let mut settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let mut settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     settings.maintenance = rule;
-    w.put("union", &settings)?;
-    AuditEntry::new(now, actor, "settings.maintenance_rule_changed").record(w)
+    w.put(SETTINGS, &settings)?;
+    AuditEntry::new(now, actor, Action::SettingsMaintenanceRuleChanged).record(w)
 }
 
 pub fn add_one_off(
@@ -76,7 +80,7 @@ pub fn add_one_off(
         cancelled: false,
     };
     w.put(&id, &record)?;
-    AuditEntry::new(now, actor, "settings.maintenance_window_added")
+    AuditEntry::new(now, actor, Action::SettingsMaintenanceWindowAdded)
         .target(id)
         .record(w)
 }
@@ -92,7 +96,7 @@ pub fn cancel_one_off(
     };
     record.cancelled = true;
     w.put(id, &record)?;
-    AuditEntry::new(now, actor, "settings.maintenance_window_cancelled")
+    AuditEntry::new(now, actor, Action::SettingsMaintenanceWindowCancelled)
         .target(id)
         .record(w)?;
     Ok(true)

@@ -4,10 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::AuditEntry;
-use crate::auth::registration::household_key;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::member::HouseholdKey;
-use crate::store::{Reader, Writer, key};
+use crate::store::{Reader, Record, StoreKey as _, Writer, key, tables};
 
 pub const MAX_TITLE_CHARS: usize = 100;
 pub const MAX_BODY_CHARS: usize = 5_000;
@@ -25,10 +24,18 @@ pub struct Notice {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Record for Notice {
+    const TABLE: &'static str = tables::NOTICES;
+}
+
 /// That a household has opened a notice; keyed by `household␟notice id`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NoticeRead {
     pub at: DateTime<Utc>,
+}
+
+impl Record for NoticeRead {
+    const TABLE: &'static str = tables::NOTICE_READS;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +127,7 @@ pub fn for_household(
 }
 
 fn read_key(household: &HouseholdKey, id: &str) -> String {
-    key(&[&household_key(household), id])
+    key(&[&household.store_key(), id])
 }
 
 /// A published notice for a member, marking it read for the household.
@@ -153,7 +160,7 @@ pub fn save(
 ) -> anyhow::Result<Option<String>> {
     let (id, mut notice, action) = match id {
         Some(id) => match w.get::<Notice>(id)? {
-            Some(n) => (id.to_string(), n, "notice.updated"),
+            Some(n) => (id.to_string(), n, Action::NoticeUpdated),
             None => return Ok(None),
         },
         None => {
@@ -166,7 +173,7 @@ pub fn save(
                 created_at: now,
                 updated_at: now,
             };
-            (w.next_id("notice")?, notice, "notice.created")
+            (w.next_id("notice")?, notice, Action::NoticeCreated)
         }
     };
     notice.title = draft.title.trim().to_string();
@@ -196,9 +203,9 @@ pub fn set_withdrawn(
     notice.updated_at = now;
     w.put(id, &notice)?;
     let action = if withdrawn {
-        "notice.withdrawn"
+        Action::NoticeWithdrawn
     } else {
-        "notice.restored"
+        Action::NoticeRestored
     };
     AuditEntry::new(now, actor, action)
         .detail(format!("notice={id}"))

@@ -19,7 +19,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::mail::smtp::SmtpConfig;
-use crate::settings::{Secrets, UnionSettings};
+use crate::settings::{SETTINGS, Secrets, UnionSettings};
 use crate::store::{Store, Writer};
 use crate::web::{self, AppState};
 
@@ -70,10 +70,10 @@ fn warn_if_exposed(data: &std::path::Path) {
 /// Keeps the base URL in the settings: jobs from the command line (publishing claims)
 /// link to it in mails without knowing how the server is reached.
 fn record_public_url(w: &mut Writer, url: &str) -> anyhow::Result<()> {
-    let mut settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let mut settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     if settings.public_url != url {
         settings.public_url = url.to_string();
-        w.put("union", &settings)?;
+        w.put(SETTINGS, &settings)?;
     }
     Ok(())
 }
@@ -81,7 +81,8 @@ fn record_public_url(w: &mut Writer, url: &str) -> anyhow::Result<()> {
 /// Opens the data file, binds the port and starts serving in the background.
 pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let data = opts.data.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&data)).await??;
+    let store =
+        tokio::task::spawn_blocking(move || crate::jobs::schema::open_store(&data)).await??;
     warn_if_exposed(&opts.data);
     // Before the first login: an unknown ID must not pay for computing the dummy hash.
     crate::auth::hash::warm_up().await?;

@@ -2,6 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::insurer_number::InsurerNumber;
+use crate::domain::maintenance::MaintenanceRule;
+
+use crate::store::{Record, tables};
+
+/// The key the union's settings are stored under (in the `settings` table).
+pub const SETTINGS: &str = "union";
+
 pub const DEFAULT_SERVICE_NAME: &str = "けんぽWeb";
 
 /// Seven years: how long the audit log is kept unless the union sets otherwise.
@@ -11,8 +19,10 @@ pub const DEFAULT_AUDIT_RETENTION_MONTHS: u32 = 84;
 #[serde(default)]
 pub struct UnionSettings {
     pub union_name: String,
-    /// 8-digit 保険者番号 with a valid check digit (see `domain::insurer_number`).
-    pub insurer_number: String,
+    /// 8-digit 保険者番号 with a valid check digit; `None` until `kenpo init` (stored as
+    /// the digits, or an empty string).
+    #[serde(with = "insurer_field")]
+    pub insurer_number: Option<InsurerNumber>,
     pub service_name: String,
     /// How long a postcard's temporary credentials stay valid.
     pub credential_validity_days: i64,
@@ -22,12 +32,13 @@ pub struct UnionSettings {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub password_max_age_days: i64,
-    /// Claims older than this many months are deleted (the deletion job belongs to the claims work).
     /// Months a household keeps its login after its insured person lost eligibility.
     pub former_member_login_months: u32,
+    /// Claims older than this many months (counting the current month, Japan time) are
+    /// deleted by the daily job.
     pub retention_months: u32,
     /// The monthly maintenance window (SPEC §5.6).
-    pub maintenance: crate::domain::maintenance::MaintenanceRule,
+    pub maintenance: MaintenanceRule,
     /// How long ten consecutive failed logins lock an account.
     pub account_lock_minutes: i64,
     /// 「職員の二要素認証を必須にする」: while on, a staff member without TOTP reaches only
@@ -43,11 +54,15 @@ pub struct UnionSettings {
     pub audit_retention_months: u32,
 }
 
+impl Record for UnionSettings {
+    const TABLE: &'static str = tables::SETTINGS;
+}
+
 impl Default for UnionSettings {
     fn default() -> Self {
         Self {
             union_name: String::new(),
-            insurer_number: String::new(),
+            insurer_number: None,
             service_name: DEFAULT_SERVICE_NAME.to_string(),
             credential_validity_days: 90,
             temp_id_max_failures: 5,
@@ -57,7 +72,7 @@ impl Default for UnionSettings {
             password_max_age_days: 5 * 365,
             retention_months: 60,
             former_member_login_months: 24,
-            maintenance: crate::domain::maintenance::MaintenanceRule::default(),
+            maintenance: MaintenanceRule::default(),
             account_lock_minutes: 30,
             staff_totp_required: true,
             public_url: String::new(),
@@ -66,10 +81,36 @@ impl Default for UnionSettings {
     }
 }
 
+/// The insurer number as data files keep it: its digits, or `""` before `kenpo init`.
+mod insurer_field {
+    use serde::{Deserialize as _, Deserializer, Serializer, de};
+
+    use crate::domain::insurer_number::InsurerNumber;
+
+    pub fn serialize<S: Serializer>(v: &Option<InsurerNumber>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.as_ref().map_or("", |n| n.as_str()))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<InsurerNumber>, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        InsurerNumber::parse(&text)
+            .map(Some)
+            .map_err(de::Error::custom)
+    }
+}
+
 impl UnionSettings {
+    /// The insurer number's digits, empty before `kenpo init`.
+    pub fn insurer_digits(&self) -> &str {
+        self.insurer_number.as_ref().map_or("", |n| n.as_str())
+    }
+
     /// Whether `kenpo init` has run.
     pub fn is_initialised(&self) -> bool {
-        !self.union_name.is_empty() && !self.insurer_number.is_empty()
+        !self.union_name.is_empty() && self.insurer_number.is_some()
     }
 }
 
@@ -78,6 +119,10 @@ impl UnionSettings {
 pub struct Secrets {
     /// Key of the CSRF token MAC (hex, 256 bits).
     pub csrf_key: String,
+}
+
+impl Record for Secrets {
+    const TABLE: &'static str = tables::SETTINGS;
 }
 
 #[cfg(test)]
@@ -91,5 +136,18 @@ mod tests {
         assert!(settings.staff_totp_required);
         assert_eq!(settings.account_lock_minutes, 45);
         assert!(UnionSettings::default().staff_totp_required);
+    }
+
+    #[test]
+    fn the_insurer_number_is_stored_as_its_digits_and_read_back_typed() {
+        let old = r#"{"union_name":"テスト健康保険組合","insurer_number":"06131114"}"#;
+        let settings: UnionSettings = serde_json::from_str(old).expect("old settings parse");
+        assert_eq!(settings.insurer_digits(), "06131114");
+        let json = serde_json::to_value(&settings).expect("json");
+        assert_eq!(json["insurer_number"], "06131114");
+        let fresh = serde_json::to_value(UnionSettings::default()).expect("json");
+        assert_eq!(fresh["insurer_number"], "");
+        let back: UnionSettings = serde_json::from_value(fresh).expect("parse");
+        assert!(back.insurer_number.is_none() && !back.is_initialised());
     }
 }

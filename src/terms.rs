@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::AuditEntry;
-use crate::store::{Reader, Writer};
+use crate::audit::{Action, AuditEntry};
+use crate::store::{Reader, Record, Writer, tables};
 
 /// Version 1: the text shipped in the binary, current until staff publish another.
 pub const EMBEDDED_TERMS: &str = include_str!("../assets/terms.txt");
@@ -18,6 +18,10 @@ pub struct TermsVersion {
     pub text: String,
     pub published_at: DateTime<Utc>,
     pub published_by: String,
+}
+
+impl Record for TermsVersion {
+    const TABLE: &'static str = tables::TERMS;
 }
 
 fn version_key(version: u32) -> String {
@@ -59,7 +63,7 @@ pub fn publish(w: &mut Writer, text: &str, actor: &str, now: DateTime<Utc>) -> a
         published_by: actor.to_string(),
     };
     w.put(&version_key(version), &record)?;
-    AuditEntry::new(now, actor, "terms.published")
+    AuditEntry::new(now, actor, Action::TermsPublished)
         .detail(format!("version={version}"))
         .record(w)?;
     Ok(version)

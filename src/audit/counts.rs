@@ -9,9 +9,9 @@ use std::ops::Bound;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::AuditEntry;
+use super::{Action, AuditEntry};
 use crate::clock::today_jst;
-use crate::store::{Reader, Writer, key};
+use crate::store::{Reader, Record, Writer, key, tables};
 
 /// One day's rows: `audit_days`, keyed `YYYY-MM-DD` (Japan time).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +20,10 @@ pub struct AuditDay {
     /// The smallest and largest key of the day's rows: every row of the day lies between.
     pub first: String,
     pub last: String,
+}
+
+impl Record for AuditDay {
+    const TABLE: &'static str = tables::AUDIT_DAYS;
 }
 
 impl AuditDay {
@@ -38,6 +42,10 @@ impl AuditDay {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditCount(pub u64);
 
+impl Record for AuditCount {
+    const TABLE: &'static str = tables::AUDIT_COUNTS;
+}
+
 pub fn day_key(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
@@ -54,10 +62,10 @@ pub(super) fn add(w: &mut Writer, entry: &AuditEntry, id: &str) -> anyhow::Resul
 }
 
 /// How many rows of `action` each of `days` holds (one counter read per day).
-pub fn per_day(r: &Reader, action: &str, days: &[NaiveDate]) -> anyhow::Result<Vec<u64>> {
+pub fn per_day(r: &Reader, action: Action, days: &[NaiveDate]) -> anyhow::Result<Vec<u64>> {
     days.iter()
         .map(|d| {
-            Ok(r.get::<AuditCount>(&key(&[&day_key(*d), action]))?
+            Ok(r.get::<AuditCount>(&key(&[&day_key(*d), action.as_str()]))?
                 .map_or(0, |c| c.0))
         })
         .collect()

@@ -6,6 +6,8 @@
 //! the counters of its day in Japan (`counts`), which turn a date filter into a key range
 //! and feed the statistics. Nothing here reads the whole table.
 
+mod action;
+mod actor;
 mod counts;
 pub mod query;
 pub mod retention;
@@ -14,17 +16,19 @@ mod throttled;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::Writer;
+use crate::store::{Record, Writer, tables};
 
+pub use action::Action;
+pub use actor::Actor;
 pub use counts::{AuditCount, AuditDay, backfill_counts, per_day};
 pub use throttled::ThrottledRow;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub at: DateTime<Utc>,
-    /// `member:<user id>`, `staff:<login>`, `temporary:<temp id>`, `cli`, `system`.
+    /// An [`Actor`]'s stored form: `member:<user id>`, `staff:<login>`, `cli`, ...
     pub actor: String,
-    /// A short English verb phrase: `registration.completed`, `login.failed`, ...
+    /// An [`Action`]'s stored name: `registration.completed`, `login.failed`, ...
     pub action: String,
     /// The household key or account the action touched.
     pub target: Option<String>,
@@ -36,12 +40,16 @@ pub struct AuditEntry {
     pub count: Option<u64>,
 }
 
+impl Record for AuditEntry {
+    const TABLE: &'static str = tables::AUDIT;
+}
+
 impl AuditEntry {
-    pub fn new(at: DateTime<Utc>, actor: impl Into<String>, action: &str) -> Self {
+    pub fn new(at: DateTime<Utc>, actor: impl Into<String>, action: Action) -> Self {
         Self {
             at,
             actor: actor.into(),
-            action: action.to_string(),
+            action: action.as_str().to_string(),
             target: None,
             client: None,
             detail: None,
@@ -100,6 +108,10 @@ impl AuditEntry {
 /// Index of audit entries by target: `target␟id`, so a household's trail is one range scan.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuditByTarget;
+
+impl Record for AuditByTarget {
+    const TABLE: &'static str = tables::AUDIT_BY_TARGET;
+}
 
 /// The `audit_by_target` key prefix of `target`'s rows.
 pub fn target_prefix(target: &str) -> String {

@@ -7,6 +7,7 @@ use std::ops::Bound;
 use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 
 use super::{AuditEntry, counts, target_prefix, throttled};
+use crate::audit::{Action, Actor};
 use crate::clock::today_jst;
 use crate::store::{Store, Writer};
 
@@ -53,7 +54,7 @@ pub fn purge_expired(
     while store.write_blocking(|w| counts::forget_before(w, &cutoff_day, batch_size))? > 0 {}
     if deleted > 0 {
         store.write_blocking(|w| {
-            AuditEntry::new(now, "system", "audit.retention_purged")
+            AuditEntry::new(now, Actor::System, Action::AuditRetentionPurged)
                 .detail(format!(
                     "deleted={deleted} before={cutoff_day} retention_months={months}"
                 ))

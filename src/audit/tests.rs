@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone as _, Utc};
 
 use super::query::{Cursor, Limits, Page, Query, read};
 use super::{AuditEntry, per_day};
+use crate::audit::Action;
 use crate::clock::JST;
 use crate::store::Store;
 
@@ -31,7 +32,7 @@ fn put(store: &Store, entries: Vec<AuditEntry>) {
 }
 
 fn row(at: DateTime<Utc>, n: usize) -> AuditEntry {
-    AuditEntry::new(at, "staff:admin", "test.row").detail(format!("{n}"))
+    AuditEntry::new(at, "staff:admin", Action::SettingsChanged).detail(format!("{n}"))
 }
 
 fn details(page: &Page) -> Vec<String> {
@@ -103,7 +104,7 @@ fn a_rare_text_match_reads_a_budget_of_rows_and_goes_on_from_there() {
     let mut rows: Vec<AuditEntry> = (0..250).map(|n| row(at(1, 12), n)).collect();
     rows.insert(
         10,
-        AuditEntry::new(at(1, 12), "staff:tanaka", "test.row").detail("old"),
+        AuditEntry::new(at(1, 12), "staff:tanaka", Action::SettingsChanged).detail("old"),
     );
     put(&store, rows);
     let q = Query {
@@ -127,7 +128,7 @@ fn a_rare_text_match_reads_a_budget_of_rows_and_goes_on_from_there() {
 fn a_flood_of_throttled_attempts_is_one_row_per_address_action_and_minute() {
     let (_dir, store) = store();
     let attempt = |at: DateTime<Utc>, client: &str, actor: &str| {
-        AuditEntry::new(at, actor, "login.failed")
+        AuditEntry::new(at, actor, Action::LoginFailed)
             .client(Some(client.to_string()))
             .detail("throttled")
     };
@@ -174,14 +175,14 @@ fn the_day_counters_follow_every_row() {
     put(
         &store,
         vec![
-            AuditEntry::new(at(1, 0), "member:a", "login.succeeded"),
-            AuditEntry::new(at(1, 23), "member:b", "login.succeeded"),
-            AuditEntry::new(at(2, 9), "member:a", "login.succeeded"),
-            AuditEntry::new(at(2, 9), "member:a", "login.failed"),
+            AuditEntry::new(at(1, 0), "member:a", Action::LoginSucceeded),
+            AuditEntry::new(at(1, 23), "member:b", Action::LoginSucceeded),
+            AuditEntry::new(at(2, 9), "member:a", Action::LoginSucceeded),
+            AuditEntry::new(at(2, 9), "member:a", Action::LoginFailed),
         ],
     );
     let counts = store
-        .read_blocking(|r| per_day(r, "login.succeeded", &[date(1), date(2), date(3)]))
+        .read_blocking(|r| per_day(r, Action::LoginSucceeded, &[date(1), date(2), date(3)]))
         .expect("counts");
     assert_eq!(counts, [2, 1, 0]);
 }

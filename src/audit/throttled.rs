@@ -11,12 +11,16 @@ use serde::{Deserialize, Serialize};
 
 use super::AuditEntry;
 use crate::domain::client_address::address_group;
-use crate::store::{Writer, key};
+use crate::store::{Record, Writer, key, tables};
 
 /// The key of the row counting an address's throttled attempts of one action in one
 /// minute: `audit_throttled`, keyed `YYYYMMDDHHMM␟action␟address group` (the minute in UTC).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ThrottledRow(pub String);
+
+impl Record for ThrottledRow {
+    const TABLE: &'static str = tables::AUDIT_THROTTLED;
+}
 
 /// Added once to the detail of a row whose attempts named more than one account.
 pub const SEVERAL: &str = "; several accounts";

@@ -7,12 +7,11 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::hash;
 use super::model::{HouseholdState, TemporaryCredential};
-use super::registration::household_key;
 use super::tokens::{temporary_id, temporary_password};
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::member::{HouseholdKey, Person};
-use crate::settings::UnionSettings;
-use crate::store::{Reader, Store};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Reader, Record, Store, StoreKey as _, tables};
 
 /// One issue of postcards, for the staff list (who, when, how many): never a password.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -23,6 +22,10 @@ pub struct CredentialIssue {
     pub expires_at: DateTime<Utc>,
     /// The households named, when the issue was for chosen ones (empty: every unregistered).
     pub households: Vec<String>,
+}
+
+impl Record for CredentialIssue {
+    const TABLE: &'static str = tables::CREDENTIAL_ISSUES;
 }
 
 /// One row of postcards.csv.
@@ -56,7 +59,7 @@ fn targets(r: &Reader, only: &[HouseholdKey]) -> Result<Vec<Person>, IssueError>
         for (_, person) in r.scan::<Person>("")? {
             if person.is_insured() {
                 let state = r
-                    .get::<HouseholdState>(&household_key(&person.household))?
+                    .get::<HouseholdState>(&person.household.store_key())?
                     .unwrap_or_default();
                 if state.account.is_none() {
                     out.push(person);
@@ -69,9 +72,7 @@ fn targets(r: &Reader, only: &[HouseholdKey]) -> Result<Vec<Person>, IssueError>
         let Some(person) = super::registration::insured_person(r, h)? else {
             return Err(IssueError::UnknownHousehold(h.to_string()));
         };
-        let state = r
-            .get::<HouseholdState>(&household_key(h))?
-            .unwrap_or_default();
+        let state = r.get::<HouseholdState>(&h.store_key())?.unwrap_or_default();
         if state.account.is_some() {
             return Err(IssueError::AlreadyRegistered(h.to_string()));
         }
@@ -90,7 +91,7 @@ pub fn issue(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<Postcard>, IssueError> {
     let (people, settings) = store.read_blocking(|r| {
-        let settings = r.get::<UnionSettings>("union")?.unwrap_or_default();
+        let settings = r.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
         Ok::<_, IssueError>((targets(r, only)?, settings))
     })?;
     if !settings.is_initialised() {
@@ -120,7 +121,7 @@ pub fn issue(
     let postcards = store.write_blocking(|w| {
         let mut issued = Vec::with_capacity(postcards.len());
         for (mut card, password_hash) in postcards.into_iter().zip(hashes) {
-            let hkey = household_key(&card.household);
+            let hkey = card.household.store_key();
             let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
             if state.account.is_some() {
                 // Registered while the passwords were being hashed: no postcard for it.
@@ -143,7 +144,7 @@ pub fn issue(
             w.put(&card.temporary_id, &credential)?;
             state.temporary_id = Some(card.temporary_id.clone());
             w.put(&hkey, &state)?;
-            AuditEntry::new(now, actor, "credentials.issued")
+            AuditEntry::new(now, actor, Action::CredentialsIssued)
                 .target(card.household.to_string())
                 .record(w)?;
             issued.push(card);

@@ -14,8 +14,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::model::{Account, StaffAccount};
+use super::login_outcome::LOCK_MINUTES;
+use super::model::{Account, StaffAccount, TemporaryCredential};
 use super::throttle::Attempts;
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::store::Writer;
 
 /// Counted failures that lock an account (the first lock: SPEC §4's ten in a row).
 pub const FAILURES_PER_LOCK: u32 = 10;
@@ -128,6 +131,61 @@ impl StaffAccount {
     pub fn lock(&self, now: DateTime<Utc>) -> Lock {
         Lock::at(self.failed_logins, self.locked_until, now)
     }
+}
+
+/// Locks of a temporary ID after which it stays locked until staff unlock or re-issue it:
+/// with the default five tries a lock, 25 guesses of the birth date in all.
+pub const TEMPORARY_ID_LOCKS: u32 = 5;
+
+impl TemporaryCredential {
+    /// Where the temporary ID's lock stands at `now`, for `per_lock` failures a lock.
+    pub fn lock(&self, per_lock: u32, now: DateTime<Utc>) -> Lock {
+        if self.failures >= per_lock.max(1).saturating_mul(TEMPORARY_ID_LOCKS) {
+            return Lock::ForGood;
+        }
+        match self.locked_until {
+            Some(until) if until > now => Lock::Until(until),
+            _ => Lock::Open,
+        }
+    }
+}
+
+/// Counts one wrong password (or code) against an account that is not locked, under the
+/// member accounts' rule (`failures`): every tenth locks it, each lock twice as long, the
+/// hundredth until an admin resets its password or enables it again. Writes the account;
+/// the caller audits the failure itself. A staff account has no e-mail address: its lock
+/// is recorded in the audit log and the server log only. Returns the lock it started.
+pub fn count_failure(
+    w: &mut Writer,
+    key: &str,
+    account: &mut StaffAccount,
+    client: Option<String>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Lock>> {
+    let lock = account
+        .failures()
+        .count(now, Duration::minutes(LOCK_MINUTES));
+    w.put(key, account)?;
+    let Some(lock) = lock else {
+        return Ok(None);
+    };
+    let failed = account.failed_logins;
+    let detail = match lock {
+        Lock::Until(until) => format!(
+            "{failed} failed logins since the last login; locked until {}",
+            until.to_rfc3339()
+        ),
+        _ => format!(
+            "{failed} failed logins since the last login; locked until an admin resets the password or enables the account"
+        ),
+    };
+    tracing::warn!(login = key, failed, "a staff account locked: {detail}");
+    AuditEntry::new(now, Actor::staff(key), Action::StaffLocked)
+        .target(key)
+        .client(client)
+        .detail(detail)
+        .record(w)?;
+    Ok(Some(lock))
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@ use chrono::{DateTime, Duration, Utc};
 use super::failures::Lock;
 use super::model::Account;
 use super::session;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::clock::format_jst;
 use crate::mail::{outbox, templates};
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Writer;
 
 /// Who failed, where, and how (`what`: e.g. "failed logins", for the audit row).
@@ -29,7 +29,7 @@ pub fn count_failure(
     account: &mut Account,
     failure: Failure,
 ) -> anyhow::Result<Option<Lock>> {
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let first = Duration::minutes(settings.account_lock_minutes);
     let lock = account.failures().count(failure.now, first);
     w.put(failure.key, account)?;
@@ -54,15 +54,12 @@ pub fn count_failure(
             None,
         ),
     };
-    AuditEntry::new(failure.now, failure.actor, "account.locked")
+    AuditEntry::new(failure.now, failure.actor, Action::AccountLocked)
         .target(account.household.to_string())
         .client(failure.client.clone())
         .detail(detail)
         .record(w)?;
-    let names = templates::MailNames {
-        service: &settings.service_name,
-        union: &settings.union_name,
-    };
+    let names = templates::MailNames::of(&settings);
     let login_url = match settings.public_url.as_str() {
         "" => "組合からのご案内にあるアドレスからログインしてください。".to_string(),
         url => format!("{}/", url.trim_end_matches('/')),
@@ -86,7 +83,7 @@ pub fn unlock(
     let Some(account) = w.get::<Account>(user_key)? else {
         return Ok(false);
     };
-    AuditEntry::new(now, actor, "account.unlocked")
+    AuditEntry::new(now, actor, Action::AccountUnlocked)
         .target(account.household.to_string())
         .detail(format!("user {user_key}"))
         .record(w)?;
@@ -107,7 +104,7 @@ pub fn lock(
     account.locked_until = Some(until);
     w.put(user_key, &account)?;
     session::end_household(w, &account.household, None)?;
-    AuditEntry::new(now, actor, "account.locked")
+    AuditEntry::new(now, actor, Action::AccountLocked)
         .target(account.household.to_string())
         .detail(format!("user {user_key}"))
         .record(w)?;

@@ -3,66 +3,17 @@
 
 use chrono::{DateTime, Utc};
 
-use super::actor;
 use super::failures::Lock;
 use super::hash::Hasher;
 use super::model::{SessionKind, TemporaryCredential};
 use super::session;
 use super::throttle::{self, Purpose};
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::domain::user_id::normalize_for_lookup;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Store;
 
-/// How long a staff account's first lock lasts (member accounts: the setting
-/// `account_lock_minutes`); each later lock lasts twice as long as the one before.
-pub const LOCK_MINUTES: i64 = 30;
-
-#[derive(Debug, thiserror::Error)]
-pub enum LoginError {
-    /// Wrong ID or password, or a locked account: one answer for all.
-    #[error("invalid credentials")]
-    Invalid,
-    /// Right temporary pair, but its validity has ended.
-    #[error("temporary credentials expired")]
-    TemporaryExpired,
-    /// Right temporary pair, but the identity check locked it.
-    #[error("temporary ID locked")]
-    /// `None`: locked until staff unlock or re-issue it.
-    TemporaryLocked { until: Option<DateTime<Utc>> },
-    /// Right password, but the household left the union longer ago than its login lasts.
-    #[error("membership ended")]
-    MembershipEnded { last_day: chrono::NaiveDate },
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl LoginError {
-    pub fn message(&self) -> String {
-        match self {
-            LoginError::Invalid => "ユーザIDまたはパスワードが正しくありません。入力内容をご確認ください。".into(),
-            LoginError::TemporaryExpired => "仮ID・仮パスワードの有効期限が切れています。お手数ですが、健康保険組合に再発行をお申し出ください。".into(),
-            LoginError::MembershipEnded { last_day } => format!(
-                "被保険者の方が当組合の資格を喪失されたため、このユーザIDは{}をもってご利用いただけなくなりました。ご不明な点は健康保険組合にお問い合わせください。",
-                last_day.format("%Y年%-m月%-d日")
-            ),
-            LoginError::TemporaryLocked { until: Some(until) } => format!(
-                "本人確認に続けて失敗したため、この仮IDは一時的に利用できません。{}以降にもう一度お試しください。",
-                crate::clock::format_jst(*until)
-            ),
-            LoginError::TemporaryLocked { until: None } => TEMPORARY_ID_LOCKED_FOR_GOOD.into(),
-            LoginError::Unexpected(_) => "処理中にエラーが発生しました。しばらくしてからもう一度お試しください。".into(),
-        }
-    }
-}
-
-/// What a member reads when the temporary ID stays locked until staff act.
-pub const TEMPORARY_ID_LOCKED_FOR_GOOD: &str = "本人確認に何度も続けて失敗したため、この仮IDはロックされています。お手数ですが、健康保険組合にお問い合わせください（ロックの解除または仮ID・仮パスワードの再発行をいたします）。";
-
-pub struct LoggedIn {
-    pub token: String,
-    pub kind: SessionKind,
-}
+pub use super::login_outcome::{LOCK_MINUTES, LoggedIn, LoginError, TEMPORARY_ID_LOCKED_FOR_GOOD};
 
 /// A 10-digit ID is a temporary ID: a registered user ID always contains a letter.
 fn is_temporary_id(id: &str) -> bool {
@@ -107,7 +58,7 @@ async fn login_temporary(
     let (stored, throttled, per_lock) = store
         .read(move |r| {
             let per_lock = r
-                .get::<UnionSettings>("union")?
+                .get::<UnionSettings>(SETTINGS)?
                 .unwrap_or_default()
                 .temp_id_max_failures;
             let throttled = match address {
@@ -131,14 +82,14 @@ async fn login_temporary(
         .await;
     let ok = !throttled && verified;
     // An ID that matched no postcard may be anything typed: it is not recorded.
-    let actor = actor::temporary(stored.as_ref().map(|_| temp_id.as_str()));
+    let actor = Actor::temporary(stored.as_ref().map(|_| temp_id.as_str())).to_string();
     let Some(credential) = stored.filter(|_| ok) else {
         store
             .write(move |w| {
                 if !throttled {
                     throttle::address_count(w, Purpose::Login, client.as_deref(), now)?;
                 }
-                AuditEntry::new(now, actor, "login.failed")
+                AuditEntry::new(now, actor, Action::LoginFailed)
                     .client(client)
                     .detail(if throttled { "throttled" } else { "mismatch" })
                     .record_attempt(w, throttled)
@@ -166,7 +117,7 @@ async fn login_temporary(
             if let Some(old) = old_session {
                 session::end(w, &old)?;
             }
-            AuditEntry::new(now, actor, "login.temporary")
+            AuditEntry::new(now, actor, Action::LoginTemporary)
                 .target(credential.household.to_string())
                 .client(client)
                 .record(w)?;

@@ -3,16 +3,15 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::actor;
 use super::failures::since_last_lock;
 use super::hash::Hasher;
 use super::lockout::{self, Failure};
-use super::login::{LoggedIn, LoginError};
+use super::login_outcome::{LoggedIn, LoginError};
 use super::model::{Account, SessionKind};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
-use crate::audit::AuditEntry;
-use crate::settings::UnionSettings;
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::{Store, Writer};
 
 /// The account's failed logins, as the throttle ladder sees them.
@@ -110,7 +109,7 @@ fn decide(
     let Some(mut account) = fresh else {
         return refuse(w, &attempt, None, check);
     };
-    let actor = actor::member(Some(key));
+    let actor = Actor::member(Some(key)).to_string();
     // A password changed between the check and now makes the check void.
     let same = checked.is_some_and(|c| {
         c.password_hash == account.password_hash
@@ -126,7 +125,7 @@ fn decide(
         Check::Password if same && !locked && !expired => {}
         _ => return refuse(w, &attempt, Some(account), check),
     }
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     // SPEC §6.1: a former member's household keeps its login for a while, then loses it.
     let insured = w.get::<crate::domain::member::Person>(&crate::store::key(&[
         &account.household.symbol,
@@ -135,7 +134,7 @@ fn decide(
     ]))?;
     let last_day = insured.and_then(|p| p.login_ends(settings.former_member_login_months));
     if let Some(last_day) = last_day.filter(|d| *d < crate::clock::today_jst(*now)) {
-        AuditEntry::new(*now, actor, "login.membership_ended")
+        AuditEntry::new(*now, actor, Action::LoginMembershipEnded)
             .target(account.household.to_string())
             .client(attempt.client.clone())
             .record(w)?;
@@ -154,7 +153,7 @@ fn decide(
         household: account.household.clone(),
         must_change_password: too_old || account.must_change_password,
     };
-    AuditEntry::new(*now, actor, "login.succeeded")
+    AuditEntry::new(*now, actor, Action::LoginSucceeded)
         .target(account.household.to_string())
         .client(attempt.client.clone())
         .detail(if check == Check::Recovery {
@@ -185,12 +184,12 @@ fn use_recovery(
     account.password_expires_at = Some(recovery.expires_at);
     account.must_change_password = true;
     session::end_household(w, &account.household, None)?;
-    AuditEntry::new(now, actor, "recovery.used")
+    AuditEntry::new(now, actor, Action::RecoveryUsed)
         .target(account.household.to_string())
         .client(client.clone())
         .record(w)?;
     if was_locked {
-        AuditEntry::new(now, actor, "account.unlocked")
+        AuditEntry::new(now, actor, Action::AccountUnlocked)
             .target(account.household.to_string())
             .client(client.clone())
             .detail("password recovery")
@@ -216,20 +215,20 @@ fn refuse(
     }
     let Some(mut account) = account else {
         // What was typed matched no account: it may be a password, so it is not recorded.
-        AuditEntry::new(*now, actor::UNKNOWN_MEMBER, "login.failed")
+        AuditEntry::new(*now, Actor::UnknownMember, Action::LoginFailed)
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
             .record_attempt(w, throttled)?;
         return Ok(Err(LoginError::Invalid));
     };
-    let actor = actor::member(Some(key));
+    let actor = Actor::member(Some(key)).to_string();
     let locked = account.lock(*now).is_locked();
     let detail = match (throttled, locked) {
         (true, _) => "throttled",
         (false, true) => "locked",
         (false, false) => "mismatch",
     };
-    AuditEntry::new(*now, actor.clone(), "login.failed")
+    AuditEntry::new(*now, actor.clone(), Action::LoginFailed)
         .target(account.household.to_string())
         .client(client.clone())
         .detail(detail)

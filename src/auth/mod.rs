@@ -1,14 +1,15 @@
 //! Accounts, hashing, sessions, temporary credentials and the use cases around them.
 
-pub mod actor;
 pub mod credentials;
 pub mod failures;
 pub mod hash;
 pub mod links;
 pub mod lockout;
 pub mod login;
+mod login_outcome;
 mod member_login;
 pub mod model;
+pub mod password_change;
 pub mod profile;
 pub mod reauth;
 pub mod recovery;

@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::throttle::Attempts;
+use crate::audit::Actor;
 use crate::domain::member::HouseholdKey;
+use crate::store::{Record, tables};
 
 /// Registration state of a household, keyed by the household key.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -13,6 +15,10 @@ pub struct HouseholdState {
     pub account: Option<String>,
     /// The household's current temporary ID, if one is issued and not yet used.
     pub temporary_id: Option<String>,
+}
+
+impl Record for HouseholdState {
+    const TABLE: &'static str = tables::HOUSEHOLDS;
 }
 
 /// A registered household account, keyed by the normalised (lower-case) user ID.
@@ -46,6 +52,10 @@ pub struct Account {
     pub recovery_requests: Attempts,
 }
 
+impl Record for Account {
+    const TABLE: &'static str = tables::ACCOUNTS;
+}
+
 /// A recovery temporary password: only its argon2id hash is kept.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecoveryPassword {
@@ -72,6 +82,10 @@ pub struct AccountLink {
     pub expires_at: DateTime<Utc>,
 }
 
+impl Record for AccountLink {
+    const TABLE: &'static str = tables::ACCOUNT_LINKS;
+}
+
 /// The pair printed on a postcard, keyed by the temporary ID. Only the hash of the password.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TemporaryCredential {
@@ -84,22 +98,8 @@ pub struct TemporaryCredential {
     pub locked_until: Option<DateTime<Utc>>,
 }
 
-/// Locks of a temporary ID after which it stays locked until staff unlock or re-issue it:
-/// with the default five tries a lock, 25 guesses of the birth date in all.
-pub const TEMPORARY_ID_LOCKS: u32 = 5;
-
-impl TemporaryCredential {
-    /// Where the temporary ID's lock stands at `now`, for `per_lock` failures a lock.
-    pub fn lock(&self, per_lock: u32, now: DateTime<Utc>) -> super::failures::Lock {
-        use super::failures::Lock;
-        if self.failures >= per_lock.max(1).saturating_mul(TEMPORARY_ID_LOCKS) {
-            return Lock::ForGood;
-        }
-        match self.locked_until {
-            Some(until) if until > now => Lock::Until(until),
-            _ => Lock::Open,
-        }
-    }
+impl Record for TemporaryCredential {
+    const TABLE: &'static str = tables::TEMP_CREDENTIALS;
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -110,8 +110,27 @@ pub enum StaffRole {
     Clerk,
 }
 
-/// A union staff account, keyed by the lower-case login.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A logged-in staff member, as the staff screens and the use cases behind them see them.
+#[derive(Clone)]
+pub struct StaffUser {
+    pub login: String,
+    pub role: StaffRole,
+}
+
+impl StaffUser {
+    /// The audit actor: `staff:<login>`.
+    pub fn actor(&self) -> String {
+        Actor::staff(&self.login).to_string()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == StaffRole::Admin
+    }
+}
+
+/// A union staff account, keyed by the lower-case login. No `Debug`: it holds the password
+/// hash and the second factor's secrets.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct StaffAccount {
     pub login: String,
     pub password_hash: String,
@@ -133,8 +152,13 @@ pub struct StaffAccount {
     pub totp_pending: Option<String>,
 }
 
-/// RFC 6238 second factor of a staff account.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+impl Record for StaffAccount {
+    const TABLE: &'static str = tables::STAFF;
+}
+
+/// RFC 6238 second factor of a staff account. No `Debug`: it holds the secret and the
+/// recovery codes.
+#[derive(Clone, Serialize, Deserialize)]
 pub struct TotpEnrolment {
     /// Base32 secret (the data file is the server's own secret store, like the CSRF key).
     pub secret: String,
@@ -186,4 +210,8 @@ pub struct Session {
     pub kind: SessionKind,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
+}
+
+impl Record for Session {
+    const TABLE: &'static str = tables::SESSIONS;
 }

@@ -9,7 +9,7 @@ use super::hash;
 use super::lockout::{self, Failure};
 use super::model::Account;
 use super::session;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Store, Writer};
 
 pub enum Reauth {
@@ -28,7 +28,7 @@ pub struct Attempt {
     pub now: DateTime<Utc>,
     pub client: Option<String>,
     /// e.g. `account.password_change_failed`.
-    pub failed_action: &'static str,
+    pub failed_action: Action,
 }
 
 /// Checks `password` against the account's (argon2 on the blocking pool, no transaction
@@ -49,11 +49,17 @@ pub async fn check(store: &Store, password: String, attempt: Attempt) -> anyhow:
     store.write(move |w| wrong(w, &attempt)).await
 }
 
+/// The account a session names (it must still be there).
+pub(super) fn account(w: &Writer, user_key: &str) -> anyhow::Result<Account> {
+    w.get::<Account>(user_key)?
+        .ok_or_else(|| anyhow::anyhow!("the session's account {user_key} is gone"))
+}
+
 fn wrong(w: &mut Writer, attempt: &Attempt) -> anyhow::Result<Reauth> {
     let mut account = w
         .get::<Account>(&attempt.user_key)?
         .ok_or_else(|| anyhow::anyhow!("the account {} is gone", attempt.user_key))?;
-    let actor = format!("member:{}", attempt.user_key);
+    let actor = Actor::Member(attempt.user_key.to_string()).to_string();
     AuditEntry::new(attempt.now, actor.clone(), attempt.failed_action)
         .target(account.household.to_string())
         .client(attempt.client.clone())

@@ -7,19 +7,16 @@ use chrono::{DateTime, Duration, Utc};
 use super::hash::Hasher;
 use super::model::{Account, LinkPurpose, RecoveryPassword};
 use super::throttle::{self, Purpose, RECOVERY_PER_ACCOUNT};
-use super::{actor, links, tokens};
-use crate::audit::AuditEntry;
+use super::{links, tokens};
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::format_jst;
 use crate::domain::birth_date::BirthDate;
 use crate::domain::email::Email;
 use crate::domain::member::Person;
 use crate::domain::user_id::normalize_for_lookup;
 use crate::mail::{outbox, templates};
-use crate::settings::UnionSettings;
-use crate::store::{ReadTx, Reader, Store, Writer, key};
-
-/// The actor of a recovery request before (or without) a matching account.
-const ANONYMOUS: &str = "anonymous";
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{ReadTx, Reader, Store, StoreKey as _, Writer};
 
 /// How long a recovery temporary password works.
 pub const TEMPORARY_PASSWORD_VALIDITY: Duration = Duration::hours(24);
@@ -47,7 +44,7 @@ fn matches(
         return Ok(false);
     }
     let h = &account.household;
-    let insured = r.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
+    let insured = r.get::<Person>(&h.insured().store_key())?;
     Ok(insured.is_some_and(|p| p.birth_date == birth.date()))
 }
 
@@ -82,10 +79,10 @@ fn candidates(
 }
 
 /// Counts the request from its address; false when the address must wait first.
-fn address_allows(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<bool> {
+fn address_allows(w: &mut Writer, req: &Request, action: Action) -> anyhow::Result<bool> {
     let client = req.client.as_deref();
     if throttle::address_waits(w, Purpose::Recovery, client, req.now)? {
-        AuditEntry::new(req.now, ANONYMOUS, action)
+        AuditEntry::new(req.now, Actor::Anonymous, action)
             .client(req.client.clone())
             .detail("throttled per address")
             .record_throttled(w)?;
@@ -101,9 +98,9 @@ fn account_allows(
     user_key: &str,
     account: &mut Account,
     req: &Request,
-    action: &str,
+    action: Action,
 ) -> anyhow::Result<bool> {
-    let actor = actor::member(Some(user_key));
+    let actor = Actor::member(Some(user_key)).to_string();
     if RECOVERY_PER_ACCOUNT
         .wait_until(&account.recovery_requests, req.now)
         .is_some()
@@ -126,18 +123,11 @@ fn account_allows(
 
 /// Nothing typed into a recovery form is recorded: the ID, the address and the birth date
 /// that matched nothing may be anyone's (or a password), so those rows name no one.
-fn no_match(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<()> {
-    AuditEntry::new(req.now, ANONYMOUS, action)
+fn no_match(w: &mut Writer, req: &Request, action: Action) -> anyhow::Result<()> {
+    AuditEntry::new(req.now, Actor::Anonymous, action)
         .client(req.client.clone())
         .detail("no match")
         .record(w)
-}
-
-fn names(settings: &UnionSettings) -> templates::MailNames<'_> {
-    templates::MailNames {
-        service: &settings.service_name,
-        union: &settings.union_name,
-    }
 }
 
 /// IDを忘れた方: one mail with a single-use link per account registered with `email` whose
@@ -148,7 +138,7 @@ pub async fn request_user_id(
     birth: BirthDate,
     req: Request,
 ) -> anyhow::Result<usize> {
-    const ACTION: &str = "recovery.user_id_requested";
+    const ACTION: Action = Action::RecoveryUserIdRequested;
     let (find_email, find_birth, address) = (email.clone(), birth, req.client.clone());
     let now = req.now;
     let candidates = store
@@ -161,7 +151,7 @@ pub async fn request_user_id(
                 return Ok(0);
             }
             links::prune_expired(w, req.now)?;
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let mut mailed = 0;
             let mut matched = false;
             for user_key in candidates {
@@ -186,8 +176,12 @@ pub async fn request_user_id(
                 )?;
                 let link = links::url(&req.base_url, "/forgot-id/show", &token);
                 let minutes = links::SHOW_USER_ID_VALIDITY.num_minutes();
-                let mail =
-                    templates::user_id_link(&account.email, names(&settings), &link, minutes);
+                let mail = templates::user_id_link(
+                    &account.email,
+                    templates::MailNames::of(&settings),
+                    &link,
+                    minutes,
+                );
                 outbox::enqueue_secret(w, mail, req.now)?;
                 mailed += 1;
             }
@@ -238,8 +232,8 @@ pub async fn open_user_id_link(
             };
             AuditEntry::new(
                 now,
-                format!("member:{}", link.account),
-                "recovery.user_id_shown",
+                Actor::Member(link.account.to_string()).to_string(),
+                Action::RecoveryUserIdShown,
             )
             .target(account.household.to_string())
             .client(client)
@@ -259,7 +253,7 @@ pub async fn request_temporary_password(
     birth: BirthDate,
     req: Request,
 ) -> anyhow::Result<bool> {
-    const ACTION: &str = "recovery.password_requested";
+    const ACTION: Action = Action::RecoveryPasswordRequested;
     let user_key = normalize_for_lookup(user_id);
     // Hashed whether or not anything matches, so both answers cost the same.
     let password = tokens::temporary_password();
@@ -287,11 +281,11 @@ pub async fn request_temporary_password(
                 expires_at,
             });
             w.put(&user_key, &account)?;
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let login_url = format!("{}/", req.base_url.trim_end_matches('/'));
             let mail = templates::temporary_password(
                 &account.email,
-                names(&settings),
+                templates::MailNames::of(&settings),
                 &account.user_id,
                 &password,
                 &format_jst(expires_at),

@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::model::{Session, SessionKind};
 use super::tokens::{random_token, token_digest};
+use crate::audit::{Action, Actor};
 use crate::domain::member::HouseholdKey;
 use crate::settings::UnionSettings;
 use crate::store::Writer;
@@ -40,13 +41,15 @@ pub fn logout(
 ) -> anyhow::Result<()> {
     let actor = match &session.kind {
         SessionKind::Member { user_id, .. } | SessionKind::Completed { user_id, .. } => {
-            format!("member:{user_id}")
+            Actor::Member(user_id.to_string()).to_string()
         }
-        SessionKind::Staff { login, .. } => format!("staff:{}", login.to_ascii_lowercase()),
-        SessionKind::Registration { temporary_id, .. } => format!("temporary:{temporary_id}"),
+        SessionKind::Staff { login, .. } => Actor::staff(login).to_string(),
+        SessionKind::Registration { temporary_id, .. } => {
+            Actor::Temporary(temporary_id.to_string()).to_string()
+        }
     };
     end(w, key)?;
-    crate::audit::AuditEntry::new(now, actor, "logout")
+    crate::audit::AuditEntry::new(now, actor, Action::Logout)
         .client(client)
         .record(w)
 }

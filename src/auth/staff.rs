@@ -3,44 +3,12 @@
 use chrono::{DateTime, Utc};
 
 use super::model::{StaffAccount, StaffRole};
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::Writer;
 
 pub use super::staff_login::{StaffLogin, login};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StaffAddError {
-    #[error("ログインIDは半角英数字と「.」「_」「-」で3文字以上32文字以内にしてください")]
-    BadLogin,
-    #[error("パスワードは12文字以上にしてください")]
-    WeakPassword,
-    #[error(
-        "職員アカウント {0} はすでにあります。パスワードを再設定するときは --reset を付けてください（権限と二要素認証はそのまま、ログイン中のセッションは終了します）"
-    )]
-    Exists(String),
-    #[error("職員アカウント {0} はありません。作成するときは --reset を付けずに実行してください")]
-    NotFound(String),
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-fn valid_login(login: &str) -> bool {
-    (3..=32).contains(&login.len())
-        && login
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
-
-/// Checks a new staff login and password; returns the normalised login.
-pub fn check_new(login: &str, password: &str) -> Result<String, StaffAddError> {
-    if !valid_login(login) {
-        return Err(StaffAddError::BadLogin);
-    }
-    if password.chars().count() < 12 {
-        return Err(StaffAddError::WeakPassword);
-    }
-    Ok(login.to_ascii_lowercase())
-}
+pub use super::staff_accounts::{StaffAddError, check_new};
 
 fn new_account(
     login: &str,
@@ -78,7 +46,7 @@ pub fn add(
         &key,
         &new_account(login, password_hash, StaffRole::Admin, now),
     )?;
-    AuditEntry::new(now, "cli", "staff.created")
+    AuditEntry::new(now, Actor::Cli, Action::StaffCreated)
         .target(key)
         .detail(super::staff_accounts::role_label(StaffRole::Admin))
         .record(w)?;
@@ -112,7 +80,7 @@ pub fn reset(
     account.locked_until = None;
     w.put(&key, &account)?;
     let sessions_ended = super::staff_accounts::end_sessions(w, &key)?;
-    AuditEntry::new(now, "cli", "staff.password_reset")
+    AuditEntry::new(now, Actor::Cli, Action::StaffPasswordReset)
         .target(key)
         .detail(format!("sessions_ended={sessions_ended}"))
         .record(w)?;
@@ -141,11 +109,11 @@ pub fn put(
     }
     AuditEntry::new(
         now,
-        "cli",
+        Actor::Cli,
         if existed {
-            "staff.password_reset"
+            Action::StaffPasswordReset
         } else {
-            "staff.created"
+            Action::StaffCreated
         },
     )
     .target(key)

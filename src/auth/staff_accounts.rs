@@ -4,8 +4,42 @@
 use chrono::{DateTime, Utc};
 
 use super::model::{Session, SessionKind, StaffAccount, StaffRole};
-use crate::audit::AuditEntry;
-use crate::store::{Reader, Writer};
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::store::{Reader, Store, Writer};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StaffAddError {
+    #[error("ログインIDは半角英数字と「.」「_」「-」で3文字以上32文字以内にしてください")]
+    BadLogin,
+    #[error("パスワードは12文字以上にしてください")]
+    WeakPassword,
+    #[error(
+        "職員アカウント {0} はすでにあります。パスワードを再設定するときは --reset を付けてください（権限と二要素認証はそのまま、ログイン中のセッションは終了します）"
+    )]
+    Exists(String),
+    #[error("職員アカウント {0} はありません。作成するときは --reset を付けずに実行してください")]
+    NotFound(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+fn valid_login(login: &str) -> bool {
+    (3..=32).contains(&login.len())
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Checks a new staff login and password; returns the normalised login.
+pub fn check_new(login: &str, password: &str) -> Result<String, StaffAddError> {
+    if !valid_login(login) {
+        return Err(StaffAddError::BadLogin);
+    }
+    if password.chars().count() < 12 {
+        return Err(StaffAddError::WeakPassword);
+    }
+    Ok(login.to_ascii_lowercase())
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StaffAdminError {
@@ -25,8 +59,49 @@ pub enum StaffAdminError {
         "ご自身のパスワードは「パスワードの変更」の画面で、現在のパスワードを入力してから変更してください"
     )]
     OwnPassword,
+    /// The login or the password is not acceptable ([`check_new`]).
+    #[error(transparent)]
+    Invalid(StaffAddError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+/// Adds a staff account from the console: checks the login and the password, hashes the
+/// password off the runtime, and writes the account with its audit row.
+pub async fn add(
+    store: &Store,
+    login: &str,
+    password: String,
+    role: StaffRole,
+    actor: String,
+    now: DateTime<Utc>,
+) -> Result<(), StaffAdminError> {
+    check_new(login, &password).map_err(StaffAdminError::Invalid)?;
+    let hash = super::hash::hash(password).await?;
+    let login = login.to_string();
+    store
+        .write(move |w| create(w, &login, hash, role, &actor, now))
+        .await
+}
+
+/// Sets another staff member's password from the console (one's own changes with the
+/// current password elsewhere): checks it, hashes it off the runtime, writes and audits.
+pub async fn reset(
+    store: &Store,
+    login: &str,
+    password: String,
+    actor: String,
+    now: DateTime<Utc>,
+) -> Result<(), StaffAdminError> {
+    if actor == Actor::staff(login).to_string() {
+        return Err(StaffAdminError::OwnPassword);
+    }
+    check_new(login, &password).map_err(StaffAdminError::Invalid)?;
+    let hash = super::hash::hash(password).await?;
+    let login = login.to_string();
+    store
+        .write(move |w| reset_password(w, &login, hash, &actor, now))
+        .await
 }
 
 pub fn list(r: &Reader) -> anyhow::Result<Vec<StaffAccount>> {
@@ -75,7 +150,7 @@ pub fn create(
         totp_pending: None,
     };
     w.put(&key, &account)?;
-    AuditEntry::new(now, actor, "staff.created")
+    AuditEntry::new(now, actor, Action::StaffCreated)
         .target(key)
         .detail(role_label(role))
         .record(w)?;
@@ -107,14 +182,14 @@ pub fn reset_password(
     now: DateTime<Utc>,
 ) -> Result<(), StaffAdminError> {
     let (key, mut account) = load(w, login)?;
-    if actor == format!("staff:{key}") {
+    if actor == Actor::staff(&key).to_string() {
         return Err(StaffAdminError::OwnPassword);
     }
     account.password_hash = password_hash;
     account.failures().clear();
     w.put(&key, &account)?;
     let ended = end_sessions(w, &key)?;
-    AuditEntry::new(now, actor, "staff.password_reset")
+    AuditEntry::new(now, actor, Action::StaffPasswordReset)
         .target(key)
         .detail(format!("sessions_ended={ended}"))
         .record(w)?;
@@ -137,7 +212,7 @@ pub fn set_disabled(
     now: DateTime<Utc>,
 ) -> Result<(), StaffAdminError> {
     let (key, mut account) = load(w, login)?;
-    if actor == format!("staff:{key}") {
+    if actor == Actor::staff(&key).to_string() {
         return Err(StaffAdminError::Yourself);
     }
     if disabled && account.role == StaffRole::Admin && admins_other_than(w, &key)? == 0 {
@@ -148,9 +223,9 @@ pub fn set_disabled(
     w.put(&key, &account)?;
     end_sessions(w, &key)?;
     let action = if disabled {
-        "staff.disabled"
+        Action::StaffDisabled
     } else {
-        "staff.enabled"
+        Action::StaffEnabled
     };
     AuditEntry::new(now, actor, action).target(key).record(w)?;
     Ok(())
@@ -163,7 +238,7 @@ pub fn delete(
     now: DateTime<Utc>,
 ) -> Result<(), StaffAdminError> {
     let (key, account) = load(w, login)?;
-    if actor == format!("staff:{key}") {
+    if actor == Actor::staff(&key).to_string() {
         return Err(StaffAdminError::Yourself);
     }
     if account.role == StaffRole::Admin && admins_other_than(w, &key)? == 0 {
@@ -171,7 +246,7 @@ pub fn delete(
     }
     w.delete::<StaffAccount>(&key)?;
     end_sessions(w, &key)?;
-    AuditEntry::new(now, actor, "staff.deleted")
+    AuditEntry::new(now, actor, Action::StaffDeleted)
         .target(key)
         .record(w)?;
     Ok(())

@@ -2,15 +2,15 @@
 //! so that nobody can lock a staff account by posting wrong passwords at it. Every refusal
 //! is the same `LoginError::Invalid`.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
-use super::failures::{Lock, since_last_lock};
+use super::failures::{count_failure, since_last_lock};
 use super::hash::Hasher;
-use super::login::{LOCK_MINUTES, LoggedIn, LoginError};
+use super::login_outcome::{LoggedIn, LoginError};
 use super::model::{SessionKind, StaffAccount};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Store, Writer};
 
 /// What a right password leads to: a session, or the code step for a second factor.
@@ -30,47 +30,6 @@ pub fn account_waits(account: &StaffAccount, now: DateTime<Utc>) -> bool {
         .wait_until(&failures(account), now)
         .is_some()
 }
-
-/// Counts one wrong password (or code) against an account that is not locked, under the
-/// member accounts' rule (`failures`): every tenth locks it, each lock twice as long, the
-/// hundredth until an admin resets its password or enables it again. Writes the account;
-/// the caller audits the failure itself. A staff account has no e-mail address: its lock
-/// is recorded in the audit log and the server log only. Returns the lock it started.
-pub fn count_failure(
-    w: &mut Writer,
-    key: &str,
-    account: &mut StaffAccount,
-    client: Option<String>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<Lock>> {
-    let lock = account
-        .failures()
-        .count(now, Duration::minutes(LOCK_MINUTES));
-    w.put(key, account)?;
-    let Some(lock) = lock else {
-        return Ok(None);
-    };
-    let failed = account.failed_logins;
-    let detail = match lock {
-        Lock::Until(until) => format!(
-            "{failed} failed logins since the last login; locked until {}",
-            until.to_rfc3339()
-        ),
-        _ => format!(
-            "{failed} failed logins since the last login; locked until an admin resets the password or enables the account"
-        ),
-    };
-    tracing::warn!(login = key, failed, "a staff account locked: {detail}");
-    AuditEntry::new(now, format!("staff:{key}"), "staff.locked")
-        .target(key)
-        .client(client)
-        .detail(detail)
-        .record(w)?;
-    Ok(Some(lock))
-}
-
-/// The actor of a failed login whose login names no account.
-pub const UNKNOWN_ACTOR: &str = "staff:unknown";
 
 /// What the password check found, before the transaction decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,9 +115,9 @@ fn decide(
         };
         return refuse(w, attempt, Some(account), check);
     }
-    let actor = format!("staff:{key}");
+    let actor = Actor::staff(key).to_string();
     if account.totp.is_some() {
-        AuditEntry::new(*now, actor, "staff.password_accepted")
+        AuditEntry::new(*now, actor, Action::StaffPasswordAccepted)
             .client(client.clone())
             .record(w)?;
         let challenge = super::totp::start_challenge(w, key, *now)?;
@@ -166,7 +125,7 @@ fn decide(
     }
     account.failures().clear();
     w.put(key, &account)?;
-    AuditEntry::new(*now, actor, "staff.login_succeeded")
+    AuditEntry::new(*now, actor, Action::StaffLoginSucceeded)
         .client(client.clone())
         .record(w)?;
     let kind = SessionKind::Staff {
@@ -193,7 +152,7 @@ fn refuse(
     }
     let Some(mut account) = account else {
         // Never the typed login: people type passwords into the ID field.
-        AuditEntry::new(*now, UNKNOWN_ACTOR, "staff.login_failed")
+        AuditEntry::new(*now, Actor::UnknownStaff, Action::StaffLoginFailed)
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
             .record_attempt(w, throttled)?;
@@ -209,7 +168,7 @@ fn refuse(
     } else {
         "mismatch"
     };
-    AuditEntry::new(*now, format!("staff:{key}"), "staff.login_failed")
+    AuditEntry::new(*now, Actor::staff(key), Action::StaffLoginFailed)
         .client(client.clone())
         .detail(detail)
         .record_attempt(w, throttled)?;

@@ -5,10 +5,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::failures::count_failure;
 use super::hash;
 use super::model::{Session, SessionKind, StaffAccount};
-use super::staff_login::{account_waits, count_failure};
-use crate::audit::AuditEntry;
+use super::staff_login::account_waits;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::domain::password::{NewPassword, PasswordContext, PasswordError, PasswordField};
 use crate::store::{Store, Writer};
 
@@ -126,7 +127,7 @@ pub async fn change_own(
             account.last_failed_login_at = None;
             w.put(&key, &account)?;
             let ended = end_other_sessions(w, &key, &keep)?;
-            AuditEntry::new(now, format!("staff:{key}"), "staff.password_changed")
+            AuditEntry::new(now, Actor::staff(&key), Action::StaffPasswordChanged)
                 .target(key)
                 .client(client)
                 .detail(format!("other_sessions_ended={ended}"))
@@ -144,7 +145,7 @@ fn refuse(
     now: DateTime<Utc>,
     client: Option<String>,
 ) -> anyhow::Result<()> {
-    AuditEntry::new(now, format!("staff:{key}"), "staff.password_change_refused")
+    AuditEntry::new(now, Actor::staff(key), Action::StaffPasswordChangeRefused)
         .target(key)
         .client(client.clone())
         .detail(if throttled {

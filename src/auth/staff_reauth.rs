@@ -5,11 +5,12 @@
 
 use chrono::{DateTime, Utc};
 
+use super::failures::count_failure;
 use super::hash;
 use super::model::StaffAccount;
-use super::staff_login::{account_waits, count_failure};
+use super::staff_login::account_waits;
 use super::totp::check;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Store, Writer};
 
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +86,7 @@ fn decide(
     let Some(mut account) = w.get::<StaffAccount>(key)? else {
         return Ok(Err(ReauthError::Gone));
     };
-    let actor = format!("staff:{key}");
+    let actor = Actor::staff(key).to_string();
     let secret = match &account.totp {
         Some(t) if check == Check::Code => Some(crate::auth::totp::open_secret(w, key, &t.secret)?),
         _ => None,
@@ -100,7 +101,7 @@ fn decide(
         _ => None,
     };
     let Some(how) = accepted else {
-        AuditEntry::new(now, actor, "staff.totp_disable_refused")
+        AuditEntry::new(now, actor, Action::StaffTotpDisableRefused)
             .target(key)
             .client(client.clone())
             .detail(if check == Check::Throttled {
@@ -118,7 +119,7 @@ fn decide(
     account.totp_pending = None;
     account.failures().clear();
     w.put(key, &account)?;
-    AuditEntry::new(now, actor, "staff.totp_disabled")
+    AuditEntry::new(now, actor, Action::StaffTotpDisabled)
         .target(key)
         .client(client)
         .detail(format!("re-authenticated by {how}"))

@@ -6,13 +6,13 @@ use chrono::{DateTime, Duration, Utc};
 use super::model::{AccountLink, Session};
 use super::throttle::Attempts;
 use super::totp::{CHALLENGE_MINUTES, StaffChallenge};
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Store;
 
 /// Deletes expired records; returns how many.
 pub fn sweep_expired(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u64> {
     store.write_blocking(|w| {
-        let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+        let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
         let mut removed = 0;
         for (key, session) in w.scan::<Session>("")? {
             if !super::session::is_alive(&session, &settings, now) {

@@ -9,13 +9,17 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{ReadTx, Writer, key};
+use crate::store::{ReadTx, Record, Writer, key, tables};
 
 /// Attempts counted against an account or an address.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Attempts {
     pub count: u32,
     pub last_at: Option<DateTime<Utc>>,
+}
+
+impl Record for Attempts {
+    const TABLE: &'static str = tables::THROTTLE;
 }
 
 /// A delay ladder: `free` attempts without delay, then `first`, doubling, up to `cap`.

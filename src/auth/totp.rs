@@ -5,13 +5,13 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
-use super::login::LoggedIn;
+use super::failures::count_failure;
+use super::login_outcome::LoggedIn;
 use super::model::{SessionKind, StaffAccount, TotpEnrolment};
 use super::session;
-use super::staff_login::count_failure;
 use super::tokens::{constant_time_eq, random_token, temporary_password, token_digest};
-use crate::audit::AuditEntry;
-use crate::store::{Store, Writer};
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::store::{Record, Store, Writer, tables};
 
 mod sealed;
 
@@ -30,6 +30,10 @@ pub struct StaffChallenge {
     pub login: String,
     pub created_at: DateTime<Utc>,
     pub attempts: u32,
+}
+
+impl Record for StaffChallenge {
+    const TABLE: &'static str = tables::STAFF_CHALLENGES;
 }
 
 fn totp(secret: &str, login: &str, issuer: &str) -> anyhow::Result<Totp> {
@@ -123,7 +127,7 @@ pub fn confirm_enrolment(
     });
     account.totp_pending = None;
     w.put(&key, &account)?;
-    AuditEntry::new(now, format!("staff:{key}"), "staff.totp_enabled")
+    AuditEntry::new(now, Actor::staff(&key), Action::StaffTotpEnabled)
         .target(key)
         .record(w)?;
     Ok(codes)
@@ -143,7 +147,7 @@ pub fn disable(
     let had = account.totp.take().is_some();
     account.totp_pending = None;
     w.put(&key, &account)?;
-    AuditEntry::new(now, actor, "staff.totp_disabled")
+    AuditEntry::new(now, actor, Action::StaffTotpDisabled)
         .target(key)
         .record(w)?;
     Ok(had)
@@ -212,21 +216,21 @@ pub async fn verify_login_code(
                 w.delete::<StaffChallenge>(&digest)?;
                 return Ok(Err(CodeError::Gone));
             };
-            let actor = format!("staff:{key}");
+            let actor = Actor::staff(&key).to_string();
             let secret = open_secret(w, &key, &enrolment.secret)?;
             let step = check(&secret, &code, now)
                 .filter(|s| enrolment.last_step.is_none_or(|last| *s > last));
             let accepted = match step {
                 Some(s) => {
                     enrolment.last_step = Some(s);
-                    Some("staff.login_succeeded")
+                    Some(Action::StaffLoginSucceeded)
                 }
                 None => use_recovery_code(&mut enrolment, &code)
-                    .then_some("staff.login_succeeded_recovery_code"),
+                    .then_some(Action::StaffLoginSucceededRecoveryCode),
             };
             let Some(action) = accepted else {
                 challenge.attempts += 1;
-                AuditEntry::new(now, actor, "staff.code_failed")
+                AuditEntry::new(now, actor, Action::StaffCodeFailed)
                     .client(client.clone())
                     .record(w)?;
                 // A wrong code counts like a wrong password, under the same lock rule.

@@ -4,11 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::model::{Account, HouseholdState, TemporaryCredential};
-use super::registration::household_key;
 use super::session;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::member::HouseholdKey;
-use crate::store::Writer;
+use crate::store::{StoreKey as _, Writer};
 
 /// Clears the failure counter and the lock of one account (key: normalised user ID).
 /// Returns whether the account exists. Records nothing: the caller audits.
@@ -35,7 +34,7 @@ pub fn unlock_household(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Unlocked> {
     let state = w
-        .get::<HouseholdState>(&household_key(household))?
+        .get::<HouseholdState>(&household.store_key())?
         .unwrap_or_default();
     let account = match &state.account {
         Some(user_key) => unlock_account(w, user_key)?,
@@ -51,7 +50,7 @@ pub fn unlock_household(
         temporary_id = true;
     }
     let sessions_ended = session::end_household(w, household, None)?;
-    AuditEntry::new(now, actor, "account.unlocked")
+    AuditEntry::new(now, actor, Action::AccountUnlocked)
         .target(household.to_string())
         .record(w)?;
     Ok(Unlocked {
@@ -103,7 +102,7 @@ mod tests {
                     account: Some("yamada.taro".into()),
                     temporary_id: None,
                 };
-                w.put(&household_key(&h), &state)?;
+                w.put(&h.store_key(), &state)?;
                 let kind = SessionKind::Member {
                     user_id: "yamada.taro".into(),
                     household: h.clone(),

@@ -8,6 +8,7 @@ use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 
 use super::{BatchWriter, publish};
+use crate::audit::Actor;
 use crate::clock::{JST, today_jst};
 use crate::domain::claim::{Claim, ClaimKind, YearMonth};
 use crate::domain::expenses::{add_months, months_between};
@@ -44,7 +45,7 @@ pub fn generate(store: &Store, people: &[Person], now: DateTime<Utc>) -> anyhow:
         let mut total = 0;
         for month in months_between(first, last) {
             let published_at = publication_time(month).min(now);
-            let mut batch = BatchWriter::start(w, published_at, "demo", true)?;
+            let mut batch = BatchWriter::start(w, published_at, &Actor::Demo.to_string(), true)?;
             let mut seq = 0u32;
             for person in people {
                 for claim in claims_of(&mut rng, person, month) {
@@ -58,7 +59,8 @@ pub fn generate(store: &Store, people: &[Person], now: DateTime<Utc>) -> anyhow:
                 }
             }
             let batch = batch.finish(w)?;
-            publish(w, &batch.id, published_at, "demo").map_err(anyhow::Error::from)?;
+            publish(w, &batch.id, published_at, &Actor::Demo.to_string())
+                .map_err(anyhow::Error::from)?;
         }
         Ok(total)
     })
@@ -192,40 +194,4 @@ fn claims_of(rng: &mut StdRng, person: &Person, month: YearMonth) -> Vec<Claim> 
         out.push(stay);
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::{Duration, TimeZone as _, Utc};
-
-    use super::*;
-    use crate::claims::ClaimRecord;
-    use crate::claims::retention::purge_expired_claims;
-
-    #[test]
-    fn the_retention_job_keeps_the_demo_data_until_its_oldest_month_expires() {
-        let dir = tempfile::tempdir().expect("temp");
-        let store = Store::open(&dir.path().join("demo.redb")).expect("store");
-        let people = crate::demo::synthetic_members(4);
-        let now = Utc
-            .with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
-            .single()
-            .expect("time");
-        let total = generate(&store, &people, now).expect("claims");
-        assert!(total > 0);
-        assert_eq!(purge_expired_claims(&store, now, 50).expect("purge"), 0);
-        let oldest = YearMonth::new(2021, 12).expect("month");
-        let in_oldest = store
-            .read_blocking(|r| r.scan::<ClaimRecord>(""))
-            .expect("claims")
-            .iter()
-            .filter(|(_, c)| c.claim.month == oldest)
-            .count() as u64;
-        assert!(in_oldest > 0, "the demo starts at the window's first month");
-        let next_month = now + Duration::days(30);
-        assert_eq!(
-            purge_expired_claims(&store, next_month, 50).expect("purge"),
-            in_oldest
-        );
-    }
 }

@@ -1,4 +1,4 @@
-//! The records of claims, their batches and the household-privacy flag, and their keys.
+//! The records of claims and their batches, and their keys.
 //!
 //! - `claims`: `symbol␟number␟YYYYMM␟receipt` → [`ClaimRecord`], so a household's claims
 //!   are one range scan in month order.
@@ -6,14 +6,13 @@
 //!   so a re-imported number replaces its claim.
 //! - `batches`: batch id → [`Batch`]; `batch_people`: `batch␟symbol␟number␟branch` →
 //!   [`BatchPerson`], the people whose claims a batch brought (who to tell on publication).
-//! - hidden dependants (SPEC §5.8) are `Person::hidden_from_household`, set by staff.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::HouseholdKey;
-use crate::store::{KEY_SEP, key};
+use crate::store::{KEY_SEP, Record, key, tables};
 
 /// A stored claim and the batch that brought it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,12 +21,20 @@ pub struct ClaimRecord {
     pub claim: Claim,
 }
 
+impl Record for ClaimRecord {
+    const TABLE: &'static str = tables::CLAIMS;
+}
+
 /// Where the claim of a receipt number is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimIndex {
     /// Key of the [`ClaimRecord`] in `claims`.
     pub key: String,
     pub batch: String,
+}
+
+impl Record for ClaimIndex {
+    const TABLE: &'static str = tables::CLAIM_INDEX;
 }
 
 /// One imported claim file.
@@ -49,6 +56,10 @@ pub struct Batch {
     pub published_by: Option<String>,
 }
 
+impl Record for Batch {
+    const TABLE: &'static str = tables::BATCHES;
+}
+
 impl Batch {
     pub fn is_published(&self) -> bool {
         self.published_at.is_some()
@@ -65,6 +76,10 @@ impl Batch {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BatchPerson;
 
+impl Record for BatchPerson {
+    const TABLE: &'static str = tables::BATCH_PEOPLE;
+}
+
 /// `YYYYMM`, zero-padded so that keys sort by month.
 fn month_part(month: YearMonth) -> String {
     format!("{:06}", month.as_u32())
@@ -80,19 +95,9 @@ pub fn claim_key(claim: &Claim) -> String {
     ])
 }
 
-/// Prefix of every claim of a household.
-pub fn household_prefix(household: &HouseholdKey) -> String {
-    format!("{}{KEY_SEP}", key(&[&household.symbol, &household.number]))
-}
-
 /// First key of a household's claims of `month` or later.
 pub fn household_month_start(household: &HouseholdKey, month: YearMonth) -> String {
     key(&[&household.symbol, &household.number, &month_part(month)])
-}
-
-/// Key of a person (`people`, `hidden_people`).
-pub fn person_key(household: &HouseholdKey, branch: &str) -> String {
-    key(&[&household.symbol, &household.number, branch])
 }
 
 pub fn batch_person_key(batch: &str, household: &HouseholdKey, branch: &str) -> String {

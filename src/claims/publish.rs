@@ -5,15 +5,14 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Batch, BatchPerson, batch_prefix, person_key};
-use crate::audit::AuditEntry;
+use super::model::{Batch, BatchPerson, batch_prefix};
+use crate::audit::{Action, AuditEntry};
 use crate::auth::model::{Account, HouseholdState};
-use crate::auth::registration::household_key;
 use crate::clock::today_jst;
-use crate::domain::member::{HouseholdKey, INSURED_BRANCH, Person};
+use crate::domain::member::{HouseholdKey, Person};
 use crate::mail::{outbox, templates};
-use crate::settings::UnionSettings;
-use crate::store::{KEY_SEP, ReadTx, Writer};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{KEY_SEP, ReadTx, StoreKey as _, Writer};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishSummary {
@@ -54,7 +53,7 @@ pub fn publish(
     batch.published_by = Some(actor.to_string());
     w.put(batch_id, &batch)?;
     let audience = audience(w, batch_id, now)?;
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let summary = PublishSummary {
         households: audience.households,
         mails: audience.addresses.len() as u64,
@@ -69,7 +68,7 @@ pub fn publish(
         );
         outbox::enqueue(w, mail, now)?;
     }
-    AuditEntry::new(now, actor, "claims.published")
+    AuditEntry::new(now, actor, Action::ClaimsPublished)
         .target(format!("batch:{}", batch.number()))
         .detail(format!(
             "households={} mails={}",
@@ -121,7 +120,7 @@ fn households_with_visible_claims(
             number: number.to_string(),
         };
         let hidden = w
-            .get::<Person>(&person_key(&household, branch))?
+            .get::<Person>(&household.person(branch).store_key())?
             .is_some_and(|p| p.hidden_from_household);
         if !hidden {
             households.insert(household);
@@ -136,7 +135,7 @@ fn notification_address(
     household: &HouseholdKey,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<String>> {
-    let insured = w.get::<Person>(&person_key(household, INSURED_BRANCH))?;
+    let insured = w.get::<Person>(&household.insured().store_key())?;
     let left = insured
         .and_then(|p| p.lost)
         .is_some_and(|lost| lost <= today_jst(now));
@@ -144,7 +143,7 @@ fn notification_address(
         return Ok(None);
     }
     let Some(user) = w
-        .get::<HouseholdState>(&household_key(household))?
+        .get::<HouseholdState>(&household.store_key())?
         .and_then(|s| s.account)
     else {
         return Ok(None);

@@ -5,10 +5,10 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Batch, ClaimRecord, household_month_start, household_prefix, person_key};
+use super::model::{Batch, ClaimRecord, household_month_start};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
-use crate::store::Reader;
+use crate::store::{Reader, household_prefix};
 
 /// How far the published data reaches, union-wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,12 +26,6 @@ pub fn visible_people(r: &Reader, household: &HouseholdKey) -> anyhow::Result<Ve
         .map(|(_, p)| p)
         .filter(|p| !p.hidden_from_household)
         .collect())
-}
-
-/// Whether the person may be shown to their household.
-pub fn is_hidden(r: &Reader, household: &HouseholdKey, branch: &str) -> anyhow::Result<bool> {
-    Ok(r.get::<Person>(&person_key(household, branch))?
-        .is_some_and(|p| p.hidden_from_household))
 }
 
 fn published_batches(r: &Reader) -> anyhow::Result<HashSet<String>> {

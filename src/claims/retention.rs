@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Datelike as _, Utc};
 
-use super::model::{ClaimIndex, ClaimRecord, household_prefix};
-use crate::audit::AuditEntry;
+use super::model::{ClaimIndex, ClaimRecord};
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
 use crate::domain::expenses::add_months;
-use crate::settings::UnionSettings;
-use crate::store::Store;
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Store, household_prefix};
 
 /// Claims deleted per write transaction by the daily job.
 pub const BATCH_SIZE: usize = 1_000;
@@ -44,7 +44,7 @@ pub fn purge_expired_claims(
     now: DateTime<Utc>,
     batch_size: usize,
 ) -> anyhow::Result<u64> {
-    let settings = store.read_blocking(|r| r.get::<UnionSettings>("union"))?;
+    let settings = store.read_blocking(|r| r.get::<UnionSettings>(SETTINGS))?;
     let months = settings.unwrap_or_default().retention_months;
     let Some(cutoff) = first_kept_month(current_month(now), months) else {
         return Ok(0);
@@ -109,7 +109,7 @@ pub fn purge_expired_claims(
     }
     if deleted > 0 {
         store.write_blocking(|w| {
-            AuditEntry::new(now, "system", "claims.retention_purged")
+            AuditEntry::new(now, Actor::System, Action::ClaimsRetentionPurged)
                 .detail(format!(
                     "deleted={deleted} before={:06} retention_months={months}",
                     cutoff.as_u32()

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::query::{DataStatus, data_status, visible_claims, visible_people};
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
 use crate::store::Store;
@@ -51,7 +51,7 @@ pub async fn claims(
     let household = viewer.household.clone();
     store
         .write(move |w| {
-            AuditEntry::new(viewer.now, viewer.actor, "claims.viewed")
+            AuditEntry::new(viewer.now, viewer.actor, Action::ClaimsViewed)
                 .target(viewer.household.to_string())
                 .client(viewer.client)
                 .detail(what)

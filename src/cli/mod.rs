@@ -1,23 +1,23 @@
 //! The command line (SPEC §2). Exit status: 0 success, 1 a refusal with a one-line message,
 //! 2 a usage error (clap).
 
+pub mod demo;
 mod limits;
 mod ops;
+mod serve;
 mod terminal;
 
 use ops::{healthcheck, read_password, send_test_mail};
 
 pub use limits::ConnectionArgs;
+pub use serve::{open_error_message, serve_options};
 pub use terminal::{TerminalIo, run_job};
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use crate::clock::{Clock, SystemClock};
 use crate::jobs::{Job, JobError};
-use crate::store::OpenError;
 
 #[derive(Parser)]
 #[command(
@@ -181,13 +181,13 @@ pub fn main(cli: Cli) -> i32 {
         Command::Backup { file } => {
             with_output(&file, |out| run_job(&data, Job::Backup, None, Some(out)))
         }
-        Command::Serve(args) => block_on(serve(data, args)),
+        Command::Serve(args) => block_on(serve::serve(data, args)),
         Command::Demo(args) => {
             let data = cli
                 .data
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("./kenpo-demo.redb"));
-            block_on(crate::demo::run(data, args))
+            block_on(demo::run(data, args))
         }
         Command::Healthcheck { listen } => healthcheck(&listen),
         Command::SendTestMail {
@@ -250,58 +250,4 @@ fn block_on(f: impl std::future::Future<Output = Result<(), JobError>>) -> Resul
         .build()
         .map_err(|e| JobError::Unexpected(e.into()))?
         .block_on(f)
-}
-
-pub fn serve_options(
-    data: PathBuf,
-    args: &ServeArgs,
-    clock: Arc<dyn Clock>,
-) -> Result<crate::server::ServeOptions, JobError> {
-    let smtp = match &args.smtp {
-        Some(url) => {
-            let from = args.mail_from.clone().ok_or_else(|| {
-                JobError::User("--mail-from (KENPO_MAIL_FROM) is needed with --smtp".into())
-            })?;
-            Some(
-                crate::mail::smtp::SmtpConfig::parse(url, &from)
-                    .map_err(|e| JobError::User(e.to_string()))?,
-            )
-        }
-        None => None,
-    };
-    Ok(crate::server::ServeOptions {
-        data,
-        listen: args.listen.clone(),
-        base_url: args.base_url.clone(),
-        smtp,
-        clock,
-        trusted_proxies: parse_proxies(args.trusted_proxies.as_deref())?,
-        limits: args.limits.limits(),
-    })
-}
-
-/// `10.0.0.1,10.0.0.2` → addresses; a bad entry is a usage refusal.
-fn parse_proxies(list: Option<&str>) -> Result<Vec<std::net::IpAddr>, JobError> {
-    list.unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .map_err(|_| JobError::User(format!("--trusted-proxies: {s} is not an IP address")))
-        })
-        .collect()
-}
-
-async fn serve(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {
-    let opts = serve_options(data, &args, Arc::new(SystemClock))?;
-    crate::server::run(opts).await.map_err(open_error_message)
-}
-
-/// Turns "the file is open elsewhere" and "newer schema" into one-line refusals.
-pub fn open_error_message(e: anyhow::Error) -> JobError {
-    match e.downcast::<OpenError>() {
-        Ok(open) => JobError::User(open.to_string()),
-        Err(other) => JobError::Unexpected(other),
-    }
 }

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::clock::{Clock, SystemClock};
 use crate::jobs::{self, Job, JobError, JobIo};
-use crate::store::{OpenError, Store};
+use crate::store::OpenError;
 
 /// Runs a job on the data file, or hands it to the server that owns the file.
 pub fn run_job(
@@ -17,7 +17,7 @@ pub fn run_job(
     out: Option<&Path>,
 ) -> Result<(), JobError> {
     let mut io = TerminalIo::new(input, out);
-    match Store::open(data) {
+    match jobs::schema::open_store(data) {
         Ok(store) => jobs::run(job, &store, SystemClock.now(), &mut io),
         Err(OpenError::AlreadyOpen(_)) => crate::control::run_remote(data, job, input, &mut io),
         Err(e) => Err(JobError::User(e.to_string())),

@@ -8,7 +8,7 @@ use crate::audit::query::{self, Cursor, Limits, Query};
 use crate::clock::format_jst;
 use crate::domain::csv_cell::neutralise;
 use crate::domain::member::HouseholdKey;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::{Reader, Store};
 
 /// Rows on one page.
@@ -186,7 +186,7 @@ pub fn csv_rows(rows: &[AuditEntry]) -> anyhow::Result<Vec<u8>> {
 /// a time; returns how many.
 pub fn apply_retention(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u64> {
     use crate::audit::retention::{BATCH_SIZE, purge_expired};
-    let settings = store.read_blocking(|r| r.get::<UnionSettings>("union"))?;
+    let settings = store.read_blocking(|r| r.get::<UnionSettings>(SETTINGS))?;
     let months = settings.unwrap_or_default().audit_retention_months;
     purge_expired(store, now, months, BATCH_SIZE)
 }

@@ -4,14 +4,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::auth::failures::Lock;
 use crate::auth::model::{Account, HouseholdState, Session, SessionKind, TemporaryCredential};
-use crate::auth::registration::household_key;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::domain::search_text::fold;
-use crate::settings::UnionSettings;
-use crate::store::{KEY_SEP, Reader, Writer, key};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{KEY_SEP, Reader, StoreKey as _, Writer, key};
 
 pub const SEARCH_LIMIT: usize = 100;
 
@@ -48,9 +47,7 @@ impl Registration {
 }
 
 pub fn registration(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Registration> {
-    let state = r
-        .get::<HouseholdState>(&household_key(h))?
-        .unwrap_or_default();
+    let state = r.get::<HouseholdState>(&h.store_key())?.unwrap_or_default();
     if let Some(user_key) = state.account {
         let user_id = r.get::<Account>(&user_key)?.map_or(user_key, |a| a.user_id);
         return Ok(Registration::Registered { user_id });
@@ -59,7 +56,7 @@ pub fn registration(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Registration
         && let Some(c) = r.get::<TemporaryCredential>(&id)?
     {
         let per_lock = r
-            .get::<UnionSettings>("union")?
+            .get::<UnionSettings>(SETTINGS)?
             .unwrap_or_default()
             .temp_id_max_failures;
         let locked_for_good = c.lock(per_lock, c.issued_at) == Lock::ForGood;
@@ -142,9 +139,7 @@ pub fn load(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<HouseholdView
     if people.is_empty() {
         return Ok(None);
     }
-    let state = r
-        .get::<HouseholdState>(&household_key(h))?
-        .unwrap_or_default();
+    let state = r.get::<HouseholdState>(&h.store_key())?.unwrap_or_default();
     let account = match &state.account {
         Some(k) => r.get::<Account>(k)?,
         None => None,
@@ -177,7 +172,7 @@ pub fn record_view(
     client: Option<String>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    AuditEntry::new(now, actor, "staff.household_viewed")
+    AuditEntry::new(now, actor, Action::StaffHouseholdViewed)
         .target(h.to_string())
         .client(client)
         .record(w)
@@ -191,16 +186,14 @@ pub fn reveal_email(
     client: Option<String>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<String>> {
-    let state = w
-        .get::<HouseholdState>(&household_key(h))?
-        .unwrap_or_default();
+    let state = w.get::<HouseholdState>(&h.store_key())?.unwrap_or_default();
     let Some(account) = state
         .account
         .and_then(|k| w.get::<Account>(&k).ok().flatten())
     else {
         return Ok(None);
     };
-    AuditEntry::new(now, actor, "staff.email_revealed")
+    AuditEntry::new(now, actor, Action::StaffEmailRevealed)
         .target(h.to_string())
         .client(client)
         .record(w)?;
@@ -223,9 +216,9 @@ pub fn set_hidden(
     person.hidden_from_household = hidden;
     w.put(&k, &person)?;
     let action = if hidden {
-        "person.hidden_from_household"
+        Action::PersonHiddenFromHousehold
     } else {
-        "person.shown_to_household"
+        Action::PersonShownToHousehold
     };
     AuditEntry::new(now, actor, action)
         .target(h.to_string())
@@ -242,7 +235,7 @@ pub fn end_sessions(
     now: DateTime<Utc>,
 ) -> anyhow::Result<u64> {
     let ended = crate::auth::session::end_household(w, h, None)?;
-    AuditEntry::new(now, actor, "sessions.ended_by_staff")
+    AuditEntry::new(now, actor, Action::SessionsEndedByStaff)
         .target(h.to_string())
         .detail(format!("sessions={ended}"))
         .record(w)?;

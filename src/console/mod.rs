@@ -6,5 +6,6 @@ pub mod claim_imports;
 pub mod export;
 pub mod households;
 pub mod outbox;
+pub mod postcards;
 pub mod settings;
 pub mod stats;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::email::Email;
 use crate::mail::outbox::{MailState, OutboxMail};
 use crate::mail::sender::mask_address;
@@ -85,12 +85,12 @@ pub fn retry(
     };
     let mut retried = 0;
     for id in &ids {
-        if crate::mail::sender::retry_failed(w, id, now)? {
+        if crate::mail::outbox::retry_failed(w, id, now)? {
             retried += 1;
         }
     }
     if retried > 0 {
-        AuditEntry::new(now, actor, "outbox.retried")
+        AuditEntry::new(now, actor, Action::OutboxRetried)
             .detail(format!("mails={retried}"))
             .record(w)?;
     }

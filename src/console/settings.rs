@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::insurer_number::InsurerNumber;
-use crate::settings::UnionSettings;
+use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Writer;
 
 /// The form as typed.
@@ -35,7 +35,7 @@ impl SettingsInput {
     pub fn from_settings(s: &UnionSettings) -> Self {
         Self {
             union_name: s.union_name.clone(),
-            insurer_number: s.insurer_number.clone(),
+            insurer_number: s.insurer_digits().to_string(),
             service_name: s.service_name.clone(),
             credential_validity_days: s.credential_validity_days.to_string(),
             temp_id_max_failures: s.temp_id_max_failures.to_string(),
@@ -96,7 +96,7 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
     s.union_name = text(&mut e, "union_name", &input.union_name, "組合名");
     s.service_name = text(&mut e, "service_name", &input.service_name, "サービス名");
     match InsurerNumber::parse(&input.insurer_number) {
-        Ok(n) => s.insurer_number = n.as_str().to_string(),
+        Ok(n) => s.insurer_number = Some(n),
         Err(err) => e.push(("insurer_number", err.message().to_string())),
     }
     s.credential_validity_days = number(
@@ -182,14 +182,14 @@ pub fn save(
     actor: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<UnionSettings, FieldErrors>> {
-    let current = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let current = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let new = match parse(input, &current) {
         Ok(new) => new,
         Err(errors) => return Ok(Err(errors)),
     };
     let before = SettingsInput::from_settings(&current);
     let after = SettingsInput::from_settings(&new);
-    w.put("union", &new)?;
+    w.put(SETTINGS, &new)?;
     let changed: Vec<&str> = [
         ("union_name", before.union_name != after.union_name),
         (
@@ -245,7 +245,7 @@ pub fn save(
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))
     .collect();
-    AuditEntry::new(now, actor, "settings.changed")
+    AuditEntry::new(now, actor, Action::SettingsChanged)
         .detail(changed.join(","))
         .record(w)?;
     Ok(Ok(new))

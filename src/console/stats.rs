@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike as _, Duration, NaiveDate, Utc};
 
+use crate::audit::Action;
 use crate::auth::model::{Account, HouseholdState};
 use crate::clock::today_jst;
 use crate::domain::member::Person;
@@ -64,7 +65,7 @@ pub fn compute(r: &Reader, now: DateTime<Utc>) -> anyhow::Result<Stats> {
     // Counted with the audit rows, per day in Japan: 30 counters, not the whole log.
     let first_day = today - Duration::days(DAYS - 1);
     let days: Vec<NaiveDate> = (0..DAYS).map(|i| first_day + Duration::days(i)).collect();
-    let logins = crate::audit::per_day(r, "login.succeeded", &days)?;
+    let logins = crate::audit::per_day(r, Action::LoginSucceeded, &days)?;
     let (mut sent, mut failed, mut pending) = (0, 0, 0);
     for (_, m) in r.scan::<OutboxMail>("")? {
         match m.state {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike as _, Duration, NaiveDate, TimeZone as _, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::holidays::is_day_off;
-use crate::clock::JST;
+use super::japan_time::JST;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -1,77 +1,12 @@
 //! People of the union: the household key (記号・番号), the person's row of the member
 //! file (SPEC §6.1), and the codes used in it (性別, 続柄).
 
-use std::fmt;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Identifies a household (one insured person): 記号 + 番号 as printed on the card.
-///
-/// Both parts are trimmed and full-width digits and letters become half-width; leading
-/// zeros are kept as written (`"007"` and `"7"` are different households).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct HouseholdKey {
-    pub symbol: String,
-    pub number: String,
-}
-
-/// Why a 記号 or 番号 was refused. The message is shown to union staff.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HouseholdKeyError {
-    #[error("記号が入力されていません")]
-    EmptySymbol,
-    #[error("番号が入力されていません")]
-    EmptyNumber,
-    #[error("記号「{0}」に使えない文字があります（数字・文字のみ、20文字まで）")]
-    InvalidSymbol(String),
-    #[error("番号「{0}」に使えない文字があります（数字・文字のみ、20文字まで）")]
-    InvalidNumber(String),
-    #[error("「{0}」は「記号-番号」の形ではありません（例: 1201-105）")]
-    InvalidDisplay(String),
-}
-
-const MAX_KEY_PART_CHARS: usize = 20;
-
-impl HouseholdKey {
-    /// Normalises and checks 記号 and 番号 as they come from a file or a form.
-    pub fn new(symbol: &str, number: &str) -> Result<Self, HouseholdKeyError> {
-        let symbol = normalize_code(symbol);
-        let number = normalize_code(number);
-        if symbol.is_empty() {
-            return Err(HouseholdKeyError::EmptySymbol);
-        }
-        if number.is_empty() {
-            return Err(HouseholdKeyError::EmptyNumber);
-        }
-        if !is_key_part(&symbol) {
-            return Err(HouseholdKeyError::InvalidSymbol(symbol));
-        }
-        if !is_key_part(&number) {
-            return Err(HouseholdKeyError::InvalidNumber(number));
-        }
-        Ok(Self { symbol, number })
-    }
-
-    /// Parses the `Display` form `記号-番号` (e.g. `1201-105`); a full-width `－` is accepted.
-    pub fn parse_display(text: &str) -> Result<Self, HouseholdKeyError> {
-        let normalized = trim_spaces(text).replace('－', "-");
-        match normalized.split_once('-') {
-            Some((symbol, number)) if !number.contains('-') => Self::new(symbol, number),
-            _ => Err(HouseholdKeyError::InvalidDisplay(text.to_owned())),
-        }
-    }
-}
-
-fn is_key_part(part: &str) -> bool {
-    part.chars().count() <= MAX_KEY_PART_CHARS && part.chars().all(char::is_alphanumeric)
-}
-
-impl fmt::Display for HouseholdKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.symbol, self.number)
-    }
-}
+pub use super::household::{
+    HouseholdKey, HouseholdKeyError, INSURED_BRANCH, PersonKey, normalize_code, trim_spaces,
+};
 
 /// 性別 as coded in the member file: `1` male, `2` female.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -153,9 +88,6 @@ impl Relationship {
     }
 }
 
-/// 枝番 of the insured person; dependants have any other two-digit branch.
-pub const INSURED_BRANCH: &str = "00";
-
 /// One person of a household, as in one row of the member file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
@@ -186,6 +118,11 @@ impl Person {
     /// True for the insured person (被保険者) of the household, 枝番 `00`.
     pub fn is_insured(&self) -> bool {
         self.branch == INSURED_BRANCH
+    }
+
+    /// 記号, 番号 and 枝番: where the person is stored.
+    pub fn key(&self) -> PersonKey {
+        self.household.person(&self.branch)
     }
 
     /// For an insured person who lost eligibility: the last day the household's login
@@ -227,25 +164,6 @@ pub fn parse_postal_code(text: &str) -> Option<String> {
 
 fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '－' | '‐' | '−' | 'ー' | '―')
-}
-
-/// Trims ASCII whitespace and full-width spaces (U+3000) at both ends.
-pub fn trim_spaces(text: &str) -> &str {
-    text.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\u{3000}')
-}
-
-/// Trims like [`trim_spaces`] and turns full-width digits and Latin letters into
-/// half-width ones: the form in which codes, dates and amounts are compared.
-pub fn normalize_code(text: &str) -> String {
-    trim_spaces(text)
-        .chars()
-        .map(|c| match c {
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
-                char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)
-            }
-            _ => c,
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,45 +1,22 @@
 //! The member file (SPEC §6.1): one row per person, read whole and checked whole,
 //! because an import is all rows or none.
 
-use std::collections::{HashMap, HashSet};
-
 use csv::StringRecord;
 
 use super::encoding::decode;
 use super::error::{ImportError, LineError, MAX_LINE_ERRORS};
 use super::fields::{Next, Row, check_header, csv_reader, next_record};
-use crate::domain::member::{
-    HouseholdKey, INSURED_BRANCH, Person, Relationship, Sex, parse_postal_code,
+use super::member_rules::{
+    Identity, check_branch_matches_relationship, check_dates, check_households,
+    check_postcard_address,
 };
+use crate::domain::member::{INSURED_BRANCH, Person, Relationship, Sex, parse_postal_code};
 
-/// The header of the member file, in order.
-pub const COLUMNS: [&str; 12] = [
-    "記号",
-    "番号",
-    "枝番",
-    "氏名",
-    "氏名カナ",
-    "生年月日",
-    "性別",
-    "続柄",
-    "資格取得日",
-    "資格喪失日",
-    "郵便番号",
-    "住所",
-];
-
-const SYMBOL: usize = 0;
-const NUMBER: usize = 1;
-const BRANCH: usize = 2;
-const NAME: usize = 3;
-const KANA: usize = 4;
-const BIRTH_DATE: usize = 5;
-const SEX: usize = 6;
-const RELATIONSHIP: usize = 7;
-const ACQUIRED: usize = 8;
-const LOST: usize = 9;
-const POSTAL_CODE: usize = 10;
-const ADDRESS: usize = 11;
+pub use super::member_rules::COLUMNS;
+use super::member_rules::{
+    ACQUIRED, ADDRESS, BIRTH_DATE, BRANCH, KANA, LOST, NAME, NUMBER, POSTAL_CODE, RELATIONSHIP,
+    SEX, SYMBOL,
+};
 
 /// Decodes (UTF-8 or Shift_JIS) and reads a member file.
 pub fn read_members_bytes(bytes: &[u8]) -> Result<Vec<Person>, ImportError> {
@@ -84,14 +61,6 @@ pub fn read_members(text: &str) -> Result<Vec<Person>, ImportError> {
     errors.sort_by_key(|error| error.line);
     errors.truncate(MAX_LINE_ERRORS);
     Err(ImportError::Lines(errors))
-}
-
-/// Who a row is about, read without reporting errors (the row's own check does that),
-/// so that the whole-file checks also see rows that have other mistakes.
-struct Identity {
-    line: u64,
-    household: HouseholdKey,
-    branch: String,
 }
 
 fn identity(record: &StringRecord, line: u64) -> Option<Identity> {
@@ -200,111 +169,4 @@ fn read_postal_code(row: &mut Row<'_>) -> Option<String> {
         );
     }
     postal_code
-}
-
-fn check_branch_matches_relationship(
-    row: &mut Row<'_>,
-    branch: Option<&str>,
-    relationship: Option<Relationship>,
-) {
-    let (Some(branch), Some(relationship)) = (branch, relationship) else {
-        return;
-    };
-    let insured_branch = branch == INSURED_BRANCH;
-    let insured_relationship = relationship == Relationship::Insured;
-    if insured_branch && !insured_relationship {
-        row.error(
-            RELATIONSHIP,
-            format!(
-                "枝番 00 は被保険者本人の行です。続柄を「本人」にしてください（いまは「{}」）",
-                relationship.label()
-            ),
-        );
-    } else if insured_relationship && !insured_branch {
-        row.error(
-            BRANCH,
-            format!("続柄が「本人」の行は枝番を 00 にしてください（いまは {branch}）"),
-        );
-    }
-}
-
-fn check_dates(
-    row: &mut Row<'_>,
-    birth_date: Option<chrono::NaiveDate>,
-    acquired: Option<chrono::NaiveDate>,
-    lost: Option<chrono::NaiveDate>,
-) {
-    if let (Some(birth_date), Some(acquired)) = (birth_date, acquired)
-        && acquired < birth_date
-    {
-        let message = format!(
-            "資格取得日「{}」が生年月日「{}」より前になっています",
-            row.text(ACQUIRED),
-            row.text(BIRTH_DATE)
-        );
-        row.error(ACQUIRED, message);
-    }
-    if let (Some(acquired), Some(lost)) = (acquired, lost)
-        && lost < acquired
-    {
-        let message = format!(
-            "資格喪失日「{}」が資格取得日「{}」より前になっています",
-            row.text(LOST),
-            row.text(ACQUIRED)
-        );
-        row.error(LOST, message);
-    }
-}
-
-fn check_postcard_address(row: &mut Row<'_>) {
-    if row.optional(POSTAL_CODE).is_none() {
-        row.error(
-            POSTAL_CODE,
-            "本人（枝番 00）の行には郵便番号が必要です（仮パスワードのはがきの送り先です）",
-        );
-    }
-    if row.optional(ADDRESS).is_none() {
-        row.error(
-            ADDRESS,
-            "本人（枝番 00）の行には住所が必要です（仮パスワードのはがきの送り先です）",
-        );
-    }
-}
-
-/// Whole-file rules: each person once, and no dependants without their insured person.
-fn check_households(identities: &[Identity], errors: &mut Vec<LineError>) {
-    let mut first_line: HashMap<(&HouseholdKey, &str), u64> = HashMap::new();
-    for identity in identities {
-        let key = (&identity.household, identity.branch.as_str());
-        if let Some(first) = first_line.get(&key) {
-            errors.push(LineError::new(
-                identity.line,
-                None,
-                format!(
-                    "記号 {}・番号 {}・枝番 {} の人が {first}行目 とこの行の2回書かれています（1人1行にしてください）",
-                    identity.household.symbol, identity.household.number, identity.branch
-                ),
-            ));
-        } else {
-            first_line.insert(key, identity.line);
-        }
-    }
-    let mut reported: HashSet<&HouseholdKey> = HashSet::new();
-    for identity in identities {
-        let household = &identity.household;
-        if identity.branch == INSURED_BRANCH
-            || first_line.contains_key(&(household, INSURED_BRANCH))
-            || !reported.insert(household)
-        {
-            continue;
-        }
-        errors.push(LineError::new(
-            identity.line,
-            None,
-            format!(
-                "記号 {}・番号 {} の本人（枝番 00）の行がこのファイルにありません（家族だけの世帯は取り込めません）",
-                household.symbol, household.number
-            ),
-        ));
-    }
 }

@@ -8,6 +8,7 @@ pub mod claims;
 pub mod encoding;
 pub mod error;
 mod fields;
+mod member_rules;
 pub mod members;
 
 #[cfg(test)]

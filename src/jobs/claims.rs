@@ -11,13 +11,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::{JobError, JobIo};
-use crate::audit::AuditEntry;
-use crate::claims::model::person_key;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::claims::{Batch, BatchWriter, Outcome, PublishError, PublishSummary, publish};
 use crate::domain::claim::Claim;
 use crate::domain::member::Person;
 use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
-use crate::store::{Store, Writer};
+use crate::store::{Store, StoreKey as _, Writer};
 
 /// Progress is reported every this many rows.
 const PROGRESS_EVERY: u64 = 2_000;
@@ -93,9 +92,14 @@ pub fn run(
             spooled.path.clone()
         }
     };
-    let summary = import_claims_file(store, &path, publish, now, "cli", &mut |done, total| {
-        io.progress("取り込み", done, total)
-    })?;
+    let summary = import_claims_file(
+        store,
+        &path,
+        publish,
+        now,
+        &Actor::Cli.to_string(),
+        &mut |done, total| io.progress("取り込み", done, total),
+    )?;
     io.say(&summary.to_string());
     Ok(())
 }
@@ -143,7 +147,7 @@ pub fn import_claims(
             return Err(ClaimImportError::File(ImportError::Lines(errors)));
         }
         let batch = batch.finish(w)?;
-        AuditEntry::new(now, actor, "claims.imported")
+        AuditEntry::new(now, actor, Action::ClaimsImported)
             .target(format!("batch:{}", batch.number()))
             .detail(format!(
                 "rows={} added={} replaced={} unchanged={}",
@@ -179,7 +183,7 @@ fn stream_rows(
             Err(error) => errors.push(error),
             Ok((line, claim)) => {
                 done += 1;
-                let person = person_key(&claim.household, &claim.branch);
+                let person = claim.household.person(&claim.branch).store_key();
                 if !known_people.contains(&person) {
                     if w.get::<Person>(&person)?.is_none() {
                         errors.push(unknown_person(line, &claim));
@@ -275,23 +279,4 @@ impl Drop for Spool {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::os::unix::fs::PermissionsExt as _;
-
-    use super::*;
-
-    #[test]
-    fn a_spooled_claim_file_is_owner_only_and_removed_when_done() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let spool = Spool::beside(&dir.path().join("kenpo.redb"));
-        spool.fill(&mut "記号,番号\n".as_bytes()).expect("spooled");
-        let mode = std::fs::metadata(&spool.path)
-            .expect("stat")
-            .permissions()
-            .mode();
-        assert_eq!(format!("{:o}", mode & 0o777), "600");
-        let path = spool.path.clone();
-        drop(spool);
-        assert!(!path.exists());
-    }
-}
+mod tests;

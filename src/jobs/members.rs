@@ -4,9 +4,9 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::domain::member::Person;
-use crate::store::{Store, key};
+use crate::store::{Store, StoreKey as _};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -25,10 +25,6 @@ impl fmt::Display for ImportSummary {
     }
 }
 
-pub fn person_key(p: &Person) -> String {
-    key(&[&p.household.symbol, &p.household.number, &p.branch])
-}
-
 /// Adds or updates every person in one transaction (re-import updates by 記号+番号+枝番).
 pub fn import_members(
     store: &Store,
@@ -41,7 +37,7 @@ pub fn import_members(
     store.write_blocking(|w| {
         let mut summary = ImportSummary::default();
         for (i, person) in people.iter().enumerate() {
-            let k = person_key(person);
+            let k = person.key().store_key();
             match w.get::<Person>(&k)? {
                 Some(existing) => {
                     // The file knows nothing of the privacy flag staff set: keep it.
@@ -61,7 +57,7 @@ pub fn import_members(
             }
             progress(i as u64 + 1, total);
         }
-        AuditEntry::new(now, actor, "members.imported")
+        AuditEntry::new(now, actor, Action::MembersImported)
             .detail(format!(
                 "added={} updated={} unchanged={}",
                 summary.added, summary.updated, summary.unchanged

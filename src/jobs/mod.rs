@@ -5,6 +5,7 @@
 mod backup;
 mod claims;
 mod members;
+pub mod schema;
 mod setup;
 
 use std::io::Read;
@@ -13,13 +14,15 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Actor;
 use crate::store::Store;
 
 pub use claims::{ClaimImportError, ClaimImportSummary, Spool, import_claims, import_claims_file};
 pub use members::{ImportSummary, import_members};
 pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// No `Debug`: `StaffAdd` and `StaffReset` carry a password.
+#[derive(Clone, Serialize, Deserialize)]
 pub enum Job {
     Init {
         union_name: String,
@@ -44,13 +47,6 @@ pub enum Job {
         password: String,
     },
     Backup,
-}
-
-impl Job {
-    /// Whether the job reads an input file (sent along when handed to the server).
-    pub fn needs_input(&self) -> bool {
-        matches!(self, Job::ImportMembers | Job::ImportClaims { .. })
-    }
 }
 
 /// How a job reads its input, shows progress and writes its output file.
@@ -97,7 +93,9 @@ pub fn run(
             )?;
             io.say(&format!(
                 "組合を設定しました: {} (保険者番号 {}, サービス名 {})",
-                settings.union_name, settings.insurer_number, settings.service_name
+                settings.union_name,
+                settings.insurer_digits(),
+                settings.service_name
             ));
             Ok(())
         }
@@ -108,9 +106,10 @@ pub fn run(
                 .map_err(anyhow::Error::from)?;
             let people = crate::import::read_members_bytes(&bytes)
                 .map_err(|e| JobError::User(e.to_string()))?;
-            let summary = import_members(store, people, now, "cli", &mut |d, t| {
-                io.progress("取り込み", d, t)
-            })?;
+            let summary =
+                import_members(store, people, now, &Actor::Cli.to_string(), &mut |d, t| {
+                    io.progress("取り込み", d, t)
+                })?;
             io.say(&summary.to_string());
             Ok(())
         }

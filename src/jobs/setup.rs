@@ -5,13 +5,13 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use super::{JobError, JobIo};
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::auth::credentials::{self, IssueError};
 use crate::auth::model::StaffAccount;
 use crate::auth::tokens::random_token;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::HouseholdKey;
-use crate::settings::{DEFAULT_SERVICE_NAME, Secrets, UnionSettings};
+use crate::settings::{DEFAULT_SERVICE_NAME, SETTINGS, Secrets, UnionSettings};
 use crate::store::seal::is_sealed;
 use crate::store::{Record, Store, Writer};
 use serde::{Deserialize, Serialize};
@@ -32,17 +32,17 @@ pub fn init_union(
         ));
     }
     let settings = store.write_blocking(|w| {
-        let mut settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+        let mut settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
         settings.union_name = union_name.to_string();
-        settings.insurer_number = number.as_str().to_string();
+        settings.insurer_number = Some(number);
         settings.service_name = match service_name.map(str::trim) {
             Some(s) if !s.is_empty() => s.to_string(),
             _ if settings.service_name.is_empty() => DEFAULT_SERVICE_NAME.to_string(),
             _ => settings.service_name.clone(),
         };
-        w.put("union", &settings)?;
+        w.put(SETTINGS, &settings)?;
         ensure_secrets(w)?;
-        AuditEntry::new(now, "cli", "settings.changed")
+        AuditEntry::new(now, Actor::Cli, Action::SettingsChanged)
             .detail("init")
             .record(w)?;
         Ok::<_, anyhow::Error>(settings)
@@ -76,7 +76,7 @@ pub fn ensure_secrets(w: &mut Writer) -> anyhow::Result<Secrets> {
 struct OutboxSealed;
 
 impl Record for OutboxSealed {
-    const TABLE: &'static str = "meta";
+    const TABLE: &'static str = crate::store::tables::META;
 }
 
 /// Seals what an older kenpo kept in plain text in the data file: queued mail bodies and
@@ -117,7 +117,7 @@ fn enrolment_note(key: &str) -> String {
 }
 
 fn staff_mfa_required(store: &Store) -> anyhow::Result<bool> {
-    let settings = store.read_blocking(|r| r.get::<UnionSettings>("union"))?;
+    let settings = store.read_blocking(|r| r.get::<UnionSettings>(SETTINGS))?;
     Ok(settings.unwrap_or_default().staff_totp_required)
 }
 
@@ -183,7 +183,7 @@ pub fn issue_credentials(
             .map_err(|e| JobError::User(format!("--household {h}: {e}")))?;
         keys.push(key);
     }
-    let cards = credentials::issue(store, &keys, now, "cli", &mut |d, t| {
+    let cards = credentials::issue(store, &keys, now, &Actor::Cli.to_string(), &mut |d, t| {
         io.progress("仮ID発行", d, t)
     })
     .map_err(|e| match e {

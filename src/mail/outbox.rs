@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{ReadTx, Writer};
+use crate::store::{ReadTx, Record, Writer, tables};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub enum MailState {
@@ -33,12 +33,20 @@ pub struct OutboxMail {
     pub secret: bool,
 }
 
+impl Record for OutboxMail {
+    const TABLE: &'static str = tables::OUTBOX;
+}
+
 /// What a body reads once it has been removed from the data file.
 pub const BODY_REMOVED: &str = "（送信済みのため本文は削除されました）";
 
 /// Marks an outbox mail as waiting to be sent (key: the outbox id).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PendingMail;
+
+impl Record for PendingMail {
+    const TABLE: &'static str = tables::OUTBOX_PENDING;
+}
 
 /// A mail ready to be queued.
 #[derive(Debug, Clone)]
@@ -108,4 +116,51 @@ pub fn seal_plain_bodies(w: &mut Writer) -> anyhow::Result<u64> {
         sealed += 1;
     }
     Ok(sealed)
+}
+
+/// Pending mails whose next attempt is due at `now`, oldest id first.
+pub(crate) fn due_mails(
+    r: &crate::store::Reader,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<(String, OutboxMail)>> {
+    let mut due = Vec::new();
+    for (id, _) in r.scan::<PendingMail>("")? {
+        match r.get::<OutboxMail>(&id)? {
+            Some(mut mail) if mail.state == MailState::Pending && mail.next_attempt_at <= now => {
+                // Opened just before sending; the plain body lives only in this process.
+                match open_body(r, &id, &mail) {
+                    Ok(body) => {
+                        mail.body = body;
+                        due.push((id, mail));
+                    }
+                    Err(e) => tracing::error!(
+                        outbox_id = id,
+                        error = format!("{e:#}"),
+                        "a queued mail cannot be opened"
+                    ),
+                }
+            }
+            Some(_) => {}
+            None => tracing::warn!(outbox_id = id, "a pending marker has no outbox mail"),
+        }
+    }
+    Ok(due)
+}
+
+/// Puts a Failed mail back into the queue with a fresh set of attempts; returns false when
+/// the mail does not exist or has not failed. Wake the sender after the commit.
+pub fn retry_failed(w: &mut Writer, id: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    let Some(mut mail) = w.get::<OutboxMail>(id)? else {
+        return Ok(false);
+    };
+    // A secret mail's body is gone once it failed: there is nothing left to send.
+    if mail.state != MailState::Failed || mail.body == BODY_REMOVED {
+        return Ok(false);
+    }
+    mail.state = MailState::Pending;
+    mail.attempts = 0;
+    mail.next_attempt_at = now;
+    w.put(id, &mail)?;
+    w.put(id, &PendingMail)?;
+    Ok(true)
 }

@@ -9,9 +9,11 @@ use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
 use crate::domain::email::Email;
-use crate::mail::outbox::{MailState, OutboxMail, PendingMail};
+#[cfg(test)]
+use crate::mail::outbox::retry_failed;
+use crate::mail::outbox::{MailState, OutboxMail, PendingMail, due_mails};
 use crate::mail::smtp::{self, SendError, SmtpConfig};
-use crate::store::{Store, Writer};
+use crate::store::Store;
 
 /// Attempts before a mail is marked Failed.
 pub const MAX_ATTEMPTS: u32 = 12;
@@ -274,35 +276,6 @@ impl Sender {
     }
 }
 
-/// Pending mails whose next attempt is due at `now`, oldest id first.
-fn due_mails(
-    r: &crate::store::Reader,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<(String, OutboxMail)>> {
-    let mut due = Vec::new();
-    for (id, _) in r.scan::<PendingMail>("")? {
-        match r.get::<OutboxMail>(&id)? {
-            Some(mut mail) if mail.state == MailState::Pending && mail.next_attempt_at <= now => {
-                // Opened just before sending; the plain body lives only in this process.
-                match crate::mail::outbox::open_body(r, &id, &mail) {
-                    Ok(body) => {
-                        mail.body = body;
-                        due.push((id, mail));
-                    }
-                    Err(e) => tracing::error!(
-                        outbox_id = id,
-                        error = format!("{e:#}"),
-                        "a queued mail cannot be opened"
-                    ),
-                }
-            }
-            Some(_) => {}
-            None => tracing::warn!(outbox_id = id, "a pending marker has no outbox mail"),
-        }
-    }
-    Ok(due)
-}
-
 /// Replaces the recipient address in a server reply by its masked form, for the log and
 /// for the staff outbox screen (an address that does not parse becomes `***`).
 pub fn mask_address(text: &str, to: &str) -> String {
@@ -313,24 +286,6 @@ pub fn mask_address(text: &str, to: &str) -> String {
         Ok(email) => text.replace(to, &email.masked()),
         Err(_) => text.replace(to, "***"),
     }
-}
-
-/// Puts a Failed mail back into the queue with a fresh set of attempts; returns false when
-/// the mail does not exist or has not failed. Wake the sender after the commit.
-pub fn retry_failed(w: &mut Writer, id: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
-    let Some(mut mail) = w.get::<OutboxMail>(id)? else {
-        return Ok(false);
-    };
-    // A secret mail's body is gone once it failed: there is nothing left to send.
-    if mail.state != MailState::Failed || mail.body == crate::mail::outbox::BODY_REMOVED {
-        return Ok(false);
-    }
-    mail.state = MailState::Pending;
-    mail.attempts = 0;
-    mail.next_attempt_at = now;
-    w.put(id, &mail)?;
-    w.put(id, &PendingMail)?;
-    Ok(true)
 }
 
 #[cfg(test)]

@@ -65,5 +65,5 @@ fn recorded_key_check(db: &Database) -> anyhow::Result<Option<String>> {
 pub(super) struct KeyCheck(pub(super) String);
 
 impl Record for KeyCheck {
-    const TABLE: &'static str = "meta";
+    const TABLE: &'static str = super::tables::META;
 }

@@ -4,11 +4,14 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+mod codec;
 pub mod files;
 mod key_check;
+mod keys;
+pub mod migrate;
 mod range;
-mod records;
 pub mod seal;
+pub mod tables;
 mod tx;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +24,9 @@ use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use keys::{StoreKey, household_prefix};
+pub use migrate::Migration;
+use migrate::{SCHEMA_KEY, SchemaVersion};
 pub use range::KeyRange;
 pub use tx::{ReadTx, Reader, Writer};
 
@@ -30,46 +36,8 @@ pub use tx::{ReadTx, Reader, Writer};
 /// older kenpo would write rows without them, so it must not open the file.
 pub const SCHEMA_VERSION: u64 = 2;
 
-/// Brings a file of schema `from` up to [`SCHEMA_VERSION`], in the transaction that opens it.
-fn upgrade(w: &mut Writer, from: u64) -> anyhow::Result<()> {
-    if from < 2 {
-        // The log of an older file is counted once from its rows (one pass over them).
-        crate::audit::backfill_counts(w)?;
-    }
-    Ok(())
-}
-
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
-pub const ALL_TABLES: &[&str] = &[
-    "meta",
-    "settings",
-    "people",
-    "households",
-    "accounts",
-    "temp_credentials",
-    "staff",
-    "sessions",
-    "outbox",
-    "outbox_pending",
-    "audit",
-    "audit_by_target",
-    "audit_days",
-    "audit_counts",
-    "audit_throttled",
-    "sequences",
-    "claims",
-    "batches",
-    "maintenance_windows",
-    "account_links",
-    "throttle",
-    "claim_index",
-    "batch_people",
-    "staff_challenges",
-    "credential_issues",
-    "notices",
-    "notice_reads",
-    "terms",
-];
+pub const ALL_TABLES: &[&str] = tables::ALL;
 
 /// redb's page cache, which also bounds the dirty pages a write transaction keeps in
 /// memory before spilling them to the file (redb's default is 1 GiB). A million-row claim
@@ -127,8 +95,17 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the data file, creates missing tables and checks the schema version.
+    /// Opens (or creates) a data file of this schema, creates missing tables and checks the
+    /// schema version. A file of an older schema is refused: the binary opens data files
+    /// with their upgrade steps ([`Store::open_with`], `jobs::schema::open_store`).
     pub fn open(path: &Path) -> Result<Store, OpenError> {
+        Self::open_with(path, &[])
+    }
+
+    /// Opens (or creates) the data file, creates missing tables and checks the schema
+    /// version; a file of an older schema is brought up to date by `migrations`, in the
+    /// transaction that opens it.
+    pub fn open_with(path: &Path, migrations: &[Migration]) -> Result<Store, OpenError> {
         let other = |source: anyhow::Error| OpenError::Other {
             path: path.to_path_buf(),
             source,
@@ -157,12 +134,12 @@ impl Store {
                 for name in ALL_TABLES {
                     w.ensure_table(name)?;
                 }
-                let found = w.get::<SchemaVersion>("schema_version")?.map(|v| v.0);
+                let found = w.get::<SchemaVersion>(SCHEMA_KEY)?.map(|v| v.0);
                 if let Some(older) = found.filter(|v| *v < SCHEMA_VERSION) {
-                    upgrade(w, older)?;
+                    migrate::upgrade(w, older, migrations)?;
                 }
                 if found.is_none_or(|v| v < SCHEMA_VERSION) {
-                    w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
+                    w.put(SCHEMA_KEY, &SchemaVersion(SCHEMA_VERSION))?;
                 }
                 if let Some(check) = check {
                     w.put(KEY_CHECK, &KeyCheck(check))?;
@@ -266,13 +243,6 @@ impl Store {
         out.commit()?;
         Ok(())
     }
-}
-
-#[derive(Serialize, serde::Deserialize)]
-struct SchemaVersion(u64);
-
-impl Record for SchemaVersion {
-    const TABLE: &'static str = "meta";
 }
 
 #[cfg(test)]

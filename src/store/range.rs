@@ -5,7 +5,7 @@ use std::ops::Bound;
 use redb::ReadableTable;
 
 use super::Record;
-use super::tx::decode;
+use super::codec::decode;
 
 /// A range of keys: `(Bound::Included(a), Bound::Excluded(b))` and so on.
 pub type KeyRange<'a> = (Bound<&'a str>, Bound<&'a str>);

@@ -7,17 +7,10 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
+use super::codec::{decode, encode};
 use super::range::{KeyRange, is_empty, walk};
 use super::seal::SealKey;
 use super::{Record, table};
-
-pub(super) fn decode<R: Record>(key: &str, bytes: &[u8]) -> anyhow::Result<R> {
-    serde_json::from_slice(bytes).with_context(|| format!("corrupt record {}/{key}", R::TABLE))
-}
-
-fn encode<R: Record>(record: &R) -> anyhow::Result<Vec<u8>> {
-    serde_json::to_vec(record).with_context(|| format!("cannot encode a record of {}", R::TABLE))
-}
 
 /// The smallest key greater than every key starting with `prefix` (prefix ranges).
 fn prefix_end(prefix: &str) -> String {
@@ -270,7 +263,7 @@ impl Writer {
 struct Sequence(u64);
 
 impl Record for Sequence {
-    const TABLE: &'static str = "sequences";
+    const TABLE: &'static str = super::tables::SEQUENCES;
 }
 
 pub(super) fn copy_table(

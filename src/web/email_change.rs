@@ -8,13 +8,14 @@ use poem::web::{Data, Form};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::login::internal;
-use super::profile::{PROFILE_TITLE, load_account, member, request};
+use super::profile::{PROFILE_TITLE, load_account, request};
 use super::respond::{page_with_status, see_other, see_other_with_cookie};
 use super::views::profile::{self as view, ProfileView};
 use super::{AppState, Ctx, session};
 use crate::auth::profile::{self as uc, EmailChange, EmailChangeError};
 use crate::domain::email::Email;
+use crate::web::guard::{guard, member::member};
+use crate::web::respond::internal;
 
 const PASSWORD_MISSING: &str = "現在のパスワードを入力してください。";
 
@@ -32,10 +33,7 @@ pub async fn submit(
     Data(state): Data<&Arc<AppState>>,
     Form(input): Form<EmailFields>,
 ) -> poem::Result<Response> {
-    let member = match member(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
+    let member = guard!(member(ctx));
     let email = Email::parse(&input.email);
     let password_missing = input.current_password.is_empty();
     let (mut email_error, mut password_error) = (None, None);

@@ -1,13 +1,10 @@
 //! The filter of the medical-expense screens, read from the query string: which months,
 //! which person, which page. An id of another household or an unknown person is a 404.
 
-use poem::Response;
 use poem::http::StatusCode;
 use serde::Deserialize;
 
 use super::Ctx;
-use super::respond::see_other;
-use crate::auth::model::SessionKind;
 use crate::claims::query::DataStatus;
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
@@ -28,24 +25,6 @@ pub struct ExpenseQuery {
     pub page: String,
     /// Ignored when it is the member's own household; any other household is a 404.
     pub household: String,
-}
-
-/// A logged-in member: their user id (for the audit log) and household.
-pub struct Member {
-    pub user_id: String,
-    pub household: HouseholdKey,
-}
-
-/// The member of the session, or where to send the browser instead.
-pub fn member(ctx: &Ctx) -> Result<Member, Response> {
-    let household = super::menu::member_household(ctx)?;
-    match ctx.member_session.as_ref().map(|(_, s)| &s.kind) {
-        Some(SessionKind::Member { user_id, .. }) => Ok(Member {
-            user_id: user_id.clone(),
-            household,
-        }),
-        _ => Err(see_other("/")),
-    }
 }
 
 pub fn not_found() -> poem::Error {

@@ -7,16 +7,19 @@ use poem::web::{Data, Query};
 use poem::{Request, Response, handler};
 
 use super::expense_filter::{
-    ExpenseQuery, Member, Selection, check_household, latest_month, member, page as page_number,
-    person, selection, years,
+    ExpenseQuery, Selection, check_household, latest_month, page as page_number, person, selection,
+    years,
 };
-use super::login::internal;
 use super::respond::page;
 use super::views::menu::with_logout;
 use super::views::{chart, expenses as view};
 use super::{AppState, Ctx};
+use crate::audit::Actor;
 use crate::claims::view::{HouseholdData, Viewer, claims, overview};
 use crate::domain::member::Person;
+use crate::web::guard::member::MemberSession;
+use crate::web::guard::{guard, member::member};
+use crate::web::respond::internal;
 
 /// What both screens load: the selection and the audited data behind it.
 struct Loaded {
@@ -29,7 +32,7 @@ struct Loaded {
 async fn load(
     ctx: &Ctx,
     state: &AppState,
-    m: &Member,
+    m: &MemberSession,
     query: &ExpenseQuery,
     screen: &str,
 ) -> poem::Result<Loaded> {
@@ -41,7 +44,7 @@ async fn load(
     let latest = latest_month(ctx, status);
     let selection = selection(query, latest);
     let viewer = Viewer {
-        actor: format!("member:{}", m.user_id),
+        actor: Actor::Member(m.user_key.to_string()).to_string(),
         household: m.household.clone(),
         client: ctx.client.clone(),
         now: ctx.now,
@@ -78,10 +81,7 @@ pub async fn list(
     Data(state): Data<&Arc<AppState>>,
     Query(query): Query<ExpenseQuery>,
 ) -> poem::Result<Response> {
-    let m = match member(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
+    let m = guard!(member(ctx));
     let loaded = load(ctx, state, &m, &query, "expenses").await?;
     let v = view::ExpensesView {
         people: &loaded.data.people,
@@ -108,10 +108,7 @@ pub async fn chart_page(
     Data(state): Data<&Arc<AppState>>,
     Query(query): Query<ExpenseQuery>,
 ) -> poem::Result<Response> {
-    let m = match member(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
+    let m = guard!(member(ctx));
     let loaded = load(ctx, state, &m, &query, "expenses-chart").await?;
     let people: Vec<Person> = match &loaded.person {
         Some(p) => vec![p.clone()],

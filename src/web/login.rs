@@ -7,11 +7,11 @@ use poem::web::{Data, Form, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
+use super::guard::member::home_of;
 use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
 use super::views::login::{LoginForm, login as login_view};
 use super::{AppState, Ctx, session};
 use crate::auth::login::{LoginError, login};
-use crate::auth::model::SessionKind;
 
 #[derive(Deserialize, Default)]
 pub struct LoginQuery {
@@ -19,25 +19,6 @@ pub struct LoginQuery {
     expired: Option<String>,
     #[serde(default)]
     logged_out: Option<String>,
-}
-
-/// Where a live member-side session belongs.
-pub fn home_of(kind: &SessionKind) -> &'static str {
-    match kind {
-        SessionKind::Registration {
-            verified: false, ..
-        } => "/register/identity",
-        SessionKind::Registration { draft: Some(d), .. } if !d.password_hash.is_empty() => {
-            "/register/confirm"
-        }
-        SessionKind::Registration { .. } => "/register/profile",
-        SessionKind::Completed { .. } => "/register/done",
-        SessionKind::Member {
-            must_change_password: true,
-            ..
-        } => super::menu::PASSWORD_PATH,
-        SessionKind::Member { .. } | SessionKind::Staff { .. } => "/menu",
-    }
 }
 
 #[handler]
@@ -133,9 +114,4 @@ pub async fn logout(
         "/?logged_out=1",
         &session::clear_member_cookie(state),
     ))
-}
-
-pub fn internal(e: anyhow::Error) -> poem::Error {
-    tracing::error!("{e:#}");
-    poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
 }

@@ -8,9 +8,9 @@ mod ctx;
 mod email_change;
 mod expense_filter;
 mod expenses;
+mod guard;
 mod health;
 mod login;
-pub(crate) mod maintenance;
 mod menu;
 mod notices;
 mod pacing;
@@ -123,19 +123,24 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/menu/tax-notice.csv", get(tax_notice::csv))
         .at("/menu/notices", get(notices::list))
         .at("/menu/notices/:id", get(notices::show))
-        .at("/menu/:item", get(menu::placeholder))
         .at(
             "/staff/login",
             get(staff::login_page).post(staff::login_submit),
         )
         .at("/staff/logout", post(staff::logout))
         .at("/staff", get(staff::home))
-        .at("/staff/maintenance", get(maintenance::show))
-        .at("/staff/maintenance/rule", post(maintenance::save_rule))
-        .at("/staff/maintenance/windows", post(maintenance::add_window))
+        .at("/staff/maintenance", get(staff::maintenance::show))
+        .at(
+            "/staff/maintenance/rule",
+            post(staff::maintenance::save_rule),
+        )
+        .at(
+            "/staff/maintenance/windows",
+            post(staff::maintenance::add_window),
+        )
         .at(
             "/staff/maintenance/windows/:id/cancel",
-            post(maintenance::cancel_window),
+            post(staff::maintenance::cancel_window),
         )
         .at("/healthz", get(health::healthz))
         .at("/assets/*path", get(assets::serve));

@@ -6,21 +6,18 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Response, handler};
 
-use super::login::internal;
-use super::menu::member_household;
 use super::respond::page;
 use super::views::notices as view;
 use super::{AppState, Ctx};
+use crate::web::guard::{guard, member::member};
+use crate::web::respond::internal;
 
 #[handler]
 pub async fn list(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
 ) -> poem::Result<Response> {
-    let household = match member_household(ctx) {
-        Ok(h) => h,
-        Err(redirect) => return Ok(redirect),
-    };
+    let household = guard!(member(ctx)).household;
     let now = ctx.now;
     let notices = state
         .store
@@ -36,10 +33,7 @@ pub async fn show(
     Data(state): Data<&Arc<AppState>>,
     Path(id): Path<String>,
 ) -> poem::Result<Response> {
-    let household = match member_household(ctx) {
-        Ok(h) => h,
-        Err(redirect) => return Ok(redirect),
-    };
+    let household = guard!(member(ctx)).household;
     let now = ctx.now;
     let notice = state
         .store

@@ -36,16 +36,3 @@ pub async fn terms(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> 
         },
     )
 }
-
-#[handler]
-pub fn not_yet(Data(ctx): Data<&Ctx>) -> Response {
-    page(
-        ctx,
-        "準備中",
-        html! {
-            h1 { "準備中" }
-            p.notice role="status" { "この手続きは現在準備中です。お手数ですが、健康保険組合までお問い合わせください。" }
-            p { a href="/" { "ログイン画面へ戻る" } }
-        },
-    )
-}

@@ -7,17 +7,19 @@ use poem::web::{Data, Form, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::login::internal;
-use super::menu::{MemberSession, member_household, member_session};
 use super::pacing::no_referrer;
 use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
 use super::views::profile::{self as view, PasswordForm, ProfileView};
 use super::views::recovery::link_invalid;
 use super::{AppState, Ctx, session};
 use crate::auth::model::Account;
-use crate::auth::profile::{self as uc, ChangeError, PasswordChange};
+use crate::auth::password_change::{ChangeError, PasswordChange, change_password};
+use crate::auth::profile as uc;
 use crate::auth::recovery::Request;
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
+use crate::web::guard::guard;
+use crate::web::guard::member::{member, member_session};
+use crate::web::respond::internal;
 
 pub(super) const PROFILE_TITLE: &str = "個人情報管理";
 const PASSWORD_TITLE: &str = "パスワード変更";
@@ -55,10 +57,7 @@ pub async fn profile_page(
     Data(state): Data<&Arc<AppState>>,
     Query(q): Query<ProfileQuery>,
 ) -> poem::Result<Response> {
-    let member = match member(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
+    let member = guard!(member(ctx));
     let account = load_account(state, member.user_key).await?;
     let v = ProfileView {
         email: &account.email,
@@ -69,12 +68,6 @@ pub async fn profile_page(
         flash: flash(q.done.as_deref()),
     };
     Ok(page(ctx, PROFILE_TITLE, view::profile(ctx, &v)))
-}
-
-/// Checks the forced change first, then hands the member's session to the handler.
-pub(super) fn member(ctx: &Ctx) -> Result<MemberSession, Response> {
-    member_household(ctx)?;
-    member_session(ctx)
 }
 
 pub(super) fn request(ctx: &Ctx, state: &AppState) -> Request {
@@ -96,10 +89,7 @@ pub async fn notify_submit(
     Data(state): Data<&Arc<AppState>>,
     Form(input): Form<NotifyFields>,
 ) -> poem::Result<Response> {
-    let member = match member(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
+    let member = guard!(member(ctx));
     let notify = input.notify.is_some();
     uc::set_notify(
         &state.store,
@@ -182,10 +172,7 @@ pub struct PasswordQuery {
 
 #[handler]
 pub fn password_page(Data(ctx): Data<&Ctx>, Query(q): Query<PasswordQuery>) -> Response {
-    let member = match member_session(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return redirect,
-    };
+    let member = guard!(plain member_session(ctx));
     if q.done.is_some() && !member.must_change_password {
         return page(ctx, PASSWORD_TITLE, view::password_changed(ctx));
     }
@@ -209,10 +196,7 @@ pub async fn password_submit(
     Data(state): Data<&Arc<AppState>>,
     Form(input): Form<PasswordFields>,
 ) -> poem::Result<Response> {
-    let member = match member_session(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
+    let member = guard!(member_session(ctx));
     let mut form = PasswordForm::default();
     if input.current_password.is_empty() {
         form.current_error = Some("現在のパスワードを入力してください。".to_string());
@@ -254,7 +238,7 @@ pub async fn password_submit(
         now: ctx.now,
         client: ctx.client.clone(),
     };
-    match uc::change_password(&state.store, change).await {
+    match change_password(&state.store, change).await {
         Ok(token) => {
             state.mail_wake.notify_one();
             let cookie = session::member_cookie(state, &token);

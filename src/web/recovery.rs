@@ -9,7 +9,6 @@ use poem::web::{Data, Form, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::login::internal;
 use super::pacing::{Pace, no_referrer};
 use super::respond::{page, page_with_status, see_other};
 use super::views::recovery::{self as view, RecoveryForm};
@@ -17,6 +16,7 @@ use super::{AppState, Ctx};
 use crate::auth::recovery::{self as uc, Request};
 use crate::domain::birth_date::BirthDate;
 use crate::domain::email::Email;
+use crate::web::respond::internal;
 
 const ID_TITLE: &str = "IDを忘れた方";
 const PASSWORD_TITLE: &str = "パスワードを忘れた方";

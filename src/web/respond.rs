@@ -6,6 +6,8 @@ use poem::http::{StatusCode, header};
 
 use super::Ctx;
 use super::views::layout;
+use super::views::staff::layout as staff_layout;
+use crate::auth::model::StaffUser;
 
 /// A whole page for a plain request, the `<main>` content for htmx.
 pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Response {
@@ -40,4 +42,26 @@ pub fn see_other_with_cookie(location: &str, cookie: &str) -> Response {
         .header(header::LOCATION, location)
         .header(header::SET_COOKIE, cookie)
         .finish()
+}
+
+/// An unexpected failure: logged with its whole cause chain, answered with the 500 page
+/// (the security stack adds the request id).
+pub fn internal(e: anyhow::Error) -> poem::Error {
+    tracing::error!("{e:#}");
+    poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A staff page: the navigation bar above the content.
+pub fn staff_page(ctx: &Ctx, user: &StaffUser, title: &str, content: Markup) -> Response {
+    staff_page_with_status(ctx, user, StatusCode::OK, title, content)
+}
+
+pub fn staff_page_with_status(
+    ctx: &Ctx,
+    user: &StaffUser,
+    status: StatusCode,
+    title: &str,
+    content: Markup,
+) -> Response {
+    page_with_status(ctx, status, title, staff_layout::staff(ctx, user, content))
 }

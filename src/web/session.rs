@@ -3,7 +3,6 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::AppState;
-use super::security::set_cookie;
 use crate::auth::model::Session;
 use crate::auth::tokens::token_digest;
 use crate::settings::UnionSettings;
@@ -86,7 +85,7 @@ pub async fn end_current(
         .store
         .write(move |w| crate::auth::session::logout(w, &key, &session, now, client))
         .await
-        .map_err(super::login::internal)
+        .map_err(super::respond::internal)
 }
 
 pub fn member_cookie(state: &AppState, token: &str) -> String {
@@ -105,4 +104,36 @@ pub fn clear_member_cookie(state: &AppState) -> String {
 
 pub fn clear_staff_cookie(state: &AppState) -> String {
     set_cookie(state, STAFF_COOKIE, "", "/staff", Some(0))
+}
+
+/// Over HTTPS every cookie is `__Host-` prefixed: the browser then keeps it only with
+/// `Secure`, `Path=/` and no `Domain`, so another host of the domain cannot plant or
+/// shadow it. Over plain HTTP (a trial on loopback) the plain name.
+pub fn cookie_name(state: &AppState, base: &str) -> String {
+    if state.secure_cookies() {
+        format!("__Host-{base}")
+    } else {
+        base.to_string()
+    }
+}
+
+/// A `Set-Cookie` value. Over HTTPS the cookie is `__Host-` prefixed, `Secure` and
+/// `Path=/` whatever `path` says (see [`cookie_name`]); `path` applies over plain HTTP.
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: Option<i64>,
+) -> String {
+    let name = cookie_name(state, name);
+    let (path, secure) = if state.secure_cookies() {
+        ("/", "; Secure")
+    } else {
+        (path, "")
+    };
+    let age = max_age
+        .map(|s| format!("; Max-Age={s}"))
+        .unwrap_or_default();
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{secure}{age}")
 }

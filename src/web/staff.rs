@@ -8,9 +8,9 @@ pub mod claims;
 pub mod drops;
 pub mod enrolment;
 pub mod export;
-pub mod guard;
 pub mod households;
 pub mod import;
+pub mod maintenance;
 pub mod multipart;
 pub mod notices;
 pub mod outbox;
@@ -100,8 +100,8 @@ pub async fn login_submit(
 
 #[handler]
 pub fn home(Data(ctx): Data<&Ctx>) -> Response {
-    match guard::staff_user(ctx) {
-        Ok(user) => guard::staff_page(ctx, &user, "管理画面", view::home(&user)),
+    match crate::web::guard::staff::staff_user(ctx) {
+        Ok(user) => crate::web::respond::staff_page(ctx, &user, "管理画面", view::home(&user)),
         Err(redirect) => redirect,
     }
 }

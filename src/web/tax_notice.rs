@@ -7,18 +7,21 @@ use poem::http::header;
 use poem::web::{Data, Query};
 use poem::{Response, handler};
 
-use super::expense_filter::{ExpenseQuery, Member, check_household, latest_month, member, years};
-use super::login::internal;
+use super::expense_filter::{ExpenseQuery, check_household, latest_month, years};
 use super::respond::page;
 use super::views::menu::with_logout;
 use super::views::tax_notice::{TaxNoticeView, page as notice_page};
 use super::{AppState, Ctx};
+use crate::audit::Actor;
 use crate::claims::view::{HouseholdData, Viewer, claims};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
 use crate::domain::csv_cell::neutralise;
 use crate::domain::expenses::{Period, tax_form_category};
 use crate::domain::member::Person;
+use crate::web::guard::member::MemberSession;
+use crate::web::guard::{guard, member::member};
+use crate::web::respond::internal;
 
 const BAD_YEAR: &str = "指定された年を読み取れなかったため、前の年を表示しています。";
 
@@ -40,12 +43,12 @@ fn chosen_year(ctx: &Ctx, query: &ExpenseQuery) -> (Period, Option<&'static str>
 async fn load(
     ctx: &Ctx,
     state: &AppState,
-    m: &Member,
+    m: &MemberSession,
     period: Period,
     screen: &str,
 ) -> poem::Result<HouseholdData> {
     let viewer = Viewer {
-        actor: format!("member:{}", m.user_id),
+        actor: Actor::Member(m.user_key.to_string()).to_string(),
         household: m.household.clone(),
         client: ctx.client.clone(),
         now: ctx.now,
@@ -66,10 +69,7 @@ pub async fn show(
     Data(state): Data<&Arc<AppState>>,
     Query(query): Query<ExpenseQuery>,
 ) -> poem::Result<Response> {
-    let m = match member(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
+    let m = guard!(member(ctx));
     check_household(&query, &m.household)?;
     let (period, problem) = chosen_year(ctx, &query);
     let data = load(ctx, state, &m, period, "tax-notice").await?;
@@ -97,10 +97,7 @@ pub async fn csv(
     Data(state): Data<&Arc<AppState>>,
     Query(query): Query<ExpenseQuery>,
 ) -> poem::Result<Response> {
-    let m = match member(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
+    let m = guard!(member(ctx));
     check_household(&query, &m.household)?;
     let (period, _) = chosen_year(ctx, &query);
     let data = load(ctx, state, &m, period, "tax-notice-csv").await?;

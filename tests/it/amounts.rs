@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::app::{MEMBERS_UTF8, TestApp, remote, spawn_app};
-use crate::claims::{csv, import, register_yamada, store};
+use crate::claims::{csv, import, register_yamada};
 
 /// The ceiling of one amount, as the claim file writes it and as the screens show it.
 const CEILING: u64 = 99_999_999_999;
@@ -80,7 +80,7 @@ async fn an_amount_above_the_ceiling_is_refused_with_its_line_and_column_and_not
         !stderr.contains("5行目"),
         "the ceiling itself is accepted: {stderr}"
     );
-    let store = store(&app);
+    let store = app.store();
     assert!(stored_claims(&store).await.is_empty(), "nothing imported");
     assert_eq!(store.read(|r| r.count::<Batch>()).await.expect("count"), 0);
 }
@@ -99,7 +99,7 @@ async fn amounts_stored_above_the_ceiling_by_an_older_release_read_as_the_ceilin
     )
     .await;
     // Today's release let 18,446,744,073,709,551,615 yen in: write that into both records.
-    store(&app)
+    app.store()
         .write(|w| {
             for (key, StoredClaim(mut json)) in w.scan::<StoredClaim>("")? {
                 for field in ["total_cost", "self_pay", "benefit"] {
@@ -127,7 +127,7 @@ async fn amounts_stored_above_the_ceiling_by_an_older_release_read_as_the_ceilin
         "{}",
         chart.body
     );
-    let claims = stored_claims(&store(&app)).await;
+    let claims = stored_claims(&app.store()).await;
     assert_eq!(claims.len(), 2, "every record still reads");
     assert!(
         claims

@@ -5,9 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone as _, Utc};
+use kenpo::auth::model::StaffAccount;
 use kenpo::clock::ManualClock;
 use kenpo::jobs::{self, Job, JobIo};
 use kenpo::server::{ConnectionLimits, Running, ServeOptions, start};
+use kenpo::settings::SETTINGS;
+use kenpo::store::Store;
 use reqwest::StatusCode;
 use tempfile::TempDir;
 
@@ -178,6 +181,26 @@ pub struct Page {
 }
 
 impl TestApp {
+    /// The running server's data file.
+    pub fn store(&self) -> Store {
+        self.running
+            .as_ref()
+            .expect("server runs")
+            .state
+            .store
+            .clone()
+    }
+
+    /// A staff account as stored.
+    pub async fn staff_account(&self, login: &str) -> StaffAccount {
+        let key = login.to_ascii_lowercase();
+        self.store()
+            .read(move |r| r.get::<StaffAccount>(&key))
+            .await
+            .expect("read")
+            .expect("the staff account exists")
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let resp = self
             .client
@@ -225,10 +248,10 @@ impl TestApp {
         store
             .write(|w| {
                 let mut settings = w
-                    .get::<kenpo::settings::UnionSettings>("union")?
+                    .get::<kenpo::settings::UnionSettings>(SETTINGS)?
                     .unwrap_or_default();
                 settings.staff_totp_required = false;
-                w.put("union", &settings)
+                w.put(SETTINGS, &settings)
             })
             .await
             .expect("settings written");

@@ -29,15 +29,6 @@ pub fn csv(rows: &str) -> Vec<u8> {
     format!("{HEADER}{rows}").into_bytes()
 }
 
-pub fn store(app: &TestApp) -> Store {
-    app.running
-        .as_ref()
-        .expect("server runs")
-        .state
-        .store
-        .clone()
-}
-
 /// Runs `kenpo import claims` against the running server.
 pub async fn import(app: &TestApp, file: Vec<u8>, publish: bool) -> CapturedIo {
     let data = app.data.clone();
@@ -60,7 +51,7 @@ pub async fn register_yamada(app: &TestApp) {
 pub async fn put_account(app: &TestApp, household: &str, user: &str, notify: bool) {
     let household = HouseholdKey::parse_display(household).expect("household");
     let (user, email) = (user.to_string(), format!("{user}@example.jp"));
-    store(app)
+    app.store()
         .write(move |w| {
             w.put(
                 &user,
@@ -94,7 +85,7 @@ pub async fn put_account(app: &TestApp, household: &str, user: &str, notify: boo
 }
 
 pub async fn batches(app: &TestApp) -> Vec<Batch> {
-    store(app)
+    app.store()
         .read(|r| {
             Ok::<_, anyhow::Error>(r.scan::<Batch>("")?.into_iter().map(|(_, b)| b).collect())
         })
@@ -110,7 +101,7 @@ async fn claim_records(store: &Store) -> Vec<(String, ClaimRecord)> {
 }
 
 pub async fn publication_mails(app: &TestApp) -> Vec<OutboxMail> {
-    store(app)
+    app.store()
         .read(kenpo::mail::outbox::scan_opened)
         .await
         .expect("outbox")
@@ -141,7 +132,8 @@ async fn an_imported_batch_is_invisible_until_published() {
 
     let batch = batches(&app).await.remove(0);
     assert!(!batch.is_published());
-    let summary = store(&app)
+    let summary = app
+        .store()
         .write(move |w| {
             kenpo::claims::publish(w, &batch.id, t0(), "staff:test").map_err(anyhow::Error::from)
         })
@@ -216,7 +208,7 @@ async fn re_importing_the_same_file_changes_nothing() {
     let app = spawn_app().await;
     register_yamada(&app).await;
     import(&app, CLAIMS_UTF8.to_vec(), true).await;
-    let before = claim_records(&store(&app)).await;
+    let before = claim_records(&app.store()).await;
     let page_before = app.get("/menu/expenses?year=2025").await.body;
 
     for publish in [true, false] {
@@ -227,7 +219,7 @@ async fn re_importing_the_same_file_changes_nothing() {
             io.said
         );
     }
-    assert_eq!(claim_records(&store(&app)).await, before);
+    assert_eq!(claim_records(&app.store()).await, before);
     assert_eq!(publication_mails(&app).await.len(), 1, "no second mail");
     let page_after = app.get("/menu/expenses?year=2025").await.body;
     let table = |body: &str| body.split("<table").nth(1).map(str::to_string);
@@ -241,7 +233,7 @@ async fn re_importing_the_same_file_changes_nothing() {
     assert!(io.said[0].contains("差し替え 1 件"), "{:?}", io.said);
     let body = app.get("/menu/expenses?year=2025").await.body;
     assert!(body.contains("9,460円") && !body.contains("8,460円"));
-    assert_eq!(claim_records(&store(&app)).await.len(), before.len());
+    assert_eq!(claim_records(&app.store()).await.len(), before.len());
 }
 
 fn local_data_with_members() -> (tempfile::TempDir, std::path::PathBuf) {

@@ -6,7 +6,7 @@ use kenpo::audit::AuditEntry;
 use reqwest::StatusCode;
 
 use crate::app::{TestApp, parse_csv, spawn_app, t0};
-use crate::claims::{CLAIMS_2024, CLAIMS_UTF8, csv, import, register_yamada, store};
+use crate::claims::{CLAIMS_2024, CLAIMS_UTF8, csv, import, register_yamada};
 
 /// 1201-105 logged in, with 2025 (4 claims of the household) and 2024 (1 claim) published.
 async fn member_with_claims() -> TestApp {
@@ -244,7 +244,7 @@ async fn no_member_url_reaches_another_household() {
 #[tokio::test]
 async fn a_person_hidden_from_the_household_appears_nowhere() {
     let app = member_with_claims().await;
-    store(&app)
+    app.store()
         .write(|w| {
             // What the staff console's 非表示にする does.
             let household = kenpo::domain::member::HouseholdKey::parse_display("1201-105")?;
@@ -280,7 +280,7 @@ async fn a_person_hidden_from_the_household_appears_nowhere() {
 async fn every_view_of_medical_data_is_audited() {
     let app = member_with_claims().await;
     let count = || async {
-        store(&app)
+        app.store()
             .read(|r| r.scan::<AuditEntry>(""))
             .await
             .expect("audit")

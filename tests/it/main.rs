@@ -3,6 +3,7 @@
 mod account;
 mod amounts;
 mod app;
+mod architecture;
 mod audit_log;
 mod browser_account;
 mod browser_claims;

@@ -15,7 +15,7 @@ fn jst(d: u32, h: u32, m: u32) -> DateTime<Utc> {
 
 /// Logs the 管理者 in (created, without the staff MFA requirement, on the first call).
 async fn staff_login(app: &TestApp) {
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let exists = store
         .read(|r| r.get::<kenpo::auth::model::StaffAccount>("admin"))
         .await

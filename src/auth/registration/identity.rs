@@ -2,14 +2,14 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::audit::AuditEntry;
-use crate::auth::failures::{Lock, lock_length};
-use crate::auth::model::{Session, SessionKind, TEMPORARY_ID_LOCKS, TemporaryCredential};
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::auth::failures::{Lock, TEMPORARY_ID_LOCKS, lock_length};
+use crate::auth::model::{Session, SessionKind, TemporaryCredential};
 use crate::domain::birth_date::BirthDate;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::Person;
-use crate::settings::UnionSettings;
-use crate::store::{Store, key};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Store, StoreKey as _};
 
 const MISMATCH: &str = "保険者番号または生年月日が一致しません。健康保険証の下段に記載の8桁の保険者番号と、被保険者ご本人の生年月日（西暦8桁）をご確認ください。";
 
@@ -78,7 +78,7 @@ pub async fn verify_identity(
     };
     store
         .write(move |w| {
-            let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let Some(mut credential) = w.get::<TemporaryCredential>(&temporary_id)? else {
                 return Err(IdentityError::CredentialsGone);
             };
@@ -92,10 +92,10 @@ pub async fn verify_identity(
                 Lock::ForGood => return Err(IdentityError::Locked { until: None }),
             }
             let h = credential.household.clone();
-            let person = w.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
-            let number_ok = insurer.as_str() == settings.insurer_number;
+            let person = w.get::<Person>(&h.insured().store_key())?;
+            let number_ok = settings.insurer_number.as_ref() == Some(&insurer);
             let birth_ok = person.is_some_and(|p| p.birth_date == birth.date());
-            let actor = format!("temporary:{temporary_id}");
+            let actor = Actor::Temporary(temporary_id.to_string()).to_string();
             if number_ok && birth_ok {
                 credential.failures = 0;
                 credential.locked_until = None;
@@ -107,7 +107,7 @@ pub async fn verify_identity(
                     *verified = true;
                 }
                 w.put(&session_key, &session)?;
-                AuditEntry::new(now, actor, "registration.identity_verified")
+                AuditEntry::new(now, actor, Action::RegistrationIdentityVerified)
                     .target(h.to_string())
                     .client(client)
                     .record(w)?;
@@ -119,7 +119,7 @@ pub async fn verify_identity(
             credential.failures = credential.failures.saturating_add(1);
             let first = Duration::minutes(settings.temp_id_lock_minutes);
             let nth_lock = credential.failures / per_lock;
-            let mut entry = AuditEntry::new(now, actor.clone(), "registration.identity_failed");
+            let mut entry = AuditEntry::new(now, actor.clone(), Action::RegistrationIdentityFailed);
             let result = if !credential.failures.is_multiple_of(per_lock) {
                 // One message beside both fields: which of the two was wrong stays unsaid.
                 Err(IdentityError::Refused {
@@ -134,13 +134,13 @@ pub async fn verify_identity(
                 })
             } else if nth_lock >= TEMPORARY_ID_LOCKS {
                 credential.locked_until = None;
-                entry = AuditEntry::new(now, actor, "temporary_id.locked")
+                entry = AuditEntry::new(now, actor, Action::TemporaryIdLocked)
                     .detail(format!("{} failures: until staff act", credential.failures));
                 Err(IdentityError::Locked { until: None })
             } else {
                 let until = now + lock_length(nth_lock, first);
                 credential.locked_until = Some(until);
-                entry = AuditEntry::new(now, actor, "temporary_id.locked").detail(format!(
+                entry = AuditEntry::new(now, actor, Action::TemporaryIdLocked).detail(format!(
                     "{} failures: until {}",
                     credential.failures,
                     until.to_rfc3339()

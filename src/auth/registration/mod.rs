@@ -11,28 +11,49 @@ use super::model::{
     Account, HouseholdState, RegistrationDraft, Session, SessionKind, TemporaryCredential,
 };
 use super::session;
-use crate::audit::AuditEntry;
+use crate::audit::{Action, Actor, AuditEntry};
 use crate::domain::email::Email;
 use crate::domain::member::{HouseholdKey, Person};
+use crate::domain::password::NewPassword;
 use crate::domain::user_id::UserId;
-use crate::mail::outbox;
-use crate::mail::templates;
-use crate::settings::UnionSettings;
-use crate::store::{Reader, Store, Writer, key};
-
-/// The household key as stored: `symbol␟number`.
-pub fn household_key(h: &HouseholdKey) -> String {
-    key(&[&h.symbol, &h.number])
-}
+use crate::mail::{outbox, templates};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{Reader, Store, StoreKey as _, Writer};
 
 /// The insured person (枝番 00) of a household.
 pub fn insured_person(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<Person>> {
-    r.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))
+    r.get::<Person>(&h.insured().store_key())
 }
 
 /// Whether a user ID is free (case-insensitive).
 pub fn user_id_taken(r: &Reader, user_id: &UserId) -> anyhow::Result<bool> {
     Ok(r.get::<Account>(&user_id.normalized())?.is_some())
+}
+
+/// Whether a user ID is taken, read off the runtime (the wizard's form and its live check).
+pub async fn is_taken(store: &Store, user_id: &UserId) -> anyhow::Result<bool> {
+    let id = user_id.clone();
+    store.read(move |r| user_id_taken(r, &id)).await
+}
+
+/// The wizard's profile step: hashes the password off the runtime and keeps the draft in
+/// the session until the member confirms; `false` when the session has gone.
+pub async fn save_profile(
+    store: &Store,
+    session_key: String,
+    user_id: &UserId,
+    password: &NewPassword,
+    email: &Email,
+    notify: bool,
+) -> anyhow::Result<bool> {
+    let password_hash = super::hash::hash(password.expose().to_string()).await?;
+    let draft = RegistrationDraft {
+        user_id: user_id.as_str().to_string(),
+        email: email.as_str().to_string(),
+        notify,
+        password_hash,
+    };
+    save_draft(store, session_key, draft).await
 }
 
 fn user_id_taken_w(w: &Writer, user_id: &str) -> anyhow::Result<bool> {
@@ -134,7 +155,7 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
     if draft.password_hash.is_empty() {
         return Err(ExecuteError::Incomplete);
     }
-    let hkey = household_key(&household);
+    let hkey = household.store_key();
     let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
     let credential = w.get::<TemporaryCredential>(&temporary_id)?;
     let credential_ok = credential.is_some_and(|c| c.household == household && c.expires_at > now);
@@ -145,7 +166,7 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
     if user_id_taken_w(w, &user_key)? {
         return Err(ExecuteError::UserIdTaken);
     }
-    let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
+    let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let terms_version = crate::terms::current_w(w)?;
     let account = Account {
         user_id: draft.user_id.clone(),
@@ -178,11 +199,15 @@ fn execute_in(w: &mut Writer, ctx: ExecuteContext) -> Result<(), ExecuteError> {
         &login_url,
     );
     outbox::enqueue(w, mail, now)?;
-    AuditEntry::new(now, format!("member:{user_key}"), "registration.completed")
-        .target(household.to_string())
-        .detail(format!("terms_version={terms_version}"))
-        .client(client)
-        .record(w)?;
+    AuditEntry::new(
+        now,
+        Actor::Member(user_key.to_string()),
+        Action::RegistrationCompleted,
+    )
+    .target(household.to_string())
+    .detail(format!("terms_version={terms_version}"))
+    .client(client)
+    .record(w)?;
     session.kind = SessionKind::Completed {
         user_id: user_key,
         household,

@@ -179,3 +179,6 @@ fn percent_decode(input: &str) -> Option<String> {
     }
     String::from_utf8(out).ok()
 }
+
+#[cfg(test)]
+mod tests;

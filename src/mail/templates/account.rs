@@ -12,6 +12,16 @@ pub struct MailNames<'a> {
     pub union: &'a str,
 }
 
+impl<'a> MailNames<'a> {
+    /// The union's names, as its settings give them.
+    pub fn of(settings: &'a crate::settings::UnionSettings) -> MailNames<'a> {
+        MailNames {
+            service: &settings.service_name,
+            union: &settings.union_name,
+        }
+    }
+}
+
 impl MailNames<'_> {
     fn subject(&self, what: &str) -> String {
         format!("【{}】{what}", self.service)

@@ -7,20 +7,18 @@ use poem::web::Data;
 use poem::{Response, handler};
 
 use super::profile::TAKEN;
-use super::{IntoResponsePage as _, gone, verified, wizard};
+use super::{IntoResponsePage as _, gone};
 use crate::auth::model::SessionKind;
 use crate::auth::registration::{self as uc, ExecuteContext, ExecuteError};
-use crate::web::login::{home_of, internal};
-use crate::web::respond::{page, page_with_status, see_other};
+use crate::web::guard::guard;
+use crate::web::guard::member::{home_of, verified, wizard};
+use crate::web::respond::{internal, page, page_with_status, see_other};
 use crate::web::views::registration::{self as view, ConfirmView, ProfileForm};
 use crate::web::{AppState, Ctx, session};
 
 #[handler]
 pub fn confirm_page(Data(ctx): Data<&Ctx>) -> Response {
-    let w = match verified(ctx) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
+    let w = guard!(plain verified(ctx));
     match w.draft {
         Some(d) if !d.password_hash.is_empty() => {
             let v = ConfirmView {
@@ -88,10 +86,7 @@ pub async fn execute(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -
 
 #[handler]
 pub async fn back(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> Response {
-    let w = match verified(ctx) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
+    let w = guard!(plain verified(ctx));
     match uc::forget_password_in_draft(&state.store, w.key).await {
         Ok(()) => see_other("/register/profile"),
         Err(e) => internal(e).into_response_page(ctx),

@@ -7,11 +7,11 @@ use poem::web::{Data, Form};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::{IntoResponsePage as _, duration_ja, gone, locked, wizard};
+use super::{IntoResponsePage as _, duration_ja, gone, locked};
 use crate::auth::registration::{self as uc, IdentityError, IdentityInput};
-use crate::web::login::internal;
+use crate::web::guard::{guard, member::wizard};
 use crate::web::pages::current_terms;
-use crate::web::respond::{page, page_with_status, see_other};
+use crate::web::respond::{internal, page, page_with_status, see_other};
 use crate::web::views::registration::{self as view, IdentityForm};
 use crate::web::{AppState, Ctx};
 
@@ -43,10 +43,7 @@ pub async fn identity_submit(
     Data(state): Data<&Arc<AppState>>,
     Form(input): Form<IdentityFields>,
 ) -> Response {
-    let w = match wizard(ctx) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
+    let w = guard!(plain wizard(ctx));
     let kept = input.insurer_number.trim().to_string();
     let fields = IdentityInput {
         insurer_number: input.insurer_number,

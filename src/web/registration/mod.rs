@@ -9,54 +9,12 @@ use poem::Response;
 use poem::http::StatusCode;
 
 use super::Ctx;
-use super::login::home_of;
-use super::respond::{page, page_with_status, see_other};
+use super::respond::{page, page_with_status};
 use super::views::registration as view;
-use crate::auth::model::{RegistrationDraft, SessionKind};
-use crate::domain::member::HouseholdKey;
 
 pub use finish::{back, confirm_page, done, execute};
 pub use identity::{identity_page, identity_submit};
 pub use profile::{profile_page, profile_submit, user_id_check};
-
-/// The wizard's session, or where to send the browser instead.
-pub(super) struct Wizard {
-    pub(super) key: String,
-    pub(super) temporary_id: String,
-    pub(super) household: HouseholdKey,
-    pub(super) verified: bool,
-    pub(super) draft: Option<RegistrationDraft>,
-}
-
-pub(super) fn wizard(ctx: &Ctx) -> Result<Wizard, Response> {
-    match &ctx.member_session {
-        Some((key, s)) => match &s.kind {
-            SessionKind::Registration {
-                temporary_id,
-                household,
-                verified,
-                draft,
-            } => Ok(Wizard {
-                key: key.clone(),
-                temporary_id: temporary_id.clone(),
-                household: household.clone(),
-                verified: *verified,
-                draft: draft.clone(),
-            }),
-            other => Err(see_other(home_of(other))),
-        },
-        None if ctx.member_session_expired => Err(see_other("/?expired=1")),
-        None => Err(see_other("/")),
-    }
-}
-
-pub(super) fn verified(ctx: &Ctx) -> Result<Wizard, Response> {
-    let w = wizard(ctx)?;
-    if !w.verified {
-        return Err(see_other("/register/identity"));
-    }
-    Ok(w)
-}
 
 pub(super) fn gone(ctx: &Ctx) -> Response {
     page(

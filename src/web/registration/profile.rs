@@ -7,22 +7,18 @@ use poem::web::{Data, Form, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::{IntoResponsePage as _, verified};
-use crate::auth::model::RegistrationDraft;
+use super::IntoResponsePage as _;
 use crate::auth::registration::{self as uc};
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
 use crate::domain::user_id::UserId;
-use crate::web::login::internal;
-use crate::web::respond::{page, page_with_status, see_other};
+use crate::web::guard::{guard, member::verified};
+use crate::web::respond::{internal, page, page_with_status, see_other};
 use crate::web::views::registration::{self as view, ProfileForm};
 use crate::web::{AppState, Ctx};
 
 #[handler]
 pub fn profile_page(Data(ctx): Data<&Ctx>) -> Response {
-    let w = match verified(ctx) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
+    let w = guard!(plain verified(ctx));
     let form = match w.draft {
         Some(d) => ProfileForm {
             user_id: d.user_id,
@@ -57,10 +53,7 @@ pub async fn profile_submit(
     Data(state): Data<&Arc<AppState>>,
     Form(input): Form<ProfileFields>,
 ) -> Response {
-    let w = match verified(ctx) {
-        Ok(w) => w,
-        Err(redirect) => return redirect,
-    };
+    let w = guard!(plain verified(ctx));
     let mut form = ProfileForm {
         user_id: input.user_id.trim().to_string(),
         email: input.email.trim().to_string(),
@@ -70,14 +63,11 @@ pub async fn profile_submit(
     let user_id = UserId::parse(&input.user_id);
     match &user_id {
         Err(e) => form.user_id_error = Some(e.message().to_string()),
-        Ok(id) => {
-            let id = id.clone();
-            match state.store.read(move |r| uc::user_id_taken(r, &id)).await {
-                Ok(true) => form.user_id_error = Some(TAKEN.to_string()),
-                Ok(false) => {}
-                Err(e) => return internal(e).into_response_page(ctx),
-            }
-        }
+        Ok(id) => match uc::is_taken(&state.store, id).await {
+            Ok(true) => form.user_id_error = Some(TAKEN.to_string()),
+            Ok(false) => {}
+            Err(e) => return internal(e).into_response_page(ctx),
+        },
     }
     let symbol_number = [w.household.symbol.as_str(), w.household.number.as_str()];
     let password_ctx = PasswordContext {
@@ -109,17 +99,15 @@ pub async fn profile_submit(
             view::profile(ctx, &form),
         );
     };
-    let password_hash = match crate::auth::hash::hash(password.expose().to_string()).await {
-        Ok(h) => h,
-        Err(e) => return internal(e).into_response_page(ctx),
-    };
-    let draft = RegistrationDraft {
-        user_id: user_id.as_str().to_string(),
-        email: email.as_str().to_string(),
-        notify: form.notify,
-        password_hash,
-    };
-    match uc::save_draft(&state.store, w.key, draft).await {
+    let saved = uc::save_profile(
+        &state.store,
+        w.key,
+        &user_id,
+        &password,
+        &email,
+        form.notify,
+    );
+    match saved.await {
         Ok(true) => see_other("/register/confirm"),
         Ok(false) => see_other("/"),
         Err(e) => internal(e).into_response_page(ctx),
@@ -148,11 +136,7 @@ pub async fn user_id_check(
     let markup = match UserId::parse(&q.user_id) {
         Err(e) => view::user_id_status(e.message(), false),
         Ok(id) => {
-            let taken = state
-                .store
-                .read(move |r| uc::user_id_taken(r, &id))
-                .await
-                .map_err(internal)?;
+            let taken = uc::is_taken(&state.store, &id).await.map_err(internal)?;
             if taken {
                 view::user_id_status(TAKEN, false)
             } else {

@@ -11,12 +11,14 @@ use poem::http::{HeaderValue, Method, StatusCode, header};
 use poem::middleware::{CatchPanic, PanicHandler};
 use poem::{Endpoint, EndpointExt as _, IntoResponse as _, Request, Response};
 use rand::Rng as _;
+use tracing::Instrument as _;
 
 use super::ctx::Ctx;
 use super::{AppState, csrf, views};
 use crate::auth::tokens::random_token;
-use crate::settings::UnionSettings;
-use sessions::{cookie_name, is_staff_path};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::web::session::{cookie_name, set_cookie};
+use sessions::is_staff_path;
 
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -54,27 +56,6 @@ fn cookie(req: &Request, name: &str) -> Option<String> {
     })
 }
 
-/// A `Set-Cookie` value. Over HTTPS the cookie is `__Host-` prefixed, `Secure` and
-/// `Path=/` whatever `path` says (see [`cookie_name`]); `path` applies over plain HTTP.
-pub fn set_cookie(
-    state: &AppState,
-    name: &str,
-    value: &str,
-    path: &str,
-    max_age: Option<i64>,
-) -> String {
-    let name = cookie_name(state, name);
-    let (path, secure) = if state.secure_cookies() {
-        ("/", "; Secure")
-    } else {
-        (path, "")
-    };
-    let age = max_age
-        .map(|s| format!("; Max-Age={s}"))
-        .unwrap_or_default();
-    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax{secure}{age}")
-}
-
 /// Pages members use: closed during maintenance (staff pages, health and assets stay up).
 fn is_member_path(path: &str) -> bool {
     !(is_staff_path(path) || path == "/healthz" || path.starts_with("/assets/"))
@@ -84,10 +65,21 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Response {
+/// Every line logged while the request is served carries its id: the span is attached to
+/// the request's future (`instrument`), so it follows it across `.await` and never lands on
+/// another request's lines.
+async fn handle<E: Endpoint>(next: &E, req: Request, state: &AppState) -> Response {
     let request_id = format!("{:08x}", rand::rng().random::<u32>());
     let span = tracing::info_span!("request", id = %request_id);
-    let _entered = span.enter();
+    serve(next, req, state, request_id).instrument(span).await
+}
+
+async fn serve<E: Endpoint>(
+    next: &E,
+    mut req: Request,
+    state: &AppState,
+    request_id: String,
+) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -162,7 +154,7 @@ async fn prepare(
     let (settings, one_offs) = state
         .store
         .read(move |r| {
-            let settings = r.get::<UnionSettings>("union")?.unwrap_or_default();
+            let settings = r.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             let one_offs = crate::maintenance::upcoming_one_offs(r, now)?;
             Ok::<_, anyhow::Error>((settings, one_offs))
         })

@@ -10,18 +10,8 @@ use poem::{Request, Response};
 use super::cookie;
 use crate::auth::model::{Session, SessionKind};
 use crate::settings::UnionSettings;
-use crate::web::{AppState, session};
-
-/// Over HTTPS every cookie is `__Host-` prefixed: the browser then keeps it only with
-/// `Secure`, `Path=/` and no `Domain`, so another host of the domain cannot plant or
-/// shadow it. Over plain HTTP (a trial on loopback) the plain name.
-pub fn cookie_name(state: &AppState, base: &str) -> String {
-    if state.secure_cookies() {
-        format!("__Host-{base}")
-    } else {
-        base.to_string()
-    }
-}
+use crate::web::AppState;
+use crate::web::session::{self, cookie_name};
 
 pub fn is_staff_path(path: &str) -> bool {
     path == "/staff" || path.starts_with("/staff/")

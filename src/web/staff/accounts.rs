@@ -7,12 +7,12 @@ use poem::web::{Data, Form, Path};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{StaffUser, guard, staff_admin, staff_page, staff_page_with_status};
-use crate::auth::model::StaffAccount;
-use crate::auth::staff::{StaffAddError, check_new};
+use crate::audit::Actor;
+use crate::auth::model::{StaffAccount, StaffUser};
+use crate::auth::staff::StaffAddError;
 use crate::auth::staff_accounts::{self as uc, StaffAdminError};
-use crate::web::login::internal;
-use crate::web::respond::see_other;
+use crate::web::guard::{guard, staff::staff_admin};
+use crate::web::respond::{internal, see_other, staff_page, staff_page_with_status};
 use crate::web::views::staff::accounts::{self as view, NewStaffForm, parse_role};
 use crate::web::views::staff::nav::{Confirm, confirm};
 use crate::web::{AppState, Ctx};
@@ -54,19 +54,19 @@ pub async fn create(
 ) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     let login = f.login.trim().to_string();
-    let result = match check_new(&login, &f.password) {
-        Ok(_) => {
-            let hash = crate::auth::hash::hash(f.password.clone())
-                .await
-                .map_err(internal)?;
-            let (actor, now, role, l) = (user.actor(), ctx.now, parse_role(&f.role), login.clone());
-            state
-                .store
-                .write(move |w| uc::create(w, &l, hash, role, &actor, now))
-                .await
-                .map_err(|e| ("login", e.to_string()))
-        }
-        Err(StaffAddError::WeakPassword) => {
+    let added = uc::add(
+        &state.store,
+        &login,
+        f.password,
+        parse_role(&f.role),
+        user.actor(),
+        ctx.now,
+    )
+    .await;
+    let result = match added {
+        Ok(()) => Ok(()),
+        Err(StaffAdminError::Unexpected(e)) => return Err(internal(e)),
+        Err(StaffAdminError::Invalid(StaffAddError::WeakPassword)) => {
             Err(("password", StaffAddError::WeakPassword.to_string()))
         }
         Err(e) => Err(("login", e.to_string())),
@@ -144,21 +144,7 @@ pub async fn reset_password(
     Form(f): Form<NewPassword>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
-    if user.login.eq_ignore_ascii_case(&login) {
-        let error = StaffAdminError::OwnPassword.to_string();
-        return detail_page(ctx, state, &user, &login, Some(&error), None).await;
-    }
-    if let Err(e) = check_new(&login, &f.password) {
-        return detail_page(ctx, state, &user, &login, Some(&e.to_string()), None).await;
-    }
-    let hash = crate::auth::hash::hash(f.password)
-        .await
-        .map_err(internal)?;
-    let (actor, now, l) = (user.actor(), ctx.now, login.clone());
-    let done = state
-        .store
-        .write(move |w| uc::reset_password(w, &l, hash, &actor, now))
-        .await;
+    let done = uc::reset(&state.store, &login, f.password, user.actor(), ctx.now).await;
     finish(
         ctx,
         state,
@@ -236,7 +222,7 @@ pub async fn totp_reset(
         .store
         .write(move |w| {
             // The admin route asks for no re-authentication: not for one's own account.
-            if actor == format!("staff:{}", l.to_ascii_lowercase()) {
+            if actor == Actor::staff(&l).to_string() {
                 return Err(StaffAdminError::OwnSecondFactor);
             }
             crate::auth::totp::disable(w, &l, &actor, now)

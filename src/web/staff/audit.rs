@@ -12,12 +12,12 @@ use poem::{Body, Response, handler};
 use tokio::io::{AsyncRead, ReadBuf};
 use tokio::sync::mpsc;
 
-use super::guard::{guard, staff_admin, staff_page};
-use crate::audit::AuditEntry;
 use crate::audit::query::Cursor;
+use crate::audit::{Action, AuditEntry};
 use crate::console::audit_log::{self as uc, AuditFilter};
 use crate::store::Store;
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_admin};
+use crate::web::respond::{internal, staff_page};
 use crate::web::views::staff::audit as view;
 use crate::web::{AppState, Ctx};
 
@@ -50,7 +50,7 @@ pub async fn export(
     state
         .store
         .write(move |w| {
-            AuditEntry::new(now, actor, "audit.exported")
+            AuditEntry::new(now, actor, Action::AuditExported)
                 .client(client)
                 .detail(detail)
                 .record(w)

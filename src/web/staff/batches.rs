@@ -7,10 +7,11 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Response, handler};
 
-use super::guard::{StaffUser, guard, staff_page, staff_user};
+use crate::auth::model::StaffUser;
 use crate::claims::{Batch, PublishError, audience, publish as publish_batch};
 use crate::clock::format_jst;
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{internal, staff_page};
 use crate::web::views::staff::batches as view;
 use crate::web::views::staff::nav::{Confirm, confirm};
 use crate::web::{AppState, Ctx};

@@ -7,9 +7,10 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Body, Request, Response, handler};
 
-use super::guard::{guard, staff_page_with_status, staff_user};
 use super::upload::receive;
 use crate::console::claim_imports::{ImportStatus, Phase};
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::staff_page_with_status;
 use crate::web::views::staff::claims as view;
 use crate::web::{AppState, CLAIMS_UPLOAD_LIMIT, Ctx};
 

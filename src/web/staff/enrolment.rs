@@ -8,10 +8,9 @@ use std::sync::Arc;
 
 use poem::{Endpoint, IntoResponse as _, Request, Response};
 
-use super::guard::staff_user;
 use crate::auth::model::StaffAccount;
-use crate::web::login::internal;
-use crate::web::respond::see_other;
+use crate::web::guard::staff::staff_user;
+use crate::web::respond::{internal, see_other};
 use crate::web::{AppState, Ctx};
 
 /// Where a staff member without a second factor is sent.

@@ -7,17 +7,18 @@ use poem::http::header;
 use poem::web::Data;
 use poem::{Response, handler};
 
-use super::guard::{guard, staff_admin};
-use crate::audit::AuditEntry;
+use crate::audit::{Action, AuditEntry};
 use crate::console::export::{self, Export};
 use crate::store::Reader;
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_admin};
+use crate::web::respond::internal;
 use crate::web::{AppState, Ctx};
 
 async fn download(
     ctx: &Ctx,
     state: &AppState,
     what: &'static str,
+    action: Action,
     build: fn(&Reader) -> anyhow::Result<Export>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
@@ -26,7 +27,7 @@ async fn download(
     state
         .store
         .write(move |w| {
-            AuditEntry::new(now, actor, &format!("{what}.exported"))
+            AuditEntry::new(now, actor, action)
                 .client(client)
                 .detail(format!("rows={rows}"))
                 .record(w)
@@ -47,7 +48,14 @@ pub async fn members(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
 ) -> poem::Result<Response> {
-    download(ctx, state, "members", export::members_csv).await
+    download(
+        ctx,
+        state,
+        "members",
+        Action::MembersExported,
+        export::members_csv,
+    )
+    .await
 }
 
 #[handler]
@@ -55,5 +63,12 @@ pub async fn claims(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
 ) -> poem::Result<Response> {
-    download(ctx, state, "claims", export::claims_csv).await
+    download(
+        ctx,
+        state,
+        "claims",
+        Action::ClaimsExported,
+        export::claims_csv,
+    )
+    .await
 }

@@ -7,10 +7,11 @@ use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{StaffUser, guard, staff_page, staff_user};
+use crate::auth::model::StaffUser;
 use crate::console::households as uc;
 use crate::domain::member::HouseholdKey;
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{internal, staff_page};
 use crate::web::views::staff::households as view;
 use crate::web::views::staff::nav::{Confirm, confirm, household_path};
 use crate::web::{AppState, Ctx};

@@ -6,11 +6,11 @@ use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Body, Request, Response, handler};
 
-use super::guard::{guard, staff_page, staff_page_with_status, staff_user};
 use super::upload::receive;
 use crate::import::read_members_bytes;
 use crate::jobs::import_members;
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{internal, staff_page, staff_page_with_status};
 use crate::web::views::staff::import as view;
 use crate::web::{AppState, Ctx, UPLOAD_LIMIT};
 

@@ -7,11 +7,11 @@ use poem::web::{Data, Form, Path};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{StaffUser, guard, staff_page, staff_page_with_status, staff_user};
+use crate::auth::model::StaffUser;
 use crate::notices::{self as uc, Notice, NoticeDraft};
-use crate::web::login::internal;
-use crate::web::maintenance::parse_local;
-use crate::web::respond::see_other;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{internal, see_other, staff_page, staff_page_with_status};
+use crate::web::staff::maintenance::parse_local;
 use crate::web::views::staff::notices::{self as view, NoticeForm, local};
 use crate::web::{AppState, Ctx};
 

@@ -6,10 +6,11 @@ use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{StaffUser, guard, staff_page, staff_user};
+use crate::auth::model::StaffUser;
 use crate::console::outbox as uc;
 use crate::mail::outbox::MailState;
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{internal, staff_page};
 use crate::web::views::staff::outbox as view;
 use crate::web::{AppState, Ctx};
 

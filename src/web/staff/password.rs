@@ -7,10 +7,9 @@ use poem::web::{Data, Form};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{guard, staff_page, staff_page_with_status, staff_user};
 use crate::auth::staff_password::{Change, ChangeError, Field, change_own, check};
-use crate::web::login::internal;
-use crate::web::respond::see_other;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{internal, see_other, staff_page, staff_page_with_status};
 use crate::web::views::staff::password as view;
 use crate::web::{AppState, Ctx};
 

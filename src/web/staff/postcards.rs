@@ -9,12 +9,11 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use super::drops::{self, Part};
-use super::guard::{StaffUser, guard, staff_page, staff_page_with_status, staff_user};
 use crate::auth::credentials::{self, CredentialIssue, IssueError};
-use crate::auth::model::HouseholdState;
-use crate::auth::registration::household_key;
-use crate::domain::member::{HouseholdKey, Person};
-use crate::web::login::internal;
+use crate::auth::model::StaffUser;
+use crate::domain::member::HouseholdKey;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{internal, staff_page, staff_page_with_status};
 use crate::web::views::staff::nav::{Confirm, confirm};
 use crate::web::views::staff::postcards as view;
 use crate::web::{AppState, Ctx};
@@ -48,15 +47,7 @@ async fn render(
     let (unregistered, issues) = state
         .store
         .read(|r| {
-            let mut n = 0;
-            for (_, p) in r.scan::<Person>("")? {
-                let registered = p.is_insured()
-                    && r.get::<HouseholdState>(&household_key(&p.household))?
-                        .is_some_and(|s| s.account.is_some());
-                if p.is_insured() && !registered {
-                    n += 1;
-                }
-            }
+            let n = crate::console::postcards::count_unregistered(r)?;
             let mut issues: Vec<CredentialIssue> = r
                 .scan::<CredentialIssue>("")?
                 .into_iter()

@@ -7,10 +7,11 @@ use poem::web::{Data, Form};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{StaffUser, guard, staff_admin, staff_page_with_status};
+use crate::auth::model::StaffUser;
 use crate::console::settings::{self as uc, SettingsInput};
 use crate::terms::{self, MAX_TERMS_CHARS, TermsVersion};
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_admin};
+use crate::web::respond::{internal, staff_page_with_status};
 use crate::web::views::staff::settings::{self as view, TermsView};
 use crate::web::{AppState, Ctx};
 

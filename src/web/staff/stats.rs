@@ -5,8 +5,8 @@ use std::sync::Arc;
 use poem::web::Data;
 use poem::{Response, handler};
 
-use super::guard::{guard, staff_page, staff_user};
-use crate::web::login::internal;
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{internal, staff_page};
 use crate::web::views::staff::stats as view;
 use crate::web::{AppState, Ctx};
 

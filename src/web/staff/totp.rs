@@ -7,14 +7,14 @@ use poem::web::{Data, Form};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{
-    StaffUser, enrolment_page_with_status, guard, staff_page, staff_page_with_status, staff_user,
-};
-use crate::auth::model::StaffAccount;
+use crate::auth::model::{StaffAccount, StaffUser};
 use crate::auth::staff_reauth::{ReauthError, disable_totp};
 use crate::auth::totp::{self as uc, CodeError, EnrolError};
-use crate::web::login::internal;
-use crate::web::respond::{page_with_status, see_other, see_other_with_cookie};
+use crate::web::guard::{guard, staff::staff_user};
+use crate::web::respond::{
+    internal, page_with_status, see_other, see_other_with_cookie, staff_page,
+    staff_page_with_status,
+};
 use crate::web::views::layout::service_name;
 use crate::web::views::staff::totp as view;
 use crate::web::{AppState, Ctx, session};
@@ -29,7 +29,8 @@ fn enrolment_frame(
     content: maud::Markup,
 ) -> Response {
     if ctx.settings.staff_totp_required {
-        enrolment_page_with_status(ctx, user, status, title, content)
+        let page = crate::web::views::staff::layout::enrolment(ctx, user, content);
+        page_with_status(ctx, status, title, page)
     } else {
         staff_page_with_status(ctx, user, status, title, content)
     }

@@ -11,11 +11,12 @@ use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Body, Endpoint, IntoResponse as _, Middleware, Request, Response};
 use tokio::sync::Semaphore;
 
-use super::guard::{StaffUser, staff_page_with_status, staff_user};
 use super::multipart::{SpoolError, spool_field};
+use crate::auth::model::StaffUser;
 use crate::import::ImportError;
 use crate::jobs::Spool;
-use crate::web::login::internal;
+use crate::web::guard::staff::staff_user;
+use crate::web::respond::{internal, staff_page_with_status};
 use crate::web::views::staff::import as import_view;
 use crate::web::{AppState, Ctx, views};
 

@@ -2,6 +2,7 @@
 
 use maud::{Markup, html};
 
+use crate::import::LineError;
 use crate::web::Ctx;
 
 /// The hidden CSRF input every form carries.
@@ -81,6 +82,21 @@ impl<'a> Field<'a> {
                     aria-invalid=[self.error.map(|_| "true")]
                     aria-describedby=[(!described.is_empty()).then_some(described.as_str())];
                 @if let Some(extra) = &self.extra { (extra) }
+            }
+        }
+    }
+}
+
+/// The lines of a refused file, each with its column and what is wrong.
+pub fn line_table(lines: &[LineError]) -> Markup {
+    html! {
+        table.table {
+            caption { "誤りのある行（" (lines.len()) " 件）" }
+            thead { tr { th scope="col" { "行" } th scope="col" { "列" } th scope="col" { "内容" } } }
+            tbody {
+                @for e in lines {
+                    tr { td { (e.line) "行目" } td { (e.column.as_deref().unwrap_or("—")) } td { (e.message) } }
+                }
             }
         }
     }

@@ -2,8 +2,7 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use crate::web::Ctx;
-use crate::web::assets;
+use crate::web::{Ctx, assets};
 
 /// htmx settings: no eval, no script tags, no history cache (medical pages never land in
 /// localStorage), and error answers swapped in so their message is seen.

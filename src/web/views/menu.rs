@@ -66,12 +66,3 @@ pub fn menu(ctx: &Ctx, people: &[Person], status: Option<DataStatus>) -> Markup 
         (logout_form(ctx))
     }
 }
-
-pub fn placeholder(ctx: &Ctx, label: &str) -> Markup {
-    html! {
-        h1 { (label) }
-        p.notice role="status" { "この機能は準備中です。ご利用いただけるようになりましたら、お知らせします。" }
-        p { a href="/menu" { "メニューへ戻る" } }
-        (logout_form(ctx))
-    }
-}

@@ -6,7 +6,6 @@ pub mod error;
 pub mod expenses;
 pub mod layout;
 pub mod login;
-pub mod maintenance;
 pub mod menu;
 pub mod notices;
 pub mod profile;

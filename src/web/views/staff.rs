@@ -6,6 +6,8 @@ pub mod batches;
 pub mod claims;
 pub mod households;
 pub mod import;
+pub mod layout;
+pub mod maintenance;
 pub mod nav;
 pub mod notices;
 pub mod outbox;
@@ -34,7 +36,7 @@ pub fn login(ctx: &Ctx, login: &str, error: Option<&str>) -> Markup {
     }
 }
 
-pub fn home(user: &crate::web::staff::guard::StaffUser) -> Markup {
+pub fn home(user: &crate::auth::model::StaffUser) -> Markup {
     html! {
         h1 { "管理画面" }
         p { (user.login) " さん、ようこそ。" }

@@ -4,7 +4,7 @@
 
 use kenpo::audit::AuditEntry;
 
-use super::{EMAIL, USER, assert_refused, forgot_id, forgot_password, registered, store};
+use super::{EMAIL, USER, assert_refused, forgot_id, forgot_password, registered};
 use crate::app::TestApp;
 use crate::registration::BIRTH;
 
@@ -12,7 +12,8 @@ use crate::registration::BIRTH;
 const TYPED_SECRET: &str = "Himitsu.2026x";
 
 async fn entries(app: &TestApp) -> Vec<AuditEntry> {
-    let all = store(app)
+    let all = app
+        .store()
         .read(|r| r.scan::<AuditEntry>(""))
         .await
         .expect("read audit");

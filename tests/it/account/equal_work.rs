@@ -7,7 +7,7 @@ use chrono::Duration;
 use kenpo::auth::model::{Account, TemporaryCredential};
 use kenpo::clock::Clock as _;
 
-use super::{EMAIL, USER, USER_KEY, forgot_id, forgot_password, registered, store};
+use super::{EMAIL, USER, USER_KEY, forgot_id, forgot_password, registered};
 use crate::app::{Page, TestApp, client, csrf_of};
 use crate::registration::BIRTH;
 
@@ -69,7 +69,7 @@ pub fn assert_equal_work(all: &[Seen], at_least: u64) {
 async fn fresh(app: &mut TestApp) {
     app.clock.advance(Duration::hours(25));
     let now = app.clock.now();
-    store(app)
+    app.store()
         .write(move |w| kenpo::auth::lockout::unlock(w, USER_KEY, "staff:test", now))
         .await
         .expect("unlock");
@@ -77,7 +77,7 @@ async fn fresh(app: &mut TestApp) {
 }
 
 async fn edit_account(app: &TestApp, change: impl FnOnce(&mut Account) + Send + 'static) {
-    store(app)
+    app.store()
         .write(move |w| {
             let mut a = w.get::<Account>(USER_KEY)?.expect("account");
             change(&mut a);
@@ -133,7 +133,8 @@ async fn login_does_the_same_work_whatever_the_id_and_its_state() {
 #[tokio::test]
 async fn a_temporary_id_login_does_the_same_work_whatever_the_id() {
     let mut app = registered().await;
-    let cards = store(&app)
+    let cards = app
+        .store()
         .read(|r| r.scan::<TemporaryCredential>(""))
         .await
         .expect("read cards");

@@ -12,7 +12,7 @@ use kenpo::clock::{Clock as _, format_jst};
 use super::login::fail_spaced;
 use super::{
     EMAIL, PASSWORD, USER, USER_KEY, account, assert_logged_in, assert_refused, register,
-    registered, store, temporary_password,
+    registered, temporary_password,
 };
 use crate::app::{AppOptions, TestApp, client, spawn_app_with};
 use crate::harness::smtp::SmtpServer;
@@ -22,7 +22,7 @@ const LOCK_SUBJECT: &str = "【けんぽWeb】アカウントをロックしま�
 /// The account as if nine locks had come and gone: the next failure is the hundredth.
 async fn ninety_nine_failures(app: &TestApp) {
     let long_ago: DateTime<Utc> = app.clock.now() - Duration::days(1);
-    store(app)
+    app.store()
         .write(move |w| {
             let mut a = w.get::<Account>(USER_KEY)?.expect("account");
             a.failed_logins = MAX_FAILURES - 1;
@@ -90,7 +90,7 @@ async fn staff_unlock_ends_a_lock_for_good() {
     app.clock.advance(Duration::days(365));
     assert_refused(&app.login(USER, PASSWORD).await);
     let now = app.clock.now();
-    store(&app)
+    app.store()
         .write(move |w| kenpo::auth::lockout::unlock(w, USER_KEY, "staff:admin", now))
         .await
         .expect("unlock");

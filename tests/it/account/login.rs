@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 
 use super::{
     PASSWORD, USER, USER_KEY, account, assert_logged_in, assert_refused, audit_actions,
-    change_password, registered, store,
+    change_password, registered,
 };
 use crate::app::client;
 
@@ -41,7 +41,8 @@ async fn staff_unlock_ends_the_lock_at_once() {
     fail_spaced(&app, 10).await;
     assert_refused(&app.login(USER, PASSWORD).await);
     let now = app.clock.now();
-    let unlocked = store(&app)
+    let unlocked = app
+        .store()
         .write(move |w| kenpo::auth::lockout::unlock(w, USER_KEY, "staff:admin", now))
         .await
         .expect("unlock");
@@ -78,7 +79,8 @@ async fn the_throttle_ladder_refuses_early_with_the_same_message() {
         "a success resets the ladder"
     );
     // Throttled attempts of one minute share a row that counts them.
-    let failed: u64 = store(&app)
+    let failed: u64 = app
+        .store()
         .read(|r| r.scan::<kenpo::audit::AuditEntry>(""))
         .await
         .expect("audit")
@@ -135,7 +137,7 @@ async fn a_staff_lock_ends_the_households_sessions() {
     assert_logged_in(&app.login(USER, PASSWORD).await, "/menu");
     let now = app.clock.now();
     let until = now + Duration::hours(1);
-    store(&app)
+    app.store()
         .write(move |w| kenpo::auth::lockout::lock(w, USER_KEY, "staff:admin", now, until))
         .await
         .expect("lock");

@@ -14,7 +14,6 @@ mod sessions;
 use kenpo::audit::AuditEntry;
 use kenpo::auth::model::Account;
 use kenpo::mail::outbox::OutboxMail;
-use kenpo::store::Store;
 use reqwest::StatusCode;
 
 use crate::app::{Page, TestApp, client, spawn_app};
@@ -46,12 +45,8 @@ pub async fn registered() -> TestApp {
     app
 }
 
-pub fn store(app: &TestApp) -> Store {
-    app.running.as_ref().expect("running").state.store.clone()
-}
-
 pub async fn account(app: &TestApp) -> Account {
-    store(app)
+    app.store()
         .read(|r| r.get::<Account>(USER_KEY))
         .await
         .expect("read")
@@ -59,7 +54,8 @@ pub async fn account(app: &TestApp) -> Account {
 }
 
 pub async fn mails(app: &TestApp) -> Vec<OutboxMail> {
-    let all = store(app)
+    let all = app
+        .store()
         .read(kenpo::mail::outbox::scan_opened)
         .await
         .expect("read outbox");
@@ -77,7 +73,8 @@ pub async fn last_mail(app: &TestApp, subject: &str) -> OutboxMail {
 }
 
 pub async fn audit_actions(app: &TestApp) -> Vec<String> {
-    let all = store(app)
+    let all = app
+        .store()
         .read(|r| r.scan::<AuditEntry>(""))
         .await
         .expect("read audit");

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use super::{
     EMAIL, PASSWORD, USER, account, assert_logged_in, assert_refused, audit_actions,
     change_password, forgot_id, forgot_password, last_mail, link_in, mails, open_link, registered,
-    store, temporary_password, use_link,
+    temporary_password, use_link,
 };
 use crate::app::client;
 use crate::registration::BIRTH;
@@ -97,7 +97,7 @@ async fn opening_the_user_id_link_uses_nothing_until_the_button() {
 async fn forgot_id_mails_every_account_sharing_the_address() {
     let app = registered().await;
     let birth = NaiveDate::from_ymd_opt(1976, 4, 18).expect("date");
-    store(&app)
+    app.store()
         .write(move |w| {
             let person_key = key(&["1201", "106", "00"]);
             let mut insured = w.get::<Person>(&person_key)?.expect("1201-106 imported");

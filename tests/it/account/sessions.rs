@@ -59,7 +59,8 @@ async fn login_rotates_the_session_id() {
             .expect("a session cookie")
     };
     assert_ne!(cookie(&first), cookie(&second));
-    let sessions = super::store(&app)
+    let sessions = app
+        .store()
         .read(|r| r.scan::<Session>(""))
         .await
         .expect("scan");

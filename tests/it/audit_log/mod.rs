@@ -8,17 +8,19 @@ mod stats;
 mod throttled;
 
 use chrono::{DateTime, Utc};
-use kenpo::audit::AuditEntry;
+use kenpo::audit::{Action, AuditEntry};
 use kenpo::store::Store;
 
-/// Appends `n` rows of `action` at `at`, in one write.
+/// Appends `n` rows of `action` at `at`, in one write. The action is any text, as a data
+/// file may hold names this kenpo does not write.
 pub fn seed(store: &Store, n: usize, action: &str, at: DateTime<Utc>) {
     store
         .write_blocking(|w| {
             for i in 0..n {
-                AuditEntry::new(at, "staff:seed", action)
-                    .detail(format!("row {i}"))
-                    .record(w)?;
+                let mut row = AuditEntry::new(at, "staff:seed", Action::SettingsChanged)
+                    .detail(format!("row {i}"));
+                row.action = action.to_string();
+                row.record(w)?;
             }
             Ok::<_, anyhow::Error>(())
         })

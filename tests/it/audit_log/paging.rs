@@ -6,7 +6,7 @@ use kenpo::console::audit_log::{self, AuditFilter};
 use kenpo::store::Store;
 
 use super::seed;
-use crate::app::{TestApp, spawn_app, t0};
+use crate::app::{spawn_app, t0};
 use crate::staff::admin;
 
 fn rows_of(body: &str) -> usize {
@@ -24,15 +24,11 @@ fn next_link(body: &str) -> Option<String> {
         .map(|h| h.replace("&amp;", "&"))
 }
 
-fn store(app: &TestApp) -> Store {
-    app.running.as_ref().expect("running").state.store.clone()
-}
-
 #[tokio::test]
 async fn the_audit_page_shows_100_rows_and_links_to_the_next_page() {
     let app = spawn_app().await;
     admin(&app).await;
-    let s = store(&app);
+    let s = app.store();
     let now = app.clock.now();
     tokio::task::spawn_blocking(move || seed(&s, 250, "test.seeded", now))
         .await
@@ -76,7 +72,7 @@ fn a_page_of_a_long_audit_log_decodes_one_page_of_rows() {
 async fn the_csv_export_streams_every_matching_row_newest_first() {
     let app = spawn_app().await;
     admin(&app).await;
-    let s = store(&app);
+    let s = app.store();
     let now = app.clock.now();
     // More rows than one chunk of the export reads.
     tokio::task::spawn_blocking(move || seed(&s, 2_500, "test.seeded", now))

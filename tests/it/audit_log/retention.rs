@@ -2,7 +2,7 @@
 //! current month in Japan time): the daily job deletes older rows and their index entries.
 
 use chrono::{DateTime, TimeZone as _, Utc};
-use kenpo::audit::AuditEntry;
+use kenpo::audit::{Action, AuditEntry};
 use kenpo::clock::{Clock as _, JST, ManualClock};
 use kenpo::console::audit_log::apply_retention;
 use kenpo::settings::UnionSettings;
@@ -10,6 +10,7 @@ use kenpo::store::Store;
 
 use super::all_rows;
 use crate::app::t0;
+use kenpo::settings::SETTINGS;
 
 fn jst(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     JST.with_ymd_and_hms(y, m, d, h, min, 0)
@@ -22,7 +23,7 @@ fn put(store: &Store, at: DateTime<Utc>, detail: &str) {
     let detail = detail.to_string();
     store
         .write_blocking(move |w| {
-            AuditEntry::new(at, "staff:admin", "staff.household_viewed")
+            AuditEntry::new(at, "staff:admin", Action::StaffHouseholdViewed)
                 .target("1201-105")
                 .detail(detail)
                 .record(w)
@@ -89,9 +90,9 @@ fn a_shorter_retention_setting_deletes_more_at_the_next_daily_job() {
 
     store
         .write_blocking(|w| {
-            let mut s = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let mut s = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             s.audit_retention_months = 12;
-            w.put("union", &s)
+            w.put(SETTINGS, &s)
         })
         .expect("settings");
     assert_eq!(apply_retention(&store, clock.now()).expect("daily job"), 1);
@@ -138,9 +139,9 @@ async fn the_settings_page_sets_the_audit_log_retention_period() {
         .post_form("/staff/settings", "/staff/settings", &fields)
         .await;
     assert!(saved.body.contains("設定を保存しました"), "{}", saved.body);
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let months = store
-        .read(|r| r.get::<UnionSettings>("union"))
+        .read(|r| r.get::<UnionSettings>(SETTINGS))
         .await
         .expect("settings")
         .expect("saved")

@@ -39,7 +39,7 @@ async fn fifty_throttled_logins_from_one_address_in_one_minute_write_one_row() {
     flood(&app, 10).await;
     flood(&app, 50).await;
 
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let rows = tokio::task::spawn_blocking(move || all_rows(&store))
         .await
         .expect("join");

@@ -173,7 +173,7 @@ pub async fn register_second_household(app: &mut TestApp) {
 }
 
 pub async fn account_of(app: &TestApp, key: &'static str) -> Account {
-    crate::account::store(app)
+    app.store()
         .read(move |r| r.get::<Account>(key))
         .await
         .expect("read")

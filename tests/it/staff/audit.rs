@@ -1,6 +1,6 @@
 //! 監査ログ export: typed text never reaches a spreadsheet as a formula.
 
-use kenpo::audit::AuditEntry;
+use kenpo::audit::{Action, AuditEntry};
 use kenpo::clock::Clock as _;
 
 use super::admin;
@@ -11,13 +11,14 @@ async fn cells_that_look_like_formulas_are_text_in_the_audit_csv() {
     let app = spawn_app().await;
     admin(&app).await;
     let now = app.clock.now();
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     store
         .write(move |w| {
-            AuditEntry::new(now, "@evil", "test.formula")
+            let mut row = AuditEntry::new(now, "@evil", Action::SettingsChanged)
                 .target("+81-3-0000")
-                .detail("=HYPERLINK(\"https://evil.example\",\"x\")")
-                .record(w)
+                .detail("=HYPERLINK(\"https://evil.example\",\"x\")");
+            row.action = "test.formula".to_string();
+            row.record(w)
         })
         .await
         .expect("put");

@@ -6,7 +6,6 @@ use chrono::Duration;
 use kenpo::audit::AuditEntry;
 use kenpo::auth::model::StaffAccount;
 use kenpo::clock::Clock as _;
-use kenpo::store::Store;
 use reqwest::StatusCode;
 
 use super::{ADMIN, ADMIN_PASSWORD, add_admin, staff_login};
@@ -15,20 +14,9 @@ use crate::app::{Page, TestApp, spawn_app};
 
 const WRONG: &str = "wrong-passphrase-1";
 
-fn store(app: &TestApp) -> Store {
-    app.running.as_ref().expect("running").state.store.clone()
-}
-
-async fn admin_account(app: &TestApp) -> StaffAccount {
-    store(app)
-        .read(|r| r.get::<StaffAccount>(ADMIN))
-        .await
-        .expect("read")
-        .expect("admin exists")
-}
-
 pub async fn audit(app: &TestApp) -> Vec<AuditEntry> {
-    let rows = store(app)
+    let rows = app
+        .store()
         .read(|r| r.scan::<AuditEntry>(""))
         .await
         .expect("read audit");
@@ -61,7 +49,7 @@ async fn ten_quick_wrong_passwords_do_not_lock_a_staff_account() {
     for _ in 0..10 {
         assert_refused(&staff_login(&app, ADMIN, "wrong-passphrase-1").await);
     }
-    let account = admin_account(&app).await;
+    let account = app.staff_account(ADMIN).await;
     assert_eq!(account.locked_until, None, "no lock from a burst");
     assert_eq!(account.failed_logins, 3, "throttled tries are not counted");
     // The fourth failure would come after a second: the right password is refused till then.
@@ -97,14 +85,14 @@ async fn tries_against_a_locked_staff_account_are_not_counted() {
         app.clock.advance(Duration::minutes(2));
         assert_refused(&staff_login(&app, ADMIN, "wrong-passphrase-1").await);
     }
-    let locked = admin_account(&app).await;
+    let locked = app.staff_account(ADMIN).await;
     assert!(locked.locked_until.is_some(), "ten spaced failures lock");
     assert!(audit(&app).await.iter().any(|e| e.action == "staff.locked"));
     for _ in 0..3 {
         app.clock.advance(Duration::minutes(2));
         assert_refused(&staff_login(&app, ADMIN, "wrong-passphrase-1").await);
     }
-    let still = admin_account(&app).await;
+    let still = app.staff_account(ADMIN).await;
     assert_eq!(
         still.failed_logins, locked.failed_logins,
         "nothing counted while locked"
@@ -118,7 +106,7 @@ async fn tries_against_a_locked_staff_account_are_not_counted() {
 }
 
 async fn edit_admin(app: &TestApp, change: impl FnOnce(&mut StaffAccount) + Send + 'static) {
-    store(app)
+    app.store()
         .write(move |w| {
             let mut a = w.get::<StaffAccount>(ADMIN)?.expect("admin");
             change(&mut a);
@@ -207,14 +195,14 @@ async fn staff_locks_escalate_and_the_hundredth_failure_locks_until_an_admin_act
     let app = spawn_app().await;
     add_admin(&app).await;
     fail_spaced(&app, 10).await;
-    let first = admin_account(&app).await;
+    let first = app.staff_account(ADMIN).await;
     assert_eq!(
         first.failed_logins, 10,
         "a lock does not forget the failures"
     );
     app.clock.advance(Duration::minutes(30));
     fail_spaced(&app, 10).await;
-    let second = admin_account(&app).await;
+    let second = app.staff_account(ADMIN).await;
     assert_eq!(
         second.locked_until,
         Some(app.clock.now() + Duration::hours(1)),
@@ -235,7 +223,7 @@ async fn staff_locks_escalate_and_the_hundredth_failure_locks_until_an_admin_act
         .collect();
     assert_eq!(locks.len(), 3, "{locks:?}");
     let now = app.clock.now();
-    store(&app)
+    app.store()
         .write(move |w| {
             kenpo::auth::staff_accounts::set_disabled(w, ADMIN, false, "staff:other", now)
                 .map_err(anyhow::Error::from)

@@ -23,7 +23,7 @@ async fn the_last_error_of_a_failed_mail_shows_the_address_masked() {
         sent_at: None,
         secret: false,
     };
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     store
         .write(move |w| w.put("99999999", &mail))
         .await

@@ -13,6 +13,7 @@ use kenpo::store::Store;
 
 use crate::app::{MEMBERS_UTF8, run_local, t0};
 use crate::claims::csv;
+use kenpo::settings::SETTINGS;
 
 const OLD_CLAIMS: &str = "\
 R202111,1201,105,00,202111,外来,古いクリニック,1,1000,300,0
@@ -118,9 +119,9 @@ fn the_retention_job_deletes_exactly_the_claims_before_the_window() {
     // A shorter period set by the 管理者 applies at the next run.
     store
         .write_blocking(|w| {
-            let mut s = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let mut s = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             s.retention_months = 12;
-            w.put("union", &s)
+            w.put(SETTINGS, &s)
         })
         .expect("settings");
     assert_eq!(

@@ -4,6 +4,7 @@ use reqwest::StatusCode;
 
 use super::{admin, register_member};
 use crate::app::spawn_app;
+use kenpo::settings::SETTINGS;
 
 #[tokio::test]
 async fn settings_refuse_a_wrong_check_digit_and_save_the_rest() {
@@ -103,18 +104,18 @@ async fn saving_settings_keeps_what_changed_since_the_request_began() {
     use kenpo::settings::UnionSettings;
 
     let app = spawn_app().await;
-    let store = app.running.as_ref().expect("running").state.store.clone();
+    let store = app.store();
     let snapshot = store
-        .read(|r| r.get::<UnionSettings>("union"))
+        .read(|r| r.get::<UnionSettings>(SETTINGS))
         .await
         .expect("read")
         .unwrap_or_default();
     store
         .write(|w| {
-            let mut s = w.get::<UnionSettings>("union")?.unwrap_or_default();
+            let mut s = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
             s.maintenance.day = 10;
             s.public_url = "https://kenpo.example.jp".into();
-            w.put("union", &s)
+            w.put(SETTINGS, &s)
         })
         .await
         .expect("change meanwhile");
@@ -127,7 +128,7 @@ async fn saving_settings_keeps_what_changed_since_the_request_began() {
         .expect("save")
         .expect("valid");
     let stored = store
-        .read(|r| r.get::<UnionSettings>("union"))
+        .read(|r| r.get::<UnionSettings>(SETTINGS))
         .await
         .expect("read")
         .expect("settings");

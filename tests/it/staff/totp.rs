@@ -2,7 +2,6 @@
 //! a login that asks for the code; recovery codes work once.
 
 use chrono::Duration;
-use kenpo::auth::model::StaffAccount;
 use kenpo::auth::totp::code_at;
 use kenpo::clock::Clock as _;
 use reqwest::StatusCode;
@@ -44,18 +43,6 @@ async fn enrol(app: &TestApp) -> String {
         .await;
     assert!(done.body.contains("回復コード"), "{}", done.body);
     secret
-}
-
-async fn admin_account(app: &TestApp) -> StaffAccount {
-    app.running
-        .as_ref()
-        .expect("running")
-        .state
-        .store
-        .read(|r| r.get::<StaffAccount>(ADMIN))
-        .await
-        .expect("read")
-        .expect("admin")
 }
 
 async fn disable(app: &TestApp, proof: &str) -> crate::app::Page {
@@ -155,14 +142,14 @@ async fn showing_the_totp_page_writes_nothing() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("/staff/totp/start"), "{}", page.body);
     assert!(!page.body.contains("<svg"), "no secret before the POST");
-    assert!(admin_account(&app).await.totp_pending.is_none());
+    assert!(app.staff_account(ADMIN).await.totp_pending.is_none());
     let shown = start_enrolment(&app).await;
     assert!(shown.body.contains("<code class=\"secret\">"));
-    let pending = admin_account(&app).await.totp_pending;
+    let pending = app.staff_account(ADMIN).await.totp_pending;
     assert!(pending.is_some());
     app.get("/staff/totp").await;
     assert_eq!(
-        admin_account(&app).await.totp_pending,
+        app.staff_account(ADMIN).await.totp_pending,
         pending,
         "the same secret"
     );
@@ -183,7 +170,7 @@ async fn turning_totp_off_asks_for_the_password_or_a_current_code() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "{proof:?}"
         );
-        assert!(admin_account(&app).await.totp.is_some(), "still on");
+        assert!(app.staff_account(ADMIN).await.totp.is_some(), "still on");
     }
     let rows = audit(&app).await;
     assert!(
@@ -195,7 +182,7 @@ async fn turning_totp_off_asks_for_the_password_or_a_current_code() {
     app.clock.advance(Duration::minutes(5));
     let off = disable(&app, ADMIN_PASSWORD).await;
     assert_eq!(off.location.as_deref(), Some("/staff/totp"), "{}", off.body);
-    assert!(admin_account(&app).await.totp.is_none());
+    assert!(app.staff_account(ADMIN).await.totp.is_none());
 
     app.clock.advance(Duration::minutes(1));
     let secret = enrol(&app).await;
@@ -203,7 +190,7 @@ async fn turning_totp_off_asks_for_the_password_or_a_current_code() {
     let code = code_at(&secret, app.clock.now()).expect("code");
     let off = disable(&app, &code).await;
     assert_eq!(off.location.as_deref(), Some("/staff/totp"), "{}", off.body);
-    assert!(admin_account(&app).await.totp.is_none());
+    assert!(app.staff_account(ADMIN).await.totp.is_none());
     let details: Vec<String> = audit(&app)
         .await
         .into_iter()
@@ -229,7 +216,7 @@ async fn an_admin_cannot_reset_their_own_totp_without_re_authenticating() {
         )
         .await;
     assert!(page.body.contains("本人確認"), "{}", page.body);
-    assert!(admin_account(&app).await.totp.is_some());
+    assert!(app.staff_account(ADMIN).await.totp.is_some());
 }
 
 /// Issue #10 item 5: a copy of the data file must not carry the second factor along.

@@ -3,11 +3,10 @@
 use maud::{Markup, html};
 
 use crate::auth::failures::Lock;
-use crate::auth::model::{StaffAccount, StaffRole};
+use crate::auth::model::{StaffAccount, StaffRole, StaffUser};
 use crate::auth::staff_accounts::role_label;
 use crate::clock::format_jst;
 use crate::web::Ctx;
-use crate::web::staff::guard::StaffUser;
 use crate::web::views::components::{Field, csrf, error_summary};
 
 #[derive(Default)]

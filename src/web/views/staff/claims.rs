@@ -8,9 +8,8 @@ use crate::clock::format_jst;
 use crate::console::claim_imports::{ImportStatus, Phase};
 use crate::import::ImportError;
 use crate::web::Ctx;
-use crate::web::views::components::csrf;
+use crate::web::views::components::{csrf, line_table};
 use crate::web::views::staff::batches::{actor_label, months};
-use crate::web::views::staff::import::line_table;
 
 pub fn form(ctx: &Ctx) -> Markup {
     html! {

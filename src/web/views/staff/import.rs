@@ -3,10 +3,10 @@
 
 use maud::{Markup, html};
 
-use crate::import::{ImportError, LineError};
+use crate::import::ImportError;
 use crate::jobs::ImportSummary;
 use crate::web::Ctx;
-use crate::web::views::components::csrf;
+use crate::web::views::components::{csrf, line_table};
 
 /// The upload forms; the export links only for a 管理者 (`may_export`).
 pub fn form(ctx: &Ctx, may_export: bool) -> Markup {
@@ -53,20 +53,6 @@ pub fn errors(file_name: &str, error: &ImportError) -> Markup {
             other => { pre.import-message { (other.to_string()) } }
         }
         p { a href="/staff/import" { "データ取込へ戻る" } }
-    }
-}
-
-pub fn line_table(lines: &[LineError]) -> Markup {
-    html! {
-        table.table {
-            caption { "誤りのある行（" (lines.len()) " 件）" }
-            thead { tr { th scope="col" { "行" } th scope="col" { "列" } th scope="col" { "内容" } } }
-            tbody {
-                @for e in lines {
-                    tr { td { (e.line) "行目" } td { (e.column.as_deref().unwrap_or("—")) } td { (e.message) } }
-                }
-            }
-        }
     }
 }
 

@@ -1,9 +1,9 @@
-//! The staff navigation bar, on every staff page.
+//! The staff console's menu items, and the confirmation step of changes that cannot be undone.
 
 use maud::{Markup, html};
 
+use crate::auth::model::StaffUser;
 use crate::web::Ctx;
-use crate::web::staff::guard::StaffUser;
 use crate::web::views::components::csrf;
 
 /// (path, label, 管理者 only)
@@ -30,44 +30,6 @@ pub fn visible(
     ITEMS
         .iter()
         .filter(|(_, _, admin)| !admin || user.is_admin())
-}
-
-pub fn nav(ctx: &Ctx, user: &StaffUser) -> Markup {
-    let role = crate::auth::staff_accounts::role_label(user.role);
-    html! {
-        nav.staff-nav aria-label="管理メニュー" {
-            p.staff-nav__who { "管理画面 ｜ " (user.login) "（" (role) "）" }
-            ul.staff-nav__list {
-                @for (path, label, _) in visible(user) {
-                    li { a.staff-nav__link href=(path) { (label) } }
-                }
-                li {
-                    form.staff-nav__logout method="post" action="/staff/logout" {
-                        (csrf(ctx))
-                        button.button.button--secondary type="submit" { "ログアウト" }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// The bar above the enrolment a staff member must finish first: who, and logout only.
-pub fn enrolment_bar(ctx: &Ctx, user: &StaffUser) -> Markup {
-    let role = crate::auth::staff_accounts::role_label(user.role);
-    html! {
-        nav.staff-nav aria-label="管理メニュー" {
-            p.staff-nav__who { "管理画面 ｜ " (user.login) "（" (role) "）" }
-            ul.staff-nav__list {
-                li {
-                    form.staff-nav__logout method="post" action="/staff/logout" {
-                        (csrf(ctx))
-                        button.button.button--secondary type="submit" { "ログアウト" }
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// A confirmation step for a change that cannot be undone (no JavaScript confirm()).

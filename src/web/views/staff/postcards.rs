@@ -4,8 +4,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::credentials::{CredentialIssue, Postcard};
 use crate::clock::{format_jst, format_jst_date};
-use crate::web::Ctx;
-use crate::web::assets;
+use crate::web::{Ctx, assets};
 
 pub fn page(
     ctx: &Ctx,

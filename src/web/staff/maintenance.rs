@@ -8,17 +8,17 @@ use poem::web::{Data, Form, Path};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::login::internal;
-use super::respond::see_other;
-use super::views::maintenance::{self as view, RuleForm, WindowForm};
-use super::{AppState, Ctx};
 use crate::clock::JST;
 use crate::domain::maintenance::{MaintenanceRule, Window};
 use crate::maintenance::{self as uc, OneOffWindow};
+use crate::web::guard::guard;
+use crate::web::respond::{internal, see_other};
+use crate::web::views::staff::maintenance::{self as view, RuleForm, WindowForm};
+use crate::web::{AppState, Ctx};
 
 /// The 管理者's audit actor, or the staff login page (a 担当者 gets 403).
 pub fn staff_actor(ctx: &Ctx) -> Result<String, Response> {
-    super::staff::guard::staff_admin(ctx).map(|u| u.actor())
+    crate::web::guard::staff::staff_admin(ctx).map(|u| u.actor())
 }
 
 async fn windows(state: &AppState, ctx: &Ctx) -> poem::Result<Vec<(String, OneOffWindow)>> {
@@ -37,12 +37,12 @@ async fn render(
     add: WindowForm,
     status: StatusCode,
 ) -> poem::Result<Response> {
-    let user = match super::staff::guard::staff_admin(ctx) {
+    let user = match crate::web::guard::staff::staff_admin(ctx) {
         Ok(user) => user,
         Err(refused) => return Ok(refused),
     };
     let list = windows(state, ctx).await?;
-    Ok(super::staff::guard::staff_page_with_status(
+    Ok(crate::web::respond::staff_page_with_status(
         ctx,
         &user,
         status,
@@ -56,9 +56,7 @@ pub async fn show(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
 ) -> poem::Result<Response> {
-    if let Err(redirect) = staff_actor(ctx) {
-        return Ok(redirect);
-    }
+    guard!(staff_actor(ctx));
     render(
         state,
         ctx,
@@ -86,10 +84,7 @@ pub async fn save_rule(
     Data(state): Data<&Arc<AppState>>,
     Form(f): Form<RuleFields>,
 ) -> poem::Result<Response> {
-    let actor = match staff_actor(ctx) {
-        Ok(a) => a,
-        Err(redirect) => return Ok(redirect),
-    };
+    let actor = guard!(staff_actor(ctx));
     match MaintenanceRule::parse(f.enabled.is_some(), &f.day, &f.start_hour, &f.end_hour) {
         Ok(rule) => {
             let now = ctx.now;
@@ -145,10 +140,7 @@ pub async fn add_window(
     Data(state): Data<&Arc<AppState>>,
     Form(f): Form<WindowFields>,
 ) -> poem::Result<Response> {
-    let actor = match staff_actor(ctx) {
-        Ok(a) => a,
-        Err(redirect) => return Ok(redirect),
-    };
+    let actor = guard!(staff_actor(ctx));
     let window = match (parse_local(&f.start), parse_local(&f.end)) {
         (Some(start), Some(end)) if end > start && end > ctx.now => Ok(Window { start, end }),
         (Some(_), Some(_)) => Err("終了日時は開始日時より後の、これからの日時にしてください。"),
@@ -189,10 +181,7 @@ pub async fn cancel_window(
     Data(state): Data<&Arc<AppState>>,
     Path(id): Path<String>,
 ) -> poem::Result<Response> {
-    let actor = match staff_actor(ctx) {
-        Ok(a) => a,
-        Err(redirect) => return Ok(redirect),
-    };
+    let actor = guard!(staff_actor(ctx));
     let now = ctx.now;
     let found = state
         .store

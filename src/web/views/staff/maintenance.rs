@@ -2,11 +2,11 @@
 
 use maud::{Markup, html};
 
-use super::components::{Field, csrf};
 use crate::domain::holidays::known_until;
 use crate::domain::maintenance::MaintenanceRule;
 use crate::maintenance::{OneOffWindow, describe};
 use crate::web::Ctx;
+use crate::web::views::components::{Field, csrf};
 
 pub struct RuleForm {
     pub enabled: bool,

@@ -1,0 +1,23 @@
+//! The data file's upgrade steps. They need the records above the store (the audit log's
+//! counters), so they are listed here, and every data file the binary opens goes through
+//! [`open_store`].
+
+use std::path::Path;
+
+use crate::store::{Migration, OpenError, Store};
+
+/// The steps of this release, in order.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    from: 1,
+    // The log of an older file is counted once from its rows (one pass over them).
+    describe: "count the audit log per day and action",
+    run: crate::audit::backfill_counts,
+}];
+
+/// Opens (or creates) the data file, bringing one of an older kenpo up to date.
+pub fn open_store(path: &Path) -> Result<Store, OpenError> {
+    Store::open_with(path, MIGRATIONS)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,99 @@
+//! Every table of the data file, by name: its layout in one place. Each record type names
+//! its table here (`impl Record` stands beside the type, in the module that owns it).
+
+use super::Record;
+use crate::domain::member::Person;
+
+/// Schema version, key check and other one-off values.
+pub const META: &str = "meta";
+/// The union's settings and the server's secrets.
+pub const SETTINGS: &str = "settings";
+/// Members, `symbol␟number␟branch`.
+pub const PEOPLE: &str = "people";
+/// Each household's login state.
+pub const HOUSEHOLDS: &str = "households";
+/// Member accounts, by normalised user ID.
+pub const ACCOUNTS: &str = "accounts";
+/// Postcards' temporary IDs.
+pub const TEMP_CREDENTIALS: &str = "temp_credentials";
+/// Staff accounts, by lower-case login.
+pub const STAFF: &str = "staff";
+/// Sessions, by the SHA-256 of their token.
+pub const SESSIONS: &str = "sessions";
+/// Queued and sent mail.
+pub const OUTBOX: &str = "outbox";
+/// Mail still to send.
+pub const OUTBOX_PENDING: &str = "outbox_pending";
+/// The audit log, by sequence number.
+pub const AUDIT: &str = "audit";
+/// The audit log by target, `target␟id`.
+pub const AUDIT_BY_TARGET: &str = "audit_by_target";
+/// Audit rows per day (Japan time).
+pub const AUDIT_DAYS: &str = "audit_days";
+/// Audit rows per day and action.
+pub const AUDIT_COUNTS: &str = "audit_counts";
+/// Throttled attempts, one row per address, action and minute.
+pub const AUDIT_THROTTLED: &str = "audit_throttled";
+/// Sequence numbers.
+pub const SEQUENCES: &str = "sequences";
+/// Claims, `symbol␟number␟month␟receipt`.
+pub const CLAIMS: &str = "claims";
+/// Imported claim batches.
+pub const BATCHES: &str = "batches";
+/// One-off maintenance windows.
+pub const MAINTENANCE_WINDOWS: &str = "maintenance_windows";
+/// Mailed links (e-mail confirmation, recovery).
+pub const ACCOUNT_LINKS: &str = "account_links";
+/// Failed attempts per client address, `purpose␟address`.
+pub const THROTTLE: &str = "throttle";
+/// Claims by receipt number.
+pub const CLAIM_INDEX: &str = "claim_index";
+/// The people each batch brought claims for.
+pub const BATCH_PEOPLE: &str = "batch_people";
+/// Staff logins waiting for their TOTP code.
+pub const STAFF_CHALLENGES: &str = "staff_challenges";
+/// Postcard issues, for the staff screen.
+pub const CREDENTIAL_ISSUES: &str = "credential_issues";
+/// The union's notices.
+pub const NOTICES: &str = "notices";
+/// Which household read which notice.
+pub const NOTICE_READS: &str = "notice_reads";
+/// Published terms of use.
+pub const TERMS: &str = "terms";
+
+/// Every table, so that `open` can create them and `backup` can copy them.
+pub const ALL: &[&str] = &[
+    META,
+    SETTINGS,
+    PEOPLE,
+    HOUSEHOLDS,
+    ACCOUNTS,
+    TEMP_CREDENTIALS,
+    STAFF,
+    SESSIONS,
+    OUTBOX,
+    OUTBOX_PENDING,
+    AUDIT,
+    AUDIT_BY_TARGET,
+    AUDIT_DAYS,
+    AUDIT_COUNTS,
+    AUDIT_THROTTLED,
+    SEQUENCES,
+    CLAIMS,
+    BATCHES,
+    MAINTENANCE_WINDOWS,
+    ACCOUNT_LINKS,
+    THROTTLE,
+    CLAIM_INDEX,
+    BATCH_PEOPLE,
+    STAFF_CHALLENGES,
+    CREDENTIAL_ISSUES,
+    NOTICES,
+    NOTICE_READS,
+    TERMS,
+];
+
+/// The domain's own type, stored as is (the domain knows nothing of the store).
+impl Record for Person {
+    const TABLE: &'static str = PEOPLE;
+}
