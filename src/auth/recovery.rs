@@ -62,9 +62,8 @@ fn matching_accounts(r: &Reader, email: &Email, birth: &BirthDate) -> anyhow::Re
     Ok(found)
 }
 
-/// The accounts the request may concern: none while its address must wait (the write
-/// then records the throttled request), so a flood from one address costs no pass over
-/// the accounts.
+/// The accounts the request may concern: none while its address must wait, so a flood
+/// from one address costs no pass over the accounts.
 fn candidates(
     r: &Reader,
     email: &Email,
