@@ -61,3 +61,18 @@ pub(super) fn read_password() -> Result<String, String> {
     }
     Ok(first)
 }
+
+/// `kenpo verify FILE`: prints the rows per table; exit 1 when anything is inconsistent.
+pub(super) fn verify(file: &std::path::Path) -> Result<(), JobError> {
+    let report = crate::jobs::verify::verify_file(file)?;
+    print!("{}", report.render(file));
+    if report.is_consistent() {
+        Ok(())
+    } else {
+        Err(JobError::User(format!(
+            "{} is not consistent ({} problems above)",
+            file.display(),
+            report.problems.len()
+        )))
+    }
+}

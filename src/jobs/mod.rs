@@ -6,6 +6,7 @@ mod backup;
 mod claims;
 mod members;
 mod setup;
+pub mod verify;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

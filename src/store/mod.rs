@@ -4,8 +4,10 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+pub mod migrate;
 mod records;
 mod tx;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -76,14 +78,14 @@ pub enum OpenError {
     #[error("the data file {0} is open in another process (is `kenpo serve` running on it?)")]
     AlreadyOpen(PathBuf),
     #[error(
-        "the data file {path} was written by a newer kenpo (schema {found}); this kenpo knows schema {known}: use a newer kenpo"
+        "the data file {path} was written by a newer kenpo (data format {found}); this kenpo {} reads formats up to {known}. Nothing was changed: run the newer kenpo, or restore a backup made by this one", env!("CARGO_PKG_VERSION")
     )]
     TooNew {
         path: PathBuf,
         found: u64,
         known: u64,
     },
-    #[error("cannot open the data file {path}: {source}")]
+    #[error("cannot open the data file {path}: {source:#}")]
     Other {
         path: PathBuf,
         source: anyhow::Error,
@@ -98,12 +100,19 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the data file, creates missing tables and checks the schema version.
+    /// Opens (or creates) the data file, creates missing tables and checks the schema
+    /// version: a newer file is refused, an older one upgraded (see [`migrate`]).
     pub fn open(path: &Path) -> Result<Store, OpenError> {
+        Self::open_with(path, &migrate::CURRENT)
+    }
+
+    /// [`Store::open`] for a given schema and its migrations (tests of upgrades).
+    pub fn open_with(path: &Path, schema: &migrate::Schema<'_>) -> Result<Store, OpenError> {
         let other = |source: anyhow::Error| OpenError::Other {
             path: path.to_path_buf(),
             source,
         };
+        migrate::refuse_newer(path, schema)?;
         let db = match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => {
@@ -115,26 +124,8 @@ impl Store {
             db: Arc::new(db),
             path: path.to_path_buf(),
         };
-        let found = store
-            .write_blocking(|w| {
-                for name in ALL_TABLES {
-                    w.ensure_table(name)?;
-                }
-                let found = w.get::<SchemaVersion>("schema_version")?.map(|v| v.0);
-                if found.is_none() {
-                    w.put("schema_version", &SchemaVersion(SCHEMA_VERSION))?;
-                }
-                Ok::<_, anyhow::Error>(found)
-            })
-            .map_err(other)?;
-        match found {
-            Some(found) if found > SCHEMA_VERSION => Err(OpenError::TooNew {
-                path: path.to_path_buf(),
-                found,
-                known: SCHEMA_VERSION,
-            }),
-            _ => Ok(store),
-        }
+        migrate::bring_up_to_date(&store, schema)?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -221,11 +212,4 @@ impl Store {
         out.commit()?;
         Ok(())
     }
-}
-
-#[derive(Serialize, serde::Deserialize)]
-struct SchemaVersion(u64);
-
-impl Record for SchemaVersion {
-    const TABLE: &'static str = "meta";
 }

@@ -1,0 +1,146 @@
+//! Reading a data file without changing it, for `kenpo verify`: opened read-only (so a
+//! backup is checked as it is, and no writer can open it meanwhile), with what only the
+//! store can see: the tables in the file, their row counts, whether every value is a JSON
+//! record, the schema number and the sequences. The rules between tables (every index
+//! entry points at a row, every claim at a person) are `jobs::verify`'s.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use redb::{
+    DatabaseError, ReadOnlyDatabase, ReadableDatabase as _, ReadableTable as _,
+    ReadableTableMetadata as _, TableDefinition, TableHandle as _,
+};
+
+use super::{ALL_TABLES, OpenError, Reader, migrate};
+
+/// At most this many problems are listed per table (the count says how many in all).
+pub const MAX_LISTED: usize = 20;
+
+/// One table of the file.
+#[derive(Debug, Clone)]
+pub struct TableSummary {
+    pub name: String,
+    pub rows: u64,
+}
+
+/// A data file opened read-only.
+pub struct ReadOnlyStore {
+    db: ReadOnlyDatabase,
+    path: PathBuf,
+}
+
+impl ReadOnlyStore {
+    /// Opens the file for reading only; nothing is ever written to it.
+    pub fn open(path: &Path) -> Result<ReadOnlyStore, OpenError> {
+        let other = |source: anyhow::Error| OpenError::Other {
+            path: path.to_path_buf(),
+            source,
+        };
+        if !path.is_file() {
+            return Err(other(anyhow::anyhow!("no such file")));
+        }
+        let db = match redb::Builder::new().open_read_only(path) {
+            Ok(db) => db,
+            Err(DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(OpenError::AlreadyOpen(path.to_path_buf()));
+            }
+            Err(e) => return Err(other(e.into())),
+        };
+        Ok(ReadOnlyStore {
+            db,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema number the file records (`None`: none recorded).
+    pub fn schema_version(&self) -> anyhow::Result<Option<u64>> {
+        migrate::stored_version(&self.db)
+    }
+
+    /// Runs `f` in a read transaction.
+    pub fn read<T>(&self, f: impl FnOnce(&Reader) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        let txn = self.db.begin_read().context("begin read transaction")?;
+        f(&Reader::new(txn))
+    }
+
+    /// Every table in the file with its row count, known tables first in their order.
+    /// Problems: a known table missing, a table this kenpo does not know, a value that
+    /// is not a JSON record, a key or value that cannot be read.
+    pub fn tables(&self, problems: &mut Vec<String>) -> anyhow::Result<Vec<TableSummary>> {
+        let txn = self.db.begin_read().context("begin read transaction")?;
+        let mut present: Vec<String> = txn.list_tables()?.map(|h| h.name().to_string()).collect();
+        present.sort_by_key(|name| {
+            ALL_TABLES
+                .iter()
+                .position(|known| known == name)
+                .unwrap_or(usize::MAX)
+        });
+        for known in ALL_TABLES {
+            if !present.iter().any(|name| name == known) {
+                problems.push(format!("table {known}: missing from the file"));
+            }
+        }
+        let mut out = Vec::with_capacity(present.len());
+        for name in present {
+            if !ALL_TABLES.contains(&name.as_str()) {
+                problems.push(format!("table {name}: not a table this kenpo knows"));
+            }
+            let def: TableDefinition<&str, &[u8]> = TableDefinition::new(&name);
+            let table = match txn.open_table(def) {
+                Ok(t) => t,
+                Err(e) => {
+                    problems.push(format!("table {name}: cannot be read: {e}"));
+                    continue;
+                }
+            };
+            let rows = table.len()?;
+            let mut bad = 0usize;
+            let mut seen = 0u64;
+            for entry in table.iter()? {
+                seen += 1;
+                let why = match entry {
+                    Ok((k, v)) => serde_json::from_slice::<serde::de::IgnoredAny>(v.value())
+                        .err()
+                        .map(|e| format!("{name}/{}: not a JSON record ({e})", k.value())),
+                    Err(e) => Some(format!("table {name}: a row cannot be read: {e}")),
+                };
+                if let Some(why) = why {
+                    bad += 1;
+                    if bad <= MAX_LISTED {
+                        problems.push(why);
+                    }
+                }
+            }
+            if bad > MAX_LISTED {
+                problems.push(format!("table {name}: {bad} unreadable rows in all"));
+            }
+            if seen != rows {
+                problems.push(format!(
+                    "table {name}: its count says {rows} rows, reading it gave {seen}"
+                ));
+            }
+            out.push(TableSummary { name, rows });
+        }
+        Ok(out)
+    }
+
+    /// The named sequences (`audit`, `outbox`, ...) and the last number each gave out.
+    pub fn sequences(&self) -> anyhow::Result<BTreeMap<String, u64>> {
+        let txn = self.db.begin_read().context("begin read transaction")?;
+        let table = txn.open_table(super::table("sequences"))?;
+        let mut out = BTreeMap::new();
+        for entry in table.iter()? {
+            let (k, v) = entry?;
+            let n: u64 = serde_json::from_slice(v.value())
+                .with_context(|| format!("sequence {} is not a number", k.value()))?;
+            out.insert(k.value().to_string(), n);
+        }
+        Ok(out)
+    }
+}
