@@ -194,3 +194,6 @@ impl<'a> Check<'a> {
 fn printable(key: &str) -> String {
     key.replace(crate::store::KEY_SEP, "␟")
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,147 @@
+use std::path::{Path, PathBuf};
+
+use chrono::{TimeZone as _, Utc};
+
+use super::verify_file;
+use crate::audit::AuditByTarget;
+use crate::claims::ClaimIndex;
+use crate::domain::member::Person;
+use crate::jobs::{self, Job, JobIo};
+use crate::mail::outbox::PendingMail;
+use crate::store::Store;
+
+const MEMBERS: &[u8] = include_bytes!("../../../tests/data/members.utf8.csv");
+const CLAIMS: &[u8] = include_bytes!("../../../tests/data/claims.utf8.csv");
+
+struct Quiet(Vec<u8>);
+
+impl JobIo for Quiet {
+    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(self.0.as_slice()))
+    }
+    fn progress(&mut self, _: &str, _: u64, _: u64) {}
+    fn say(&mut self, _: &str) {}
+    fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// A data file with a union, its members and a published claim file; the store stays open.
+fn populated(dir: &Path) -> (Store, PathBuf) {
+    let path = dir.join("kenpo.redb");
+    let store = Store::open(&path).expect("open");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
+        .single()
+        .expect("time");
+    let init = Job::Init {
+        union_name: "テスト健康保険組合".into(),
+        insurer_number: "06131114".into(),
+        service_name: None,
+    };
+    for (job, input) in [
+        (init, Vec::new()),
+        (Job::ImportMembers, MEMBERS.to_vec()),
+        (Job::ImportClaims { publish: true }, CLAIMS.to_vec()),
+    ] {
+        jobs::run(job, &store, now, &mut Quiet(input)).expect("job");
+    }
+    (store, path)
+}
+
+fn problems_after(
+    break_it: impl FnOnce(&mut crate::store::Writer) -> anyhow::Result<()>,
+) -> Vec<String> {
+    let dir = tempfile::tempdir().expect("dir");
+    let (store, path) = populated(dir.path());
+    store.write_blocking(break_it).expect("write");
+    drop(store);
+    verify_file(&path).expect("verify runs").problems
+}
+
+#[test]
+fn a_whole_file_is_consistent_and_counted() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (store, path) = populated(dir.path());
+    drop(store);
+    let report = verify_file(&path).expect("verify");
+    assert!(report.is_consistent(), "{:?}", report.problems);
+    assert_eq!(report.rows("people"), Some(6));
+    assert_eq!(report.rows("claims"), Some(6));
+    assert_eq!(report.rows("claim_index"), Some(6));
+    assert_eq!(report.rows("batches"), Some(1));
+    let printed = report.render(&path);
+    assert!(printed.contains("claim_index"), "{printed}");
+    assert!(printed.contains("consistent"), "{printed}");
+}
+
+#[test]
+fn a_claim_without_its_index_entry_is_named() {
+    let problems = problems_after(|w| {
+        let (receipt, _) = w.scan::<ClaimIndex>("")?.remove(0);
+        w.delete::<ClaimIndex>(&receipt).map(|_| ())
+    });
+    assert!(
+        problems.iter().any(|p| p.contains("is not indexed")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("5 entries for 6 claims")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_claim_of_a_missing_person_is_named() {
+    let problems = problems_after(|w| {
+        let (key, _) = w.scan::<Person>("")?.remove(0);
+        w.delete::<Person>(&key).map(|_| ())
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("claims/") && p.contains("person who does not exist")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn dangling_index_entries_are_named() {
+    let problems = problems_after(|w| {
+        w.put("99999999999999999999", &PendingMail)?;
+        w.put("household:1\u{1f}00000000000000009999", &AuditByTarget)
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("outbox_pending/99999999999999999999")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("audit_by_target/household:1␟")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_file_in_use_is_refused_with_advice() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (_store, path) = populated(dir.path());
+    let Err(error) = verify_file(&path) else {
+        panic!("a file held open by a writer was verified");
+    };
+    assert!(error.to_string().contains("kenpo backup"), "{error}");
+}
+
+#[test]
+fn a_file_that_is_not_a_data_file_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, b"not a database").expect("write");
+    assert!(verify_file(&path).is_err());
+    assert!(verify_file(&dir.path().join("missing.redb")).is_err());
+}
