@@ -9,6 +9,8 @@ pub mod console;
 pub mod control;
 pub mod demo;
 pub mod domain;
+#[cfg(test)]
+pub(crate) mod fuzzing;
 pub mod import;
 pub mod jobs;
 pub mod mail;
