@@ -52,33 +52,37 @@ pub(super) fn names_lines(error: &ImportError, lines: u64) -> Result<(), TestCas
     }
 }
 
-/// Bytes that are more often CSV structure or Shift_JIS than plain random bytes are.
-pub(super) fn hostile_byte() -> impl Strategy<Value = u8> {
-    prop_oneof![
-        4 => any::<u8>(),
-        2 => prop::sample::select(b",\"\r\n \t0123456789".to_vec()),
-        1 => 0x81u8..=0x9F,
-        1 => 0xE0u8..=0xFC,
-        1 => 0x40u8..=0x7E,
-        1 => 0xA1u8..=0xDF,
-    ]
+/// Bytes that are more often CSV structure or Shift_JIS than plain random bytes are: a
+/// random byte mapped through a fixed table (drawing bytes plainly is fifty times faster
+/// than choosing among strategies per byte), so that shrinking still moves towards 0.
+pub(super) fn hostile_byte(b: u8) -> u8 {
+    const STRUCTURE: &[u8] = b",\"\r\n \t0123456789";
+    let k = b >> 3;
+    match b & 7 {
+        0..=3 => b,
+        4 => STRUCTURE[usize::from(k) % STRUCTURE.len()],
+        5 => 0x81 + k % 31,
+        6 => 0xE0 + k % 29,
+        _ => [0x40 + k % 63, 0xA1 + k % 63][usize::from(k & 1)],
+    }
+}
+
+pub(super) fn hostile_bytes(len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(any::<u8>(), len)
+        .prop_map(|bytes| bytes.into_iter().map(hostile_byte).collect())
 }
 
 /// Arbitrary bytes, with the real header in front half of the time so the rows get read.
 fn hostile_file(header: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
-    (
-        any::<bool>(),
-        prop::collection::vec(hostile_byte(), 0..1500),
-    )
-        .prop_map(move |(with_header, body)| {
-            let mut bytes = if with_header {
-                header.to_vec()
-            } else {
-                Vec::new()
-            };
-            bytes.extend(body);
-            bytes
-        })
+    (any::<bool>(), hostile_bytes(0..1500)).prop_map(move |(with_header, body)| {
+        let mut bytes = if with_header {
+            header.to_vec()
+        } else {
+            Vec::new()
+        };
+        bytes.extend(body);
+        bytes
+    })
 }
 
 /// The first line of a sample, with its line break.

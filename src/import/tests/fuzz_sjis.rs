@@ -42,7 +42,14 @@ fn edited(sample: &[u8], edits: &Edits) -> Vec<u8> {
 }
 
 fn edits() -> impl Strategy<Value = Edits> {
-    prop::collection::vec((any::<usize>(), any::<u8>(), hostile_byte()), 1..5)
+    prop::collection::vec(
+        (
+            any::<usize>(),
+            any::<u8>(),
+            any::<u8>().prop_map(hostile_byte),
+        ),
+        1..5,
+    )
 }
 
 fn sjis(text: &str) -> Result<Vec<u8>, TestCaseError> {
