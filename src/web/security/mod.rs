@@ -250,3 +250,6 @@ fn secure_headers(resp: &mut Response, is_asset: bool, request_id: &str) {
         headers.insert("x-request-id", v);
     }
 }
+
+#[cfg(test)]
+mod cookie_fuzz;
