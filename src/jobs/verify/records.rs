@@ -80,7 +80,7 @@ fn claims(c: &mut Check<'_>) {
     c.each::<ClaimIndex>(|c, k, index| {
         indexed += 1;
         let found = c.get::<ClaimRecord>(&index.key);
-        if !found.is_some_and(|r| r.claim.receipt_number == k) {
+        if found.is_none_or(|r| r.claim.receipt_number != k) {
             c.fail(
                 ClaimIndex::TABLE,
                 k,
