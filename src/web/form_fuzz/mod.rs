@@ -13,6 +13,7 @@ use poem::{Endpoint as _, Request};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
+mod multipart;
 mod setup;
 
 use setup::{csrf_of, forms_of, populate, sessions};
