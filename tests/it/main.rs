@@ -17,3 +17,4 @@ mod maintenance;
 mod registration;
 mod restore;
 mod staff;
+mod upgrade;
