@@ -1,7 +1,8 @@
 //! `kenpo verify FILE`: opens a data file (a backup, usually) read-only and checks that it is
 //! whole: every table readable and every record decodable, every index entry pointing at
 //! its row and every row indexed, every claim at a person and a batch, every account at
-//! its household, sequences ahead of the ids they gave out, and index counts that agree.
+//! its household, sequences ahead of the ids they gave out, and index counts that agree;
+//! and every page against its checksum (on a private copy, see `store::verify`).
 //! Prints the rows per table; any inconsistency is named and makes the exit status 1.
 
 mod accounts;
@@ -63,23 +64,24 @@ impl VerifyReport {
 
 /// Checks the data file at `path` without changing it.
 pub fn verify_file(path: &Path) -> Result<VerifyReport, JobError> {
-    let store = ReadOnlyStore::open(path).map_err(|e| match e {
-        OpenError::AlreadyOpen(p) => JobError::User(format!(
-            "{} is open in another process (kenpo serve?): verify a copy made by `kenpo backup`",
-            p.display()
-        )),
-        other => JobError::User(other.to_string()),
-    })?;
-    // A damaged file can make the storage engine panic while it reads: that is a finding,
-    // not a crash of `verify`.
-    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&store)));
-    match checked {
-        Ok(result) => Ok(result?),
-        Err(_) => Err(JobError::User(format!(
-            "{} is damaged: reading it failed inside the storage engine",
+    // A damaged file can make the storage engine panic while it opens or reads the file:
+    // that is a finding about the file, not a crash of `verify`.
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let store = ReadOnlyStore::open(path).map_err(|e| match e {
+            OpenError::AlreadyOpen(p) => JobError::User(format!(
+                "{} is open in another process (kenpo serve?): verify a copy made by `kenpo backup`",
+                p.display()
+            )),
+            other => JobError::User(other.to_string()),
+        })?;
+        Ok::<_, JobError>(check(&store)?)
+    }));
+    checked.unwrap_or_else(|_| {
+        Err(JobError::User(format!(
+            "{} is damaged: the storage engine failed while reading it",
             path.display()
-        ))),
-    }
+        )))
+    })
 }
 
 fn check(store: &ReadOnlyStore) -> anyhow::Result<VerifyReport> {
@@ -97,6 +99,9 @@ fn check(store: &ReadOnlyStore) -> anyhow::Result<VerifyReport> {
         Some(_) => {}
     }
     let tables = store.tables(&mut problems)?;
+    if let Some(damage) = crate::store::verify::check_pages(store.path())? {
+        problems.push(damage);
+    }
     if problems.is_empty() {
         let sequences = store.sequences()?;
         store.read(|r| {
