@@ -49,9 +49,12 @@ impl VerifyReport {
         }
         if self.problems.is_empty() {
             let schema = self.schema.map_or("none".to_string(), |v| v.to_string());
-            out.push_str(&format!(
-                "consistent: every table and index checked (data format {schema})\n"
-            ));
+            let what = if self.schema == Some(SCHEMA_VERSION) {
+                "every table and index checked"
+            } else {
+                "every table and page checked"
+            };
+            out.push_str(&format!("consistent: {what} (data format {schema})\n"));
         } else {
             for p in &self.problems {
                 out.push_str(&format!("inconsistent: {p}\n"));
@@ -94,7 +97,7 @@ fn check(store: &ReadOnlyStore) -> anyhow::Result<VerifyReport> {
             "table meta: data format {v} is newer than this kenpo's ({SCHEMA_VERSION}); verify it with the kenpo that wrote it"
         )),
         Some(v) if v < SCHEMA_VERSION => notes.push(format!(
-            "data format {v} is older than this kenpo's ({SCHEMA_VERSION}): it is upgraded (after a backup) when kenpo opens it"
+            "data format {v} is older than this kenpo's ({SCHEMA_VERSION}): it is upgraded (after a backup) when kenpo opens it; the rules between records are checked after that"
         )),
         Some(_) => {}
     }
@@ -102,7 +105,7 @@ fn check(store: &ReadOnlyStore) -> anyhow::Result<VerifyReport> {
     if let Some(damage) = crate::store::verify::check_pages(store.path())? {
         problems.push(damage);
     }
-    if problems.is_empty() {
+    if problems.is_empty() && schema == Some(SCHEMA_VERSION) {
         let sequences = store.sequences()?;
         store.read(|r| {
             let mut check = Check::new(r);
