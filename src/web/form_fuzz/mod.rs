@@ -162,8 +162,11 @@ fn every_form_survives_hostile_posts() {
         trusted_proxies: Vec::new(),
     });
     let app = routes(state);
+    // A paused clock: the fixed pace of login and recovery answers passes at once (the
+    // injected ManualClock, not this one, decides expiry and throttling).
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .start_paused(true)
         .build()
         .expect("runtime");
     let call = |method: Method,
