@@ -1,13 +1,20 @@
 //! `kenpo serve`: the portal, the mail sender and the control socket over one data file.
 
+mod http;
+mod io;
+
+pub use http::{
+    ConnectionLimits, DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS,
+    DEFAULT_KEEP_ALIVE_SECS, DEFAULT_MAX_CONNECTIONS,
+};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use poem::Server;
-use poem::listener::{Acceptor as _, Listener as _, TcpListener};
+use poem::EndpointExt as _;
 use tokio::sync::{Notify, watch};
 
 use crate::clock::Clock;
@@ -24,6 +31,8 @@ pub struct ServeOptions {
     pub clock: Arc<dyn Clock>,
     /// Reverse proxies whose `X-Forwarded-For` tells the client's address.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Timeouts and the connection cap.
+    pub limits: ConnectionLimits,
 }
 
 /// A server that is running; dropping `shutdown` (or sending `true`) stops it.
@@ -43,7 +52,19 @@ impl Running {
 }
 
 fn secrets(w: &mut Writer) -> anyhow::Result<Secrets> {
+    crate::jobs::seal_plain_secrets(w)?;
     crate::jobs::ensure_secrets(w)
+}
+
+/// Logs a warning for the data file and its key when others on the machine may read them.
+fn warn_if_exposed(data: &std::path::Path) {
+    use crate::store::{files, seal};
+    let key = seal::key_path(data);
+    for (path, what) in [(data, "data file"), (key.as_path(), "key file")] {
+        if let Some(warning) = files::exposure_warning(path, what) {
+            tracing::warn!("{warning}");
+        }
+    }
 }
 
 /// Keeps the base URL in the settings: jobs from the command line (publishing claims)
@@ -61,18 +82,14 @@ fn record_public_url(w: &mut Writer, url: &str) -> anyhow::Result<()> {
 pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let data = opts.data.clone();
     let store = tokio::task::spawn_blocking(move || Store::open(&data)).await??;
+    warn_if_exposed(&opts.data);
     // Before the first login: an unknown ID must not pay for computing the dummy hash.
     crate::auth::hash::warm_up().await?;
     let secrets = store.write(secrets).await?;
-    let acceptor = TcpListener::bind(opts.listen.clone())
-        .into_acceptor()
+    let listener = tokio::net::TcpListener::bind(&opts.listen)
         .await
         .with_context(|| format!("cannot listen on {}", opts.listen))?;
-    let addr = acceptor
-        .local_addr()
-        .first()
-        .and_then(|a| a.as_socket_addr().copied())
-        .context("no local address")?;
+    let addr = listener.local_addr().context("no local address")?;
     let base_url = opts
         .base_url
         .clone()
@@ -88,8 +105,9 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         mail_wake: mail_wake.clone(),
         claim_imports: Default::default(),
         trusted_proxies: opts.trusted_proxies.clone(),
+        hasher: Default::default(),
     });
-    let (shutdown, mut signal) = watch::channel(false);
+    let (shutdown, signal) = watch::channel(false);
     let control = crate::control::listen(store.clone(), opts.clock.clone(), mail_wake.clone())?;
     let sender =
         crate::mail::sender::Sender::new(store.clone(), opts.clock.clone(), opts.smtp, mail_wake);
@@ -99,14 +117,10 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         opts.clock.clone(),
         shutdown.subscribe(),
     ));
-    let app = web::routes(state.clone());
+    let app: http::App = Arc::new(web::routes(state.clone()).map_to_response().boxed());
+    let limits = opts.limits.clone();
     let done = tokio::spawn(async move {
-        let stopping = async move {
-            let _ = signal.wait_for(|stop| *stop).await;
-        };
-        let result = Server::new_with_acceptor(acceptor)
-            .run_with_graceful_shutdown(app, stopping, Some(Duration::from_secs(10)))
-            .await;
+        let result = http::serve(listener, app, limits, signal, Duration::from_secs(10)).await;
         let _ = sender_task.await;
         let _ = retention_task.await;
         drop(control);
@@ -120,8 +134,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     })
 }
 
-/// Deletes expired claims (SPEC §5.8), sessions and links when the server starts and then
-/// every 24 hours.
+/// Deletes expired claims (SPEC §5.8), audit rows, sessions and links when the server starts
+/// and then every 24 hours.
 async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
     use crate::claims::retention::{BATCH_SIZE, purge_expired_claims};
     loop {
@@ -136,6 +150,20 @@ async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Rec
                 )
             }
             Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
+        }
+        let (s, now) = (store.clone(), clock.now());
+        match tokio::task::spawn_blocking(move || {
+            crate::console::audit_log::apply_retention(&s, now)
+        })
+        .await
+        {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(deleted = n, "expired audit rows deleted"),
+            Ok(Err(e)) => tracing::error!(
+                error = format!("{e:#}"),
+                "expired audit rows could not be deleted"
+            ),
+            Err(e) => tracing::error!(error = %e, "the audit retention job stopped unexpectedly"),
         }
         let (s, now) = (store.clone(), clock.now());
         match tokio::task::spawn_blocking(move || crate::auth::sweep::sweep_expired(&s, now)).await
@@ -205,6 +233,7 @@ mod tests {
             smtp: None,
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
             trusted_proxies: Vec::new(),
+            limits: ConnectionLimits::default(),
         })
         .await
         .expect("server starts");

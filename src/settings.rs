@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_SERVICE_NAME: &str = "けんぽWeb";
 
+/// Seven years: how long the audit log is kept unless the union sets otherwise.
+pub const DEFAULT_AUDIT_RETENTION_MONTHS: u32 = 84;
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(default)]
 pub struct UnionSettings {
@@ -27,10 +30,17 @@ pub struct UnionSettings {
     pub maintenance: crate::domain::maintenance::MaintenanceRule,
     /// How long ten consecutive failed logins lock an account.
     pub account_lock_minutes: i64,
+    /// 「職員の二要素認証を必須にする」: while on, a staff member without TOTP reaches only
+    /// the enrolment page after the password. On by default, also for data files written
+    /// before the setting existed (a missing field takes the default).
+    pub staff_totp_required: bool,
     /// The portal's public URL for links in mails. `kenpo serve` records its base URL here
     /// when it starts, so that jobs run from the command line (which know no URL) can link
     /// to the login page; empty until the server has run once.
     pub public_url: String,
+    /// Audit rows older than this many months (counting the current month, Japan time)
+    /// are deleted by the daily job.
+    pub audit_retention_months: u32,
 }
 
 impl Default for UnionSettings {
@@ -49,7 +59,9 @@ impl Default for UnionSettings {
             former_member_login_months: 24,
             maintenance: crate::domain::maintenance::MaintenanceRule::default(),
             account_lock_minutes: 30,
+            staff_totp_required: true,
             public_url: String::new(),
+            audit_retention_months: DEFAULT_AUDIT_RETENTION_MONTHS,
         }
     }
 }
@@ -66,4 +78,18 @@ impl UnionSettings {
 pub struct Secrets {
     /// Key of the CSRF token MAC (hex, 256 bits).
     pub csrf_key: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_stored_before_staff_mfa_existed_require_it() {
+        let old = r#"{"union_name":"テスト健康保険組合","insurer_number":"06131114","account_lock_minutes":45}"#;
+        let settings: UnionSettings = serde_json::from_str(old).expect("old settings parse");
+        assert!(settings.staff_totp_required);
+        assert_eq!(settings.account_lock_minutes, 45);
+        assert!(UnionSettings::default().staff_totp_required);
+    }
 }

@@ -2,8 +2,13 @@
 //!
 //! Hashing costs ~20 ms of CPU and 19 MiB of memory, so it never runs on the async runtime
 //! and at most one hash per core runs at once.
+//!
+//! The login and recovery forms hash through a [`Hasher`], which counts its argon2 runs:
+//! those forms must do the same work whatever the ID and its state, and tests prove it by
+//! counting, never by timing.
 
-use std::sync::{LazyLock, OnceLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use anyhow::Context as _;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
@@ -65,30 +70,75 @@ pub fn verify_blocking(secret: &str, stored: &str) -> bool {
     }
 }
 
-/// Hashes on the blocking pool, one hash per core at most.
-pub async fn hash(secret: String) -> anyhow::Result<String> {
+/// Runs one argon2 computation on the blocking pool, one per core at most, and counts it in
+/// `runs` once it has run.
+async fn on_pool<T: Send + 'static>(
+    runs: Option<Arc<AtomicU64>>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
     let _slot = HASHING_SLOTS
         .acquire()
         .await
         .context("hashing slots closed")?;
-    tokio::task::spawn_blocking(move || hash_blocking(&secret))
-        .await
-        .context("hash task failed")?
+    tokio::task::spawn_blocking(move || {
+        let out = work();
+        if let Some(runs) = runs {
+            runs.fetch_add(1, Ordering::Relaxed);
+        }
+        out
+    })
+    .await
+    .context("hash task failed")
+}
+
+/// With `stored` absent, verifies against the dummy hash and answers false.
+fn verify_or_dummy(secret: &str, stored: Option<&str>) -> bool {
+    match stored {
+        Some(stored) => verify_blocking(secret, stored),
+        None => {
+            verify_blocking(secret, dummy_hash());
+            false
+        }
+    }
+}
+
+/// Hashes on the blocking pool, one hash per core at most.
+pub async fn hash(secret: String) -> anyhow::Result<String> {
+    on_pool(None, move || hash_blocking(&secret)).await?
 }
 
 /// Verifies on the blocking pool. With `stored` absent, verifies against a dummy hash and
 /// returns false, taking the same time as a real check.
 pub async fn verify(secret: String, stored: Option<String>) -> bool {
-    let Ok(_slot) = HASHING_SLOTS.acquire().await else {
-        return false;
-    };
-    let result = tokio::task::spawn_blocking(move || match stored {
-        Some(stored) => verify_blocking(&secret, &stored),
-        None => {
-            verify_blocking(&secret, dummy_hash());
-            false
-        }
-    })
-    .await;
-    result.unwrap_or(false)
+    on_pool(None, move || verify_or_dummy(&secret, stored.as_deref()))
+        .await
+        .unwrap_or(false)
+}
+
+/// The argon2 work of the forms that must not tell whether an account exists (member and
+/// staff login, both recovery forms): one per app, counting every hash and verification.
+#[derive(Clone, Default)]
+pub struct Hasher {
+    runs: Arc<AtomicU64>,
+}
+
+impl Hasher {
+    /// How many argon2 computations ran through this hasher.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
+    }
+
+    /// [`hash`], counted.
+    pub async fn hash(&self, secret: String) -> anyhow::Result<String> {
+        on_pool(Some(self.runs.clone()), move || hash_blocking(&secret)).await?
+    }
+
+    /// [`verify`], counted: exactly one argon2 run, against the dummy hash when `stored` is
+    /// absent.
+    pub async fn verify(&self, secret: String, stored: Option<String>) -> bool {
+        let runs = Some(self.runs.clone());
+        on_pool(runs, move || verify_or_dummy(&secret, stored.as_deref()))
+            .await
+            .unwrap_or(false)
+    }
 }

@@ -3,16 +3,19 @@
 
 use chrono::{DateTime, Utc};
 
+use super::actor;
+use super::failures::Lock;
+use super::hash::Hasher;
 use super::model::{SessionKind, TemporaryCredential};
 use super::session;
 use super::throttle::{self, Purpose};
-use super::{actor, hash};
 use crate::audit::AuditEntry;
 use crate::domain::user_id::normalize_for_lookup;
+use crate::settings::UnionSettings;
 use crate::store::Store;
 
-pub use super::member_login::MAX_FAILED_LOGINS;
-/// How long staff accounts lock (member accounts: the setting `account_lock_minutes`).
+/// How long a staff account's first lock lasts (member accounts: the setting
+/// `account_lock_minutes`); each later lock lasts twice as long as the one before.
 pub const LOCK_MINUTES: i64 = 30;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +28,8 @@ pub enum LoginError {
     TemporaryExpired,
     /// Right temporary pair, but the identity check locked it.
     #[error("temporary ID locked")]
-    TemporaryLocked { until: DateTime<Utc> },
+    /// `None`: locked until staff unlock or re-issue it.
+    TemporaryLocked { until: Option<DateTime<Utc>> },
     /// Right password, but the household left the union longer ago than its login lasts.
     #[error("membership ended")]
     MembershipEnded { last_day: chrono::NaiveDate },
@@ -42,14 +46,18 @@ impl LoginError {
                 "被保険者の方が当組合の資格を喪失されたため、このユーザIDは{}をもってご利用いただけなくなりました。ご不明な点は健康保険組合にお問い合わせください。",
                 last_day.format("%Y年%-m月%-d日")
             ),
-            LoginError::TemporaryLocked { until } => format!(
+            LoginError::TemporaryLocked { until: Some(until) } => format!(
                 "本人確認に続けて失敗したため、この仮IDは一時的に利用できません。{}以降にもう一度お試しください。",
                 crate::clock::format_jst(*until)
             ),
+            LoginError::TemporaryLocked { until: None } => TEMPORARY_ID_LOCKED_FOR_GOOD.into(),
             LoginError::Unexpected(_) => "処理中にエラーが発生しました。しばらくしてからもう一度お試しください。".into(),
         }
     }
 }
+
+/// What a member reads when the temporary ID stays locked until staff act.
+pub const TEMPORARY_ID_LOCKED_FOR_GOOD: &str = "本人確認に何度も続けて失敗したため、この仮IDはロックされています。お手数ですが、健康保険組合にお問い合わせください（ロックの解除または仮ID・仮パスワードの再発行をいたします）。";
 
 pub struct LoggedIn {
     pub token: String,
@@ -64,6 +72,7 @@ fn is_temporary_id(id: &str) -> bool {
 /// Checks the pair and, on success, starts a session (ending `old_session` if any).
 pub async fn login(
     store: &Store,
+    hasher: &Hasher,
     raw_id: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -72,14 +81,21 @@ pub async fn login(
 ) -> Result<LoggedIn, LoginError> {
     let id = normalize_for_lookup(raw_id);
     if is_temporary_id(&id) {
-        login_temporary(store, id, password, now, client, old_session).await
+        login_temporary(store, hasher, id, password, now, client, old_session).await
     } else {
-        super::member_login::login(store, id, password, now, client, old_session).await
+        let attempt = super::member_login::Attempt {
+            key: id,
+            now,
+            client,
+            old_session,
+        };
+        super::member_login::login(store, hasher, attempt, password).await
     }
 }
 
 async fn login_temporary(
     store: &Store,
+    hasher: &Hasher,
     temp_id: String,
     password: &str,
     now: DateTime<Utc>,
@@ -88,8 +104,12 @@ async fn login_temporary(
 ) -> Result<LoggedIn, LoginError> {
     let lookup = temp_id.clone();
     let address = client.clone();
-    let (stored, throttled) = store
+    let (stored, throttled, per_lock) = store
         .read(move |r| {
+            let per_lock = r
+                .get::<UnionSettings>("union")?
+                .unwrap_or_default()
+                .temp_id_max_failures;
             let throttled = match address {
                 Some(a) => {
                     let attempts = r.get(&throttle::address_key(Purpose::Login, &a))?;
@@ -99,15 +119,17 @@ async fn login_temporary(
                 }
                 None => false,
             };
-            Ok::<_, anyhow::Error>((r.get::<TemporaryCredential>(&lookup)?, throttled))
+            Ok::<_, anyhow::Error>((r.get::<TemporaryCredential>(&lookup)?, throttled, per_lock))
         })
         .await?;
-    let ok = !throttled
-        && hash::verify(
+    // One verification whatever the ID and its state, throttled or not.
+    let verified = hasher
+        .verify(
             password.to_string(),
             stored.as_ref().map(|c| c.password_hash.clone()),
         )
         .await;
+    let ok = !throttled && verified;
     // An ID that matched no postcard may be anything typed: it is not recorded.
     let actor = actor::temporary(stored.as_ref().map(|_| temp_id.as_str()));
     let Some(credential) = stored.filter(|_| ok) else {
@@ -119,7 +141,7 @@ async fn login_temporary(
                 AuditEntry::new(now, actor, "login.failed")
                     .client(client)
                     .detail(if throttled { "throttled" } else { "mismatch" })
-                    .record(w)
+                    .record_attempt(w, throttled)
             })
             .await?;
         return Err(LoginError::Invalid);
@@ -127,8 +149,10 @@ async fn login_temporary(
     if credential.expires_at <= now {
         return Err(LoginError::TemporaryExpired);
     }
-    if let Some(until) = credential.locked_until.filter(|u| *u > now) {
-        return Err(LoginError::TemporaryLocked { until });
+    match credential.lock(per_lock, now) {
+        Lock::Open => {}
+        Lock::Until(until) => return Err(LoginError::TemporaryLocked { until: Some(until) }),
+        Lock::ForGood => return Err(LoginError::TemporaryLocked { until: None }),
     }
     let kind = SessionKind::Registration {
         temporary_id: temp_id,

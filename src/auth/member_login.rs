@@ -3,24 +3,21 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::actor;
+use super::failures::since_last_lock;
+use super::hash::Hasher;
+use super::lockout::{self, Failure};
 use super::login::{LoggedIn, LoginError};
 use super::model::{Account, SessionKind};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
-use super::{actor, hash};
 use crate::audit::AuditEntry;
 use crate::settings::UnionSettings;
 use crate::store::{Store, Writer};
 
-/// Consecutive failures that lock a registered account.
-pub const MAX_FAILED_LOGINS: u32 = 10;
-
 /// The account's failed logins, as the throttle ladder sees them.
 pub fn failures(account: &Account) -> Attempts {
-    Attempts {
-        count: account.failed_logins,
-        last_at: account.last_failed_login_at,
-    }
+    since_last_lock(account.failed_logins, account.last_failed_login_at)
 }
 
 /// What the password checks found, before the transaction decides.
@@ -33,23 +30,24 @@ enum Check {
     Recovery,
 }
 
-struct Attempt {
-    key: String,
-    now: DateTime<Utc>,
-    client: Option<String>,
-    old_session: Option<String>,
+/// Who tries which account, when and from where.
+pub struct Attempt {
+    /// The normalised user ID typed.
+    pub key: String,
+    pub now: DateTime<Utc>,
+    pub client: Option<String>,
+    pub old_session: Option<String>,
 }
 
 pub async fn login(
     store: &Store,
-    key: String,
+    hasher: &Hasher,
+    attempt: Attempt,
     password: &str,
-    now: DateTime<Utc>,
-    client: Option<String>,
-    old_session: Option<String>,
 ) -> Result<LoggedIn, LoginError> {
-    let lookup = key.clone();
-    let address = client.clone();
+    let now = attempt.now;
+    let lookup = attempt.key.clone();
+    let address = attempt.client.clone();
     let (stored, address_attempts) = store
         .read(move |r| {
             let attempts = match address {
@@ -67,38 +65,37 @@ pub async fn login(
                 .wait_until(&failures(a), now)
                 .is_some()
         });
-    let check = if throttled {
-        Check::Throttled
-    } else {
-        check_password(stored.as_ref(), password, now).await
-    };
-    let attempt = Attempt {
-        key,
-        now,
-        client,
-        old_session,
-    };
+    // Checked even when throttled, and the result thrown away: see `check_password`.
+    let checked = check_password(hasher, stored.as_ref(), password, now).await;
+    let check = if throttled { Check::Throttled } else { checked };
     // A refusal is an answer, not an abort: the counters and the audit row must commit.
     store
         .write(move |w| decide(w, attempt, stored, check))
         .await?
 }
 
-/// One argon2 verification for every login (the dummy hash when the ID is unknown), and a
-/// second one only when a recovery password is pending.
-async fn check_password(stored: Option<&Account>, password: &str, now: DateTime<Utc>) -> Check {
+/// Exactly two argon2 verifications for every login, whatever the ID and its state: the
+/// password, then a pending recovery password, each against the dummy hash when there is
+/// none (an unknown ID, no recovery pending). A throttled or locked account costs the same
+/// as any other, so neither the time of the answer nor the load it puts on the server tells
+/// that the account exists.
+async fn check_password(
+    hasher: &Hasher,
+    stored: Option<&Account>,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Check {
     let main = stored.map(|a| a.password_hash.clone());
-    if hash::verify(password.to_string(), main).await {
-        return Check::Password;
-    }
     let pending = stored
         .and_then(|a| a.recovery.as_ref())
-        .filter(|r| r.expires_at > now);
-    match pending {
-        Some(r) if hash::verify(password.to_string(), Some(r.hash.clone())).await => {
-            Check::Recovery
-        }
-        _ => Check::Mismatch,
+        .filter(|r| r.expires_at > now)
+        .map(|r| r.hash.clone());
+    let password_ok = hasher.verify(password.to_string(), main).await;
+    let recovery_ok = hasher.verify(password.to_string(), pending).await;
+    match (password_ok, recovery_ok) {
+        (true, _) => Check::Password,
+        (false, true) => Check::Recovery,
+        (false, false) => Check::Mismatch,
     }
 }
 
@@ -119,7 +116,7 @@ fn decide(
         c.password_hash == account.password_hash
             && c.recovery.map(|r| r.hash) == account.recovery.as_ref().map(|r| r.hash.clone())
     });
-    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let locked = account.lock(*now).is_locked();
     let expired = account.password_expires_at.is_some_and(|e| e <= *now);
     match check {
         Check::Recovery if same => {
@@ -144,9 +141,7 @@ fn decide(
             .record(w)?;
         return Ok(Err(LoginError::MembershipEnded { last_day }));
     }
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
-    account.locked_until = None;
+    account.failures().clear();
     account.last_login_at = Some(*now);
     w.put(key, &account)?;
     if let Some(old) = &attempt.old_session {
@@ -224,38 +219,31 @@ fn refuse(
         AuditEntry::new(*now, actor::UNKNOWN_MEMBER, "login.failed")
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
-            .record(w)?;
+            .record_attempt(w, throttled)?;
         return Ok(Err(LoginError::Invalid));
     };
     let actor = actor::member(Some(key));
-    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let locked = account.lock(*now).is_locked();
     let detail = match (throttled, locked) {
         (true, _) => "throttled",
         (false, true) => "locked",
         (false, false) => "mismatch",
     };
-    let target = account.household.to_string();
     AuditEntry::new(*now, actor.clone(), "login.failed")
-        .target(target.clone())
+        .target(account.household.to_string())
         .client(client.clone())
         .detail(detail)
-        .record(w)?;
+        .record_attempt(w, throttled)?;
     if throttled || locked {
         return Ok(Err(LoginError::Invalid));
     }
-    account.failed_logins += 1;
-    account.last_failed_login_at = Some(*now);
-    if account.failed_logins >= MAX_FAILED_LOGINS {
-        let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
-        account.locked_until = Some(*now + Duration::minutes(settings.account_lock_minutes));
-        account.failed_logins = 0;
-        account.last_failed_login_at = None;
-        AuditEntry::new(*now, actor, "account.locked")
-            .target(target)
-            .client(client.clone())
-            .detail("10 consecutive failed logins")
-            .record(w)?;
-    }
-    w.put(key, &account)?;
+    let failure = Failure {
+        key,
+        actor: &actor,
+        client,
+        now: *now,
+        what: "failed logins",
+    };
+    lockout::count_failure(w, &mut account, failure)?;
     Ok(Err(LoginError::Invalid))
 }

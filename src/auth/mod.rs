@@ -2,6 +2,7 @@
 
 pub mod actor;
 pub mod credentials;
+pub mod failures;
 pub mod hash;
 pub mod links;
 pub mod lockout;
@@ -9,12 +10,14 @@ pub mod login;
 mod member_login;
 pub mod model;
 pub mod profile;
+pub mod reauth;
 pub mod recovery;
 pub mod registration;
 pub mod session;
 pub mod staff;
 pub mod staff_accounts;
 pub mod staff_login;
+pub mod staff_password;
 pub mod staff_reauth;
 pub mod sweep;
 pub mod throttle;

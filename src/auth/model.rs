@@ -79,9 +79,27 @@ pub struct TemporaryCredential {
     pub password_hash: String,
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
-    /// Failed identity checks (本人確認) since the last success.
+    /// Failed identity checks (本人確認) since the last success, across locks.
     pub failures: u32,
     pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// Locks of a temporary ID after which it stays locked until staff unlock or re-issue it:
+/// with the default five tries a lock, 25 guesses of the birth date in all.
+pub const TEMPORARY_ID_LOCKS: u32 = 5;
+
+impl TemporaryCredential {
+    /// Where the temporary ID's lock stands at `now`, for `per_lock` failures a lock.
+    pub fn lock(&self, per_lock: u32, now: DateTime<Utc>) -> super::failures::Lock {
+        use super::failures::Lock;
+        if self.failures >= per_lock.max(1).saturating_mul(TEMPORARY_ID_LOCKS) {
+            return Lock::ForGood;
+        }
+        match self.locked_until {
+            Some(until) if until > now => Lock::Until(until),
+            _ => Lock::Open,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! 個人情報管理 and パスワード変更: the e-mail address (applied when the new address confirms),
 //! the notification setting, and the password.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
-use super::member_login::MAX_FAILED_LOGINS;
 use super::model::{Account, LinkPurpose, SessionKind};
+use super::reauth::{self, Attempt, Reauth};
 use super::recovery::Request;
 use super::throttle::{self, Attempts, EMAIL_CHANGE_PER_ACCOUNT};
 use super::{hash, links, session};
@@ -30,6 +30,11 @@ fn account(w: &Writer, user_key: &str) -> anyhow::Result<Account> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmailChangeError {
+    #[error("the current password is wrong")]
+    WrongPassword,
+    /// Too many wrong current passwords: the account locked and its sessions ended.
+    #[error("the account locked")]
+    Locked,
     /// Too many confirmation mails lately: nothing is mailed before `until`.
     #[error("e-mail change requests throttled")]
     Throttled { until: DateTime<Utc> },
@@ -40,6 +45,8 @@ pub enum EmailChangeError {
 impl EmailChangeError {
     pub fn message(&self) -> String {
         match self {
+            EmailChangeError::WrongPassword => ChangeError::WrongCurrent.message().into(),
+            EmailChangeError::Locked => ChangeError::Locked.message().into(),
             EmailChangeError::Throttled { until } => format!(
                 "確認メールの送信が続いたため、しばらく送信できません。{}以降にもう一度お試しください。",
                 format_jst(*until)
@@ -51,19 +58,46 @@ impl EmailChangeError {
     }
 }
 
-/// Mails a confirmation link to `new_email`; nothing changes until it is used. An older
-/// pending confirmation of the account stops working. The account's requests climb the
-/// [`EMAIL_CHANGE_PER_ACCOUNT`] ladder: a throttled one mails nothing and keeps the older
-/// link.
+pub struct EmailChange {
+    pub user_key: String,
+    pub new_email: Email,
+    /// Asked again: the address decides where a forgotten password goes.
+    pub current_password: String,
+}
+
+/// Mails a confirmation link to the new address once the current password checks (a
+/// wrong one counts like a failed login, see [`reauth`]); nothing changes until the link
+/// is used. An older pending confirmation of the account stops working. The account's
+/// requests climb the [`EMAIL_CHANGE_PER_ACCOUNT`] ladder: a throttled one mails nothing
+/// and keeps the older link.
 pub async fn request_email_change(
     store: &Store,
-    user_key: String,
-    new_email: Email,
+    change: EmailChange,
     req: Request,
 ) -> Result<(), EmailChangeError> {
+    let EmailChange {
+        user_key,
+        new_email,
+        current_password,
+    } = change;
+    let attempt = Attempt {
+        user_key: user_key.clone(),
+        now: req.now,
+        client: req.client.clone(),
+        failed_action: "account.email_change_failed",
+    };
+    let checked_hash = match reauth::check(store, current_password, attempt).await? {
+        Reauth::Confirmed { password_hash } => password_hash,
+        Reauth::Wrong => return Err(EmailChangeError::WrongPassword),
+        Reauth::Locked => return Err(EmailChangeError::Locked),
+    };
     store
         .write(move |w| {
             let account = account(w, &user_key)?;
+            if account.password_hash != checked_hash {
+                // Changed meanwhile in another tab: the password checked is stale.
+                return Ok(Err(EmailChangeError::WrongPassword));
+            }
             let actor = format!("member:{user_key}");
             let throttle_key = throttle::email_change_key(&user_key);
             let mut requests = w.get::<Attempts>(&throttle_key)?.unwrap_or_default();
@@ -72,7 +106,7 @@ pub async fn request_email_change(
                     .target(account.household.to_string())
                     .client(req.client)
                     .detail("throttled")
-                    .record(w)?;
+                    .record_throttled(w)?;
                 return Ok(Err(EmailChangeError::Throttled { until }));
             }
             EMAIL_CHANGE_PER_ACCOUNT.record(&mut requests, req.now);
@@ -224,22 +258,18 @@ pub struct PasswordChange {
 /// browser (a new session id: a forced change raises what the session may do). Returns the
 /// new session token.
 pub async fn change_password(store: &Store, change: PasswordChange) -> Result<String, ChangeError> {
-    let user_key = change.user_key.clone();
-    let stored = store
-        .read(move |r| {
-            r.get::<Account>(&user_key)?
-                .ok_or_else(|| anyhow::anyhow!("the session's account is gone"))
-        })
-        .await?;
-    let current_ok = hash::verify(change.current.clone(), Some(stored.password_hash.clone())).await;
-    if !current_ok {
-        return store.write(move |w| wrong_current(w, &change)).await?;
-    }
-    let same = hash::verify(
-        change.new.expose().to_string(),
-        Some(stored.password_hash.clone()),
-    )
-    .await;
+    let attempt = Attempt {
+        user_key: change.user_key.clone(),
+        now: change.now,
+        client: change.client.clone(),
+        failed_action: "account.password_change_failed",
+    };
+    let current_hash = match reauth::check(store, change.current.clone(), attempt).await? {
+        Reauth::Confirmed { password_hash } => password_hash,
+        Reauth::Wrong => return Err(ChangeError::WrongCurrent),
+        Reauth::Locked => return Err(ChangeError::Locked),
+    };
+    let same = hash::verify(change.new.expose().to_string(), Some(current_hash.clone())).await;
     if same {
         return Err(ChangeError::SameAsCurrent);
     }
@@ -247,7 +277,7 @@ pub async fn change_password(store: &Store, change: PasswordChange) -> Result<St
     store
         .write(move |w| {
             let mut account = account(w, &change.user_key)?;
-            if account.password_hash != stored.password_hash {
+            if account.password_hash != current_hash {
                 // Changed meanwhile in another tab: the current password checked is stale.
                 return Ok::<_, anyhow::Error>(Err(ChangeError::WrongCurrent));
             }
@@ -280,36 +310,4 @@ pub async fn change_password(store: &Store, change: PasswordChange) -> Result<St
             Ok(Ok(token))
         })
         .await?
-}
-
-/// A wrong current password counts like a failed login; the tenth locks the account and
-/// ends the household's sessions (a stolen session cannot guess its way on).
-fn wrong_current(
-    w: &mut Writer,
-    change: &PasswordChange,
-) -> anyhow::Result<Result<String, ChangeError>> {
-    let mut account = account(w, &change.user_key)?;
-    let actor = format!("member:{}", change.user_key);
-    account.failed_logins += 1;
-    account.last_failed_login_at = Some(change.now);
-    AuditEntry::new(change.now, actor.clone(), "account.password_change_failed")
-        .target(account.household.to_string())
-        .client(change.client.clone())
-        .record(w)?;
-    let mut result = Err(ChangeError::WrongCurrent);
-    if account.failed_logins >= MAX_FAILED_LOGINS {
-        let settings = w.get::<UnionSettings>("union")?.unwrap_or_default();
-        account.locked_until = Some(change.now + Duration::minutes(settings.account_lock_minutes));
-        account.failed_logins = 0;
-        account.last_failed_login_at = None;
-        session::end_household(w, &account.household, None)?;
-        AuditEntry::new(change.now, actor, "account.locked")
-            .target(account.household.to_string())
-            .client(change.client.clone())
-            .detail("10 consecutive wrong current passwords")
-            .record(w)?;
-        result = Err(ChangeError::Locked);
-    }
-    w.put(&change.user_key, &account)?;
-    Ok(result)
 }

@@ -4,9 +4,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::hash::Hasher;
 use super::model::{Account, LinkPurpose, RecoveryPassword};
 use super::throttle::{self, Purpose, RECOVERY_PER_ACCOUNT};
-use super::{actor, hash, links, tokens};
+use super::{actor, links, tokens};
 use crate::audit::AuditEntry;
 use crate::clock::format_jst;
 use crate::domain::birth_date::BirthDate;
@@ -64,6 +65,22 @@ fn matching_accounts(r: &Reader, email: &Email, birth: &BirthDate) -> anyhow::Re
     Ok(found)
 }
 
+/// The accounts the request may concern: none while its address must wait (the write
+/// then records the throttled request), so a flood from one address costs no pass over
+/// the accounts.
+fn candidates(
+    r: &Reader,
+    email: &Email,
+    birth: &BirthDate,
+    client: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<String>> {
+    if throttle::address_waits(r, Purpose::Recovery, client, now)? {
+        return Ok(Vec::new());
+    }
+    matching_accounts(r, email, birth)
+}
+
 /// Counts the request from its address; false when the address must wait first.
 fn address_allows(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result<bool> {
     let client = req.client.as_deref();
@@ -71,7 +88,7 @@ fn address_allows(w: &mut Writer, req: &Request, action: &str) -> anyhow::Result
         AuditEntry::new(req.now, ANONYMOUS, action)
             .client(req.client.clone())
             .detail("throttled per address")
-            .record(w)?;
+            .record_throttled(w)?;
         return Ok(false);
     }
     throttle::address_count(w, Purpose::Recovery, client, req.now)?;
@@ -95,7 +112,7 @@ fn account_allows(
             .target(account.household.to_string())
             .client(req.client.clone())
             .detail("throttled per account")
-            .record(w)?;
+            .record_throttled(w)?;
         return Ok(false);
     }
     RECOVERY_PER_ACCOUNT.record(&mut account.recovery_requests, req.now);
@@ -132,9 +149,10 @@ pub async fn request_user_id(
     req: Request,
 ) -> anyhow::Result<usize> {
     const ACTION: &str = "recovery.user_id_requested";
-    let (find_email, find_birth) = (email.clone(), birth);
+    let (find_email, find_birth, address) = (email.clone(), birth, req.client.clone());
+    let now = req.now;
     let candidates = store
-        .read(move |r| matching_accounts(r, &find_email, &find_birth))
+        .read(move |r| candidates(r, &find_email, &find_birth, address.as_deref(), now))
         .await?;
     // A short write: the throttle, the links and the mails of the accounts found.
     store
@@ -235,6 +253,7 @@ pub async fn open_user_id_link(
 /// old password keeps working until it is used. Returns whether a mail was queued.
 pub async fn request_temporary_password(
     store: &Store,
+    hasher: &Hasher,
     user_id: &str,
     email: Email,
     birth: BirthDate,
@@ -244,7 +263,7 @@ pub async fn request_temporary_password(
     let user_key = normalize_for_lookup(user_id);
     // Hashed whether or not anything matches, so both answers cost the same.
     let password = tokens::temporary_password();
-    let password_hash = hash::hash(password.clone()).await?;
+    let password_hash = hasher.hash(password.clone()).await?;
     store
         .write(move |w| {
             if !address_allows(w, &req, ACTION)? {
@@ -283,3 +302,6 @@ pub async fn request_temporary_password(
         })
         .await
 }
+
+#[cfg(test)]
+mod tests;

@@ -20,6 +20,11 @@ pub enum StaffAdminError {
     /// Turning off one's own second factor asks for the password or a code (二要素認証の画面).
     #[error("ご自身の二要素認証は「二要素認証」の画面で、本人確認をしてからやめてください")]
     OwnSecondFactor,
+    /// One's own password changes with the current one (パスワードの変更, /staff/password).
+    #[error(
+        "ご自身のパスワードは「パスワードの変更」の画面で、現在のパスワードを入力してから変更してください"
+    )]
+    OwnPassword,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -92,7 +97,8 @@ fn load(w: &Writer, login: &str) -> Result<(String, StaffAccount), StaffAdminErr
     Ok((key, account))
 }
 
-/// Sets a new password, clears a lock and ends the account's sessions.
+/// Sets a new password for another staff member, clears a lock and ends the account's
+/// sessions. Not for one's own account: that asks for the current password.
 pub fn reset_password(
     w: &mut Writer,
     login: &str,
@@ -101,14 +107,16 @@ pub fn reset_password(
     now: DateTime<Utc>,
 ) -> Result<(), StaffAdminError> {
     let (key, mut account) = load(w, login)?;
+    if actor == format!("staff:{key}") {
+        return Err(StaffAdminError::OwnPassword);
+    }
     account.password_hash = password_hash;
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
-    account.locked_until = None;
+    account.failures().clear();
     w.put(&key, &account)?;
-    end_sessions(w, &key)?;
+    let ended = end_sessions(w, &key)?;
     AuditEntry::new(now, actor, "staff.password_reset")
         .target(key)
+        .detail(format!("sessions_ended={ended}"))
         .record(w)?;
     Ok(())
 }
@@ -136,9 +144,7 @@ pub fn set_disabled(
         return Err(StaffAdminError::LastAdmin);
     }
     account.disabled = disabled;
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
-    account.locked_until = None;
+    account.failures().clear();
     w.put(&key, &account)?;
     end_sessions(w, &key)?;
     let action = if disabled {

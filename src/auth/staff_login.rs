@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::hash;
-use super::login::{LOCK_MINUTES, LoggedIn, LoginError, MAX_FAILED_LOGINS};
+use super::failures::{Lock, since_last_lock};
+use super::hash::Hasher;
+use super::login::{LOCK_MINUTES, LoggedIn, LoginError};
 use super::model::{SessionKind, StaffAccount};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
@@ -20,10 +21,7 @@ pub enum StaffLogin {
 
 /// The account's failed logins, as the throttle ladder sees them.
 pub fn failures(account: &StaffAccount) -> Attempts {
-    Attempts {
-        count: account.failed_logins,
-        last_at: account.last_failed_login_at,
-    }
+    since_last_lock(account.failed_logins, account.last_failed_login_at)
 }
 
 /// Whether the account must wait before its next password is even checked.
@@ -33,28 +31,42 @@ pub fn account_waits(account: &StaffAccount, now: DateTime<Utc>) -> bool {
         .is_some()
 }
 
-/// Counts one wrong password (or code) against an account that is not locked, and locks it
-/// at the tenth in a row. Writes the account; the caller audits the failure itself.
+/// Counts one wrong password (or code) against an account that is not locked, under the
+/// member accounts' rule (`failures`): every tenth locks it, each lock twice as long, the
+/// hundredth until an admin resets its password or enables it again. Writes the account;
+/// the caller audits the failure itself. A staff account has no e-mail address: its lock
+/// is recorded in the audit log and the server log only. Returns the lock it started.
 pub fn count_failure(
     w: &mut Writer,
     key: &str,
     account: &mut StaffAccount,
     client: Option<String>,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    account.failed_logins += 1;
-    account.last_failed_login_at = Some(now);
-    if account.failed_logins >= MAX_FAILED_LOGINS {
-        account.locked_until = Some(now + Duration::minutes(LOCK_MINUTES));
-        account.failed_logins = 0;
-        account.last_failed_login_at = None;
-        AuditEntry::new(now, format!("staff:{key}"), "staff.locked")
-            .target(key)
-            .client(client)
-            .detail("10 consecutive failed logins")
-            .record(w)?;
-    }
-    w.put(key, account)
+) -> anyhow::Result<Option<Lock>> {
+    let lock = account
+        .failures()
+        .count(now, Duration::minutes(LOCK_MINUTES));
+    w.put(key, account)?;
+    let Some(lock) = lock else {
+        return Ok(None);
+    };
+    let failed = account.failed_logins;
+    let detail = match lock {
+        Lock::Until(until) => format!(
+            "{failed} failed logins since the last login; locked until {}",
+            until.to_rfc3339()
+        ),
+        _ => format!(
+            "{failed} failed logins since the last login; locked until an admin resets the password or enables the account"
+        ),
+    };
+    tracing::warn!(login = key, failed, "a staff account locked: {detail}");
+    AuditEntry::new(now, format!("staff:{key}"), "staff.locked")
+        .target(key)
+        .client(client)
+        .detail(detail)
+        .record(w)?;
+    Ok(Some(lock))
 }
 
 /// The actor of a failed login whose login names no account.
@@ -77,6 +89,7 @@ struct Attempt {
 
 pub async fn login(
     store: &Store,
+    hasher: &Hasher,
     raw_login: &str,
     password: &str,
     now: DateTime<Utc>,
@@ -101,19 +114,19 @@ pub async fn login(
         .wait_until(&address_attempts, now)
         .is_some()
         || stored.as_ref().is_some_and(|a| account_waits(a, now));
-    // One argon2 verification for every attempt that is not throttled (the dummy hash when
-    // the login is unknown); the web layer paces every answer to the same duration.
-    let check = if throttled {
-        Check::Throttled
-    } else if hash::verify(
-        password.to_string(),
-        stored.as_ref().map(|a| a.password_hash.clone()),
-    )
-    .await
-    {
-        Check::Password
-    } else {
-        Check::Mismatch
+    // One argon2 verification for every attempt, whatever the login and its state (the
+    // dummy hash when the login is unknown; the result thrown away when throttled), so that
+    // neither the time nor the load tells that the account exists.
+    let verified = hasher
+        .verify(
+            password.to_string(),
+            stored.as_ref().map(|a| a.password_hash.clone()),
+        )
+        .await;
+    let check = match (throttled, verified) {
+        (true, _) => Check::Throttled,
+        (false, true) => Check::Password,
+        (false, false) => Check::Mismatch,
     };
     let attempt = Attempt { key, now, client };
     // A refusal is an answer, not an abort: the counters and the audit row must commit.
@@ -134,7 +147,7 @@ fn decide(
     };
     // A password changed between the check and now makes the check void.
     let same = checked.is_some_and(|c| c.password_hash == account.password_hash);
-    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let locked = account.lock(*now).is_locked();
     if check != Check::Password || !same || locked || account.disabled {
         let check = if check == Check::Password {
             Check::Mismatch
@@ -151,9 +164,7 @@ fn decide(
         let challenge = super::totp::start_challenge(w, key, *now)?;
         return Ok(Ok(StaffLogin::NeedsCode { challenge }));
     }
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
-    account.locked_until = None;
+    account.failures().clear();
     w.put(key, &account)?;
     AuditEntry::new(*now, actor, "staff.login_succeeded")
         .client(client.clone())
@@ -185,10 +196,10 @@ fn refuse(
         AuditEntry::new(*now, UNKNOWN_ACTOR, "staff.login_failed")
             .client(client.clone())
             .detail(if throttled { "throttled" } else { "unknown" })
-            .record(w)?;
+            .record_attempt(w, throttled)?;
         return Ok(Err(LoginError::Invalid));
     };
-    let locked = account.locked_until.is_some_and(|u| u > *now);
+    let locked = account.lock(*now).is_locked();
     let detail = if throttled {
         "throttled"
     } else if account.disabled {
@@ -201,7 +212,7 @@ fn refuse(
     AuditEntry::new(*now, format!("staff:{key}"), "staff.login_failed")
         .client(client.clone())
         .detail(detail)
-        .record(w)?;
+        .record_attempt(w, throttled)?;
     if detail == "mismatch" {
         count_failure(w, key, &mut account, client.clone(), *now)?;
     }

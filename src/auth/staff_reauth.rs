@@ -57,7 +57,7 @@ pub async fn disable_totp(
         .read(move |r| r.get::<StaffAccount>(&lookup))
         .await?
         .ok_or(ReauthError::Gone)?;
-    let locked = stored.locked_until.is_some_and(|u| u > now);
+    let locked = stored.lock(now).is_locked();
     let check = if locked || account_waits(&stored, now) {
         Check::Throttled
     } else if is_code(proof) {
@@ -86,10 +86,14 @@ fn decide(
         return Ok(Err(ReauthError::Gone));
     };
     let actor = format!("staff:{key}");
+    let secret = match &account.totp {
+        Some(t) if check == Check::Code => Some(crate::auth::totp::open_secret(w, key, &t.secret)?),
+        _ => None,
+    };
     let accepted = match check {
         Check::Password if account.password_hash == checked.password_hash => Some("password"),
-        Check::Code => account.totp.as_mut().and_then(|t| {
-            let step = check_code(&t.secret, proof, now, t.last_step)?;
+        Check::Code => account.totp.as_mut().zip(secret).and_then(|(t, secret)| {
+            let step = check_code(&secret, proof, now, t.last_step)?;
             t.last_step = Some(step);
             Some("code")
         }),
@@ -104,7 +108,7 @@ fn decide(
             } else {
                 "wrong proof"
             })
-            .record(w)?;
+            .record_attempt(w, check == Check::Throttled)?;
         if check != Check::Throttled {
             count_failure(w, key, &mut account, client, now)?;
         }
@@ -112,8 +116,7 @@ fn decide(
     };
     let had = account.totp.take().is_some();
     account.totp_pending = None;
-    account.failed_logins = 0;
-    account.last_failed_login_at = None;
+    account.failures().clear();
     w.put(key, &account)?;
     AuditEntry::new(now, actor, "staff.totp_disabled")
         .target(key)

@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Writer, key};
+use crate::store::{ReadTx, Writer, key};
 
 /// Attempts counted against an account or an address.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -132,15 +132,17 @@ impl Purpose {
     }
 }
 
+pub use crate::domain::client_address::address_group;
+
 /// The key of an address's attempts in the `throttle` table.
 pub fn address_key(purpose: Purpose, client: &str) -> String {
-    key(&[purpose.name(), client])
+    key(&[purpose.name(), &address_group(client)])
 }
 
 /// Whether the address must wait before this attempt. No address (a test client, a Unix
 /// socket) is never throttled per address; accounts still are.
 pub fn address_waits(
-    w: &Writer,
+    w: &impl ReadTx,
     purpose: Purpose,
     client: Option<&str>,
     now: DateTime<Utc>,
@@ -196,6 +198,28 @@ mod tests {
         }
         assert_eq!(LOGIN_PER_ACCOUNT.wait_until(&a, t(3)), Some(t(5)));
         assert_eq!(LOGIN_PER_ACCOUNT.wait_until(&a, t(5)), None);
+    }
+
+    #[test]
+    fn an_ipv6_address_is_throttled_with_its_slash_64() {
+        let key = |a: &str| address_key(Purpose::Login, a);
+        assert_eq!(
+            key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"),
+            key("2001:db8:1:2::1")
+        );
+        assert_ne!(key("2001:db8:1:2::1"), key("2001:db8:1:3::1"));
+        assert_eq!(address_group("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_ne!(
+            address_key(Purpose::Login, "2001:db8:1:2::1"),
+            address_key(Purpose::Recovery, "2001:db8:1:2::1")
+        );
+    }
+
+    #[test]
+    fn an_ipv4_address_is_throttled_alone_however_it_is_written() {
+        let key = |a: &str| address_key(Purpose::Login, a);
+        assert_ne!(key("192.0.2.1"), key("192.0.2.2"));
+        assert_eq!(key("::ffff:192.0.2.1"), key("192.0.2.1"));
     }
 
     #[test]

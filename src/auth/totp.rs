@@ -5,12 +5,19 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
-use super::login::{LOCK_MINUTES, LoggedIn, MAX_FAILED_LOGINS};
+use super::login::LoggedIn;
 use super::model::{SessionKind, StaffAccount, TotpEnrolment};
 use super::session;
+use super::staff_login::count_failure;
 use super::tokens::{constant_time_eq, random_token, temporary_password, token_digest};
 use crate::audit::AuditEntry;
 use crate::store::{Store, Writer};
+
+mod sealed;
+
+pub(crate) use sealed::open_secret;
+use sealed::seal_secret;
+pub use sealed::{pending_secret, seal_plain_secrets};
 
 /// How long the code step of a login may take, and how many codes it may try.
 pub const CHALLENGE_MINUTES: i64 = 5;
@@ -86,11 +93,11 @@ pub fn begin_enrolment(w: &mut Writer, login: &str) -> anyhow::Result<Option<Str
     let Some(mut account) = w.get::<StaffAccount>(&key)? else {
         return Ok(None);
     };
-    if let Some(secret) = &account.totp_pending {
-        return Ok(Some(secret.clone()));
+    if let Some(stored) = &account.totp_pending {
+        return Ok(Some(open_secret(w, &key, stored)?));
     }
     let secret = new_secret();
-    account.totp_pending = Some(secret.clone());
+    account.totp_pending = Some(seal_secret(w, &key, &secret)?);
     w.put(&key, &account)?;
     Ok(Some(secret))
 }
@@ -104,11 +111,12 @@ pub fn confirm_enrolment(
 ) -> Result<Vec<String>, EnrolError> {
     let key = login.to_ascii_lowercase();
     let mut account = w.get::<StaffAccount>(&key)?.ok_or(EnrolError::NotStarted)?;
-    let secret = account.totp_pending.clone().ok_or(EnrolError::NotStarted)?;
+    let stored = account.totp_pending.clone().ok_or(EnrolError::NotStarted)?;
+    let secret = open_secret(w, &key, &stored)?;
     let step = check(&secret, code, now).ok_or(EnrolError::WrongCode)?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| temporary_password()).collect();
     account.totp = Some(TotpEnrolment {
-        secret,
+        secret: seal_secret(w, &key, &secret)?,
         enrolled_at: now,
         recovery_digests: codes.iter().map(|c| token_digest(c)).collect(),
         last_step: Some(step),
@@ -199,13 +207,14 @@ pub async fn verify_login_code(
                 w.delete::<StaffChallenge>(&digest)?;
                 return Ok(Err(CodeError::Gone));
             };
-            let locked = account.locked_until.is_some_and(|u| u > now);
+            let locked = account.lock(now).is_locked();
             let Some(mut enrolment) = account.totp.clone().filter(|_| !locked) else {
                 w.delete::<StaffChallenge>(&digest)?;
                 return Ok(Err(CodeError::Gone));
             };
             let actor = format!("staff:{key}");
-            let step = check(&enrolment.secret, &code, now)
+            let secret = open_secret(w, &key, &enrolment.secret)?;
+            let step = check(&secret, &code, now)
                 .filter(|s| enrolment.last_step.is_none_or(|last| *s > last));
             let accepted = match step {
                 Some(s) => {
@@ -217,29 +226,21 @@ pub async fn verify_login_code(
             };
             let Some(action) = accepted else {
                 challenge.attempts += 1;
-                account.failed_logins += 1;
-                let mut answer = CodeError::Wrong;
-                if account.failed_logins >= MAX_FAILED_LOGINS {
-                    account.locked_until = Some(now + Duration::minutes(LOCK_MINUTES));
-                    account.failed_logins = 0;
-                    answer = CodeError::Gone;
-                }
-                if challenge.attempts >= CHALLENGE_ATTEMPTS || matches!(answer, CodeError::Gone) {
-                    w.delete::<StaffChallenge>(&digest)?;
-                    answer = CodeError::Gone;
-                } else {
-                    w.put(&digest, &challenge)?;
-                }
-                w.put(&key, &account)?;
                 AuditEntry::new(now, actor, "staff.code_failed")
-                    .client(client)
+                    .client(client.clone())
                     .record(w)?;
-                return Ok(Err(answer));
+                // A wrong code counts like a wrong password, under the same lock rule.
+                let locked = count_failure(w, &key, &mut account, client, now)?.is_some();
+                if locked || challenge.attempts >= CHALLENGE_ATTEMPTS {
+                    w.delete::<StaffChallenge>(&digest)?;
+                    return Ok(Err(CodeError::Gone));
+                }
+                w.put(&digest, &challenge)?;
+                return Ok(Err(CodeError::Wrong));
             };
             w.delete::<StaffChallenge>(&digest)?;
             account.totp = Some(enrolment);
-            account.failed_logins = 0;
-            account.last_failed_login_at = None;
+            account.failures().clear();
             w.put(&key, &account)?;
             AuditEntry::new(now, actor, action)
                 .client(client)

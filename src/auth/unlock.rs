@@ -16,9 +16,7 @@ pub fn unlock_account(w: &mut Writer, user_key: &str) -> anyhow::Result<bool> {
     let Some(mut account) = w.get::<Account>(user_key)? else {
         return Ok(false);
     };
-    account.failed_logins = 0;
-    account.locked_until = None;
-    account.last_failed_login_at = None;
+    account.failures().clear();
     w.put(user_key, &account)?;
     Ok(true)
 }

@@ -12,6 +12,7 @@ use crate::clock::{JST, today_jst};
 use crate::domain::claim::{Claim, ClaimKind, YearMonth};
 use crate::domain::expenses::{add_months, months_between};
 use crate::domain::member::Person;
+use crate::domain::yen::Yen;
 use crate::store::Store;
 
 /// The months the demo's claims cover, counted back from the current month: the default
@@ -117,9 +118,9 @@ fn claim(
         kind,
         provider: pick(rng, providers).to_string(),
         days: rng.random_range(days.0..=days.1),
-        total_cost,
-        self_pay,
-        benefit: 0,
+        total_cost: Yen::clamped(total_cost),
+        self_pay: Yen::clamped(self_pay),
+        benefit: Yen::ZERO,
     }
 }
 
@@ -186,8 +187,8 @@ fn claims_of(rng: &mut StdRng, person: &Person, month: YearMonth) -> Vec<Claim> 
             (3, 20),
         );
         // 高額療養費: what the patient paid above the monthly limit comes back.
-        let limit = 80_100 + stay.total_cost.saturating_sub(267_000) / 100;
-        stay.benefit = stay.self_pay.saturating_sub(limit);
+        let limit = 80_100 + stay.total_cost.get().saturating_sub(267_000) / 100;
+        stay.benefit = Yen::clamped(stay.self_pay.get().saturating_sub(limit));
         out.push(stay);
     }
     out

@@ -1,11 +1,13 @@
 //! The command line (SPEC §2). Exit status: 0 success, 1 a refusal with a one-line message,
 //! 2 a usage error (clap).
 
+mod limits;
 mod ops;
 mod terminal;
 
 use ops::{healthcheck, read_password, send_test_mail};
 
+pub use limits::ConnectionArgs;
 pub use terminal::{TerminalIo, run_job};
 
 use std::path::{Path, PathBuf};
@@ -46,6 +48,8 @@ pub struct ServeArgs {
     /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
     #[arg(long, env = "KENPO_TRUSTED_PROXIES")]
     pub trusted_proxies: Option<String>,
+    #[command(flatten)]
+    pub limits: ConnectionArgs,
 }
 
 #[derive(Subcommand)]
@@ -122,7 +126,13 @@ pub enum CredentialsWhat {
 
 #[derive(Subcommand)]
 pub enum StaffWhat {
-    Add { login: String },
+    /// Create a 管理者 (an existing login is refused); with --reset, set a new password for
+    /// an existing account instead (its role and second factor stay, its sessions end).
+    Add {
+        login: String,
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 fn data_path(cli_data: &Option<PathBuf>) -> PathBuf {
@@ -133,6 +143,7 @@ fn data_path(cli_data: &Option<PathBuf>) -> PathBuf {
 
 /// Runs the command line; returns the exit status.
 pub fn main(cli: Cli) -> i32 {
+    restrict_umask();
     let data = data_path(&cli.data);
     let result = match cli.command {
         Command::Init {
@@ -161,8 +172,11 @@ pub fn main(cli: Cli) -> i32 {
             run_job(&data, Job::IssueCredentials { households }, None, Some(out))
         }),
         Command::Staff {
-            what: StaffWhat::Add { login },
+            what: StaffWhat::Add { login, reset },
         } => match read_password() {
+            Ok(password) if reset => {
+                run_job(&data, Job::StaffReset { login, password }, None, None)
+            }
             Ok(password) => run_job(&data, Job::StaffAdd { login, password }, None, None),
             Err(e) => Err(JobError::User(e)),
         },
@@ -198,18 +212,23 @@ pub fn main(cli: Cli) -> i32 {
     }
 }
 
+/// Every file this process creates is owner-only, also those made by libraries (the
+/// data file, the control socket between its bind and its chmod); the files kenpo writes
+/// itself set 0600 explicitly as well.
+fn restrict_umask() {
+    // SAFETY: umask only changes the process's file-creation mask; called once at start.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
 /// Creates the output file (new, owner-only) before the job changes anything, so that an
 /// unwritable path is refused first; removes it again if the job fails.
 fn with_output(
     out: &Path,
     job: impl FnOnce(&Path) -> Result<(), JobError>,
 ) -> Result<(), JobError> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let created = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(out);
+    let created = crate::store::files::create_private(out);
     if let Err(e) = created {
         let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
             "it already exists; choose a new file name".to_string()
@@ -260,6 +279,7 @@ pub fn serve_options(
         smtp,
         clock,
         trusted_proxies: parse_proxies(args.trusted_proxies.as_deref())?,
+        limits: args.limits.limits(),
     })
 }
 

@@ -80,8 +80,17 @@ impl JobIo for TerminalIo<'_> {
         let out = self
             .out
             .ok_or_else(|| anyhow::anyhow!("this job writes no file"))?;
-        std::fs::copy(path, out)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))?;
-        Ok(())
+        // Copies the bytes into the file made owner-only before the job (`with_output`):
+        // `fs::copy` would give it the temporary file's mode instead.
+        let copy = || -> std::io::Result<()> {
+            let mut from = std::fs::File::open(path)?;
+            let mut to = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(out)?;
+            std::io::copy(&mut from, &mut to)?;
+            to.sync_all()
+        };
+        copy().map_err(|e| anyhow::anyhow!("cannot write {}: {e}", out.display()))
     }
 }

@@ -17,9 +17,16 @@ fn writer(out: &mut Vec<u8>) -> csv::Writer<&mut Vec<u8>> {
         .from_writer(out)
 }
 
+/// An export: the file and how many rows (people or claims) it holds, for the audit log.
+pub struct Export {
+    pub bytes: Vec<u8>,
+    pub rows: usize,
+}
+
 /// members.csv (§6.1), UTF-8 with BOM, people in 記号・番号・枝番 order.
-pub fn members_csv(r: &Reader) -> anyhow::Result<Vec<u8>> {
+pub fn members_csv(r: &Reader) -> anyhow::Result<Export> {
     let mut out = Vec::from("\u{feff}".as_bytes());
+    let mut rows = 0;
     {
         let mut w = writer(&mut out);
         w.write_record(members::COLUMNS)?;
@@ -38,15 +45,17 @@ pub fn members_csv(r: &Reader) -> anyhow::Result<Vec<u8>> {
                 p.postal_code.as_deref().unwrap_or(""),
                 &neutralise(p.address.as_deref().unwrap_or("")),
             ])?;
+            rows += 1;
         }
         w.flush()?;
     }
-    Ok(out)
+    Ok(Export { bytes: out, rows })
 }
 
 /// claims.csv (§6.2), UTF-8 with BOM, every claim published or not, by household and month.
-pub fn claims_csv(r: &Reader) -> anyhow::Result<Vec<u8>> {
+pub fn claims_csv(r: &Reader) -> anyhow::Result<Export> {
     let mut out = Vec::from("\u{feff}".as_bytes());
+    let mut rows = 0;
     {
         let mut w = writer(&mut out);
         w.write_record(claims::COLUMNS)?;
@@ -64,8 +73,9 @@ pub fn claims_csv(r: &Reader) -> anyhow::Result<Vec<u8>> {
                 &c.self_pay.to_string(),
                 &c.benefit.to_string(),
             ])?;
+            rows += 1;
         }
         w.flush()?;
     }
-    Ok(out)
+    Ok(Export { bytes: out, rows })
 }

@@ -5,10 +5,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use crate::audit::AuditEntry;
+use crate::auth::failures::Lock;
 use crate::auth::model::{Account, HouseholdState, Session, SessionKind, TemporaryCredential};
 use crate::auth::registration::household_key;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::domain::search_text::fold;
+use crate::settings::UnionSettings;
 use crate::store::{KEY_SEP, Reader, Writer, key};
 
 pub const SEARCH_LIMIT: usize = 100;
@@ -20,6 +22,8 @@ pub enum Registration {
     TemporaryIssued {
         expires_at: DateTime<Utc>,
         locked_until: Option<DateTime<Utc>>,
+        /// Failed identity checks locked the temporary ID until staff unlock it.
+        locked_for_good: bool,
     },
     Registered {
         user_id: String,
@@ -54,9 +58,15 @@ pub fn registration(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Registration
     if let Some(id) = state.temporary_id
         && let Some(c) = r.get::<TemporaryCredential>(&id)?
     {
+        let per_lock = r
+            .get::<UnionSettings>("union")?
+            .unwrap_or_default()
+            .temp_id_max_failures;
+        let locked_for_good = c.lock(per_lock, c.issued_at) == Lock::ForGood;
         return Ok(Registration::TemporaryIssued {
             expires_at: c.expires_at,
             locked_until: c.locked_until,
+            locked_for_good,
         });
     }
     Ok(Registration::Unregistered)

@@ -23,6 +23,12 @@ pub struct SettingsInput {
     pub retention_months: String,
     pub account_lock_minutes: String,
     pub former_member_login_months: String,
+    /// The checkbox 「職員の二要素認証を必須にする」: `on` when ticked, absent when not.
+    pub staff_totp_required: String,
+    /// A hidden `1` beside the checkbox: a form without it (an older page) keeps the
+    /// stored value rather than switching the second factor off by omission.
+    pub staff_totp_field: String,
+    pub audit_retention_months: String,
 }
 
 impl SettingsInput {
@@ -40,9 +46,15 @@ impl SettingsInput {
             retention_months: s.retention_months.to_string(),
             account_lock_minutes: s.account_lock_minutes.to_string(),
             former_member_login_months: s.former_member_login_months.to_string(),
+            staff_totp_required: if s.staff_totp_required { "on" } else { "" }.to_string(),
+            staff_totp_field: "1".to_string(),
+            audit_retention_months: s.audit_retention_months.to_string(),
         }
     }
 }
+
+/// The audit log is kept at least a year and at most twenty (default seven).
+pub const AUDIT_RETENTION_MONTHS: std::ops::RangeInclusive<i64> = 12..=240;
 
 pub type FieldErrors = Vec<(&'static str, String)>;
 
@@ -146,6 +158,17 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
             0..=120,
         ) as u32;
     }
+    if !input.staff_totp_field.is_empty() {
+        s.staff_totp_required = input.staff_totp_required == "on";
+    }
+    if !input.audit_retention_months.trim().is_empty() {
+        s.audit_retention_months = number(
+            &mut e,
+            "audit_retention_months",
+            &input.audit_retention_months,
+            AUDIT_RETENTION_MONTHS,
+        ) as u32;
+    }
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
@@ -209,6 +232,14 @@ pub fn save(
         (
             "former_member_login_months",
             before.former_member_login_months != after.former_member_login_months,
+        ),
+        (
+            "staff_totp_required",
+            before.staff_totp_required != after.staff_totp_required,
+        ),
+        (
+            "audit_retention_months",
+            before.audit_retention_months != after.audit_retention_months,
         ),
     ]
     .into_iter()

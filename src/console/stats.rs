@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike as _, Duration, NaiveDate, Utc};
 
-use crate::audit::AuditEntry;
 use crate::auth::model::{Account, HouseholdState};
 use crate::clock::today_jst;
 use crate::domain::member::Person;
@@ -62,19 +61,10 @@ pub fn compute(r: &Reader, now: DateTime<Utc>) -> anyhow::Result<Stats> {
             *n += 1;
         }
     }
+    // Counted with the audit rows, per day in Japan: 30 counters, not the whole log.
     let first_day = today - Duration::days(DAYS - 1);
-    let mut days: BTreeMap<NaiveDate, u64> = (0..DAYS)
-        .map(|i| (first_day + Duration::days(i), 0))
-        .collect();
-    let since = now - Duration::days(DAYS + 1);
-    for (_, e) in r.scan::<AuditEntry>("")? {
-        if e.at >= since
-            && e.action == "login.succeeded"
-            && let Some(n) = days.get_mut(&today_jst(e.at))
-        {
-            *n += 1;
-        }
-    }
+    let days: Vec<NaiveDate> = (0..DAYS).map(|i| first_day + Duration::days(i)).collect();
+    let logins = crate::audit::per_day(r, "login.succeeded", &days)?;
     let (mut sent, mut failed, mut pending) = (0, 0, 0);
     for (_, m) in r.scan::<OutboxMail>("")? {
         match m.state {
@@ -88,7 +78,8 @@ pub fn compute(r: &Reader, now: DateTime<Utc>) -> anyhow::Result<Stats> {
         registered,
         registrations: months.into_iter().collect(),
         logins: days
-            .into_iter()
+            .iter()
+            .zip(logins)
             .map(|(d, n)| (d.format("%m/%d").to_string(), n))
             .collect(),
         mails_sent: sent,

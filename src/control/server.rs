@@ -141,6 +141,7 @@ fn job_name(job: &jobs::Job) -> &'static str {
         jobs::Job::ImportClaims { .. } => "import claims",
         jobs::Job::IssueCredentials { .. } => "credentials issue",
         jobs::Job::StaffAdd { .. } => "staff add",
+        jobs::Job::StaffReset { .. } => "staff add --reset",
         jobs::Job::Backup => "backup",
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::member::{HouseholdKey, normalize_code};
+use super::yen::Yen;
 
 /// 診療年月: a calendar month. Orders by year, then month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -126,12 +127,12 @@ pub struct Claim {
     pub provider: String,
     /// 日数
     pub days: u32,
-    /// 医療費総額 in yen.
-    pub total_cost: u64,
-    /// 自己負担額 (窓口負担相当額) in yen; never more than `total_cost`.
-    pub self_pay: u64,
-    /// 給付金 in yen.
-    pub benefit: u64,
+    /// 医療費総額.
+    pub total_cost: Yen,
+    /// 自己負担額 (窓口負担相当額); never more than `total_cost`.
+    pub self_pay: Yen,
+    /// 給付金.
+    pub benefit: Yen,
 }
 
 #[cfg(test)]

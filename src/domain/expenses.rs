@@ -2,10 +2,11 @@
 //! claims that the store has already filtered to what a household may see.
 
 use super::claim::{Claim, ClaimKind, YearMonth};
+use super::yen::YenSum;
 
 /// `1234567` → `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
+pub fn thousands(n: impl Into<u128>) -> String {
+    let digits = n.into().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -17,7 +18,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// `1234567` → `1,234,567円`.
-pub fn yen(n: u64) -> String {
+pub fn yen(n: impl Into<u128>) -> String {
     format!("{}円", thousands(n))
 }
 
@@ -26,16 +27,16 @@ pub fn yen(n: u64) -> String {
 pub struct Totals {
     pub claims: u64,
     pub days: u64,
-    pub total_cost: u64,
-    pub self_pay: u64,
-    pub benefit: u64,
+    pub total_cost: YenSum,
+    pub self_pay: YenSum,
+    pub benefit: YenSum,
 }
 
 impl Totals {
     pub fn of<'a>(claims: impl IntoIterator<Item = &'a Claim>) -> Self {
         claims.into_iter().fold(Totals::default(), |mut t, c| {
-            t.claims += 1;
-            t.days += u64::from(c.days);
+            t.claims = t.claims.saturating_add(1);
+            t.days = t.days.saturating_add(u64::from(c.days));
             t.total_cost += c.total_cost;
             t.self_pay += c.self_pay;
             t.benefit += c.benefit;
@@ -70,8 +71,7 @@ impl Period {
     /// than [`MAX_RANGE_MONTHS`] is cut at its start.
     pub fn months(from: YearMonth, to: YearMonth) -> Self {
         let (from, to) = if from <= to { (from, to) } else { (to, from) };
-        let span = months_between(from, to).len();
-        let from = if span > MAX_RANGE_MONTHS {
+        let from = if span(from, to) > MAX_RANGE_MONTHS {
             add_months(to, -(MAX_RANGE_MONTHS as i32 - 1)).unwrap_or(from)
         } else {
             from
@@ -112,28 +112,36 @@ pub fn add_months(month: YearMonth, n: i32) -> Option<YearMonth> {
     YearMonth::new(index.div_euclid(12), index.rem_euclid(12) as u32 + 1)
 }
 
+fn month_index(month: YearMonth) -> i64 {
+    i64::from(month.year()) * 12 + i64::from(month.month())
+}
+
+/// How many months `from..=to` holds (0 when `to` comes first), counted without a loop.
+fn span(from: YearMonth, to: YearMonth) -> usize {
+    usize::try_from(month_index(to) - month_index(from) + 1).unwrap_or(0)
+}
+
 /// Every month from `from` to `to`, inclusive, ascending.
 pub fn months_between(from: YearMonth, to: YearMonth) -> Vec<YearMonth> {
-    let mut months = Vec::new();
-    let mut m = from;
-    while m <= to {
-        months.push(m);
-        match add_months(m, 1) {
-            Some(next) => m = next,
-            None => break,
-        }
-    }
-    months
+    (0..span(from, to))
+        .map_while(|n| add_months(from, i32::try_from(n).ok()?))
+        .collect()
 }
 
 /// Total cost per month (rows, ascending) and person (columns, in `branches` order).
-pub fn monthly_totals(claims: &[Claim], months: &[YearMonth], branches: &[&str]) -> Vec<Vec<u64>> {
-    let mut table = vec![vec![0u64; branches.len()]; months.len()];
+pub fn monthly_totals(
+    claims: &[Claim],
+    months: &[YearMonth],
+    branches: &[&str],
+) -> Vec<Vec<YenSum>> {
+    let mut table = vec![vec![YenSum::ZERO; branches.len()]; months.len()];
     for claim in claims {
         let row = months.iter().position(|m| *m == claim.month);
         let col = branches.iter().position(|b| *b == claim.branch);
-        if let (Some(row), Some(col)) = (row, col) {
-            table[row][col] += claim.total_cost;
+        if let (Some(row), Some(col)) = (row, col)
+            && let Some(cell) = table.get_mut(row).and_then(|r| r.get_mut(col))
+        {
+            *cell += claim.total_cost;
         }
     }
     table
@@ -160,11 +168,15 @@ mod tests {
 
     #[test]
     fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(982340), "982,340");
-        assert_eq!(yen(1234567), "1,234,567円");
+        assert_eq!(thousands(0u64), "0");
+        assert_eq!(thousands(999u64), "999");
+        assert_eq!(thousands(1000u64), "1,000");
+        assert_eq!(thousands(982340u64), "982,340");
+        assert_eq!(yen(1234567u64), "1,234,567円");
+        assert_eq!(
+            yen(u128::MAX),
+            "340,282,366,920,938,463,463,374,607,431,768,211,455円"
+        );
     }
 
     #[test]
@@ -188,5 +200,12 @@ mod tests {
         assert_eq!(swapped.label(), "2025年1月〜2025年6月");
         let long = Period::months(ym(2000, 1), ym(2025, 12));
         assert_eq!(long.from, ym(2016, 1));
+        let longest = Period::months(ym(1, 1), ym(9999, 12));
+        assert_eq!((longest.from, longest.to), (ym(9990, 1), ym(9999, 12)));
+        assert_eq!(
+            months_between(longest.from, longest.to).len(),
+            MAX_RANGE_MONTHS
+        );
+        assert!(months_between(ym(2025, 2), ym(2025, 1)).is_empty());
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod birth_date;
 pub mod claim;
+pub mod client_address;
 pub mod csv_cell;
 pub mod email;
 pub mod expenses;
@@ -13,3 +14,5 @@ pub mod member;
 pub mod password;
 pub mod search_text;
 pub mod user_id;
+pub mod whole_number;
+pub mod yen;

@@ -134,9 +134,9 @@ fn read_claim(record: &StringRecord, line: u64) -> Result<Claim, Vec<LineError>>
     let kind = read_kind(&mut row);
     let provider = row.required(PROVIDER).map(str::to_owned);
     let days = read_days(&mut row);
-    let total_cost = row.whole_number(TOTAL_COST);
-    let self_pay = row.whole_number(SELF_PAY);
-    let benefit = row.whole_number(BENEFIT);
+    let total_cost = row.yen(TOTAL_COST);
+    let self_pay = row.yen(SELF_PAY);
+    let benefit = row.yen(BENEFIT);
     if let (Some(total_cost), Some(self_pay)) = (total_cost, self_pay)
         && self_pay > total_cost
     {

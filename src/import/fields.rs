@@ -10,6 +10,8 @@ use super::error::{ImportError, LineError};
 use crate::domain::member::{
     HouseholdKey, HouseholdKeyError, normalize_code, parse_branch, trim_spaces,
 };
+use crate::domain::whole_number::parse_whole_number;
+use crate::domain::yen::Yen;
 
 /// The CSV reader both importers use.
 ///
@@ -255,31 +257,20 @@ impl<'r> Row<'r> {
         date
     }
 
-    /// A required whole number without separators (yen amounts, days).
+    /// A required whole number without separators (days).
     pub(crate) fn whole_number(&mut self, index: usize) -> Option<u64> {
-        let raw = self.required(index)?;
-        let text = normalize_code(raw);
-        let column = self.column(index);
-        if text.bytes().all(|b| b.is_ascii_digit()) {
-            let number = text.parse::<u64>().ok();
-            if number.is_none() {
-                self.error(index, format!("{column}「{raw}」は大きすぎます"));
-            }
-            return number;
-        }
-        let message = if text.contains([',', '，']) {
-            format!(
-                "{column}「{raw}」に桁区切りのコンマは使えません（1234 のように数字だけで入力してください）"
-            )
-        } else if text.starts_with(['-', '－', '▲', '△']) {
-            format!("{column}「{raw}」にマイナスは使えません（0以上の数字で入力してください）")
-        } else if text.contains(['円', '¥', '￥', '日']) {
-            format!("{column}「{raw}」は数字だけで入力してください（単位や記号は付けません）")
-        } else {
-            format!("{column}「{raw}」は整数（数字だけ）で入力してください")
-        };
-        self.error(index, message);
-        None
+        let text = self.required(index)?;
+        parse_whole_number(text)
+            .map_err(|error| self.error(index, format!("{}{error}", self.column(index))))
+            .ok()
+    }
+
+    /// A required yen amount of one claim, at most [`Yen::MAX`].
+    pub(crate) fn yen(&mut self, index: usize) -> Option<Yen> {
+        let text = self.required(index)?;
+        Yen::parse(text)
+            .map_err(|error| self.error(index, format!("{}{error}", self.column(index))))
+            .ok()
     }
 }
 

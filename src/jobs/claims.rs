@@ -248,15 +248,20 @@ pub struct Spool {
 impl Spool {
     /// A fresh, unguessable file name in the data file's directory (nothing is created yet).
     pub fn beside(data: &Path) -> Spool {
+        Self::beside_named(data, "claims")
+    }
+
+    /// The same, for a file of another `kind` (the name says what it holds).
+    pub fn beside_named(data: &Path, kind: &str) -> Spool {
         let dir = data.parent().unwrap_or(Path::new("."));
-        let name = format!(".kenpo-claims-{}.tmp", crate::auth::tokens::random_token());
+        let name = format!(".kenpo-{kind}-{}.tmp", crate::auth::tokens::random_token());
         Spool {
             path: dir.join(name),
         }
     }
 
     fn fill(&self, input: &mut dyn Read) -> anyhow::Result<()> {
-        let mut file = File::create(&self.path)?;
+        let mut file = crate::store::files::create_private(&self.path)?;
         std::io::copy(input, &mut file)?;
         file.sync_all()?;
         Ok(())
@@ -266,5 +271,27 @@ impl Spool {
 impl Drop for Spool {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::*;
+
+    #[test]
+    fn a_spooled_claim_file_is_owner_only_and_removed_when_done() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spool = Spool::beside(&dir.path().join("kenpo.redb"));
+        spool.fill(&mut "記号,番号\n".as_bytes()).expect("spooled");
+        let mode = std::fs::metadata(&spool.path)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(format!("{:o}", mode & 0o777), "600");
+        let path = spool.path.clone();
+        drop(spool);
+        assert!(!path.exists());
     }
 }

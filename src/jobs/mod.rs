@@ -18,7 +18,7 @@ use crate::store::Store;
 
 pub use claims::{ClaimImportError, ClaimImportSummary, Spool, import_claims, import_claims_file};
 pub use members::{ImportSummary, import_members};
-pub use setup::{ensure_secrets, init_union, write_private};
+pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Job {
@@ -34,7 +34,13 @@ pub enum Job {
     IssueCredentials {
         households: Vec<String>,
     },
+    /// `kenpo staff add LOGIN`: a new 管理者; an existing login is refused.
     StaffAdd {
+        login: String,
+        password: String,
+    },
+    /// `kenpo staff add LOGIN --reset`: a new password for an existing account.
+    StaffReset {
         login: String,
         password: String,
     },
@@ -114,6 +120,9 @@ pub fn run(
             setup::issue_credentials(store, &households, now, io)
         }
         Job::StaffAdd { login, password } => setup::staff_add(store, &login, &password, now, io),
+        Job::StaffReset { login, password } => {
+            setup::staff_reset(store, &login, &password, now, io)
+        }
         Job::Backup => backup::backup(store, io),
     }
 }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::Writer;
+use crate::store::{ReadTx, Writer};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub enum MailState {
@@ -17,6 +17,9 @@ pub enum MailState {
 pub struct OutboxMail {
     pub to: String,
     pub subject: String,
+    /// Sealed with the data file's key (see `store::seal`; [`open_body`] reads it), so
+    /// that a copy of the data file carries no temporary password or link; plain in mail
+    /// queued by an older kenpo; [`BODY_REMOVED`] once sent.
     pub body: String,
     pub created_at: DateTime<Utc>,
     pub state: MailState,
@@ -60,7 +63,7 @@ fn put(w: &mut Writer, mail: NewMail, now: DateTime<Utc>, secret: bool) -> anyho
     let record = OutboxMail {
         to: mail.to,
         subject: mail.subject,
-        body: mail.body,
+        body: w.seal(&body_context(&id), &mail.body)?,
         created_at: now,
         state: MailState::Pending,
         attempts: 0,
@@ -72,4 +75,37 @@ fn put(w: &mut Writer, mail: NewMail, now: DateTime<Utc>, secret: bool) -> anyho
     w.put(&id, &record)?;
     w.put(&id, &PendingMail)?;
     Ok(id)
+}
+
+/// What a mail's sealed body is bound to: it opens only as the body of this outbox id.
+fn body_context(id: &str) -> String {
+    format!("outbox:{id}")
+}
+
+/// The plain body of the outbox mail `id`.
+pub fn open_body(r: &impl ReadTx, id: &str, mail: &OutboxMail) -> anyhow::Result<String> {
+    r.unseal(&body_context(id), &mail.body)
+}
+
+/// Every outbox mail with its body opened (for tools and tests; pages show no bodies).
+pub fn scan_opened(r: &impl ReadTx) -> anyhow::Result<Vec<(String, OutboxMail)>> {
+    let mut all = r.scan::<OutboxMail>("")?;
+    for (id, mail) in &mut all {
+        mail.body = open_body(r, id, mail)?;
+    }
+    Ok(all)
+}
+
+/// Seals the bodies an older kenpo stored in plain text (once per data file).
+pub fn seal_plain_bodies(w: &mut Writer) -> anyhow::Result<u64> {
+    let mut sealed = 0;
+    for (id, mut mail) in w.scan::<OutboxMail>("")? {
+        if crate::store::seal::is_sealed(&mail.body) || mail.body == BODY_REMOVED {
+            continue;
+        }
+        mail.body = w.seal(&body_context(&id), &mail.body)?;
+        w.put(&id, &mail)?;
+        sealed += 1;
+    }
+    Ok(sealed)
 }

@@ -282,8 +282,19 @@ fn due_mails(
     let mut due = Vec::new();
     for (id, _) in r.scan::<PendingMail>("")? {
         match r.get::<OutboxMail>(&id)? {
-            Some(mail) if mail.state == MailState::Pending && mail.next_attempt_at <= now => {
-                due.push((id, mail));
+            Some(mut mail) if mail.state == MailState::Pending && mail.next_attempt_at <= now => {
+                // Opened just before sending; the plain body lives only in this process.
+                match crate::mail::outbox::open_body(r, &id, &mail) {
+                    Ok(body) => {
+                        mail.body = body;
+                        due.push((id, mail));
+                    }
+                    Err(e) => tracing::error!(
+                        outbox_id = id,
+                        error = format!("{e:#}"),
+                        "a queued mail cannot be opened"
+                    ),
+                }
             }
             Some(_) => {}
             None => tracing::warn!(outbox_id = id, "a pending marker has no outbox mail"),

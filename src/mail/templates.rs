@@ -5,7 +5,7 @@ use crate::mail::outbox::NewMail;
 mod account;
 
 pub use account::{
-    MailNames, email_changed_notice, email_confirmation, password_changed_notice,
+    MailNames, account_locked, email_changed_notice, email_confirmation, password_changed_notice,
     temporary_password, user_id_link,
 };
 

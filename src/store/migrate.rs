@@ -29,7 +29,11 @@ pub struct Migration {
 }
 
 /// The steps of this release, in order. Schema 1 is the first format (release 0.1.0).
-pub const MIGRATIONS: &[Migration] = &[];
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    from: 1,
+    describe: "count the audit log by day and action (audit_days, audit_counts)",
+    run: crate::audit::backfill_counts,
+}];
 
 /// The schema a binary writes and the steps that lead to it (tests use their own).
 pub struct Schema<'a> {
@@ -93,8 +97,13 @@ pub(super) fn refuse_newer(path: &Path, schema: &Schema<'_>) -> Result<(), OpenE
 }
 
 /// Refuses a newer file, upgrades an older one (after a backup beside it), creates the
-/// tables of a new one. Nothing is written to a refused file.
-pub(super) fn bring_up_to_date(store: &Store, schema: &Schema<'_>) -> Result<(), OpenError> {
+/// tables of a new one. Nothing is written to a refused file. `also` runs in the same
+/// write transaction (the store records its key check there).
+pub(super) fn bring_up_to_date(
+    store: &Store,
+    schema: &Schema<'_>,
+    also: impl FnOnce(&mut Writer) -> anyhow::Result<()>,
+) -> Result<(), OpenError> {
     let path = store.path();
     let other = |source: anyhow::Error| OpenError::Other {
         path: path.to_path_buf(),
@@ -126,6 +135,7 @@ pub(super) fn bring_up_to_date(store: &Store, schema: &Schema<'_>) -> Result<(),
                         })?;
                     }
                     ensure_tables(w)?;
+                    also(w)?;
                     w.put(VERSION_KEY, &SchemaVersion(schema.version))
                 })
                 .map_err(|e| {
@@ -138,6 +148,7 @@ pub(super) fn bring_up_to_date(store: &Store, schema: &Schema<'_>) -> Result<(),
         _ => store
             .write_blocking(|w| {
                 ensure_tables(w)?;
+                also(w)?;
                 if found.is_none() {
                     w.put(VERSION_KEY, &SchemaVersion(schema.version))?;
                 }
@@ -191,12 +202,7 @@ pub fn backup_path(data: &Path, version: u64) -> PathBuf {
 /// Copies every table of the file as it is (whatever its schema) into a new owner-only
 /// data file at `target`, in one read transaction.
 pub(super) fn copy_all_tables(db: &Database, target: &Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(target)
+    super::files::create_private(target)
         .with_context(|| format!("cannot create the backup {}", target.display()))?;
     let copy = Database::create(target)
         .with_context(|| format!("cannot create the backup {}", target.display()))?;

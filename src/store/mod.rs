@@ -4,8 +4,12 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+pub mod files;
+mod key_check;
 pub mod migrate;
+mod range;
 mod records;
+pub mod seal;
 mod tx;
 pub mod verify;
 
@@ -13,14 +17,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use key_check::{KEY_CHECK, KeyCheck, sealing_key};
 use redb::{Database, DatabaseError, ReadableDatabase as _, TableDefinition};
+use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+#[cfg(test)]
+use migrate::SchemaVersion;
+pub use range::KeyRange;
 pub use tx::{ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.
-pub const SCHEMA_VERSION: u64 = 1;
+///
+/// 2: the audit log's day counters (`audit_days`, `audit_counts`), kept with every row; an
+/// older kenpo would write rows without them, so it must not open the file.
+pub const SCHEMA_VERSION: u64 = 2;
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = &[
@@ -36,6 +48,9 @@ pub const ALL_TABLES: &[&str] = &[
     "outbox_pending",
     "audit",
     "audit_by_target",
+    "audit_days",
+    "audit_counts",
+    "audit_throttled",
     "sequences",
     "claims",
     "batches",
@@ -85,6 +100,12 @@ pub enum OpenError {
         found: u64,
         known: u64,
     },
+    #[error(
+        "the key file {key} is missing: the data file {data} keeps queued mail and staff TOTP secrets sealed with it; put the key file back beside it (see Backups in the README)"
+    )]
+    KeyMissing { key: PathBuf, data: PathBuf },
+    #[error("the key file {key} belongs to another data file than {data}")]
+    WrongKey { key: PathBuf, data: PathBuf },
     #[error("cannot open the data file {path}: {source:#}")]
     Other {
         path: PathBuf,
@@ -97,6 +118,7 @@ pub enum OpenError {
 pub struct Store {
     db: Arc<Database>,
     path: PathBuf,
+    seal: Arc<SealKey>,
 }
 
 impl Store {
@@ -112,6 +134,12 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
+        // A new data file starts owner-only (redb initialises an empty file).
+        match files::create_private(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(other(e.into())),
+        }
         migrate::refuse_newer(path, schema)?;
         let db = match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
             Ok(db) => db,
@@ -120,11 +148,16 @@ impl Store {
             }
             Err(e) => return Err(other(e.into())),
         };
+        let (seal, check) = sealing_key(&db, path)?;
         let store = Store {
             db: Arc::new(db),
             path: path.to_path_buf(),
+            seal: Arc::new(seal),
         };
-        migrate::bring_up_to_date(&store, schema)?;
+        migrate::bring_up_to_date(&store, schema, |w| match &check {
+            Some(check) => w.put(KEY_CHECK, &KeyCheck(check.clone())),
+            None => Ok(()),
+        })?;
         Ok(store)
     }
 
@@ -142,7 +175,7 @@ impl Store {
             .begin_read()
             .context("begin read transaction")
             .map_err(E::from)?;
-        f(&Reader::new(txn))
+        f(&Reader::new(txn, self.seal.clone()))
     }
 
     /// Runs `f` in one write transaction on the calling thread; commits when it returns `Ok`.
@@ -155,7 +188,7 @@ impl Store {
             .begin_write()
             .context("begin write transaction")
             .map_err(E::from)?;
-        let mut writer = Writer::new(txn);
+        let mut writer = Writer::new(txn, self.seal.clone());
         let value = f(&mut writer)?;
         writer.commit().map_err(E::from)?;
         Ok(value)
@@ -200,6 +233,8 @@ impl Store {
                 target.display()
             );
         }
+        files::create_private(target)
+            .with_context(|| format!("cannot create {}", target.display()))?;
         let copy = Database::create(target)
             .with_context(|| format!("cannot create {}", target.display()))?;
         let source = self.db.begin_read()?;
@@ -213,3 +248,6 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

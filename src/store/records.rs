@@ -21,6 +21,15 @@ impl Record for AuditEntry {
 impl Record for crate::audit::AuditByTarget {
     const TABLE: &'static str = "audit_by_target";
 }
+impl Record for crate::audit::AuditDay {
+    const TABLE: &'static str = "audit_days";
+}
+impl Record for crate::audit::AuditCount {
+    const TABLE: &'static str = "audit_counts";
+}
+impl Record for crate::audit::ThrottledRow {
+    const TABLE: &'static str = "audit_throttled";
+}
 impl Record for HouseholdState {
     const TABLE: &'static str = "households";
 }

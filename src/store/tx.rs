@@ -1,11 +1,17 @@
 //! Typed access inside one transaction.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use anyhow::Context as _;
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
+use super::range::{KeyRange, is_empty, walk};
+use super::seal::SealKey;
 use super::{Record, table};
 
-fn decode<R: Record>(key: &str, bytes: &[u8]) -> anyhow::Result<R> {
+pub(super) fn decode<R: Record>(key: &str, bytes: &[u8]) -> anyhow::Result<R> {
     serde_json::from_slice(bytes).with_context(|| format!("corrupt record {}/{key}", R::TABLE))
 }
 
@@ -38,6 +44,9 @@ fn scan<R: Record>(
 pub trait ReadTx {
     fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>>;
     fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>>;
+    /// The plain text of a value stored with [`Writer::seal`] under the same `context`
+    /// (a value written before sealing existed reads as it is).
+    fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String>;
 }
 
 impl ReadTx for Reader {
@@ -46,6 +55,9 @@ impl ReadTx for Reader {
     }
     fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         Reader::scan(self, prefix)
+    }
+    fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        Reader::unseal(self, context, stored)
     }
 }
 
@@ -56,28 +68,68 @@ impl ReadTx for Writer {
     fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         Writer::scan(self, prefix)
     }
+    fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        Writer::unseal(self, context, stored)
+    }
 }
 
-/// A read transaction: a consistent snapshot.
+/// A read transaction: a consistent snapshot. It counts the records it decodes per table,
+/// so that tests can prove a screen reads a page and not the whole table.
 pub struct Reader {
     txn: ReadTransaction,
+    decoded: RefCell<BTreeMap<&'static str, u64>>,
+    seal: Arc<SealKey>,
 }
 
 impl Reader {
-    pub(super) fn new(txn: ReadTransaction) -> Self {
-        Self { txn }
+    pub(super) fn new(txn: ReadTransaction, seal: Arc<SealKey>) -> Self {
+        Self {
+            txn,
+            decoded: RefCell::default(),
+            seal,
+        }
+    }
+
+    fn seen<R: Record>(&self, n: u64) {
+        *self.decoded.borrow_mut().entry(R::TABLE).or_default() += n;
+    }
+
+    /// How many records of `R`'s table this transaction has decoded so far.
+    pub fn decoded<R: Record>(&self) -> u64 {
+        self.decoded.borrow().get(R::TABLE).copied().unwrap_or(0)
+    }
+
+    /// See [`ReadTx::unseal`].
+    pub fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        self.seal.open(context, stored)
     }
 
     pub fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
         let t = self.txn.open_table(table(R::TABLE))?;
         let found = t.get(key)?;
-        found.map(|v| decode(key, v.value())).transpose()
+        let record = found.map(|v| decode(key, v.value())).transpose()?;
+        self.seen::<R>(u64::from(record.is_some()));
+        Ok(record)
     }
 
     /// Every record whose key starts with `prefix`, in key order.
     pub fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         let t = self.txn.open_table(table(R::TABLE))?;
-        scan(&t, prefix)
+        let found = scan(&t, prefix)?;
+        self.seen::<R>(found.len() as u64);
+        Ok(found)
+    }
+
+    /// Calls `f` for each record in `range`, in key order or `reverse`d, until it returns
+    /// false: a page of a long table without reading the rest.
+    pub fn walk<R: Record>(
+        &self,
+        range: KeyRange<'_>,
+        reverse: bool,
+        f: impl FnMut(&str, R) -> anyhow::Result<bool>,
+    ) -> anyhow::Result<()> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        walk(&t, range, reverse, || self.seen::<R>(1), f)
     }
 
     /// Calls `f` for each record in key order from `start` (inclusive) until it returns false.
@@ -90,6 +142,7 @@ impl Reader {
         for entry in t.range::<&str>(start..)? {
             let (k, v) = entry?;
             let record = decode::<R>(k.value(), v.value())?;
+            self.seen::<R>(1);
             if !f(k.value(), record)? {
                 break;
             }
@@ -107,11 +160,23 @@ impl Reader {
 /// A write transaction; see [`super::Store::write`].
 pub struct Writer {
     txn: WriteTransaction,
+    seal: Arc<SealKey>,
 }
 
 impl Writer {
-    pub(super) fn new(txn: WriteTransaction) -> Self {
-        Self { txn }
+    pub(super) fn new(txn: WriteTransaction, seal: Arc<SealKey>) -> Self {
+        Self { txn, seal }
+    }
+
+    /// Seals a secret the data file must keep (see `store::seal`); `context` names the
+    /// record it belongs to, and opening it needs the same context.
+    pub fn seal(&self, context: &str, plain: &str) -> anyhow::Result<String> {
+        self.seal.seal(context, plain)
+    }
+
+    /// See [`ReadTx::unseal`].
+    pub fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        self.seal.open(context, stored)
     }
 
     pub(super) fn commit(self) -> anyhow::Result<()> {
@@ -132,6 +197,17 @@ impl Writer {
     pub fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
         let t = self.txn.open_table(table(R::TABLE))?;
         scan(&t, prefix)
+    }
+
+    /// Calls `f` for each record in `range`, in key order or `reverse`d, until it returns false.
+    pub fn walk<R: Record>(
+        &self,
+        range: KeyRange<'_>,
+        reverse: bool,
+        f: impl FnMut(&str, R) -> anyhow::Result<bool>,
+    ) -> anyhow::Result<()> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        walk(&t, range, reverse, || {}, f)
     }
 
     pub fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
@@ -158,6 +234,27 @@ impl Writer {
             false
         })?;
         Ok(removed)
+    }
+
+    /// Removes at most `limit` records in `range`, the first in key order; returns how many.
+    pub fn delete_range<R: Record>(
+        &mut self,
+        range: KeyRange<'_>,
+        limit: usize,
+    ) -> anyhow::Result<u64> {
+        if is_empty(&range) {
+            return Ok(0);
+        }
+        let mut t = self.txn.open_table(table(R::TABLE))?;
+        let keys = t
+            .range::<&str>(range)?
+            .take(limit)
+            .map(|entry| entry.map(|(k, _)| k.value().to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        for k in &keys {
+            t.remove(k.as_str())?;
+        }
+        Ok(keys.len() as u64)
     }
 
     /// The next number of a named sequence (1, 2, 3, ...), formatted as a sortable key.

@@ -13,7 +13,9 @@ use redb::{
     ReadableTableMetadata as _, TableDefinition, TableHandle as _,
 };
 
-use super::{ALL_TABLES, OpenError, Reader, migrate};
+use super::key_check::{KEY_CHECK, KeyCheck};
+use super::seal::{self, SealKey};
+use super::{ALL_TABLES, OpenError, Reader, Record as _, migrate};
 
 /// At most this many problems are listed per table (the count says how many in all).
 pub const MAX_LISTED: usize = 20;
@@ -29,6 +31,20 @@ pub struct TableSummary {
 pub struct ReadOnlyStore {
     db: ReadOnlyDatabase,
     path: PathBuf,
+    /// Records are read, never their sealed values opened: any key will do.
+    seal: std::sync::Arc<SealKey>,
+}
+
+/// The key file beside a data file (`<file>.key`), against the check the file records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFile {
+    /// The data file records no key (it was never opened by a kenpo that seals).
+    NotNeeded,
+    /// No key file beside it (a backup: its key is kept apart).
+    Absent,
+    Matches,
+    /// A key file of another data file.
+    Foreign,
 }
 
 impl ReadOnlyStore {
@@ -51,6 +67,7 @@ impl ReadOnlyStore {
         Ok(ReadOnlyStore {
             db,
             path: path.to_path_buf(),
+            seal: std::sync::Arc::new(SealKey::ephemeral()),
         })
     }
 
@@ -66,13 +83,18 @@ impl ReadOnlyStore {
     /// Runs `f` in a read transaction.
     pub fn read<T>(&self, f: impl FnOnce(&Reader) -> anyhow::Result<T>) -> anyhow::Result<T> {
         let txn = self.db.begin_read().context("begin read transaction")?;
-        f(&Reader::new(txn))
+        f(&Reader::new(txn, self.seal.clone()))
     }
 
     /// Every table in the file with its row count, known tables first in their order.
-    /// Problems: a known table missing, a table this kenpo does not know, a value that
-    /// is not a JSON record, a key or value that cannot be read.
-    pub fn tables(&self, problems: &mut Vec<String>) -> anyhow::Result<Vec<TableSummary>> {
+    /// Problems: a known table missing (when the file is of this kenpo's format: an older
+    /// one gets its new tables when it is upgraded), a table this kenpo does not know, a
+    /// value that is not a JSON record, a key or value that cannot be read.
+    pub fn tables(
+        &self,
+        problems: &mut Vec<String>,
+        current_format: bool,
+    ) -> anyhow::Result<Vec<TableSummary>> {
         let txn = self.db.begin_read().context("begin read transaction")?;
         let mut present: Vec<String> = txn.list_tables()?.map(|h| h.name().to_string()).collect();
         present.sort_by_key(|name| {
@@ -81,7 +103,7 @@ impl ReadOnlyStore {
                 .position(|known| known == name)
                 .unwrap_or(usize::MAX)
         });
-        for known in ALL_TABLES {
+        for known in ALL_TABLES.iter().filter(|_| current_format) {
             if !present.iter().any(|name| name == known) {
                 problems.push(format!("table {known}: missing from the file"));
             }
@@ -128,6 +150,25 @@ impl ReadOnlyStore {
             out.push(TableSummary { name, rows });
         }
         Ok(out)
+    }
+
+    /// Whether the key file beside the data file is the one it records.
+    pub fn key_file(&self) -> anyhow::Result<KeyFile> {
+        let txn = self.db.begin_read().context("begin read transaction")?;
+        let meta = txn.open_table(super::table(KeyCheck::TABLE))?;
+        let recorded = match meta.get(KEY_CHECK)? {
+            Some(v) => {
+                serde_json::from_slice::<KeyCheck>(v.value())
+                    .context("the key check of the data file cannot be read")?
+                    .0
+            }
+            None => return Ok(KeyFile::NotNeeded),
+        };
+        Ok(match seal::load(&seal::key_path(&self.path))? {
+            None => KeyFile::Absent,
+            Some(key) if key.check_value()? == recorded => KeyFile::Matches,
+            Some(_) => KeyFile::Foreign,
+        })
     }
 
     /// The named sequences (`audit`, `outbox`, ...) and the last number each gave out.

@@ -87,6 +87,7 @@ pub async fn submit(
     let old = ctx.member_session.as_ref().map(|(k, _)| k.clone());
     let answer = match login(
         &state.store,
+        &state.hasher,
         &input.user_id,
         &input.password,
         ctx.now,
@@ -103,6 +104,8 @@ pub async fn submit(
             if let LoginError::Unexpected(e) = &err {
                 tracing::error!("login failed unexpectedly: {e:#}");
             }
+            // A refusal may have locked the account and queued the household's mail.
+            state.mail_wake.notify_one();
             let message = err.message();
             let form = LoginForm {
                 user_id: input.user_id.trim(),

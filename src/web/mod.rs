@@ -5,6 +5,7 @@
 mod assets;
 mod csrf;
 mod ctx;
+mod email_change;
 mod expense_filter;
 mod expenses;
 mod health;
@@ -47,6 +48,8 @@ pub struct AppState {
     /// Reverse proxies whose `X-Forwarded-For` tells the client's address (throttling and
     /// the audit log need the member's address, not the proxy's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The argon2 work of the login and recovery forms (counted, for the equal-work tests).
+    pub hasher: crate::auth::hash::Hasher,
 }
 
 impl AppState {
@@ -63,9 +66,9 @@ impl AppState {
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Largest members file accepted: multipart bodies to [`MEMBERS_UPLOAD_PATH`] only.
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
+/// The two uploads: their bodies are not read by the security stack but, once the staff
+/// session is checked, streamed to disk by the route (`staff::upload`), within their limits.
 pub const MEMBERS_UPLOAD_PATH: &str = "/staff/import/members";
-/// The claim file upload: its body is not read by the security stack but streamed to disk
-/// by the handler, up to [`CLAIMS_UPLOAD_LIMIT`].
 pub const CLAIMS_UPLOAD_PATH: &str = "/staff/import/claims";
 /// A claim file of a million rows is about 100 MiB.
 pub const CLAIMS_UPLOAD_LIMIT: u64 = 200 * 1024 * 1024;
@@ -108,7 +111,7 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         .at("/register/done", get(registration::done))
         .at("/menu", get(menu::show))
         .at("/menu/profile", get(profile::profile_page))
-        .at("/menu/profile/email", post(profile::email_submit))
+        .at("/menu/profile/email", post(email_change::submit))
         .at("/menu/profile/notify", post(profile::notify_submit))
         .at(
             "/menu/password",

@@ -1,6 +1,8 @@
 //! A fixed minimum duration for answers whose timing could tell whether an account exists
 //! (login, both recovery forms). This paces the response on the real clock: the injected
-//! clock decides expiry and throttling, never how long a response takes.
+//! clock decides expiry and throttling, never how long a response takes. Pacing hides
+//! differences only while the server is idle; under load what counts is that every path
+//! does the same argon2 work (the use cases do, counted by `auth::hash::Hasher`).
 
 use std::time::Duration;
 
@@ -8,7 +10,7 @@ use poem::Response;
 use poem::http::{HeaderValue, header};
 use tokio::time::Instant;
 
-/// Longer than the work of any of those answers (one or two argon2 checks and a commit).
+/// Longer than the work of any of those answers (at most two argon2 runs and a commit).
 pub const MIN_ANSWER: Duration = Duration::from_millis(400);
 
 /// Started when the request arrives; `finish` waits until the minimum has passed.

@@ -15,15 +15,14 @@ use super::views::profile::{self as view, PasswordForm, ProfileView};
 use super::views::recovery::link_invalid;
 use super::{AppState, Ctx, session};
 use crate::auth::model::Account;
-use crate::auth::profile::{self as uc, ChangeError, EmailChangeError, PasswordChange};
+use crate::auth::profile::{self as uc, ChangeError, PasswordChange};
 use crate::auth::recovery::Request;
-use crate::domain::email::Email;
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
 
-const PROFILE_TITLE: &str = "個人情報管理";
+pub(super) const PROFILE_TITLE: &str = "個人情報管理";
 const PASSWORD_TITLE: &str = "パスワード変更";
 
-async fn load_account(state: &AppState, user_key: String) -> poem::Result<Account> {
+pub(super) async fn load_account(state: &AppState, user_key: String) -> poem::Result<Account> {
     state
         .store
         .read(move |r| {
@@ -66,72 +65,24 @@ pub async fn profile_page(
         notify: account.notify,
         new_email: "",
         email_error: None,
+        password_error: None,
         flash: flash(q.done.as_deref()),
     };
     Ok(page(ctx, PROFILE_TITLE, view::profile(ctx, &v)))
 }
 
-#[derive(Deserialize)]
-pub struct EmailFields {
-    #[serde(default)]
-    email: String,
-}
-
 /// Checks the forced change first, then hands the member's session to the handler.
-fn member(ctx: &Ctx) -> Result<MemberSession, Response> {
+pub(super) fn member(ctx: &Ctx) -> Result<MemberSession, Response> {
     member_household(ctx)?;
     member_session(ctx)
 }
 
-fn request(ctx: &Ctx, state: &AppState) -> Request {
+pub(super) fn request(ctx: &Ctx, state: &AppState) -> Request {
     Request {
         now: ctx.now,
         client: ctx.client.clone(),
         base_url: state.base_url.clone(),
     }
-}
-
-#[handler]
-pub async fn email_submit(
-    Data(ctx): Data<&Ctx>,
-    Data(state): Data<&Arc<AppState>>,
-    Form(input): Form<EmailFields>,
-) -> poem::Result<Response> {
-    let member = match member(ctx) {
-        Ok(m) => m,
-        Err(redirect) => return Ok(redirect),
-    };
-    let refusal = match Email::parse(&input.email) {
-        Ok(email) => {
-            let change = uc::request_email_change(
-                &state.store,
-                member.user_key.clone(),
-                email,
-                request(ctx, state),
-            );
-            match change.await {
-                Ok(()) => {
-                    state.mail_wake.notify_one();
-                    return Ok(see_other("/menu/profile?done=email"));
-                }
-                Err(e @ EmailChangeError::Throttled { .. }) => e.message(),
-                Err(EmailChangeError::Unexpected(e)) => return Err(internal(e)),
-            }
-        }
-        Err(e) => e.message().to_string(),
-    };
-    // Refused beside the field: a malformed address, or too many confirmation mails.
-    let account = load_account(state, member.user_key).await?;
-    let v = ProfileView {
-        email: &account.email,
-        notify: account.notify,
-        new_email: input.email.trim(),
-        email_error: Some(&refusal),
-        flash: None,
-    };
-    let markup = view::profile(ctx, &v);
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(page_with_status(ctx, status, PROFILE_TITLE, markup))
 }
 
 #[derive(Deserialize)]
@@ -309,10 +260,14 @@ pub async fn password_submit(
             let cookie = session::member_cookie(state, &token);
             Ok(see_other_with_cookie("/menu/password?done=1", &cookie))
         }
-        Err(ChangeError::Locked) => Ok(see_other_with_cookie(
-            "/",
-            &session::clear_member_cookie(state),
-        )),
+        Err(ChangeError::Locked) => {
+            // The lock's mail to the household is queued.
+            state.mail_wake.notify_one();
+            Ok(see_other_with_cookie(
+                "/",
+                &session::clear_member_cookie(state),
+            ))
+        }
         Err(e @ (ChangeError::WrongCurrent | ChangeError::SameAsCurrent)) => {
             match e {
                 ChangeError::WrongCurrent => form.current_error = Some(e.message().to_string()),

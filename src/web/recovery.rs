@@ -177,7 +177,14 @@ pub async fn forgot_password_submit(
         return Ok(pace.finish(refused(ctx, PASSWORD_TITLE, markup)).await);
     };
     let req = request(ctx, state);
-    let result = uc::request_temporary_password(&state.store, &form.user_id, email, birth, req);
+    let result = uc::request_temporary_password(
+        &state.store,
+        &state.hasher,
+        &form.user_id,
+        email,
+        birth,
+        req,
+    );
     if result.await.map_err(internal)? {
         state.mail_wake.notify_one();
     }

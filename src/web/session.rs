@@ -93,6 +93,8 @@ pub fn member_cookie(state: &AppState, token: &str) -> String {
     set_cookie(state, MEMBER_COOKIE, token, "/", None)
 }
 
+/// `Path=/staff` over plain HTTP; over HTTPS `__Host-kenpo_staff` with `Path=/` (the prefix
+/// demands it), and the security stack reads it on staff pages only.
 pub fn staff_cookie(state: &AppState, token: &str) -> String {
     set_cookie(state, STAFF_COOKIE, token, "/staff", None)
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod batches;
 pub mod claims;
 pub mod drops;
+pub mod enrolment;
 pub mod export;
 pub mod guard;
 pub mod households;
@@ -13,21 +14,23 @@ pub mod import;
 pub mod multipart;
 pub mod notices;
 pub mod outbox;
+pub mod password;
 pub mod postcards;
 pub mod settings;
 pub mod stats;
 pub mod totp;
+pub mod upload;
 
 use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Form};
-use poem::{Response, Route, get, handler, post};
+use poem::{Endpoint, EndpointExt as _, Response, Route, get, handler, post};
 use serde::Deserialize;
 
 use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
 use super::views::staff as view;
-use super::{AppState, Ctx, session};
+use super::{AppState, CLAIMS_UPLOAD_PATH, Ctx, MEMBERS_UPLOAD_PATH, session};
 use crate::auth::staff::StaffLogin as Outcome;
 
 #[handler]
@@ -56,6 +59,7 @@ pub async fn login_submit(
     let pace = super::pacing::Pace::start();
     let answer = match crate::auth::staff::login(
         &state.store,
+        &state.hasher,
         &input.login,
         &input.password,
         ctx.now,
@@ -63,8 +67,15 @@ pub async fn login_submit(
     )
     .await
     {
+        // Without a second factor (else the code step came first): straight to enrolment
+        // when the union requires one.
         Ok(Outcome::Done(done)) => {
-            see_other_with_cookie("/staff", &session::staff_cookie(state, &done.token))
+            let next = if ctx.settings.staff_totp_required {
+                enrolment::ENROLMENT
+            } else {
+                "/staff"
+            };
+            see_other_with_cookie(next, &session::staff_cookie(state, &done.token))
         }
         Ok(Outcome::NeedsCode { challenge }) => page(
             ctx,
@@ -107,8 +118,11 @@ pub async fn logout(
     ))
 }
 
-/// Every screen of the staff console.
-pub fn routes(app: Route) -> Route {
+/// Every screen of the staff console; every staff path (also those already in `app`)
+/// passes [`enrolment::only_enrolment_until_done`].
+pub fn routes(app: Route) -> impl Endpoint {
+    // One gate for both upload routes: they share its places.
+    let uploads = upload::UploadGate::new();
     app.at("/staff/login/code", post(totp::login_code))
         .at(
             "/staff/accounts",
@@ -153,8 +167,11 @@ pub fn routes(app: Route) -> Route {
         .at("/staff/import", get(import::form))
         .at("/staff/export/members.csv", get(export::members))
         .at("/staff/export/claims.csv", get(export::claims))
-        .at("/staff/import/members", post(import::members))
-        .at("/staff/import/claims", post(claims::upload))
+        .at(
+            MEMBERS_UPLOAD_PATH,
+            post(import::members).with(uploads.clone()),
+        )
+        .at(CLAIMS_UPLOAD_PATH, post(claims::upload).with(uploads))
         .at("/staff/import/claims/:id", get(claims::page))
         .at("/staff/import/claims/:id/status", get(claims::poll))
         .at("/staff/batches", get(batches::list))
@@ -184,4 +201,9 @@ pub fn routes(app: Route) -> Route {
             "/staff/totp/disable",
             get(totp::disable_confirm).post(totp::disable),
         )
+        .at(
+            "/staff/password",
+            get(password::form).post(password::change),
+        )
+        .around(enrolment::only_enrolment_until_done)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone as _, Utc};
 use kenpo::clock::ManualClock;
 use kenpo::jobs::{self, Job, JobIo};
-use kenpo::server::{Running, ServeOptions, start};
+use kenpo::server::{ConnectionLimits, Running, ServeOptions, start};
 use reqwest::StatusCode;
 use tempfile::TempDir;
 
@@ -39,7 +39,24 @@ pub async fn spawn_app() -> TestApp {
 
 /// A fresh data file, initialised with the test union, served on 127.0.0.1:0.
 pub async fn spawn_app_with(opts: AppOptions) -> TestApp {
-    spawn(opts, Vec::new()).await
+    spawn(opts, Vec::new(), None, ConnectionLimits::default()).await
+}
+
+/// The app with a public base URL (an `https://` one marks cookies `Secure`, names them
+/// `__Host-…` and sends HSTS); the tests still talk plain HTTP to loopback.
+pub async fn spawn_app_with_base_url(base_url: &str) -> TestApp {
+    spawn(
+        AppOptions { smtp_port: None },
+        Vec::new(),
+        Some(base_url.to_string()),
+        ConnectionLimits::default(),
+    )
+    .await
+}
+
+/// The app with its own connection limits (timeouts, the connection cap).
+pub async fn spawn_app_with_limits(limits: ConnectionLimits) -> TestApp {
+    spawn(AppOptions { smtp_port: None }, Vec::new(), None, limits).await
 }
 
 /// The app behind a reverse proxy on 127.0.0.1 (the test client plays the proxy).
@@ -47,11 +64,18 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
     spawn(
         AppOptions { smtp_port: None },
         vec!["127.0.0.1".parse().expect("ip")],
+        None,
+        ConnectionLimits::default(),
     )
     .await
 }
 
-async fn spawn(opts: AppOptions, trusted_proxies: Vec<std::net::IpAddr>) -> TestApp {
+async fn spawn(
+    opts: AppOptions,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    base_url: Option<String>,
+    limits: ConnectionLimits,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
     run_local(
@@ -74,10 +98,11 @@ async fn spawn(opts: AppOptions, trusted_proxies: Vec<std::net::IpAddr>) -> Test
     let running = start(ServeOptions {
         data: data.clone(),
         listen: "127.0.0.1:0".into(),
-        base_url: None,
+        base_url,
         smtp,
         clock: Arc::new(clock.clone()),
         trusted_proxies,
+        limits,
     })
     .await
     .expect("server starts");
@@ -191,6 +216,24 @@ impl TestApp {
         .expect("join")
     }
 
+    /// Turns the union setting 「職員の二要素認証を必須にする」 off (it is on by default), for
+    /// tests about other things whose staff log in with a password alone. Written straight
+    /// into the data file: with the setting on, no staff member without TOTP could reach
+    /// the settings page to do it.
+    pub async fn staff_mfa_optional(&self) {
+        let store = self.running.as_ref().expect("running").state.store.clone();
+        store
+            .write(|w| {
+                let mut settings = w
+                    .get::<kenpo::settings::UnionSettings>("union")?
+                    .unwrap_or_default();
+                settings.staff_totp_required = false;
+                w.put("union", &settings)
+            })
+            .await
+            .expect("settings written");
+    }
+
     pub async fn login(&self, user_id: &str, password: &str) -> Page {
         self.post_form("/", "/", &[("user_id", user_id), ("password", password)])
             .await
@@ -220,6 +263,11 @@ pub fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
     r.records()
         .map(|rec| rec.expect("record").iter().map(str::to_string).collect())
         .collect()
+}
+
+/// The status, redirect, headers and body of a response.
+pub async fn page_of(resp: reqwest::Response) -> Page {
+    page(resp).await
 }
 
 async fn page(resp: reqwest::Response) -> Page {

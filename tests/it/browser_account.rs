@@ -119,3 +119,50 @@ async fn a_member_recovers_the_password_and_must_set_a_new_one() {
     assert!(!notice.body.contains("momiji2031ok"));
     browser.close().await;
 }
+
+/// After an htmx login (the session rotates), every htmx form still passes its CSRF check;
+/// the e-mail change asks for the current password and refuses a wrong one beside it.
+#[tokio::test]
+async fn a_member_changes_the_email_address_with_the_current_password() {
+    let (smtp, app) = registered_with_mail().await;
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}/", app.url)).await;
+    browser.fill_by_label("ユーザID", USER).await;
+    browser
+        .fill_by_label("パスワード", crate::account::PASSWORD)
+        .await;
+    browser.click_button("ログイン").await;
+    browser.wait_for_text("ご登録の世帯", WAIT).await;
+    browser.click_link("個人情報管理").await;
+    browser.wait_for_text("現在のメールアドレス", WAIT).await;
+    browser
+        .fill_by_label("新しいメールアドレス", "hanako@example.com")
+        .await;
+    browser
+        .fill_by_label("現在のパスワード", "not-my-password1")
+        .await;
+    browser.click_button("確認メールを送信").await;
+    browser
+        .wait_for_text("現在のパスワードが正しくありません", WAIT)
+        .await;
+    browser
+        .fill_by_label("現在のパスワード", crate::account::PASSWORD)
+        .await;
+    browser.click_button("確認メールを送信").await;
+    browser
+        .wait_for_text("新しいメールアドレスに確認のメールをお送りしました", WAIT)
+        .await;
+    let mail = smtp
+        .wait_for_mail(
+            |m| m.subject == "【けんぽWeb】メールアドレス変更の確認",
+            WAIT,
+        )
+        .await;
+    assert_eq!(mail.to, ["hanako@example.com"]);
+    browser.goto(&url_in(&app, &mail.body)).await;
+    browser.click_button("メールアドレスを変更する").await;
+    browser
+        .wait_for_text("メールアドレスを変更しました", WAIT)
+        .await;
+    browser.close().await;
+}

@@ -111,7 +111,7 @@ async fn claim_records(store: &Store) -> Vec<(String, ClaimRecord)> {
 
 pub async fn publication_mails(app: &TestApp) -> Vec<OutboxMail> {
     store(app)
-        .read(|r| r.scan::<OutboxMail>(""))
+        .read(kenpo::mail::outbox::scan_opened)
         .await
         .expect("outbox")
         .into_iter()

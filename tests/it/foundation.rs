@@ -262,7 +262,7 @@ async fn a_mail_queued_while_smtp_is_down_is_delivered_after_it_comes_back() {
 }
 
 /// Runs the real binary on the app's data file (handed to the server over the socket).
-async fn kenpo(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
+pub(crate) async fn kenpo(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
     use std::io::Write as _;
     let data = app.data.clone();
     let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -302,9 +302,16 @@ async fn staff_added_beside_the_running_server_can_log_in_to_the_staff_pages() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("clerk.one"));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("clerk.one"));
+    assert!(
+        said.contains("二要素認証"),
+        "the first login asks for enrolment: {said}"
+    );
     let weak = kenpo(&app, &["staff", "add", "clerk.two"], "short\n").await;
     assert_eq!(weak.status.code(), Some(1));
+    // This test is about the login itself, with a password alone.
+    app.staff_mfa_optional().await;
 
     assert_eq!(
         app.get("/staff").await.location.as_deref(),
@@ -361,6 +368,13 @@ async fn backup_while_serving_writes_a_consistent_copy() {
         Some(1),
         "an existing file is never overwritten"
     );
+    // A backup alone opens nothing: it needs the key file kept apart (as a restore does).
+    assert!(matches!(
+        kenpo::store::Store::open(&target),
+        Err(kenpo::store::OpenError::KeyMissing { .. })
+    ));
+    let key = kenpo::store::seal::key_path;
+    std::fs::copy(key(&app.data), key(&target)).expect("put the key beside the copy");
     let copy = kenpo::store::Store::open(&target).expect("the copy opens");
     let (settings, people) = copy
         .read_blocking(|r| {

@@ -2,10 +2,9 @@
 
 use chrono::{DateTime, TimeZone as _, Utc};
 use kenpo::clock::JST;
-use kenpo::jobs::Job;
 use reqwest::StatusCode;
 
-use crate::app::{TestApp, remote, spawn_app};
+use crate::app::{TestApp, spawn_app};
 
 fn jst(d: u32, h: u32, m: u32) -> DateTime<Utc> {
     JST.with_ymd_and_hms(2026, 11, d, h, m, 0)
@@ -14,20 +13,16 @@ fn jst(d: u32, h: u32, m: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// Logs the 管理者 in (created, without the staff MFA requirement, on the first call).
 async fn staff_login(app: &TestApp) {
-    let data = app.data.clone();
-    tokio::task::spawn_blocking(move || {
-        remote(
-            &data,
-            Job::StaffAdd {
-                login: "admin".into(),
-                password: "a-long-staff-passphrase".into(),
-            },
-            None,
-        )
-    })
-    .await
-    .expect("join");
+    let store = app.running.as_ref().expect("running").state.store.clone();
+    let exists = store
+        .read(|r| r.get::<kenpo::auth::model::StaffAccount>("admin"))
+        .await
+        .expect("read");
+    if exists.is_none() {
+        crate::staff::add_admin(app).await;
+    }
     let fields = [("login", "admin"), ("password", "a-long-staff-passphrase")];
     let ok = app.post_form("/staff/login", "/staff/login", &fields).await;
     assert_eq!(ok.location.as_deref(), Some("/staff"));

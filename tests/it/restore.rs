@@ -26,6 +26,7 @@ pub async fn serve_existing(data: PathBuf, dir: tempfile::TempDir) -> TestApp {
         smtp: None,
         clock: Arc::new(clock.clone()),
         trusted_proxies: Vec::new(),
+        limits: Default::default(),
     })
     .await
     .expect("the restored file serves");
@@ -177,6 +178,9 @@ async fn backups_under_write_load_restore_to_the_same_members_and_totals() {
     let place = tempfile::tempdir().expect("restore dir");
     let restored = place.path().join("kenpo.redb");
     std::fs::copy(&backups[2], &restored).expect("restore");
+    // The key file is kept apart from the backups, and restored beside the data file.
+    let key = kenpo::store::seal::key_path(&app.data);
+    std::fs::copy(&key, kenpo::store::seal::key_path(&restored)).expect("restore the key");
     let app2 = serve_existing(restored, place).await;
     log_in(&app2).await;
     let after = (totals(&app2, 2025).await, totals(&app2, 2024).await);

@@ -1,8 +1,9 @@
-//! Upgrades (issue #11, item 6) against a data file made by release 0.1.0 and kept in
-//! `tests/fixtures/`: today's code opens it, finds it consistent, and serves its member the
-//! totals it had; a file from a newer kenpo is refused and left as it was; an older one is
-//! migrated after a backup beside it. Every later release runs these tests against the
-//! same file, so a change of a record type cannot break a union's data unnoticed.
+//! Upgrades (issue #11, item 6) against data files kept in `tests/fixtures/`: one made by
+//! release 0.1.0 (data format 2, with its key file) and one of data format 1 (before the
+//! audit counters). Today's code opens each, finds it consistent, and serves its member the
+//! totals it had; the format-1 file is backed up beside itself and migrated; a file from a
+//! newer kenpo is refused and left as it was. Every later release runs these tests against
+//! the same files, so a change of a record type cannot break a union's data unnoticed.
 //!
 //! The fixture is made again only on demand (`bash scripts/make-fixture`), by the ignored
 //! test [`make_release_fixture`].
@@ -11,26 +12,37 @@ use std::path::{Path, PathBuf};
 
 use kenpo::jobs::Job;
 use kenpo::jobs::verify::verify_file;
-use kenpo::store::Store;
 use kenpo::store::migrate::{Migration, Schema};
+use kenpo::store::{SCHEMA_VERSION, Store, seal};
 
 use crate::app::{remote, spawn_app};
 use crate::claims::{CLAIMS_UTF8, import, register_yamada};
 use crate::restore::{log_in, serve_existing, totals, verify_with_binary};
 
 const FIXTURE: &str = "tests/fixtures/kenpo-0.1.0.redb";
+/// Made by kenpo before the audit counters (data format 1), with no key file.
+const FORMAT_1: &str = "tests/fixtures/kenpo-schema1.redb";
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
 }
 
-/// A copy of the fixture in a new temporary folder (the committed file is never opened
-/// for writing).
-fn copy_of_fixture() -> (tempfile::TempDir, PathBuf) {
+/// A copy of a fixture (and its key file, if it has one) in a new temporary folder: the
+/// committed files are never opened for writing.
+fn copy_of(fixture: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("kenpo.redb");
-    std::fs::copy(fixture(), &path).expect("copy the fixture");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
+    std::fs::copy(&from, &path).expect("copy the fixture");
+    let key = seal::key_path(&from);
+    if key.exists() {
+        std::fs::copy(&key, seal::key_path(&path)).expect("copy the key file");
+    }
     (dir, path)
+}
+
+fn copy_of_fixture() -> (tempfile::TempDir, PathBuf) {
+    copy_of(FIXTURE)
 }
 
 /// Writes the fixture: the test union with its six members, 山田 太郎's household
@@ -57,20 +69,22 @@ async fn make_release_fixture() {
     .await
     .expect("join");
     let data = app.data.clone();
-    app.running.expect("running").stop().await.expect("stops");
+    let io = tokio::task::spawn_blocking(move || remote(&data, Job::Backup, None))
+        .await
+        .expect("join");
     let _ = std::fs::remove_file(fixture());
+    let _ = std::fs::remove_file(seal::key_path(&fixture()));
     std::fs::create_dir_all(fixture().parent().expect("folder")).expect("folder");
-    let store = Store::open(&data).expect("open");
-    store
-        .backup_to(&fixture(), &mut |_, _| {})
-        .expect("write the fixture");
+    std::fs::write(fixture(), io.output.expect("a backup")).expect("write the fixture");
+    let data = app.data.clone();
+    std::fs::copy(seal::key_path(&data), seal::key_path(&fixture())).expect("the key file");
 }
 
 #[tokio::test]
 async fn the_release_fixture_opens_verifies_and_serves_its_member() {
     let report = verify_file(&fixture()).expect("verify the fixture");
     assert!(report.is_consistent(), "{:?}", report.problems);
-    assert_eq!(report.schema, Some(1));
+    assert_eq!(report.schema, Some(2));
     for (table, rows) in [
         ("people", 6),
         ("accounts", 1),
@@ -95,30 +109,37 @@ async fn the_release_fixture_opens_verifies_and_serves_its_member() {
     crate::faults::report("upgrade_fixture_served", 1);
 }
 
-/// A step that only proves it ran.
-const MARK: &[Migration] = &[Migration {
-    from: 1,
-    describe: "test step: record the terms of use again",
-    run: |w| {
-        let terms = w.scan::<kenpo::terms::TermsVersion>("")?;
-        for (key, version) in terms {
-            w.put(&key, &version)?;
-        }
-        Ok(())
+/// Today's steps and one more that only proves it ran: a kenpo one format ahead.
+const NEXT: &[Migration] = &[
+    Migration {
+        from: 1,
+        describe: "count the audit log by day and action",
+        run: kenpo::audit::backfill_counts,
     },
-}];
+    Migration {
+        from: 2,
+        describe: "test step: record the terms of use again",
+        run: |w| {
+            let terms = w.scan::<kenpo::terms::TermsVersion>("")?;
+            for (key, version) in terms {
+                w.put(&key, &version)?;
+            }
+            Ok(())
+        },
+    },
+];
 
-fn two() -> Schema<'static> {
+fn next() -> Schema<'static> {
     Schema {
-        version: 2,
-        migrations: MARK,
+        version: SCHEMA_VERSION + 1,
+        migrations: NEXT,
     }
 }
 
 #[test]
 fn a_file_from_a_newer_kenpo_is_refused_and_left_as_it_was() {
     let (dir, path) = copy_of_fixture();
-    drop(Store::open_with(&path, &two()).expect("make it a schema 2 file"));
+    drop(Store::open_with(&path, &next()).expect("make it a file of the next format"));
     let before = std::fs::read(&path).expect("read");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kenpo"))
         .arg("--data")
@@ -143,11 +164,11 @@ fn a_file_from_a_newer_kenpo_is_refused_and_left_as_it_was() {
 fn a_file_from_an_older_kenpo_is_backed_up_and_migrated() {
     let (dir, path) = copy_of_fixture();
     let original = std::fs::read(&path).expect("read");
-    drop(Store::open_with(&path, &two()).expect("upgrade to schema 2"));
-    let backup = dir.path().join("kenpo.redb.v1.bak");
+    drop(Store::open_with(&path, &next()).expect("upgrade to the next format"));
+    let backup = dir.path().join(format!("kenpo.redb.v{SCHEMA_VERSION}.bak"));
     let before = verify_file(&backup).expect("verify the backup");
     assert!(before.is_consistent(), "{:?}", before.problems);
-    assert_eq!(before.schema, Some(1));
+    assert_eq!(before.schema, Some(SCHEMA_VERSION));
     let fixture = verify_file(&fixture()).expect("verify the fixture");
     assert_eq!(
         before
@@ -164,6 +185,32 @@ fn a_file_from_an_older_kenpo_is_backed_up_and_migrated() {
     );
     assert_ne!(std::fs::read(&path).expect("read"), original);
     let after = kenpo::store::verify::ReadOnlyStore::open(&path).expect("open");
-    assert_eq!(after.schema_version().expect("version"), Some(2));
+    assert_eq!(
+        after.schema_version().expect("version"),
+        Some(SCHEMA_VERSION + 1)
+    );
+}
+
+#[tokio::test]
+async fn a_format_1_file_is_backed_up_migrated_and_serves_its_member() {
+    let (dir, path) = copy_of(FORMAT_1);
+    drop(Store::open(&path).expect("today's kenpo upgrades the format-1 file"));
+    let backup = verify_file(&dir.path().join("kenpo.redb.v1.bak")).expect("the backup");
+    assert_eq!(backup.schema, Some(1));
+    assert!(backup.is_consistent(), "{:?}", backup.problems);
+    assert_eq!(backup.rows("audit_days"), None, "format 1 had no counters");
+    let report = verify_file(&path).expect("verify the upgraded file");
+    assert!(report.is_consistent(), "{:?}", report.problems);
+    assert_eq!(report.schema, Some(SCHEMA_VERSION));
+    assert!(
+        report.rows("audit_days").is_some_and(|n| n > 0),
+        "the log is counted"
+    );
+    let app = serve_existing(path, dir).await;
+    log_in(&app).await;
+    assert_eq!(
+        totals(&app, 2025).await,
+        ["4件", "33,680円", "9,492円", "0円"]
+    );
     crate::faults::report("upgrade_older_migrated", 1);
 }

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::audit::AuditEntry;
-use crate::auth::model::{Session, SessionKind, TemporaryCredential};
+use crate::auth::failures::{Lock, lock_length};
+use crate::auth::model::{Session, SessionKind, TEMPORARY_ID_LOCKS, TemporaryCredential};
 use crate::domain::birth_date::BirthDate;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::member::Person;
@@ -20,10 +21,13 @@ pub enum IdentityError {
         insurer: Option<String>,
         birth: Option<String>,
         agree: Option<String>,
-        remaining: Option<u32>,
+        /// Tries left before the next lock, and how long that lock will last (`None`:
+        /// until staff act).
+        remaining: Option<(u32, Option<Duration>)>,
     },
+    /// `None`: locked until staff unlock or re-issue the temporary ID.
     #[error("temporary ID locked")]
-    Locked { until: DateTime<Utc> },
+    Locked { until: Option<DateTime<Utc>> },
     /// The temporary credentials are gone (used by another browser, re-issued, expired).
     #[error("temporary credentials no longer valid")]
     CredentialsGone,
@@ -81,8 +85,11 @@ pub async fn verify_identity(
             if credential.expires_at <= now {
                 return Err(IdentityError::CredentialsGone);
             }
-            if let Some(until) = credential.locked_until.filter(|u| *u > now) {
-                return Err(IdentityError::Locked { until });
+            let per_lock = settings.temp_id_max_failures.max(1);
+            match credential.lock(per_lock, now) {
+                Lock::Open => {}
+                Lock::Until(until) => return Err(IdentityError::Locked { until: Some(until) }),
+                Lock::ForGood => return Err(IdentityError::Locked { until: None }),
             }
             let h = credential.household.clone();
             let person = w.get::<Person>(&key(&[&h.symbol, &h.number, "00"]))?;
@@ -106,23 +113,39 @@ pub async fn verify_identity(
                     .record(w)?;
                 return Ok(Ok(()));
             }
-            credential.failures += 1;
-            let max = settings.temp_id_max_failures.max(1);
+            // Failures count across locks: each lock lasts twice as long as the one before,
+            // and after [`TEMPORARY_ID_LOCKS`] locks the ID stays locked until staff act, so
+            // waiting out the locks never buys more than a few guesses of a birth date.
+            credential.failures = credential.failures.saturating_add(1);
+            let first = Duration::minutes(settings.temp_id_lock_minutes);
+            let nth_lock = credential.failures / per_lock;
             let mut entry = AuditEntry::new(now, actor.clone(), "registration.identity_failed");
-            let result = if credential.failures >= max {
-                let until = now + Duration::minutes(settings.temp_id_lock_minutes);
-                credential.locked_until = Some(until);
-                credential.failures = 0;
-                entry = AuditEntry::new(now, actor, "temporary_id.locked");
-                Err(IdentityError::Locked { until })
-            } else {
+            let result = if !credential.failures.is_multiple_of(per_lock) {
                 // One message beside both fields: which of the two was wrong stays unsaid.
                 Err(IdentityError::Refused {
                     insurer: Some(MISMATCH.to_string()),
                     birth: Some(MISMATCH.to_string()),
                     agree: None,
-                    remaining: Some(max - credential.failures),
+                    remaining: Some((
+                        per_lock - credential.failures % per_lock,
+                        (nth_lock + 1 < TEMPORARY_ID_LOCKS)
+                            .then(|| lock_length(nth_lock + 1, first)),
+                    )),
                 })
+            } else if nth_lock >= TEMPORARY_ID_LOCKS {
+                credential.locked_until = None;
+                entry = AuditEntry::new(now, actor, "temporary_id.locked")
+                    .detail(format!("{} failures: until staff act", credential.failures));
+                Err(IdentityError::Locked { until: None })
+            } else {
+                let until = now + lock_length(nth_lock, first);
+                credential.locked_until = Some(until);
+                entry = AuditEntry::new(now, actor, "temporary_id.locked").detail(format!(
+                    "{} failures: until {}",
+                    credential.failures,
+                    until.to_rfc3339()
+                ));
+                Err(IdentityError::Locked { until: Some(until) })
             };
             w.put(&temporary_id, &credential)?;
             entry.target(h.to_string()).client(client).record(w)?;

@@ -36,9 +36,9 @@ fn utf8_sample_imports_with_line_numbers() {
     assert_eq!(
         (
             inpatient.days,
-            inpatient.total_cost,
-            inpatient.self_pay,
-            inpatient.benefit
+            inpatient.total_cost.get(),
+            inpatient.self_pay.get(),
+            inpatient.benefit.get()
         ),
         (9, 982340, 294702, 214602)
     );
@@ -83,6 +83,26 @@ fn amounts_must_be_whole_non_negative_yen() {
         let error = only_line_error(read(&[&GOOD.replace(",8460,", bad)]));
         assert_eq!(error.column.as_deref(), Some("医療費総額"), "{bad}");
     }
+}
+
+#[test]
+fn amounts_above_the_ceiling_are_refused_in_their_column() {
+    let huge = GOOD.replace(",8460,2538,0", ",18446744073709551615,2538,100000000000");
+    let Err(ImportError::Lines(errors)) = read(&[GOOD, &huge]) else {
+        panic!("refused");
+    };
+    let found: Vec<_> = errors
+        .iter()
+        .map(|e| (e.line, e.column.as_deref()))
+        .collect();
+    assert_eq!(found, [(3, Some("医療費総額")), (3, Some("給付金"))]);
+    assert_eq!(
+        errors[0].message,
+        "医療費総額「18446744073709551615」は1件あたりの上限 99,999,999,999円 を超えています"
+    );
+    let at_the_ceiling = GOOD.replace(",8460,2538,0", ",99999999999,99999999999,99999999999");
+    let claims = read(&[&at_the_ceiling]).unwrap();
+    assert_eq!(claims[0].benefit, crate::domain::yen::Yen::MAX);
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod records;
 
 use std::path::Path;
 
-use crate::store::verify::{MAX_LISTED, ReadOnlyStore, TableSummary};
+use crate::store::verify::{KeyFile, MAX_LISTED, ReadOnlyStore, TableSummary};
 use crate::store::{OpenError, Reader, Record, SCHEMA_VERSION};
 
 use super::JobError;
@@ -101,7 +101,18 @@ fn check(store: &ReadOnlyStore) -> anyhow::Result<VerifyReport> {
         )),
         Some(_) => {}
     }
-    let tables = store.tables(&mut problems)?;
+    match store.key_file()? {
+        KeyFile::Foreign => problems.push(format!(
+            "the key file {} belongs to another data file",
+            crate::store::seal::key_path(store.path()).display()
+        )),
+        KeyFile::Absent => notes.push(format!(
+            "no key file beside it: restoring needs the data file's key file too (kept apart from backups, named like the data file with .key added, e.g. {})",
+            crate::store::seal::key_path(store.path()).display()
+        )),
+        KeyFile::Matches | KeyFile::NotNeeded => {}
+    }
+    let tables = store.tables(&mut problems, schema == Some(SCHEMA_VERSION))?;
     if let Some(damage) = crate::store::verify::check_pages(store.path())? {
         problems.push(damage);
     }

@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 
 use super::Check;
-use crate::audit::{AuditByTarget, AuditEntry};
+use crate::audit::{AuditByTarget, AuditCount, AuditDay, AuditEntry};
 use crate::claims::model::{batch_person_key, claim_key, person_key};
 use crate::claims::{Batch, BatchPerson, ClaimIndex, ClaimRecord};
+use crate::clock::today_jst;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::mail::outbox::{MailState, OutboxMail, PendingMail};
 use crate::maintenance::OneOffWindow;
@@ -120,7 +121,16 @@ fn batches(c: &mut Check<'_>) {
 
 fn audit(c: &mut Check<'_>) {
     let mut targeted = 0u64;
+    let mut per_day: BTreeMap<String, u64> = BTreeMap::new();
+    let mut per_action: BTreeMap<String, u64> = BTreeMap::new();
     c.each::<AuditEntry>(|c, k, entry| {
+        let day = today_jst(entry.at).format("%Y-%m-%d").to_string();
+        match c.get::<AuditDay>(&day) {
+            Some(d) if d.first.as_str() <= k && k <= d.last.as_str() => {}
+            _ => c.fail(AuditEntry::TABLE, k, "its day's counter does not cover it"),
+        }
+        *per_day.entry(day.clone()).or_default() += 1;
+        *per_action.entry(key(&[&day, &entry.action])).or_default() += 1;
         if let Some(target) = &entry.target {
             targeted += 1;
             if !c.has::<AuditByTarget>(&key(&[target, k])) {
@@ -144,6 +154,28 @@ fn audit(c: &mut Check<'_>) {
             );
         }
     });
+    // A counter never counts fewer rows than there are (the daily retention deletes a
+    // day's rows before its counters, so a copy taken meanwhile may count more).
+    for (day, rows) in per_day {
+        let counted = c.get::<AuditDay>(&day).map_or(0, |d| d.rows);
+        if counted < rows {
+            c.fail(
+                AuditDay::TABLE,
+                &day,
+                format!("counts {counted} rows, the log has {rows}"),
+            );
+        }
+    }
+    for (k, rows) in per_action {
+        let counted = c.get::<AuditCount>(&k).map_or(0, |n| n.0);
+        if counted < rows {
+            c.fail(
+                AuditCount::TABLE,
+                &k,
+                format!("counts {counted} rows, the log has {rows}"),
+            );
+        }
+    }
     if targeted != entries {
         c.fail_table(
             AuditByTarget::TABLE,

@@ -1,4 +1,5 @@
-//! Mails about the account after registration: recovery, e-mail change, password change.
+//! Mails about the account after registration: recovery, e-mail change, password change,
+//! a lock.
 //! No birth date and no password in any of them, except the recovery temporary password,
 //! which is what that mail is for.
 
@@ -123,6 +124,35 @@ pub fn password_changed_notice(to: &str, names: MailNames, at_jst: &str) -> NewM
     names.mail(to, "パスワードが変更されました", text)
 }
 
+/// The account locked after repeated failed logins: only that, and what to do. `until` is
+/// when the lock ends (JST), or `None` when it ends only by a recovery or the union.
+pub fn account_locked(to: &str, names: MailNames, until: Option<&str>, login_url: &str) -> NewMail {
+    let (service, union) = (names.service, names.union);
+    let what_to_do = match until {
+        Some(until) => format!(
+            "\
+ログインに続けて失敗したため、{service}のアカウントを一時的にロックしました。
+{until}を過ぎると、もう一度ログインできます。
+
+パスワードをお忘れの場合は、ログイン画面の「パスワードを忘れた方はこちら」から
+仮パスワードの発行を受けてください。仮パスワードでログインすると、ロックは解除されます。
+"
+        ),
+        None => format!(
+            "\
+ログインの失敗が続いたため、{service}のアカウントをロックしました。
+このロックは、時間がたっても自動では解除されません。
+
+ログイン画面の「パスワードを忘れた方はこちら」から仮パスワードの発行を受け、
+仮パスワードでログインすると、ロックは解除されます。
+または、{union}にお問い合わせください。
+"
+        ),
+    };
+    let text = format!("{what_to_do}\n■ログインはこちら\n{login_url}\n");
+    names.mail(to, "アカウントをロックしました", text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +178,8 @@ mod tests {
             email_confirmation("a@example.jp", NAMES, "link", "x"),
             email_changed_notice("a@example.jp", NAMES, "ne***@example.jp", "x"),
             password_changed_notice("a@example.jp", NAMES, "x"),
+            account_locked("a@example.jp", NAMES, Some("x"), "u"),
+            account_locked("a@example.jp", NAMES, None, "u"),
         ] {
             assert!(!m.body.contains("パスワード："), "{}", m.body);
             assert!(!m.body.contains("生年月日"), "{}", m.body);

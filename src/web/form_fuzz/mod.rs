@@ -160,6 +160,7 @@ fn every_form_survives_hostile_posts() {
         mail_wake: Arc::new(tokio::sync::Notify::new()),
         claim_imports: Default::default(),
         trusted_proxies: Vec::new(),
+        hasher: Default::default(),
     });
     let app = routes(state);
     // A paused clock: the fixed pace of login and recovery answers passes at once (the

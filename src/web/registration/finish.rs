@@ -108,7 +108,8 @@ pub async fn done(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> R
         Some((key, SessionKind::Completed { .. })) => {
             match uc::upgrade_completed(&state.store, key, ctx.now).await {
                 Ok(Some(token)) => {
-                    let mut resp = page(ctx, "登録完了", view::done());
+                    let ctx = ctx.in_new_session(&state.csrf_key, &token);
+                    let mut resp = page(&ctx, "登録完了", view::done());
                     if let Ok(v) = session::member_cookie(state, &token).parse() {
                         resp.headers_mut().append(header::SET_COOKIE, v);
                     }

@@ -7,7 +7,7 @@ use poem::web::{Data, Form};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::{IntoResponsePage as _, gone, locked, wizard};
+use super::{IntoResponsePage as _, duration_ja, gone, locked, wizard};
 use crate::auth::registration::{self as uc, IdentityError, IdentityInput};
 use crate::web::login::internal;
 use crate::web::pages::current_terms;
@@ -70,8 +70,10 @@ pub async fn identity_submit(
             agree,
             remaining,
         }) => {
-            let minutes = ctx.settings.temp_id_lock_minutes;
-            let summary = remaining.map(|n| format!("本人確認ができませんでした。あと{n}回続けて失敗すると、この仮IDは{minutes}分間ロックされます。"));
+            let summary = remaining.map(|(n, lock)| match lock {
+                Some(lock) => format!("本人確認ができませんでした。あと{n}回続けて失敗すると、この仮IDは{}ロックされます。", duration_ja(lock)),
+                None => format!("本人確認ができませんでした。あと{n}回続けて失敗すると、この仮IDはロックされ、解除には健康保険組合へのお問い合わせが必要になります。"),
+            });
             let form = IdentityForm {
                 insurer_number: kept,
                 insurer_error: insurer,

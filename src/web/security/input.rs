@@ -1,37 +1,36 @@
 //! What a state-changing request must bring before a handler sees it: a CSRF token (in
-//! the header, a urlencoded field, or for uploads the `?csrf=` query), a body within its
-//! limit, and for uploads a staff cookie; and the client's address behind trusted proxies.
+//! the header, a urlencoded field, or for uploads the first multipart part), a body within
+//! its limit, and for uploads a staff cookie; and the client's address behind trusted
+//! proxies.
 
 use poem::http::{StatusCode, header};
 use poem::{Request, Response};
 
-use super::cookie;
+use super::upload_token;
 use crate::web::{
-    AppState, BODY_LIMIT, CLAIMS_UPLOAD_LIMIT, CLAIMS_UPLOAD_PATH, MEMBERS_UPLOAD_PATH,
-    UPLOAD_LIMIT, csrf, session, views,
+    BODY_LIMIT, CLAIMS_UPLOAD_LIMIT, CLAIMS_UPLOAD_PATH, MEMBERS_UPLOAD_PATH, UPLOAD_LIMIT, csrf,
+    views,
 };
 
-/// Refuses a state change without a valid CSRF token (bound to `csrf_cookie`, which must
-/// not be new) or with a body over its limit; puts the read body back for the handler.
+/// Refuses a state change without the CSRF token `expected` (of this session and of a CSRF
+/// cookie the browser already had) or with a body over its limit; puts the read body back
+/// for the handler. An upload is refused unless a live staff session came with it
+/// (`staff_session`) before any byte of its body is read; then only its first part is read
+/// for the token, and the rest is left for its route.
 pub(super) async fn check_state_change(
     req: &mut Request,
-    state: &AppState,
-    csrf_cookie: &str,
+    expected: &str,
     had_cookie: bool,
+    staff_session: bool,
     request_id: &str,
 ) -> Result<(), Response> {
-    let valid = |token: Option<String>| {
-        had_cookie && token.is_some_and(|t| csrf::is_valid(&state.csrf_key, csrf_cookie, &t))
-    };
+    let valid =
+        |token: Option<String>| had_cookie && token.is_some_and(|t| csrf::matches(expected, &t));
     if let Some(limit) = upload_limit(req) {
-        // An upload carries its token outside the body (header, or `?csrf=` without
-        // htmx): check it, and that a staff cookie came along, before reading a byte.
-        let token = req
-            .header(csrf::HEADER)
-            .map(str::to_string)
-            .or_else(|| query_token(req));
-        if !valid(token) || cookie(req, session::STAFF_COOKIE).is_none() {
-            tracing::warn!("refused an upload without a valid CSRF token or staff cookie");
+        // Nobody without a live staff session gets a byte of an upload read: not even
+        // the token's part.
+        if !staff_session {
+            tracing::warn!("refused an upload without a live staff session");
             return Err(views::error::forbidden(request_id));
         }
         let announced = req
@@ -43,12 +42,19 @@ pub(super) async fn check_state_change(
                 request_id,
             ));
         }
-        // The claims handler streams its body to disk within its limit; a members file
-        // is read here, within its own.
-        if req.uri().path() != CLAIMS_UPLOAD_PATH {
-            let body = read_body(req, limit as usize, request_id).await?;
-            req.set_body(body);
+        // The token comes in the header (htmx) or, without JS, in the form's first part:
+        // only that part is read to check it, before any byte of the file.
+        let token = match req.header(csrf::HEADER) {
+            Some(header) => Some(header.to_string()),
+            None => upload_token::first_part(req).await,
+        };
+        if !valid(token) {
+            tracing::warn!("refused an upload without a valid CSRF token");
+            return Err(views::error::forbidden(request_id));
         }
+        // Not a byte of the body is read here: the upload routes check the staff session
+        // and role first, then stream the file to disk within the limit
+        // (`web::staff::upload`).
     } else {
         // Every other body is a small form: read it whole, within the limit (an announced
         // larger one is refused without waiting for it).
@@ -124,12 +130,6 @@ pub(super) fn client_address(
             .find(|ip| !trusted.contains(ip))
             .unwrap_or(peer),
     )
-}
-
-fn query_token(req: &Request) -> Option<String> {
-    url::form_urlencoded::parse(req.uri().query()?.as_bytes())
-        .find(|(k, _)| k == csrf::FIELD)
-        .map(|(_, v)| v.into_owned())
 }
 
 /// The `csrf` field of a urlencoded body.

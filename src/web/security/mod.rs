@@ -2,6 +2,8 @@
 //! cache policy, body limit, panics and error pages.
 
 mod input;
+mod sessions;
+mod upload_token;
 
 use std::sync::Arc;
 
@@ -11,9 +13,10 @@ use poem::{Endpoint, EndpointExt as _, IntoResponse as _, Request, Response};
 use rand::Rng as _;
 
 use super::ctx::Ctx;
-use super::{AppState, csrf, session, views};
+use super::{AppState, csrf, views};
 use crate::auth::tokens::random_token;
 use crate::settings::UnionSettings;
+use sessions::{cookie_name, is_staff_path};
 
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -51,6 +54,8 @@ fn cookie(req: &Request, name: &str) -> Option<String> {
     })
 }
 
+/// A `Set-Cookie` value. Over HTTPS the cookie is `__Host-` prefixed, `Secure` and
+/// `Path=/` whatever `path` says (see [`cookie_name`]); `path` applies over plain HTTP.
 pub fn set_cookie(
     state: &AppState,
     name: &str,
@@ -58,10 +63,11 @@ pub fn set_cookie(
     path: &str,
     max_age: Option<i64>,
 ) -> String {
-    let secure = if state.secure_cookies() {
-        "; Secure"
+    let name = cookie_name(state, name);
+    let (path, secure) = if state.secure_cookies() {
+        ("/", "; Secure")
     } else {
-        ""
+        (path, "")
     };
     let age = max_age
         .map(|s| format!("; Max-Age={s}"))
@@ -71,10 +77,7 @@ pub fn set_cookie(
 
 /// Pages members use: closed during maintenance (staff pages, health and assets stay up).
 fn is_member_path(path: &str) -> bool {
-    !(path == "/staff"
-        || path.starts_with("/staff/")
-        || path == "/healthz"
-        || path.starts_with("/assets/"))
+    !(is_staff_path(path) || path == "/healthz" || path.starts_with("/assets/"))
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -90,8 +93,12 @@ async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Re
     let path = req.uri().path().to_string();
     let is_asset = path.starts_with("/assets/") || path == "/healthz";
     let htmx = req.header("hx-request").is_some();
+    let here = req
+        .uri()
+        .path_and_query()
+        .map_or_else(|| path.clone(), |p| p.to_string());
 
-    let mut response = match prepare(&mut req, state, &request_id).await {
+    let mut response = match prepare(&mut req, state, &request_id, htmx).await {
         Ok(new_csrf_cookie) => {
             let mut resp = match next.call(req).await {
                 Ok(resp) => resp.into_response(),
@@ -108,6 +115,9 @@ async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Re
         }
         Err(resp) => resp,
     };
+    if htmx {
+        sessions::navigate_whole_page_on_session_change(&mut response, state, &method, &here);
+    }
     if response.headers().contains_key(PANIC_MARKER) {
         tracing::error!("a handler panicked");
         response = views::error::page(StatusCode::INTERNAL_SERVER_ERROR, &request_id);
@@ -122,17 +132,19 @@ async fn handle<E: Endpoint>(next: &E, mut req: Request, state: &AppState) -> Re
         headers.insert("hx-retarget", HeaderValue::from_static("body"));
         headers.insert("hx-reswap", HeaderValue::from_static("innerHTML"));
     }
-    secure_headers(&mut response, is_asset, &request_id);
+    secure_headers(&mut response, is_asset, state.secure_cookies(), &request_id);
     tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "served");
     response
 }
 
-/// Checks cross-site and CSRF, loads the sessions and settings, and stores the `Ctx`.
-/// Returns the value of a new CSRF cookie to set, if the browser had none.
+/// Checks cross-site, loads the settings and the sessions, checks CSRF (the token is bound
+/// to the session), and stores the `Ctx`. Returns the value of a new CSRF cookie to set, if
+/// the browser had none.
 async fn prepare(
     req: &mut Request,
     state: &AppState,
     request_id: &str,
+    htmx: bool,
 ) -> Result<Option<String>, Response> {
     let now = state.clock.now();
     let safe = is_safe(req.method());
@@ -140,17 +152,13 @@ async fn prepare(
         tracing::warn!("refused a cross-site state change");
         return Err(views::error::forbidden(request_id));
     }
-    let (csrf_cookie, new_cookie) = match cookie(req, csrf::COOKIE) {
+    let (csrf_cookie, new_cookie) = match cookie(req, &cookie_name(state, csrf::COOKIE)) {
         Some(v) => (v, None),
         None => {
             let v = random_token();
             (v.clone(), Some(v))
         }
     };
-    if !safe {
-        input::check_state_change(req, state, &csrf_cookie, new_cookie.is_none(), request_id)
-            .await?;
-    }
     let (settings, one_offs) = state
         .store
         .read(move |r| {
@@ -171,26 +179,38 @@ async fn prepare(
     {
         return Err(views::error::maintenance(&window, now, request_id));
     }
-    let member_cookie = cookie(req, session::MEMBER_COOKIE);
-    let staff_cookie = cookie(req, session::STAFF_COOKIE);
-    // A staff session is never a member session, whichever cookie carries its token.
-    let member_session = session::load(state, member_cookie.as_deref(), &settings, now)
-        .await
-        .filter(|(_, s)| !matches!(s.kind, crate::auth::model::SessionKind::Staff { .. }));
-    let staff_session = session::load(state, staff_cookie.as_deref(), &settings, now).await;
+    let sessions = sessions::Sessions::load(req, state, &settings, now).await;
+    let csrf_token = csrf::token_for(&state.csrf_key, sessions.bound_key(), &csrf_cookie);
+    if !safe {
+        let had_cookie = new_cookie.is_none();
+        let checked = input::check_state_change(
+            req,
+            &csrf_token,
+            had_cookie,
+            sessions.staff.is_some(),
+            request_id,
+        )
+        .await;
+        if let Err(refusal) = checked {
+            let expired = (refusal.status() == StatusCode::FORBIDDEN)
+                .then(|| sessions.expired_refusal(htmx))
+                .flatten();
+            return Err(expired.unwrap_or(refusal));
+        }
+    }
     let ctx = Ctx {
         request_id: request_id.to_string(),
-        csrf_token: csrf::token_for(&state.csrf_key, &csrf_cookie),
+        csrf_token,
+        csrf_cookie,
         // A history restore (back button after hx-push-url, with no history cache) swaps
         // the answer into <body>: it needs the whole page, not the <main> fragment.
         htmx: req.header("hx-request").is_some()
             && req.header("hx-history-restore-request").is_none(),
         now,
         client: input::client_address(req, &state.trusted_proxies).map(|ip| ip.to_string()),
-        member_session_expired: member_cookie.is_some() && member_session.is_none(),
-        member_session,
-        staff_session: staff_session
-            .filter(|(_, s)| matches!(s.kind, crate::auth::model::SessionKind::Staff { .. })),
+        member_session_expired: sessions.member_expired,
+        member_session: sessions.member,
+        staff_session: sessions.staff,
         settings,
         maintenance,
     };
@@ -220,7 +240,11 @@ fn append_header(resp: &mut Response, name: header::HeaderName, value: &str) {
     }
 }
 
-fn secure_headers(resp: &mut Response, is_asset: bool, request_id: &str) {
+/// HSTS when served over HTTPS: two years, subdomains of the portal's host included, not
+/// preloaded (a union may still need plain HTTP on its parent domain).
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+fn secure_headers(resp: &mut Response, is_asset: bool, https: bool, request_id: &str) {
     let headers = resp.headers_mut();
     // A handler may choose a stricter policy (recovery pages: `no-referrer`).
     headers
@@ -241,6 +265,12 @@ fn secure_headers(resp: &mut Response, is_asset: bool, request_id: &str) {
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     if !is_asset {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

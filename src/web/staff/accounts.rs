@@ -116,7 +116,7 @@ async fn detail_page(
         user,
         status,
         "職員アカウント",
-        view::detail(ctx, &account, error, flash),
+        view::detail(ctx, &account, user, error, flash),
     ))
 }
 
@@ -144,6 +144,10 @@ pub async fn reset_password(
     Form(f): Form<NewPassword>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
+    if user.login.eq_ignore_ascii_case(&login) {
+        let error = StaffAdminError::OwnPassword.to_string();
+        return detail_page(ctx, state, &user, &login, Some(&error), None).await;
+    }
     if let Err(e) = check_new(&login, &f.password) {
         return detail_page(ctx, state, &user, &login, Some(&e.to_string()), None).await;
     }

@@ -3,19 +3,18 @@
 
 use std::sync::Arc;
 
-use poem::http::{StatusCode, header};
+use poem::http::StatusCode;
 use poem::web::{Data, Path};
 use poem::{Body, Request, Response, handler};
 
 use super::guard::{guard, staff_page_with_status, staff_user};
-use super::multipart::{SpoolError, spool_field};
+use super::upload::receive;
 use crate::console::claim_imports::{ImportStatus, Phase};
-use crate::import::ImportError;
-use crate::jobs::Spool;
-use crate::web::login::internal;
-use crate::web::views::staff::{claims as view, import as import_view};
-use crate::web::{AppState, CLAIMS_UPLOAD_LIMIT, Ctx, views};
+use crate::web::views::staff::claims as view;
+use crate::web::{AppState, CLAIMS_UPLOAD_LIMIT, Ctx};
 
+/// Reached through [`super::upload::UploadGate`]: the session was checked and a place
+/// taken before the body is read here.
 #[handler]
 pub async fn upload(
     Data(ctx): Data<&Ctx>,
@@ -24,42 +23,10 @@ pub async fn upload(
     body: Body,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    let content_type = req
-        .header(header::CONTENT_TYPE)
-        .unwrap_or_default()
-        .to_string();
-    let spool = Spool::beside(state.store.path());
-    let mut file = tokio::fs::File::create(&spool.path)
-        .await
-        .map_err(|e| internal(e.into()))?;
-    let spooled = spool_field(
-        body.into_async_read(),
-        &content_type,
-        "file",
-        CLAIMS_UPLOAD_LIMIT,
-        &mut file,
-    )
-    .await;
-    drop(file);
-    let file_name = match spooled {
-        Ok(Some((name, size))) if size > 0 => name.chars().take(100).collect::<String>(),
-        Ok(_) | Err(SpoolError::Malformed) => {
-            let error = ImportError::Io("ファイルが選ばれていないか、空です。".into());
-            return Ok(staff_page_with_status(
-                ctx,
-                &user,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "取り込めませんでした",
-                import_view::errors("", &error),
-            ));
-        }
-        Err(SpoolError::TooLarge) => {
-            return Ok(views::error::page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &ctx.request_id,
-            ));
-        }
-        Err(SpoolError::Io(e)) => return Err(internal(e.into())),
+    let received = receive(ctx, &user, state, req, body, CLAIMS_UPLOAD_LIMIT, "claims").await?;
+    let (spool, file_name) = match received {
+        Ok(got) => got,
+        Err(answer) => return Ok(answer),
     };
     let id =
         state

@@ -1,4 +1,5 @@
-//! 加入者・医療費データの書き出し (SPEC §6.5): the import layouts, audited as a data view.
+//! 加入者・医療費データの書き出し (SPEC §6.5): the import layouts. Every member's data in
+//! one file: a 管理者 right, and every export is audited with its row count.
 
 use std::sync::Arc;
 
@@ -6,9 +7,9 @@ use poem::http::header;
 use poem::web::Data;
 use poem::{Response, handler};
 
-use super::guard::{guard, staff_user};
+use super::guard::{guard, staff_admin};
 use crate::audit::AuditEntry;
-use crate::console::export;
+use crate::console::export::{self, Export};
 use crate::store::Reader;
 use crate::web::login::internal;
 use crate::web::{AppState, Ctx};
@@ -17,16 +18,17 @@ async fn download(
     ctx: &Ctx,
     state: &AppState,
     what: &'static str,
-    build: fn(&Reader) -> anyhow::Result<Vec<u8>>,
+    build: fn(&Reader) -> anyhow::Result<Export>,
 ) -> poem::Result<Response> {
-    let user = guard!(staff_user(ctx));
+    let user = guard!(staff_admin(ctx));
     let (actor, now, client) = (user.actor(), ctx.now, ctx.client.clone());
-    let bytes = state.store.read(build).await.map_err(internal)?;
+    let Export { bytes, rows } = state.store.read(build).await.map_err(internal)?;
     state
         .store
         .write(move |w| {
             AuditEntry::new(now, actor, &format!("{what}.exported"))
                 .client(client)
+                .detail(format!("rows={rows}"))
                 .record(w)
         })
         .await

@@ -7,7 +7,7 @@ use poem::http::StatusCode;
 use crate::auth::model::{SessionKind, StaffRole};
 use crate::web::Ctx;
 use crate::web::respond::{page_with_status, see_other};
-use crate::web::views::staff::nav::nav;
+use crate::web::views::staff::nav::{enrolment_bar, nav};
 
 #[derive(Clone)]
 pub struct StaffUser {
@@ -74,6 +74,25 @@ pub fn staff_page_with_status(
         title,
         html! {
             (nav(ctx, user))
+            (content)
+        },
+    )
+}
+
+/// A page of the enrolment a staff member must finish first: no menu, only logout.
+pub fn enrolment_page_with_status(
+    ctx: &Ctx,
+    user: &StaffUser,
+    status: StatusCode,
+    title: &str,
+    content: Markup,
+) -> Response {
+    page_with_status(
+        ctx,
+        status,
+        title,
+        html! {
+            (enrolment_bar(ctx, user))
             (content)
         },
     )

@@ -2,52 +2,53 @@
 
 use std::sync::Arc;
 
-use poem::http::{StatusCode, header};
+use poem::http::StatusCode;
 use poem::web::Data;
-use poem::{Request, Response, handler};
+use poem::{Body, Request, Response, handler};
 
 use super::guard::{guard, staff_page, staff_page_with_status, staff_user};
-use super::multipart;
-use crate::import::{ImportError, read_members_bytes};
+use super::upload::receive;
+use crate::import::read_members_bytes;
 use crate::jobs::import_members;
 use crate::web::login::internal;
 use crate::web::views::staff::import as view;
-use crate::web::{AppState, Ctx};
+use crate::web::{AppState, Ctx, UPLOAD_LIMIT};
 
 #[handler]
 pub fn form(Data(ctx): Data<&Ctx>) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    Ok(staff_page(ctx, &user, "データ取込", view::form(ctx)))
+    Ok(staff_page(
+        ctx,
+        &user,
+        "データ取込",
+        view::form(ctx, user.is_admin()),
+    ))
 }
 
+/// Reached through [`super::upload::UploadGate`]: the session was checked and a place
+/// taken before the body is read; the file goes to disk, then into memory only to import.
 #[handler]
 pub async fn members(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
     req: &Request,
-    body: Vec<u8>,
+    body: Body,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    let content_type = req.header(header::CONTENT_TYPE).unwrap_or_default();
-    let Some((file_name, bytes)) =
-        multipart::field(content_type, &body, "file").filter(|(_, b)| !b.is_empty())
-    else {
-        let error = ImportError::Io("ファイルが選ばれていないか、空です。".into());
-        return Ok(staff_page_with_status(
-            ctx,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "取り込めませんでした",
-            view::errors("", &error),
-        ));
+    let limit = UPLOAD_LIMIT as u64;
+    let (spool, file_name) = match receive(ctx, &user, state, req, body, limit, "members").await? {
+        Ok(got) => got,
+        Err(answer) => return Ok(answer),
     };
-    let file_name: String = file_name.chars().take(100).collect();
-    drop(body);
     let (store, now, actor) = (state.store.clone(), ctx.now, user.actor());
     let started = std::time::Instant::now();
-    let result = tokio::task::spawn_blocking(move || match read_members_bytes(&bytes) {
-        Ok(people) => import_members(&store, people, now, &actor, &mut |_, _| {}).map(Ok),
-        Err(e) => Ok(Err(e)),
+    let result = tokio::task::spawn_blocking(move || {
+        let bytes = std::fs::read(&spool.path).map_err(anyhow::Error::from)?;
+        drop(spool);
+        match read_members_bytes(&bytes) {
+            Ok(people) => import_members(&store, people, now, &actor, &mut |_, _| {}).map(Ok),
+            Err(e) => Ok(Err(e)),
+        }
     })
     .await
     .map_err(|e| internal(e.into()))?

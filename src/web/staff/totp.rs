@@ -7,7 +7,9 @@ use poem::web::{Data, Form};
 use poem::{Response, handler};
 use serde::Deserialize;
 
-use super::guard::{guard, staff_page, staff_page_with_status, staff_user};
+use super::guard::{
+    StaffUser, enrolment_page_with_status, guard, staff_page, staff_page_with_status, staff_user,
+};
 use crate::auth::model::StaffAccount;
 use crate::auth::staff_reauth::{ReauthError, disable_totp};
 use crate::auth::totp::{self as uc, CodeError, EnrolError};
@@ -17,6 +19,22 @@ use crate::web::views::layout::service_name;
 use crate::web::views::staff::totp as view;
 use crate::web::{AppState, Ctx, session};
 
+/// A page of the enrolment: without the menu while the union requires a second factor
+/// (this staff member has none yet, or they would not be enrolling).
+fn enrolment_frame(
+    ctx: &Ctx,
+    user: &StaffUser,
+    status: StatusCode,
+    title: &str,
+    content: maud::Markup,
+) -> Response {
+    if ctx.settings.staff_totp_required {
+        enrolment_page_with_status(ctx, user, status, title, content)
+    } else {
+        staff_page_with_status(ctx, user, status, title, content)
+    }
+}
+
 /// Reads only: the enrolment's secret is made by [`start`] (a POST), never by a GET.
 #[handler]
 pub async fn show(
@@ -25,32 +43,43 @@ pub async fn show(
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
     let login = user.login.to_ascii_lowercase();
-    let account = state
+    let found = state
         .store
-        .read(move |r| r.get::<StaffAccount>(&login))
+        .read(move |r| {
+            let account = r.get::<StaffAccount>(&login)?;
+            Ok::<_, anyhow::Error>((account, uc::pending_secret(r, &login)?))
+        })
         .await
         .map_err(internal)?;
-    let Some(account) = account else {
+    let (Some(account), pending) = found else {
         return Ok(see_other("/staff/login"));
     };
+    let required = ctx.settings.staff_totp_required;
     if let Some(t) = &account.totp {
         let since = crate::clock::format_jst_date(t.enrolled_at);
-        return Ok(staff_page(ctx, &user, "二要素認証", view::enrolled(&since)));
-    }
-    let Some(secret) = account.totp_pending else {
         return Ok(staff_page(
             ctx,
             &user,
             "二要素認証",
-            view::not_enrolled(ctx),
+            view::enrolled(&since, required),
+        ));
+    }
+    let Some(secret) = pending else {
+        return Ok(enrolment_frame(
+            ctx,
+            &user,
+            StatusCode::OK,
+            "二要素認証",
+            view::not_enrolled(ctx, required),
         ));
     };
     let url = uc::otpauth_url(&secret, &user.login, service_name(ctx)).map_err(internal)?;
-    Ok(staff_page(
+    Ok(enrolment_frame(
         ctx,
         &user,
+        StatusCode::OK,
         "二要素認証の設定",
-        view::enrol(ctx, &secret, &url, None),
+        view::enrol(ctx, &secret, &url, None, required),
     ))
 }
 
@@ -106,24 +135,29 @@ pub async fn enable(
             view::recovery_codes(&codes),
         )),
         Ok(Err(EnrolError::WrongCode)) => {
-            let login = user.login.to_ascii_lowercase();
+            let login = user.login.clone();
             let pending = state
                 .store
-                .read(move |r| r.get::<StaffAccount>(&login))
+                .read(move |r| uc::pending_secret(r, &login))
                 .await
-                .map_err(internal)?
-                .and_then(|a| a.totp_pending);
+                .map_err(internal)?;
             let Some(secret) = pending else {
                 return Ok(see_other("/staff/totp"));
             };
             let url = uc::otpauth_url(&secret, &user.login, service_name(ctx)).map_err(internal)?;
             let message = EnrolError::WrongCode.to_string();
-            Ok(staff_page_with_status(
+            Ok(enrolment_frame(
                 ctx,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "二要素認証の設定",
-                view::enrol(ctx, &secret, &url, Some(&message)),
+                view::enrol(
+                    ctx,
+                    &secret,
+                    &url,
+                    Some(&message),
+                    ctx.settings.staff_totp_required,
+                ),
             ))
         }
         Ok(Err(EnrolError::NotStarted)) => Ok(see_other("/staff/totp")),
@@ -135,6 +169,9 @@ pub async fn enable(
 #[handler]
 pub fn disable_confirm(Data(ctx): Data<&Ctx>) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
+    if ctx.settings.staff_totp_required {
+        return Ok(cannot_disable(ctx, &user));
+    }
     Ok(staff_page(
         ctx,
         &user,
@@ -157,6 +194,9 @@ pub async fn disable(
     Form(f): Form<DisableFields>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
+    if ctx.settings.staff_totp_required {
+        return Ok(cannot_disable(ctx, &user));
+    }
     let done = disable_totp(
         &state.store,
         &user.login,
@@ -177,6 +217,16 @@ pub async fn disable(
         Err(ReauthError::Gone) => Ok(see_other("/staff/login")),
         Err(ReauthError::Unexpected(e)) => Err(internal(e)),
     }
+}
+
+fn cannot_disable(ctx: &Ctx, user: &StaffUser) -> Response {
+    staff_page_with_status(
+        ctx,
+        user,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "二要素認証をやめる",
+        view::cannot_disable(),
+    )
 }
 
 /// The login's second step: a TOTP code or a recovery code.

@@ -9,6 +9,7 @@ use crate::claims::query::DataStatus;
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::expenses::{monthly_totals, months_between, thousands, yen};
 use crate::domain::member::Person;
+use crate::domain::yen::YenSum;
 use crate::web::expense_filter::{Selection, query_string};
 
 pub struct ChartView<'a> {
@@ -36,17 +37,17 @@ fn colour(i: usize) -> &'static str {
     COLOURS[i % COLOURS.len()]
 }
 
-/// A round axis maximum (1, 2 or 5 × 10ⁿ × 4 ticks) at or above `max`.
-fn axis_max(max: u64) -> u64 {
-    let mut step = 1u64;
-    loop {
-        for m in [1, 2, 5] {
-            if step * m * 4 >= max {
-                return step * m * 4;
-            }
-        }
-        step = step.saturating_mul(10);
-    }
+/// A round axis maximum at or above `max`: four ticks of 1, 2 or 5 × 10ⁿ yen, the
+/// smallest such step that reaches a quarter of `max`. Found without a search.
+fn axis_max(max: u128) -> u128 {
+    let quarter = max.div_ceil(4).max(1);
+    let power = 10u128.saturating_pow(quarter.ilog10());
+    let step = [1, 2, 5, 10]
+        .map(|m| power.saturating_mul(m))
+        .into_iter()
+        .find(|step| *step >= quarter)
+        .unwrap_or(quarter);
+    step.saturating_mul(4)
 }
 
 pub fn page(v: &ChartView<'_>) -> Markup {
@@ -92,16 +93,16 @@ fn year_links(v: &ChartView<'_>) -> Markup {
     }
 }
 
-fn describe(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<u64>]) -> String {
-    let sums: Vec<u64> = table.iter().map(|row| row.iter().sum()).collect();
-    let total: u64 = sums.iter().sum();
+fn describe(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<YenSum>]) -> String {
+    let sums: Vec<YenSum> = table.iter().map(|row| row.iter().sum()).collect();
+    let total: YenSum = sums.iter().sum();
     let peak = sums.iter().enumerate().max_by_key(|(_, s)| **s);
     let mut text = format!(
         "{}の月ごとの医療費総額を、受診者ごとに積み上げた棒グラフです。合計は{}です。",
         v.selection.period.label(),
         yen(total)
     );
-    if let Some((i, s)) = peak.filter(|(_, s)| **s > 0)
+    if let Some((i, s)) = peak.filter(|(_, s)| **s > YenSum::ZERO)
         && let Some(month) = months.get(i)
     {
         text.push_str(&format!("最も多い月は{month}の{}です。", yen(*s)));
@@ -110,27 +111,21 @@ fn describe(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<u64>]) -> Stri
     text
 }
 
-fn svg(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<u64>]) -> Markup {
-    let max = axis_max(
-        table
-            .iter()
-            .map(|r| r.iter().sum::<u64>())
-            .max()
-            .unwrap_or(0)
-            .max(1),
-    );
+fn svg(v: &ChartView<'_>, months: &[YearMonth], table: &[Vec<YenSum>]) -> Markup {
+    let peak = table.iter().map(|r| r.iter().sum::<YenSum>()).max();
+    let max = axis_max(peak.unwrap_or_default().get().max(1));
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let slot = plot_w / months.len().max(1) as f64;
     let bar = (slot * 0.7).max(1.0);
-    let y_of = |value: u64| TOP + plot_h - plot_h * value as f64 / max as f64;
+    let y_of = |value: u128| TOP + plot_h - plot_h * value as f64 / max as f64;
     let label_every = months.len().div_ceil(12).max(1);
     let segments = segments(v, months, table, slot, bar, y_of);
     html! {
         svg.chart viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-labelledby="chart-title chart-desc" {
             title #chart-title { (v.selection.period.label()) "の月別医療費総額（受診者別）" }
             desc #chart-desc { (describe(v, months, table)) }
-            @for tick in 0..=4u64 {
+            @for tick in 0..=4u128 {
                 @let value = max / 4 * tick;
                 line x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y_of(value)) y2=(y_of(value)) stroke="#949494" stroke-width="1" {}
                 text x=(LEFT - 6.0) y=(y_of(value) + 4.0) text-anchor="end" font-size="12" fill="#333333" { (thousands(value)) "円" }
@@ -164,25 +159,26 @@ struct Segment {
 fn segments(
     v: &ChartView<'_>,
     months: &[YearMonth],
-    table: &[Vec<u64>],
+    table: &[Vec<YenSum>],
     slot: f64,
     bar: f64,
-    y_of: impl Fn(u64) -> f64,
+    y_of: impl Fn(u128) -> f64,
 ) -> Vec<Segment> {
     let mut out = Vec::new();
     for (i, month) in months.iter().enumerate() {
         let x = LEFT + slot * i as f64 + (slot - bar) / 2.0;
-        let mut base = 0u64;
+        let mut base = YenSum::ZERO;
         for (j, p) in v.people.iter().enumerate() {
-            let value = table.get(i).and_then(|r| r.get(j)).copied().unwrap_or(0);
-            if value == 0 {
+            let value = table.get(i).and_then(|r| r.get(j)).copied();
+            let value = value.unwrap_or_default();
+            if value == YenSum::ZERO {
                 continue;
             }
-            let top = y_of(base + value);
+            let top = y_of((base + value).get());
             out.push(Segment {
                 x,
                 y: top,
-                height: y_of(base) - top,
+                height: y_of(base.get()) - top,
                 colour: colour(j),
                 title: format!("{month} {} {}", p.name, yen(value)),
             });
@@ -192,7 +188,7 @@ fn segments(
     out
 }
 
-fn numbers(people: &[Person], months: &[YearMonth], table: &[Vec<u64>]) -> Markup {
+fn numbers(people: &[Person], months: &[YearMonth], table: &[Vec<YenSum>]) -> Markup {
     html! {
         div.table-scroll {
             table.data {
@@ -206,10 +202,68 @@ fn numbers(people: &[Person], months: &[YearMonth], table: &[Vec<u64>]) -> Marku
                     @for (month, row) in months.iter().zip(table) { tr {
                         th scope="row" { (month) }
                         @for value in row { td.num { (yen(*value)) } }
-                        td.num { (yen(row.iter().sum())) }
+                        td.num { (yen(row.iter().sum::<YenSum>())) }
                     } }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::axis_max;
+
+    #[test]
+    fn axis_max_is_four_round_steps_at_or_above_the_peak() {
+        for (peak, axis) in [
+            (1u64, 4u128),
+            (4, 4),
+            (5, 8),
+            (9, 20),
+            (21, 40),
+            (33_680, 40_000),
+            (40_001, 80_000),
+            (1_999_999_999_980, 2_000_000_000_000),
+        ] {
+            assert_eq!(axis_max(peak.into()), axis, "{peak}");
+        }
+    }
+
+    #[test]
+    fn axis_max_answers_for_any_amount() {
+        // Today's release loops forever here (in a debug build: overflows and panics).
+        assert_eq!(axis_max(u64::MAX.into()), 20_000_000_000_000_000_000);
+        assert_eq!(axis_max(0), 4);
+        assert_eq!(axis_max(u128::MAX), u128::MAX, "saturates, never wraps");
+    }
+
+    /// The smallest 4 × {1, 2, 5} × 10ⁿ at or above `max`, by trying every n in turn.
+    fn by_trying(max: u128) -> u128 {
+        (0..38u32)
+            .flat_map(|n| [1, 2, 5].map(|m| 4 * m * 10u128.pow(n)))
+            .find(|axis| *axis >= max)
+            .unwrap_or(u128::MAX)
+    }
+
+    #[test]
+    fn axis_max_agrees_with_trying_every_step() {
+        let mut peaks: Vec<u128> = (1..=2_000).collect();
+        for n in 3..37u32 {
+            let p = 10u128.pow(n);
+            peaks.extend([
+                p - 1,
+                p,
+                p + 1,
+                2 * p,
+                2 * p + 1,
+                4 * p,
+                4 * p + 1,
+                8 * p + 1,
+            ]);
+        }
+        for peak in peaks {
+            assert_eq!(axis_max(peak), by_trying(peak), "{peak}");
         }
     }
 }

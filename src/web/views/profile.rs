@@ -11,14 +11,20 @@ pub struct ProfileView<'a> {
     pub notify: bool,
     pub new_email: &'a str,
     pub email_error: Option<&'a str>,
+    /// Beside `現在のパスワード`, asked with every e-mail change.
+    pub password_error: Option<&'a str>,
     pub flash: Option<&'a str>,
 }
 
 pub fn profile(ctx: &Ctx, v: &ProfileView) -> Markup {
-    let errors: Vec<(&str, &str)> = v
-        .email_error
-        .map(|e| vec![("email", e)])
-        .unwrap_or_default();
+    let errors: Vec<(&str, &str)> = [
+        ("email", v.email_error),
+        ("current_password", v.password_error),
+    ]
+    .into_iter()
+    .filter_map(|(id, e)| e.map(|e| (id, e)))
+    .collect();
+    let first = errors.first().map(|(f, _)| *f);
     html! {
         h1 { "個人情報管理" }
         @if let Some(flash) = v.flash { p.flash role="status" { (flash) } }
@@ -31,8 +37,14 @@ pub fn profile(ctx: &Ctx, v: &ProfileView) -> Markup {
                 (csrf(ctx))
                 (Field {
                     kind: "email", value: v.new_email, autocomplete: "email", inputmode: Some("email"),
-                    error: v.email_error, autofocus: v.email_error.is_some(),
+                    error: v.email_error, autofocus: first == Some("email"),
                     ..Field::new("email", "新しいメールアドレス")
+                }.render())
+                (Field {
+                    kind: "password", autocomplete: "current-password", error: v.password_error,
+                    hint: Some("メールアドレスは、パスワードを忘れたときの再設定に使われます。ご本人の確認のため、現在のパスワードを入力してください。"),
+                    autofocus: first == Some("current_password"),
+                    ..Field::new("current_password", "現在のパスワード")
                 }.render())
                 div.actions { button.button.button--primary type="submit" { "確認メールを送信" } }
             }

@@ -9,6 +9,7 @@ pub mod import;
 pub mod nav;
 pub mod notices;
 pub mod outbox;
+pub mod password;
 pub mod postcards;
 pub mod settings;
 pub mod stats;

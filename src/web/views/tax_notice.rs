@@ -9,6 +9,7 @@ use crate::clock::format_jst_date;
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::expenses::{Totals, yen};
 use crate::domain::member::{INSURED_BRANCH, Person};
+use crate::domain::yen::YenSum;
 
 pub struct TaxNoticeView<'a> {
     pub year: i32,
@@ -108,7 +109,7 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
             }
             ul.notes {
                 li { "「被保険者等が支払った医療費の額」は、健康保険の自己負担相当額（窓口負担相当額）です。実際に窓口で支払った額と異なる場合があります。" }
-                @if totals.benefit > 0 {
+                @if totals.benefit > YenSum::ZERO {
                     li { "この年の診療分について、高額療養費などの給付金 " (yen(totals.benefit)) " が支給されています。医療費控除の計算では「保険金などで補填される金額」として差し引いてください。" }
                 }
                 li { "このお知らせに載っていない医療費（まだ掲載されていない月の分、保険の対象外の分など）は、領収書をもとに医療費控除の明細書に記入してください。" }

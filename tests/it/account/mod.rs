@@ -1,12 +1,15 @@
 //! SPEC §4 against the running app, all on the injected clock: login rules, recovery of the
 //! ID and the password, the profile, the password change and sessions.
 
+mod addresses;
 mod audit;
+mod email_password;
+pub mod equal_work;
+mod lock;
 mod login;
 mod profile;
 mod recovery;
 mod sessions;
-mod timing;
 
 use kenpo::audit::AuditEntry;
 use kenpo::auth::model::Account;
@@ -57,7 +60,7 @@ pub async fn account(app: &TestApp) -> Account {
 
 pub async fn mails(app: &TestApp) -> Vec<OutboxMail> {
     let all = store(app)
-        .read(|r| r.scan::<OutboxMail>(""))
+        .read(kenpo::mail::outbox::scan_opened)
         .await
         .expect("read outbox");
     all.into_iter().map(|(_, m)| m).collect()

@@ -9,11 +9,11 @@ use super::{
 };
 use crate::app::{TestApp, client};
 
-const NEW_EMAIL: &str = "hanako@example.com";
+pub const NEW_EMAIL: &str = "hanako@example.com";
 const CONFIRM_BUTTON: &str = "メールアドレスを変更する";
 const CHANGED_SUBJECT: &str = "【けんぽWeb】メールアドレスが変更されました";
 
-async fn logged_in() -> TestApp {
+pub async fn logged_in() -> TestApp {
     let app = registered().await;
     assert_logged_in(&app.login(USER, PASSWORD).await, "/menu");
     app
@@ -24,7 +24,7 @@ async fn request_email_change(app: &TestApp) -> String {
         .post_form(
             "/menu/profile",
             "/menu/profile/email",
-            &[("email", NEW_EMAIL)],
+            &[("email", NEW_EMAIL), ("current_password", PASSWORD)],
         )
         .await;
     assert_eq!(
@@ -210,7 +210,10 @@ async fn email_change_requests_are_throttled_per_account() {
         last_link = request_email_change(&app).await;
     }
     let queued = mails(&app).await.len();
-    let spam = [("email", "victim@example.org")];
+    let spam = [
+        ("email", "victim@example.org"),
+        ("current_password", PASSWORD),
+    ];
     let refused = app
         .post_form("/menu/profile", "/menu/profile/email", &spam)
         .await;

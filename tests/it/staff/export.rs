@@ -3,7 +3,8 @@
 use kenpo::jobs::Job;
 use reqwest::StatusCode;
 
-use super::admin;
+use super::login::audit;
+use super::{ADMIN, ADMIN_PASSWORD, admin, clerk, staff_login, staff_logout};
 use crate::app::{MEMBERS_UTF8, remote, spawn_app};
 use crate::claims::{CLAIMS_UTF8, import};
 
@@ -92,4 +93,68 @@ async fn exports_use_the_import_layouts_and_round_trip_unchanged() {
         "a second export is identical"
     );
     assert_eq!(app.get("/staff/export/claims.csv").await.body, claims.body);
+}
+
+#[tokio::test]
+async fn only_an_admin_exports_and_every_export_is_audited_with_its_row_count() {
+    let app = spawn_app().await;
+    let data = app.data.clone();
+    tokio::task::spawn_blocking(move || {
+        remote(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()))
+    })
+    .await
+    .expect("join");
+    import(&app, CLAIMS_UTF8.to_vec(), true).await;
+    clerk(&app).await;
+    for path in ["/staff/export/members.csv", "/staff/export/claims.csv"] {
+        let refused = app.get(path).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "{path}: a 担当者 does not export"
+        );
+        assert!(!refused.body.contains("1201"), "{path}");
+    }
+    let import_page = app.get("/staff/import").await;
+    assert!(
+        !import_page.body.contains("/staff/export/"),
+        "no export links for a 担当者"
+    );
+    staff_logout(&app).await;
+    staff_login(&app, ADMIN, ADMIN_PASSWORD).await;
+    assert!(
+        app.get("/staff/import")
+            .await
+            .body
+            .contains("/staff/export/members.csv")
+    );
+    assert_eq!(
+        app.get("/staff/export/members.csv").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/staff/export/claims.csv").await.status,
+        StatusCode::OK
+    );
+    let exports: Vec<(String, String, Option<String>)> = audit(&app)
+        .await
+        .into_iter()
+        .filter(|e| e.action.ends_with(".exported"))
+        .map(|e| (e.action, e.actor, e.detail))
+        .collect();
+    assert_eq!(
+        exports,
+        [
+            (
+                "members.exported".to_string(),
+                "staff:admin".to_string(),
+                Some("rows=6".to_string())
+            ),
+            (
+                "claims.exported".to_string(),
+                "staff:admin".to_string(),
+                Some("rows=6".to_string())
+            ),
+        ]
+    );
 }

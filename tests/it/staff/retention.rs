@@ -171,6 +171,7 @@ async fn the_server_runs_the_retention_job_when_it_starts() {
         smtp: None,
         clock: std::sync::Arc::new(ManualClock::new(t0())),
         trusted_proxies: Vec::new(),
+        limits: Default::default(),
     })
     .await
     .expect("server starts");

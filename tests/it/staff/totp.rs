@@ -231,3 +231,34 @@ async fn an_admin_cannot_reset_their_own_totp_without_re_authenticating() {
     assert!(page.body.contains("本人確認"), "{}", page.body);
     assert!(admin_account(&app).await.totp.is_some());
 }
+
+/// Issue #10 item 5: a copy of the data file must not carry the second factor along.
+#[tokio::test]
+async fn the_totp_secret_is_not_in_the_data_file_while_pending_or_enrolled() {
+    let app = spawn_app().await;
+    admin(&app).await;
+    let page = start_enrolment(&app).await;
+    let pending = between(&page.body, "<code class=\"secret\">", "<").to_string();
+    let raw = std::fs::read(&app.data).expect("read the data file");
+    assert!(
+        !raw.windows(pending.len()).any(|w| w == pending.as_bytes()),
+        "the pending TOTP secret is in the data file"
+    );
+    let code = code_at(&pending, app.clock.now()).expect("code");
+    let done = app
+        .post_form("/staff/totp", "/staff/totp", &[("code", &code)])
+        .await;
+    assert!(done.body.contains("回復コード"), "{}", done.body);
+    let raw = std::fs::read(&app.data).expect("read the data file");
+    assert!(
+        !raw.windows(pending.len()).any(|w| w == pending.as_bytes()),
+        "the TOTP secret is in the data file"
+    );
+    // Still a working second factor.
+    staff_logout(&app).await;
+    let challenge = password_step(&app).await;
+    app.clock.advance(Duration::seconds(30));
+    let fresh = code_at(&pending, app.clock.now()).expect("code");
+    let ok = code_step(&app, &challenge, &fresh).await;
+    assert_eq!(ok.location.as_deref(), Some("/staff"), "{}", ok.body);
+}

@@ -2,10 +2,12 @@
 
 use maud::{Markup, html};
 
+use crate::auth::failures::Lock;
 use crate::auth::model::{StaffAccount, StaffRole};
 use crate::auth::staff_accounts::role_label;
 use crate::clock::format_jst;
 use crate::web::Ctx;
+use crate::web::staff::guard::StaffUser;
 use crate::web::views::components::{Field, csrf, error_summary};
 
 #[derive(Default)]
@@ -25,10 +27,12 @@ fn error_for<'a>(errors: &'a [(&'static str, String)], field: &str) -> Option<&'
 pub fn status(a: &StaffAccount, now: chrono::DateTime<chrono::Utc>) -> String {
     if a.disabled {
         "停止中".into()
-    } else if let Some(u) = a.locked_until.filter(|u| *u > now) {
-        format!("ロック中（{}まで）", format_jst(u))
     } else {
-        "利用中".into()
+        match a.lock(now) {
+            Lock::Until(u) => format!("ロック中（{}まで）", format_jst(u)),
+            Lock::ForGood => "ロック中（パスワードの再設定で解除）".into(),
+            Lock::Open => "利用中".into(),
+        }
     }
 }
 
@@ -68,8 +72,16 @@ pub fn list(ctx: &Ctx, accounts: &[StaffAccount], form: &NewStaffForm) -> Markup
     }
 }
 
-pub fn detail(ctx: &Ctx, a: &StaffAccount, error: Option<&str>, flash: Option<&str>) -> Markup {
+/// One account, as the 管理者 `viewer` sees it (their own password changes elsewhere).
+pub fn detail(
+    ctx: &Ctx,
+    a: &StaffAccount,
+    viewer: &StaffUser,
+    error: Option<&str>,
+    flash: Option<&str>,
+) -> Markup {
     let key = a.login.to_ascii_lowercase();
+    let own = viewer.login.eq_ignore_ascii_case(&a.login);
     let base = format!("/staff/accounts/{key}");
     html! {
         h1 { "職員アカウント：" (a.login) }
@@ -81,10 +93,14 @@ pub fn detail(ctx: &Ctx, a: &StaffAccount, error: Option<&str>, flash: Option<&s
             dt { "二要素認証" } dd { @if a.totp.is_some() { "設定済み" } @else { "未設定" } }
         }
         h2 { "パスワードの再設定" }
-        form.card method="post" action=(format!("{base}/password")) hx-post=(format!("{base}/password")) hx-target="#main" novalidate {
-            (csrf(ctx))
-            (Field { kind: "password", autocomplete: "new-password", hint: Some("12文字以上。ロックも解除され、この職員のログイン中の画面は終了します。"), ..Field::new("password", "新しいパスワード") }.render())
-            div.actions { button.button.button--primary type="submit" { "再設定" } }
+        @if own {
+            p { "ご自身のパスワードは、現在のパスワードを入力して変更します。" a href="/staff/password" { "パスワードの変更へ" } }
+        } @else {
+            form.card method="post" action=(format!("{base}/password")) hx-post=(format!("{base}/password")) hx-target="#main" novalidate {
+                (csrf(ctx))
+                (Field { kind: "password", autocomplete: "new-password", hint: Some("12文字以上。ロックも解除され、この職員のログイン中の画面は終了します。"), ..Field::new("password", "新しいパスワード") }.render())
+                div.actions { button.button.button--primary type="submit" { "再設定" } }
+            }
         }
         h2 { "利用の停止・削除" }
         div.actions {

@@ -8,18 +8,20 @@ use crate::clock::format_jst;
 use crate::console::claim_imports::{ImportStatus, Phase};
 use crate::import::ImportError;
 use crate::web::Ctx;
+use crate::web::views::components::csrf;
 use crate::web::views::staff::batches::{actor_label, months};
 use crate::web::views::staff::import::line_table;
 
 pub fn form(ctx: &Ctx) -> Markup {
-    // Without JavaScript a multipart form cannot send the header: the token rides in the URL.
-    let action = format!("/staff/import/claims?csrf={}", ctx.csrf_token);
     html! {
         section.card {
             h2 { "医療費ファイル（claims.csv）" }
             p { "レセプト番号ごとに医療費を取り込みます。取り込んだデータは、公開するまで加入者には見えません。誤りが1件でもあれば、何も取り込みません。" }
-            form method="post" action=(action) enctype="multipart/form-data"
+            form method="post" action="/staff/import/claims" enctype="multipart/form-data"
                 hx-post="/staff/import/claims" hx-encoding="multipart/form-data" hx-target="#main" hx-push-url="true" hx-indicator="#claims-upload-progress" {
+                // First, before the file: without JavaScript a multipart form cannot send
+                // the header, and the stack reads this part alone to check the token.
+                (csrf(ctx))
                 div.field {
                     label for="claims-file" { "医療費ファイル（UTF-8 または Shift_JIS の CSV、200 MB まで）" }
                     input #claims-file type="file" name="file" accept=".csv,text/csv" required;

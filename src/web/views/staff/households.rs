@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use super::nav::household_path;
+use crate::auth::failures::Lock;
 use crate::clock::{format_jst, format_jst_date};
 use crate::console::households::{Hit, HouseholdView, Registration};
 use crate::domain::email::Email;
@@ -64,9 +65,10 @@ fn account_block(ctx: &Ctx, v: &HouseholdView, revealed: Option<&str>) -> Markup
             dt { "最終ログイン" } dd { (a.last_login_at.map_or_else(|| "なし".to_string(), format_jst)) }
             dt { "ロック" }
             dd {
-                @match a.locked_until.filter(|u| *u > ctx.now) {
-                    Some(u) => { "ロック中（" (format_jst(u)) "まで）" }
-                    None => { "なし（連続失敗 " (a.failed_logins) " 回）" }
+                @match a.lock(ctx.now) {
+                    Lock::Until(u) => { "ロック中（" (format_jst(u)) "まで）" }
+                    Lock::ForGood => { "ロック中（失敗 " (a.failed_logins) " 回。仮パスワードでのログインか「ロックを解除」まで続きます）" }
+                    Lock::Open => { "なし（前回のログイン以降の失敗 " (a.failed_logins) " 回）" }
                 }
             }
         }
@@ -113,8 +115,12 @@ pub fn page(ctx: &Ctx, v: &HouseholdView, revealed: Option<&str>, flash: Option<
         @if let Some(f) = flash { p.flash role="status" { (f) } }
         dl.confirm {
             dt { "登録状況" } dd { (v.registration.label(ctx.now)) }
-            @if let Registration::TemporaryIssued { locked_until: Some(u), .. } = &v.registration {
-                @if *u > ctx.now { dt { "仮IDのロック" } dd { (format_jst(*u)) "まで" } }
+            @if let Registration::TemporaryIssued { locked_until, locked_for_good, .. } = &v.registration {
+                @if *locked_for_good {
+                    dt { "仮IDのロック" } dd { "職員が解除するまで（本人確認の失敗が続いたため）" }
+                } @else if let Some(u) = locked_until.filter(|u| *u > ctx.now) {
+                    dt { "仮IDのロック" } dd { (format_jst(u)) "まで" }
+                }
             }
             (account_block(ctx, v, revealed))
             dt { "ログイン中の画面" } dd { (v.sessions) " 件" }

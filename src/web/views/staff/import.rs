@@ -6,17 +6,20 @@ use maud::{Markup, html};
 use crate::import::{ImportError, LineError};
 use crate::jobs::ImportSummary;
 use crate::web::Ctx;
+use crate::web::views::components::csrf;
 
-pub fn form(ctx: &Ctx) -> Markup {
-    // Without JavaScript a multipart form cannot send the header: the token rides in the URL.
-    let action = format!("/staff/import/members?csrf={}", ctx.csrf_token);
+/// The upload forms; the export links only for a 管理者 (`may_export`).
+pub fn form(ctx: &Ctx, may_export: bool) -> Markup {
     html! {
         h1 { "データ取込" }
         section.card {
             h2 { "加入者ファイル（members.csv）" }
             p { "記号・番号・枝番で加入者を追加・更新します。誤りが1件でもあれば、何も取り込みません。" }
-            form method="post" action=(action) enctype="multipart/form-data"
+            form method="post" action="/staff/import/members" enctype="multipart/form-data"
                 hx-post="/staff/import/members" hx-encoding="multipart/form-data" hx-target="#main" hx-indicator="#import-progress" {
+                // First, before the file: without JavaScript a multipart form cannot send
+                // the header, and the stack reads this part alone to check the token.
+                (csrf(ctx))
                 div.field {
                     label for="file" { "ファイル（UTF-8 または Shift_JIS の CSV）" }
                     input #file type="file" name="file" accept=".csv,text/csv" required;
@@ -26,12 +29,14 @@ pub fn form(ctx: &Ctx) -> Markup {
             }
         }
         (super::claims::form(ctx))
-        section.card {
-            h2 { "データの書き出し" }
-            p { "取り込みと同じ形式（UTF-8）で書き出します。書き出したファイルをそのまま取り込んでも、内容は変わりません。" }
-            ul.links-inline {
-                li { a href="/staff/export/members.csv" download { "加入者ファイル（members.csv）" } }
-                li { a href="/staff/export/claims.csv" download { "医療費ファイル（claims.csv）" } }
+        @if may_export {
+            section.card {
+                h2 { "データの書き出し（管理者）" }
+                p { "取り込みと同じ形式（UTF-8）で書き出します。書き出したファイルをそのまま取り込んでも、内容は変わりません。書き出しは監査ログに件数とともに記録されます。" }
+                ul.links-inline {
+                    li { a href="/staff/export/members.csv" download { "加入者ファイル（members.csv）" } }
+                    li { a href="/staff/export/claims.csv" download { "医療費ファイル（claims.csv）" } }
+                }
             }
         }
     }

@@ -21,6 +21,7 @@ pub const ITEMS: &[(&str, &str, bool)] = &[
     ("/staff/settings", "組合の設定", true),
     ("/staff/maintenance", "メンテナンス", true),
     ("/staff/totp", "二要素認証", false),
+    ("/staff/password", "パスワードの変更", false),
 ];
 
 pub fn visible(
@@ -40,6 +41,24 @@ pub fn nav(ctx: &Ctx, user: &StaffUser) -> Markup {
                 @for (path, label, _) in visible(user) {
                     li { a.staff-nav__link href=(path) { (label) } }
                 }
+                li {
+                    form.staff-nav__logout method="post" action="/staff/logout" {
+                        (csrf(ctx))
+                        button.button.button--secondary type="submit" { "ログアウト" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The bar above the enrolment a staff member must finish first: who, and logout only.
+pub fn enrolment_bar(ctx: &Ctx, user: &StaffUser) -> Markup {
+    let role = crate::auth::staff_accounts::role_label(user.role);
+    html! {
+        nav.staff-nav aria-label="管理メニュー" {
+            p.staff-nav__who { "管理画面 ｜ " (user.login) "（" (role) "）" }
+            ul.staff-nav__list {
                 li {
                     form.staff-nav__logout method="post" action="/staff/logout" {
                         (csrf(ctx))

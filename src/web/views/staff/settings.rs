@@ -47,8 +47,15 @@ pub fn page(
             (Field { value: &f.session_absolute_hours, error: err("session_absolute_hours"), inputmode: Some("numeric"), ..Field::new("session_absolute_hours", "ログインの最長時間（時間）") }.render())
             (Field { value: &f.password_max_age_days, error: err("password_max_age_days"), inputmode: Some("numeric"), ..Field::new("password_max_age_days", "パスワードの有効日数") }.render())
             (Field { value: &f.retention_months, error: err("retention_months"), inputmode: Some("numeric"), hint: Some("これより古い医療費データは削除されます。"), ..Field::new("retention_months", "データの保存期間（月）") }.render())
-            (Field { value: &f.account_lock_minutes, error: err("account_lock_minutes"), inputmode: Some("numeric"), hint: Some("ログインに10回続けて失敗したときのロック時間です。"), ..Field::new("account_lock_minutes", "ログインロックの時間（分）") }.render())
+            (Field { value: &f.account_lock_minutes, error: err("account_lock_minutes"), inputmode: Some("numeric"), hint: Some("ログインに10回失敗したときの最初のロック時間です。ロックのたびに前回の2倍になり、前回のログイン以降100回失敗すると、仮パスワードでのログインか職員による解除まで続きます。"), ..Field::new("account_lock_minutes", "ログインロックの時間（分）") }.render())
             (Field { value: &f.former_member_login_months, error: err("former_member_login_months"), inputmode: Some("numeric"), hint: Some("被保険者が資格を喪失した後、世帯がログインできる期間です。"), ..Field::new("former_member_login_months", "資格喪失後のログイン期間（月）") }.render())
+            (Field { value: &f.audit_retention_months, error: err("audit_retention_months"), inputmode: Some("numeric"), hint: Some("これより古い監査ログは毎日の処理で削除されます（12〜240か月、初期値は84か月＝7年）。"), ..Field::new("audit_retention_months", "監査ログの保存期間（月）") }.render())
+            h2 { "職員のログイン" }
+            input type="hidden" name="staff_totp_field" value="1";
+            div.field {
+                label { input #staff_totp_required type="checkbox" name="staff_totp_required" value="on" aria-describedby="staff-totp-hint" checked[f.staff_totp_required == "on"]; " 職員の二要素認証を必須にする" }
+                p.hint #staff-totp-hint { "職員は加入者の医療費の情報を見ることができます。必須にすると、二要素認証を設定していない職員は、ログインの直後に設定の画面へ進み、設定を終えるまでほかの画面を使えません。" }
+            }
             div.actions { button.button.button--primary type="submit" { "保存" } }
         }
         (terms_form(ctx, terms))

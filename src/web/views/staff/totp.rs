@@ -19,20 +19,30 @@ pub fn qr_svg(data: &str) -> Option<PreEscaped<String>> {
     Some(PreEscaped(image[start..].to_string()))
 }
 
-pub fn enrolled(since: &str) -> Markup {
+/// Why a staff member cannot turn their second factor off while the union requires it.
+pub const REQUIRED: &str = "組合の設定で職員の二要素認証が必須になっているため、やめることはできません。スマートフォンを替えるときは、管理者に解除を依頼してから設定し直してください。";
+
+/// `required`: the union requires a second factor (then it cannot be turned off here).
+pub fn enrolled(since: &str, required: bool) -> Markup {
     html! {
         h1 { "二要素認証" }
         p.flash role="status" { "二要素認証は設定済みです（" (since) "から）。ログインのたびに、認証アプリの確認コードを入力します。" }
-        form method="get" action="/staff/totp/disable" {
-            button.button.button--secondary type="submit" { "二要素認証をやめる" }
+        @if required {
+            p.hint { "組合の設定で、職員の二要素認証は必須です。" }
+        } @else {
+            form method="get" action="/staff/totp/disable" {
+                button.button.button--secondary type="submit" { "二要素認証をやめる" }
+            }
         }
         p.hint { "スマートフォンをなくしたときは、回復コードでログインするか、管理者に解除を依頼してください。" }
     }
 }
 
-pub fn not_enrolled(ctx: &Ctx) -> Markup {
+/// `required`: the union requires it and this staff member has none yet.
+pub fn not_enrolled(ctx: &Ctx, required: bool) -> Markup {
     html! {
         h1 { "二要素認証" }
+        @if required { (must_enrol_notice()) }
         p { "二要素認証を設定すると、ログインのたびにパスワードに加えて、スマートフォンの認証アプリに表示される確認コードを入力します。" }
         form method="post" action="/staff/totp/start" hx-post="/staff/totp/start" hx-target="#main" hx-push-url="true" {
             (csrf(ctx))
@@ -57,9 +67,25 @@ pub fn disable_form(ctx: &Ctx, error: Option<&str>) -> Markup {
     }
 }
 
-pub fn enrol(ctx: &Ctx, secret: &str, url: &str, error: Option<&str>) -> Markup {
+fn must_enrol_notice() -> Markup {
+    html! {
+        p.flash.flash--warning role="status" { "組合の設定により、管理画面を使うには二要素認証の設定が必要です。設定を終えるまで、ほかの画面は表示できません。" }
+    }
+}
+
+/// The disable page while the union requires a second factor: the reason, no form.
+pub fn cannot_disable() -> Markup {
+    html! {
+        h1 { "二要素認証をやめる" }
+        div.error-summary role="alert" { p { (REQUIRED) } }
+        p { a href="/staff/totp" { "戻る" } }
+    }
+}
+
+pub fn enrol(ctx: &Ctx, secret: &str, url: &str, error: Option<&str>, required: bool) -> Markup {
     html! {
         h1 { "二要素認証の設定" }
+        @if required { (must_enrol_notice()) }
         ol.steps-plain {
             li { "スマートフォンの認証アプリ（Google Authenticator、Microsoft Authenticator など）で、次のQRコードを読み取ってください。" }
             li { "読み取れないときは、このキーを手入力してください：" code.secret { (secret) } }

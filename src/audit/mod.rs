@@ -1,0 +1,127 @@
+//! The audit log: who did what, when, from where. Never secrets, birth dates or medical data.
+//!
+//! Rows are keyed by a sequence number (`00000000000000000042`), so the table runs in the
+//! order rows were written and "newest first" is a reverse range scan. Each row is written
+//! with, in the same transaction: its `audit_by_target` entry (a household's trail), and
+//! the counters of its day in Japan (`counts`), which turn a date filter into a key range
+//! and feed the statistics. Nothing here reads the whole table.
+
+mod counts;
+pub mod query;
+pub mod retention;
+mod throttled;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::store::Writer;
+
+pub use counts::{AuditCount, AuditDay, backfill_counts, per_day};
+pub use throttled::ThrottledRow;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    /// `member:<user id>`, `staff:<login>`, `temporary:<temp id>`, `cli`, `system`.
+    pub actor: String,
+    /// A short English verb phrase: `registration.completed`, `login.failed`, ...
+    pub action: String,
+    /// The household key or account the action touched.
+    pub target: Option<String>,
+    pub client: Option<String>,
+    pub detail: Option<String>,
+    /// How many throttled attempts this row stands for (see [`AuditEntry::record_throttled`]);
+    /// absent on every other row, which stands for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+}
+
+impl AuditEntry {
+    pub fn new(at: DateTime<Utc>, actor: impl Into<String>, action: &str) -> Self {
+        Self {
+            at,
+            actor: actor.into(),
+            action: action.to_string(),
+            target: None,
+            client: None,
+            detail: None,
+            count: None,
+        }
+    }
+
+    pub fn target(mut self, target: impl Into<String>) -> Self {
+        self.target = Some(target.into());
+        self
+    }
+
+    pub fn client(mut self, client: Option<String>) -> Self {
+        self.client = client;
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// How many attempts the row stands for.
+    pub fn times(&self) -> u64 {
+        self.count.unwrap_or(1)
+    }
+
+    /// Appends the entry inside the caller's write transaction (indexed by target, and
+    /// counted for its day).
+    pub fn record(self, w: &mut Writer) -> anyhow::Result<()> {
+        self.insert(w).map(|_| ())
+    }
+
+    /// Records a refused attempt: a throttled one joins the row of its address, action and
+    /// minute ([`AuditEntry::record_throttled`]); any other is a row of its own.
+    pub fn record_attempt(self, w: &mut Writer, throttled: bool) -> anyhow::Result<()> {
+        if throttled {
+            self.record_throttled(w)
+        } else {
+            self.record(w)
+        }
+    }
+
+    /// Appends the entry and returns its key.
+    fn insert(self, w: &mut Writer) -> anyhow::Result<String> {
+        let id = w.next_id("audit")?;
+        if let Some(target) = &self.target {
+            w.put(&crate::store::key(&[target, &id]), &AuditByTarget)?;
+        }
+        counts::add(w, &self, &id)?;
+        w.put(&id, &self)?;
+        Ok(id)
+    }
+}
+
+/// Index of audit entries by target: `target␟id`, so a household's trail is one range scan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditByTarget;
+
+/// The `audit_by_target` key prefix of `target`'s rows.
+pub fn target_prefix(target: &str) -> String {
+    format!("{target}{}", crate::store::KEY_SEP)
+}
+
+/// The newest `limit` entries about `target`, newest first.
+pub fn trail(
+    r: &crate::store::Reader,
+    target: &str,
+    limit: usize,
+) -> anyhow::Result<Vec<AuditEntry>> {
+    let q = query::Query {
+        target: Some(target.to_string()),
+        ..Default::default()
+    };
+    let limits = query::Limits {
+        rows: limit,
+        budget: limit,
+    };
+    Ok(query::read(r, &q, &query::Cursor::Newest, limits)?.rows)
+}
+
+#[cfg(test)]
+mod tests;
