@@ -19,6 +19,8 @@ pub mod clock;
 pub mod console;
 pub mod control;
 pub mod domain;
+#[cfg(test)]
+pub(crate) mod fuzzing;
 pub mod import;
 pub mod jobs;
 pub mod mail;

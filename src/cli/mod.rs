@@ -84,6 +84,8 @@ pub enum Command {
     },
     /// Write a consistent copy of the data file (also while the server runs).
     Backup { file: PathBuf },
+    /// Check a data file (a backup) read-only: every table and index, rows per table.
+    Verify { file: PathBuf },
     /// Exit 0 when the server answers /healthz (for Docker's HEALTHCHECK).
     Healthcheck {
         #[arg(long, env = "KENPO_LISTEN", default_value = "127.0.0.1:8080")]
@@ -189,6 +191,7 @@ pub fn main(cli: Cli) -> i32 {
                 .unwrap_or_else(|| PathBuf::from("./kenpo-demo.redb"));
             block_on(demo::run(data, args))
         }
+        Command::Verify { file } => ops::verify(&file),
         Command::Healthcheck { listen } => healthcheck(&listen),
         Command::SendTestMail {
             address,

@@ -61,3 +61,21 @@ pub(super) fn read_password() -> Result<String, String> {
     }
     Ok(first)
 }
+
+/// `kenpo verify FILE`: prints the rows per table; exit 1 when anything is inconsistent.
+pub(super) fn verify(file: &std::path::Path) -> Result<(), JobError> {
+    // A damaged file may make the storage engine panic; `verify_file` turns that into a
+    // finding, and the panic's own message would only confuse.
+    std::panic::set_hook(Box::new(|_| {}));
+    let report = crate::jobs::verify::verify_file(file)?;
+    print!("{}", report.render(file));
+    if report.is_consistent() {
+        Ok(())
+    } else {
+        Err(JobError::User(format!(
+            "{} is not consistent ({} problems above)",
+            file.display(),
+            report.problems.len()
+        )))
+    }
+}

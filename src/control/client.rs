@@ -1,10 +1,10 @@
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{BufReader, Read as _, Write as _};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 
 use anyhow::Context as _;
 
-use super::{Event, Request, socket_path};
+use super::{Event, Request, frame, socket_path};
 use crate::jobs::{Job, JobError, JobIo};
 
 /// Hands `job` to the server that owns `data`, relaying its events to `io`.
@@ -29,8 +29,7 @@ pub fn run_remote(
             .len(),
         None => 0,
     };
-    let mut line = serde_json::to_vec(&Request { job, input_len }).context("encode request")?;
-    line.push(b'\n');
+    let line = frame::encode(&Request { job, input_len })?;
     stream.write_all(&line).context("send request")?;
     if let Some(p) = input {
         let mut file =
@@ -39,13 +38,12 @@ pub fn run_remote(
     }
     let mut reader = BufReader::new(stream);
     loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).context("read from server")? == 0 {
+        let Some(line) = frame::read_line(&mut reader).context("read from server")? else {
             return Err(JobError::Unexpected(anyhow::anyhow!(
                 "the server closed the control connection"
             )));
-        }
-        match serde_json::from_str::<Event>(&line).context("bad event from server")? {
+        };
+        match frame::decode_event(&line)? {
             Event::Progress { label, done, total } => io.progress(&label, done, total),
             Event::Say(text) => io.say(&text),
             Event::Output { len } => {

@@ -7,6 +7,7 @@
 //! is followed by `len` raw bytes.
 
 mod client;
+mod frame;
 mod server;
 
 use std::path::{Path, PathBuf};
@@ -18,13 +19,13 @@ use crate::jobs::Job;
 pub use client::run_remote;
 pub use server::{ControlServer, listen};
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Request {
     job: Job,
     input_len: u64,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 enum Event {
     Progress {
         label: String,
@@ -47,3 +48,6 @@ pub fn socket_path(data: &Path) -> PathBuf {
     name.push(".sock");
     PathBuf::from(name)
 }
+
+#[cfg(test)]
+mod fuzz;

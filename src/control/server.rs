@@ -1,4 +1,4 @@
-use std::io::{BufRead as _, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::os::unix::fs::PermissionsExt as _;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Context as _;
 
-use super::{Event, Request, socket_path};
+use super::{Event, Request, frame, socket_path};
 use crate::clock::Clock;
 use crate::jobs::{self, JobError, JobIo};
 use crate::store::Store;
@@ -94,9 +94,20 @@ fn serve_one(stream: UnixStream, store: &Store, clock: &dyn Clock) -> anyhow::Re
         return Ok(());
     }
     let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let request: Request = serde_json::from_str(&line).context("bad control request")?;
+    let read = frame::read_line(&mut reader)
+        .and_then(|line| frame::decode_request(&line.unwrap_or_default()));
+    let request: Request = match read {
+        Ok(request) => request,
+        Err(e) => {
+            let mut out = stream;
+            let refusal = Event::Done {
+                ok: false,
+                message: Some(format!("{e:#}")),
+            };
+            let _ = send(&mut out, &refusal);
+            return Err(e);
+        }
+    };
     let mut io = SocketIo {
         input: reader.take(request.input_len),
         out: stream,
@@ -136,9 +147,7 @@ fn job_name(job: &jobs::Job) -> &'static str {
 }
 
 fn send(out: &mut UnixStream, event: &Event) -> anyhow::Result<()> {
-    let mut line = serde_json::to_vec(event)?;
-    line.push(b'\n');
-    out.write_all(&line)?;
+    out.write_all(&frame::encode(event)?)?;
     Ok(())
 }
 

@@ -105,7 +105,7 @@ fn check_shift_jis_head(head: &[u8], at_end: bool) -> Result<(), ImportError> {
 fn refuse_utf16(bytes: &[u8]) -> Result<(), ImportError> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(ImportError::Encoding(format!(
-            "ファイルが UTF-16（Unicode テキスト）で保存されています。{RESAVE_HINT}"
+            "ファイルが UTF-16（Unicode テキスト）で保存されています（1行目の先頭に UTF-16 の印があります）。{RESAVE_HINT}"
         )));
     }
     Ok(())

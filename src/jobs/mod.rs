@@ -7,6 +7,7 @@ mod claims;
 mod members;
 pub mod schema;
 mod setup;
+pub mod verify;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,7 +22,7 @@ pub use claims::{ClaimImportError, ClaimImportSummary, Spool, import_claims, imp
 pub use members::{ImportSummary, import_members};
 pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
 
-/// No `Debug`: `StaffAdd` and `StaffReset` carry a password.
+/// `Debug` shows the job's name only: `StaffAdd` and `StaffReset` carry a password.
 #[derive(Clone, Serialize, Deserialize)]
 pub enum Job {
     Init {
@@ -47,6 +48,21 @@ pub enum Job {
         password: String,
     },
     Backup,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = match self {
+            Job::Init { .. } => "Init",
+            Job::ImportMembers => "ImportMembers",
+            Job::ImportClaims { .. } => "ImportClaims",
+            Job::IssueCredentials { .. } => "IssueCredentials",
+            Job::StaffAdd { .. } => "StaffAdd",
+            Job::StaffReset { .. } => "StaffReset",
+            Job::Backup => "Backup",
+        };
+        write!(f, "Job::{name}")
+    }
 }
 
 /// How a job reads its input, shows progress and writes its output file.

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::store::{Migration, OpenError, Store};
+use crate::store::{Migration, OpenError, SCHEMA_VERSION, Schema, Store};
 
 /// The steps of this release, in order.
 pub const MIGRATIONS: &[Migration] = &[Migration {
@@ -14,9 +14,15 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
     run: crate::audit::backfill_counts,
 }];
 
+/// This binary's schema and the steps that lead to it.
+pub const CURRENT: Schema<'static> = Schema {
+    version: SCHEMA_VERSION,
+    migrations: MIGRATIONS,
+};
+
 /// Opens (or creates) the data file, bringing one of an older kenpo up to date.
 pub fn open_store(path: &Path) -> Result<Store, OpenError> {
-    Store::open_with(path, MIGRATIONS)
+    Store::open_with(path, &CURRENT)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod range;
 pub mod seal;
 pub mod tables;
 mod tx;
+pub mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,8 +26,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use keys::{StoreKey, household_prefix};
-pub use migrate::Migration;
-use migrate::{SCHEMA_KEY, SchemaVersion};
+pub use migrate::{Migration, Schema};
 pub use range::KeyRange;
 pub use tx::{ReadTx, Reader, Writer};
 
@@ -66,7 +66,7 @@ pub enum OpenError {
     #[error("the data file {0} is open in another process (is `kenpo serve` running on it?)")]
     AlreadyOpen(PathBuf),
     #[error(
-        "the data file {path} was written by a newer kenpo (schema {found}); this kenpo knows schema {known}: use a newer kenpo"
+        "the data file {path} was written by a newer kenpo (data format {found}); this kenpo {} reads formats up to {known}. Nothing was changed: run the newer kenpo, or restore a backup made by this one", env!("CARGO_PKG_VERSION")
     )]
     TooNew {
         path: PathBuf,
@@ -79,7 +79,7 @@ pub enum OpenError {
     KeyMissing { key: PathBuf, data: PathBuf },
     #[error("the key file {key} belongs to another data file than {data}")]
     WrongKey { key: PathBuf, data: PathBuf },
-    #[error("cannot open the data file {path}: {source}")]
+    #[error("cannot open the data file {path}: {source:#}")]
     Other {
         path: PathBuf,
         source: anyhow::Error,
@@ -96,16 +96,16 @@ pub struct Store {
 
 impl Store {
     /// Opens (or creates) a data file of this schema, creates missing tables and checks the
-    /// schema version. A file of an older schema is refused: the binary opens data files
-    /// with their upgrade steps ([`Store::open_with`], `jobs::schema::open_store`).
+    /// schema version: a newer file is refused, and so is an older one: the binary opens data
+    /// files with their upgrade steps ([`Store::open_with`], `jobs::schema::open_store`).
     pub fn open(path: &Path) -> Result<Store, OpenError> {
-        Self::open_with(path, &[])
+        Self::open_with(path, &Schema::BARE)
     }
 
     /// Opens (or creates) the data file, creates missing tables and checks the schema
-    /// version; a file of an older schema is brought up to date by `migrations`, in the
-    /// transaction that opens it.
-    pub fn open_with(path: &Path, migrations: &[Migration]) -> Result<Store, OpenError> {
+    /// version: a newer file is refused, an older one backed up beside itself and brought
+    /// up to date by the schema's migrations (see [`migrate`]).
+    pub fn open_with(path: &Path, schema: &Schema<'_>) -> Result<Store, OpenError> {
         let other = |source: anyhow::Error| OpenError::Other {
             path: path.to_path_buf(),
             source,
@@ -116,6 +116,7 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(other(e.into())),
         }
+        migrate::refuse_newer(path, schema)?;
         let db = match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => {
@@ -129,32 +130,11 @@ impl Store {
             path: path.to_path_buf(),
             seal: Arc::new(seal),
         };
-        let found = store
-            .write_blocking(|w| {
-                for name in ALL_TABLES {
-                    w.ensure_table(name)?;
-                }
-                let found = w.get::<SchemaVersion>(SCHEMA_KEY)?.map(|v| v.0);
-                if let Some(older) = found.filter(|v| *v < SCHEMA_VERSION) {
-                    migrate::upgrade(w, older, migrations)?;
-                }
-                if found.is_none_or(|v| v < SCHEMA_VERSION) {
-                    w.put(SCHEMA_KEY, &SchemaVersion(SCHEMA_VERSION))?;
-                }
-                if let Some(check) = check {
-                    w.put(KEY_CHECK, &KeyCheck(check))?;
-                }
-                Ok::<_, anyhow::Error>(found)
-            })
-            .map_err(other)?;
-        match found {
-            Some(found) if found > SCHEMA_VERSION => Err(OpenError::TooNew {
-                path: path.to_path_buf(),
-                found,
-                known: SCHEMA_VERSION,
-            }),
-            _ => Ok(store),
-        }
+        migrate::bring_up_to_date(&store, schema, |w| match &check {
+            Some(check) => w.put(KEY_CHECK, &KeyCheck(check.clone())),
+            None => Ok(()),
+        })?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {

@@ -47,6 +47,12 @@ impl SealKey {
         SealKey { bytes }
     }
 
+    /// A key of no file, for reading records without opening what they keep sealed
+    /// (`kenpo verify` on a backup whose key file is kept apart).
+    pub(crate) fn ephemeral() -> SealKey {
+        SealKey::generate()
+    }
+
     fn cipher(&self) -> anyhow::Result<Aes256Gcm> {
         Aes256Gcm::new_from_slice(&self.bytes).map_err(|_| anyhow::anyhow!("bad key length"))
     }

@@ -147,3 +147,6 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
     let app = staff::routes(app);
     security::stack(app, state)
 }
+
+#[cfg(test)]
+mod form_fuzz;

@@ -3,6 +3,8 @@
 
 mod claims;
 mod encoding;
+mod fuzz;
+mod fuzz_sjis;
 mod members;
 
 pub(super) const MEMBERS_UTF8: &[u8] = include_bytes!("../../../tests/data/members.utf8.csv");

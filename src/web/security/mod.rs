@@ -272,3 +272,6 @@ fn secure_headers(resp: &mut Response, is_asset: bool, https: bool, request_id: 
         headers.insert("x-request-id", v);
     }
 }
+
+#[cfg(test)]
+mod cookie_fuzz;
