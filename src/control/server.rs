@@ -1,4 +1,5 @@
 use std::io::{BufReader, Read, Write};
+use std::os::fd::AsRawFd as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,8 @@ use crate::store::Store;
 pub struct ControlServer {
     path: PathBuf,
     stop: Arc<AtomicBool>,
+    /// The listening socket, to wake the accepting thread even when the socket file is gone.
+    listener: UnixListener,
     accepting: Option<JoinHandle<()>>,
     jobs: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
@@ -30,8 +33,14 @@ impl ControlServer {
     }
 
     fn stop_and_wait(&mut self) {
-        // Wake the accepting thread so that it sees the flag and lets go of the data file.
+        // Wake the accepting thread so that it sees the flag and lets go of the data file:
+        // on Linux, shutting a listening socket down ends a blocked accept. (Connecting to
+        // the file would not do when the file is already gone.)
         self.stop.store(true, Ordering::SeqCst);
+        // SAFETY: shutdown on a socket descriptor this struct owns (a clone of the listener).
+        unsafe {
+            libc::shutdown(self.listener.as_raw_fd(), libc::SHUT_RDWR);
+        }
         let _ = UnixStream::connect(&self.path);
         if let Some(accepting) = self.accepting.take() {
             let _ = accepting.join();
@@ -73,13 +82,20 @@ pub fn listen(
     let stop = Arc::new(AtomicBool::new(false));
     let jobs: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
     let (stopping, running) = (stop.clone(), jobs.clone());
+    let waker = listener.try_clone()?;
     let accepting = std::thread::Builder::new()
         .name("control".into())
         .spawn(move || {
-            for stream in listener.incoming().flatten() {
+            loop {
+                let accepted = listener.accept();
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
+                let Ok((stream, _)) = accepted else {
+                    // Out of descriptors, usually: give the jobs time to end.
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    continue;
+                };
                 let (store, clock) = (store.clone(), clock.clone());
                 let mail_wake = mail_wake.clone();
                 let job = std::thread::Builder::new()
@@ -100,6 +116,7 @@ pub fn listen(
     Ok(ControlServer {
         path,
         stop,
+        listener: waker,
         accepting: Some(accepting),
         jobs,
     })
@@ -110,7 +127,6 @@ const CLIENT_SILENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The uid of the process at the other end (Linux SO_PEERCRED).
 fn peer_uid(stream: &UnixStream) -> Option<u32> {
-    use std::os::fd::AsRawFd as _;
     let mut cred = libc::ucred {
         pid: 0,
         uid: 0,

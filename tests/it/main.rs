@@ -19,6 +19,7 @@ mod former_member;
 mod foundation;
 mod harness;
 mod harness_selftest;
+mod mail_outage;
 mod maintenance;
 mod registration;
 mod restore;
