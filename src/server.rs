@@ -118,13 +118,21 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         opts.clock.clone(),
         shutdown.subscribe(),
     ));
+    // The control socket stops with the web server: no new job, the running ones finish.
+    let control_task = {
+        let mut stopping = shutdown.subscribe();
+        tokio::spawn(async move {
+            let _ = stopping.wait_for(|on| *on).await;
+            tokio::task::spawn_blocking(move || control.shutdown()).await
+        })
+    };
     let app: http::App = Arc::new(web::routes(state.clone()).map_to_response().boxed());
     let limits = opts.limits.clone();
     let done = tokio::spawn(async move {
         let result = http::serve(listener, app, limits, signal, Duration::from_secs(10)).await;
         let _ = sender_task.await;
         let _ = retention_task.await;
-        drop(control);
+        let _ = control_task.await;
         result.context("server")
     });
     Ok(Running {
@@ -214,7 +222,38 @@ pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
     tracing::info!(addr = %running.addr, "kenpo is serving");
     termination().await;
     tracing::info!("shutting down");
-    running.stop().await
+    let store = running.state.store.clone();
+    let stopped = running.stop().await;
+    close(store).await;
+    stopped
+}
+
+/// Longest wait at shutdown for the last users of the data file (a transaction on the
+/// blocking pool) before giving up on a clean close.
+const CLOSE_WAIT: Duration = Duration::from_secs(30);
+
+/// Closes the data file once every other handle is gone, so that the next open needs no
+/// repair; the process must not exit while a thread still holds it.
+async fn close(mut store: Store) {
+    let give_up = tokio::time::Instant::now() + CLOSE_WAIT;
+    loop {
+        match store.try_close() {
+            Ok(()) => {
+                tracing::info!("the data file is closed");
+                return;
+            }
+            Err(still_used) if tokio::time::Instant::now() < give_up => {
+                store = still_used;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(_) => {
+                tracing::error!(
+                    "the data file is still in use after {CLOSE_WAIT:?}; the next start will repair it"
+                );
+                return;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

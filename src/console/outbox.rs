@@ -19,6 +19,8 @@ pub struct MailRow {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// When a waiting mail is tried next (`None` once sent or failed).
+    pub next_attempt_at: Option<DateTime<Utc>>,
 }
 
 pub fn state_label(state: MailState) -> &'static str {
@@ -38,6 +40,8 @@ pub struct Counts {
     pub pending: u64,
     pub sent: u64,
     pub failed: u64,
+    /// The error of the most recently tried mail that still waits: why mail waits.
+    pub waiting_because: Option<String>,
 }
 
 /// Mail newest first, optionally of one state, with the counts of every state.
@@ -46,7 +50,14 @@ pub fn list(r: &Reader, only: Option<MailState>) -> anyhow::Result<(Vec<MailRow>
     let mut rows = Vec::new();
     for (id, m) in r.scan::<OutboxMail>("")?.into_iter().rev() {
         match m.state {
-            MailState::Pending => counts.pending += 1,
+            MailState::Pending => {
+                counts.pending += 1;
+                if counts.waiting_because.is_none()
+                    && let Some(e) = &m.last_error
+                {
+                    counts.waiting_because = Some(mask_address(e, &m.to));
+                }
+            }
             MailState::Sent => counts.sent += 1,
             MailState::Failed => counts.failed += 1,
         }
@@ -61,6 +72,7 @@ pub fn list(r: &Reader, only: Option<MailState>) -> anyhow::Result<(Vec<MailRow>
                 last_error: m.last_error.map(|e| mask_address(&e, &m.to)),
                 created_at: m.created_at,
                 sent_at: m.sent_at,
+                next_attempt_at: (m.state == MailState::Pending).then_some(m.next_attempt_at),
             });
         }
     }

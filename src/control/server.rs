@@ -1,9 +1,11 @@
 use std::io::{BufReader, Read, Write};
+use std::os::fd::AsRawFd as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 
@@ -12,19 +14,56 @@ use crate::clock::Clock;
 use crate::jobs::{self, JobError, JobIo};
 use crate::store::Store;
 
-/// The listening socket; removes its file when dropped.
+/// The listening socket; [`ControlServer::shutdown`] (or a drop) stops accepting, removes
+/// its file and waits for the jobs in progress, so that no thread holds the data file after.
 pub struct ControlServer {
     path: PathBuf,
     stop: Arc<AtomicBool>,
+    /// The listening socket, to wake the accepting thread even when the socket file is gone.
+    listener: UnixListener,
+    accepting: Option<JoinHandle<()>>,
+    jobs: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl ControlServer {
+    /// Stops accepting jobs, removes the socket file, and waits until every job in progress
+    /// has finished (an import commits or rolls back) and let go of the data file. Blocking.
+    pub fn shutdown(mut self) {
+        self.stop_and_wait();
+    }
+
+    fn stop_and_wait(&mut self) {
+        // Wake the accepting thread so that it sees the flag and lets go of the data file:
+        // on Linux, shutting a listening socket down ends a blocked accept. (Connecting to
+        // the file would not do when the file is already gone.)
+        self.stop.store(true, Ordering::SeqCst);
+        // SAFETY: shutdown on a socket descriptor this struct owns (a clone of the listener).
+        unsafe {
+            libc::shutdown(self.listener.as_raw_fd(), libc::SHUT_RDWR);
+        }
+        let _ = UnixStream::connect(&self.path);
+        if let Some(accepting) = self.accepting.take() {
+            let _ = accepting.join();
+        }
+        let _ = std::fs::remove_file(&self.path);
+        let jobs = std::mem::take(&mut *lock(&self.jobs));
+        if jobs.iter().any(|job| !job.is_finished()) {
+            tracing::info!("waiting for the command-line jobs in progress to finish");
+        }
+        for job in jobs {
+            let _ = job.join();
+        }
+    }
 }
 
 impl Drop for ControlServer {
     fn drop(&mut self) {
-        // Wake the accepting thread so that it lets go of the data file.
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = UnixStream::connect(&self.path);
-        let _ = std::fs::remove_file(&self.path);
+        self.stop_and_wait();
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Starts answering on the socket beside the data file, in its own threads.
@@ -41,17 +80,25 @@ pub fn listen(
         UnixListener::bind(&path).with_context(|| format!("cannot create {}", path.display()))?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     let stop = Arc::new(AtomicBool::new(false));
-    let stopping = stop.clone();
-    std::thread::Builder::new()
+    let jobs: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+    let (stopping, running) = (stop.clone(), jobs.clone());
+    let waker = listener.try_clone()?;
+    let accepting = std::thread::Builder::new()
         .name("control".into())
         .spawn(move || {
-            for stream in listener.incoming().flatten() {
+            loop {
+                let accepted = listener.accept();
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
+                let Ok((stream, _)) = accepted else {
+                    // Out of descriptors, usually: give the jobs time to end.
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    continue;
+                };
                 let (store, clock) = (store.clone(), clock.clone());
                 let mail_wake = mail_wake.clone();
-                let _ = std::thread::Builder::new()
+                let job = std::thread::Builder::new()
                     .name("control-job".into())
                     .spawn(move || {
                         if let Err(e) = serve_one(stream, &store, clock.as_ref()) {
@@ -59,14 +106,27 @@ pub fn listen(
                         }
                         mail_wake.notify_one();
                     });
+                let mut jobs = lock(&running);
+                jobs.retain(|job| !job.is_finished());
+                if let Ok(job) = job {
+                    jobs.push(job);
+                }
             }
         })?;
-    Ok(ControlServer { path, stop })
+    Ok(ControlServer {
+        path,
+        stop,
+        listener: waker,
+        accepting: Some(accepting),
+        jobs,
+    })
 }
+
+/// Longest silence of a client in the middle of its request or input file.
+const CLIENT_SILENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The uid of the process at the other end (Linux SO_PEERCRED).
 fn peer_uid(stream: &UnixStream) -> Option<u32> {
-    use std::os::fd::AsRawFd as _;
     let mut cred = libc::ucred {
         pid: 0,
         uid: 0,
@@ -93,6 +153,8 @@ fn serve_one(stream: UnixStream, store: &Store, clock: &dyn Clock) -> anyhow::Re
         tracing::warn!("refused a control connection from another user");
         return Ok(());
     }
+    // A client that stops sending does not keep a job (and the data file) for ever.
+    stream.set_read_timeout(Some(CLIENT_SILENCE))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let read = frame::read_line(&mut reader)
         .and_then(|line| frame::decode_request(&line.unwrap_or_default()));

@@ -1,5 +1,6 @@
 //! The background outbox sender: sends due mails one at a time, retries with backoff,
-//! and gives up after [`MAX_ATTEMPTS`] (staff can then retry by hand).
+//! and gives up after [`MAX_ATTEMPTS`], or at once when the server refuses a mail for good
+//! (a 5xx reply); staff can then retry by hand.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
@@ -173,7 +174,15 @@ impl Sender {
                 let attempts = mail.attempts + 1;
                 let explanation = e.explain();
                 let for_log = mask_address(&explanation, &mail.to);
-                if attempts >= MAX_ATTEMPTS {
+                if e.is_permanent() {
+                    tracing::error!(
+                        outbox_id = id,
+                        attempts,
+                        error = for_log,
+                        "mail refused for good; not retried"
+                    );
+                    (Some(explanation), None)
+                } else if attempts >= MAX_ATTEMPTS {
                     tracing::error!(
                         outbox_id = id,
                         attempts,

@@ -48,6 +48,16 @@ impl SendError {
         self.to_string()
     }
 
+    /// Whether trying again cannot help: the server refused this mail for good (a 5xx
+    /// reply, such as `550 5.1.1 User unknown`), or the address is not one.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            SendError::Rejected { reply, .. } => reply.starts_with('5'),
+            SendError::InvalidRecipient => true,
+            _ => false,
+        }
+    }
+
     /// Whether the server as a whole is unusable right now (as opposed to this one mail).
     pub fn is_server_problem(&self) -> bool {
         !matches!(

@@ -92,6 +92,8 @@ pub struct Store {
     db: Arc<Database>,
     path: PathBuf,
     seal: Arc<SealKey>,
+    /// How long redb's repair took when this open found the file not closed cleanly.
+    repaired: Option<std::time::Duration>,
 }
 
 impl Store {
@@ -117,7 +119,27 @@ impl Store {
             Err(e) => return Err(other(e.into())),
         }
         migrate::refuse_newer(path, schema)?;
-        let db = match Database::builder().set_cache_size(CACHE_BYTES).create(path) {
+        let started = std::time::Instant::now();
+        let repairing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = repairing.clone();
+        let opened = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .set_repair_callback(move |_| {
+                if !flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                    tracing::warn!("the data file was not closed cleanly; repairing it");
+                }
+            })
+            .create(path);
+        let repaired = repairing
+            .load(std::sync::atomic::Ordering::SeqCst)
+            .then(|| started.elapsed());
+        if let Some(took) = repaired {
+            tracing::warn!(
+                repair_ms = took.as_millis() as u64,
+                "the data file was repaired at open"
+            );
+        }
+        let db = match opened {
             Ok(db) => db,
             Err(DatabaseError::DatabaseAlreadyOpen) => {
                 return Err(OpenError::AlreadyOpen(path.to_path_buf()));
@@ -129,6 +151,7 @@ impl Store {
             db: Arc::new(db),
             path: path.to_path_buf(),
             seal: Arc::new(seal),
+            repaired,
         };
         migrate::bring_up_to_date(&store, schema, |w| match &check {
             Some(check) => w.put(KEY_CHECK, &KeyCheck(check.clone())),
@@ -139,6 +162,35 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Closes the data file cleanly (no repair at the next open) when this is its last
+    /// handle; otherwise gives the handle back.
+    pub fn try_close(self) -> Result<(), Store> {
+        let Store {
+            db,
+            path,
+            seal,
+            repaired,
+        } = self;
+        match Arc::try_unwrap(db) {
+            Ok(db) => {
+                drop(db);
+                Ok(())
+            }
+            Err(db) => Err(Store {
+                db,
+                path,
+                seal,
+                repaired,
+            }),
+        }
+    }
+
+    /// How long redb's repair took when this open found the file not closed cleanly
+    /// (`None`: the last close was clean).
+    pub fn repaired(&self) -> Option<std::time::Duration> {
+        self.repaired
     }
 
     /// Runs `f` in a read transaction on the calling thread (for blocking contexts).

@@ -144,3 +144,19 @@ async fn refuses_an_invalid_recipient_before_connecting() {
         .expect_err("invalid");
     assert_eq!(error, SendError::InvalidRecipient);
 }
+
+#[test]
+fn only_a_5xx_refusal_or_a_bad_address_is_permanent() {
+    let rejected = |reply: &str| SendError::Rejected {
+        server: "mail.example.jp:25".into(),
+        reply: reply.into(),
+    };
+    assert!(rejected("550 5.1.1 User unknown").is_permanent());
+    assert!(!rejected("451 4.7.1 Try again later").is_permanent());
+    assert!(SendError::InvalidRecipient.is_permanent());
+    let down = SendError::Unreachable {
+        server: "mail.example.jp:25".into(),
+        reason: "refused".into(),
+    };
+    assert!(!down.is_permanent());
+}

@@ -36,6 +36,8 @@ pub struct SmtpServer {
     /// Holds `Maildir/` (created by aiosmtpd) and `aiosmtpd.log` (its stderr).
     maildir: tempfile::TempDir,
     child: Child,
+    /// Recipients refused with 550 at RCPT TO (see `rejecting_smtp.py`).
+    rejected: Vec<String>,
 }
 
 impl SmtpServer {
@@ -46,12 +48,24 @@ impl SmtpServer {
 
     /// Starts on the given loopback port, with a fresh Maildir.
     pub fn start_on(port: u16) -> SmtpServer {
+        Self::start_rejecting_on(port, &[])
+    }
+
+    /// Starts on a free loopback port; RCPT TO of one of `rejected` is answered
+    /// `550 5.1.1 <address>: Recipient address rejected: User unknown`.
+    pub fn start_rejecting(rejected: &[&str]) -> SmtpServer {
+        Self::start_rejecting_on(free_port(), rejected)
+    }
+
+    fn start_rejecting_on(port: u16, rejected: &[&str]) -> SmtpServer {
         let maildir = tempfile::tempdir().expect("create a temp dir for the Maildir");
-        let child = spawn_aiosmtpd(maildir.path(), port);
+        let rejected: Vec<String> = rejected.iter().map(|a| a.to_string()).collect();
+        let child = spawn_aiosmtpd(maildir.path(), port, &rejected);
         SmtpServer {
             port,
             maildir,
             child,
+            rejected,
         }
     }
 
@@ -67,7 +81,7 @@ impl SmtpServer {
     /// Stops (if running) and starts again on the same port with the same Maildir.
     pub fn restart(&mut self) {
         self.stop();
-        self.child = spawn_aiosmtpd(self.maildir.path(), self.port);
+        self.child = spawn_aiosmtpd(self.maildir.path(), self.port, &self.rejected);
     }
 
     /// Whether the server process is still running.
@@ -120,18 +134,28 @@ impl Drop for SmtpServer {
 }
 
 /// Spawns aiosmtpd and returns once it accepts TCP connections on `port`.
-fn spawn_aiosmtpd(dir: &Path, port: u16) -> Child {
+fn spawn_aiosmtpd(dir: &Path, port: u16, rejected: &[String]) -> Child {
     let log_path = dir.join("aiosmtpd.log");
     let log = OpenOptions::new()
         .create(true)
         .append(true)
         .open(&log_path)
         .expect("open aiosmtpd.log");
+    let handler = if rejected.is_empty() {
+        "aiosmtpd.handlers.Mailbox"
+    } else {
+        "rejecting_smtp.Rejecting"
+    };
     let mut child = Command::new(PYTHON)
+        .env(
+            "PYTHONPATH",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/harness"),
+        )
         .args(["-m", "aiosmtpd", "-n", "-l"])
         .arg(format!("127.0.0.1:{port}"))
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .args(["-c", handler])
         .arg(dir.join("Maildir"))
+        .args(rejected)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)

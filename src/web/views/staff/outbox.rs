@@ -21,6 +21,11 @@ pub fn page(
         @if counts.pending > 0 {
             p.hint { "送信待ちのメールは、メールサーバーが設定されていれば順に送られます。" }
         }
+        @if let Some(why) = &counts.waiting_because {
+            p.flash role="status" {
+                "メールサーバーに送れなかったため、送信待ちのメールは時間をおいて自動で再送します（間隔は30秒から最長1時間まで延びます）。最後のエラー: " (why)
+            }
+        }
         ul.tabs {
             li { a href="/staff/outbox" aria-current=[(filter.is_empty()).then_some("page")] { "すべて" } }
             li { a href="/staff/outbox?state=pending" aria-current=[(filter == "pending").then_some("page")] { "送信待ち（" (counts.pending) "）" } }
@@ -43,7 +48,11 @@ pub fn page(
                             td { (format_jst(m.created_at)) }
                             td { (m.to_masked) }
                             td { (m.subject) }
-                            td { (state_label(m.state)) @if let Some(s) = m.sent_at { br; (format_jst(s)) } }
+                            td {
+                                (state_label(m.state))
+                                @if let Some(s) = m.sent_at { br; (format_jst(s)) }
+                                @if let (Some(next), true) = (m.next_attempt_at, m.attempts > 0) { br; "次回の送信 " (format_jst(next)) }
+                            }
                             td { (m.attempts) }
                             td { (m.last_error.as_deref().unwrap_or("")) }
                             td {
