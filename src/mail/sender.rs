@@ -1,6 +1,5 @@
-//! The background outbox sender: sends due mails one at a time, retries with backoff,
-//! and gives up after [`MAX_ATTEMPTS`], or at once when the server refuses a mail for good
-//! (a 5xx reply); staff can then retry by hand.
+//! The background outbox sender: sends due mails one at a time, retries with backoff, and
+//! gives up after [`MAX_ATTEMPTS`] or at once on a 5xx; staff can then retry by hand.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;

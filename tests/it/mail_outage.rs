@@ -12,7 +12,7 @@ use kenpo::jobs::Job;
 use kenpo::mail::outbox::{MailState, OutboxMail};
 
 use crate::app::{AppOptions, TestApp, remote, spawn_app_with};
-use crate::claims::{csv, import, put_account, store};
+use crate::claims::{csv, import, put_account};
 use crate::harness::smtp::SmtpServer;
 use crate::staff::admin;
 
@@ -51,7 +51,7 @@ async fn publish_to_households(app: &TestApp, rejected: Option<&str>) {
 }
 
 async fn outbox(app: &TestApp) -> Vec<(String, OutboxMail)> {
-    store(app)
+    app.store()
         .read(|r| r.scan::<OutboxMail>(""))
         .await
         .expect("outbox")
