@@ -9,6 +9,7 @@ mod key_check;
 pub mod migrate;
 mod range;
 mod records;
+mod refusal;
 pub mod seal;
 mod tx;
 pub mod verify;
@@ -26,6 +27,7 @@ use serde::de::DeserializeOwned;
 #[cfg(test)]
 use migrate::SchemaVersion;
 pub use range::KeyRange;
+pub use refusal::{WriteRefusal, write_refusal};
 pub use tx::{ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.
