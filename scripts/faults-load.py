@@ -107,6 +107,11 @@ class Member:
                 raise Unexpected(f"{path}: {status}")
 
 
+def user_name(card):
+    """A user ID of 12 characters from a postcard's 記号 and 番号."""
+    return f"u{card[0]}{int(card[1]):07d}"
+
+
 def read_postcards(path):
     cards = []
     with open(path, encoding="utf-8-sig") as f:
@@ -128,7 +133,7 @@ def read_done(path):
 class Counters:
     def __init__(self):
         self.lock = threading.Lock()
-        self.values = {"answers": 0, "errors": 0, "registrations": 0, "logins": 0}
+        self.values = {"answers": 0, "errors": 0, "registrations": 0, "logins": 0, "not_saved": 0}
         self.first_error = None
 
     def add(self, name, n=1):
@@ -145,7 +150,7 @@ class Counters:
 def storm(url, postcards, done_path, seconds, workers, browse, until_registered=False):
     cards = read_postcards(postcards)
     done = set(read_done(done_path))
-    todo = [c for c in cards if f"u{c[0]}{c[1]}"[:13] not in done]
+    todo = [c for c in cards if user_name(c) not in done]
     random.shuffle(todo)
     lock = threading.Lock()
     registered = list(done)
@@ -166,7 +171,7 @@ def storm(url, postcards, done_path, seconds, workers, browse, until_registered=
                     card = todo.pop() if todo and n % 2 == 0 else None
                     user = random.choice(registered) if registered else None
                 if card:
-                    name = f"u{card[0]}{card[1]}"[:13]
+                    name = user_name(card)
                     member.register(card[2], card[3], name)
                     with lock:
                         done_file.write(f"{name}\n")
@@ -186,7 +191,10 @@ def storm(url, postcards, done_path, seconds, workers, browse, until_registered=
             except ServerGone:
                 gone.set()
             except Unexpected as e:
-                counters.error(e)
+                if NOT_SAVED_IS_FINE and NOT_SAVED in str(e):
+                    counters.add("not_saved")
+                else:
+                    counters.error(e)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
     for t in threads:
@@ -195,20 +203,21 @@ def storm(url, postcards, done_path, seconds, workers, browse, until_registered=
         t.join()
     done_file.close()
     v = counters.values
-    print(f"answers {v['answers']} errors {v['errors']} registrations {v['registrations']} logins {v['logins']}")
+    print(f"answers {v['answers']} errors {v['errors']} registrations {v['registrations']} logins {v['logins']} not_saved {v['not_saved']}")
     if counters.first_error:
         print(f"first error: {counters.first_error}", file=sys.stderr)
 
 
 NOT_SAVED = "保存できません"
+NOT_SAVED_IS_FINE = False
 
 
 def write_refused(url, postcards, done_path):
     done = set(read_done(done_path))
-    card = next(c for c in read_postcards(postcards) if f"u{c[0]}{c[1]}"[:13] not in done)
+    card = next(c for c in read_postcards(postcards) if user_name(c) not in done)
     member = Member(url)
     try:
-        member.register(card[2], card[3], f"u{card[0]}{card[1]}"[:13])
+        member.register(card[2], card[3], user_name(card))
         print("the registration was saved")
         return 1
     except Unexpected as e:
@@ -236,6 +245,8 @@ def main(argv):
     if len(argv) >= 6 and argv[1] in ("storm", "mixed"):
         workers = int(argv[6]) if len(argv) > 6 else 8
         until = "--until-registered" in argv[7:]
+        global NOT_SAVED_IS_FINE
+        NOT_SAVED_IS_FINE = "--not-saved-is-fine" in argv[7:]
         storm(argv[2], argv[3], argv[4], float(argv[5]), workers, argv[1] == "mixed", until)
     elif len(argv) == 5 and argv[1] == "write-refused":
         return write_refused(argv[2], argv[3], argv[4])
