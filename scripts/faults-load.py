@@ -9,6 +9,10 @@ library only.
       registration is appended to DONE_FILE (fsync'd) only after its 完了 screen answered.
       Prints "answers N errors M registrations R logins L" at the end; an error is an
       answer of 5xx or an unexpected page, not a refused or broken connection.
+      With --until-registered (after WORKERS), it ends once every postcard is registered.
+  faults-load.py write-refused URL POSTCARDS DONE_FILE
+      one registration that the server must refuse with its Japanese "cannot save" page
+      (a disk that is full or read-only); exit 0 when it does.
   faults-load.py check URL DONE_FILE
       logs every member of DONE_FILE in; prints "checked N failed M".
   faults-load.py mixed URL POSTCARDS DONE_FILE SECONDS [WORKERS]
@@ -62,7 +66,8 @@ class Member:
         except urllib.error.HTTPError as e:
             body = e.read().decode("utf-8", "replace")
             if e.code >= 500:
-                raise Unexpected(f"{path}: {e.code} {body[:200]}")
+                text = re.sub(r"<[^>]+>", " ", body)
+                raise Unexpected(f"{path}: {e.code} {' '.join(text.split())[:300]}")
             return e.code, e.headers.get("Location"), body
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as e:
             raise ServerGone(str(e))
@@ -102,6 +107,11 @@ class Member:
                 raise Unexpected(f"{path}: {status}")
 
 
+def user_name(card):
+    """A user ID of 12 characters from a postcard's 記号 and 番号."""
+    return f"u{card[0]}{int(card[1]):07d}"
+
+
 def read_postcards(path):
     cards = []
     with open(path, encoding="utf-8-sig") as f:
@@ -123,7 +133,7 @@ def read_done(path):
 class Counters:
     def __init__(self):
         self.lock = threading.Lock()
-        self.values = {"answers": 0, "errors": 0, "registrations": 0, "logins": 0}
+        self.values = {"answers": 0, "errors": 0, "registrations": 0, "logins": 0, "not_saved": 0}
         self.first_error = None
 
     def add(self, name, n=1):
@@ -137,10 +147,10 @@ class Counters:
                 self.first_error = str(e)
 
 
-def storm(url, postcards, done_path, seconds, workers, browse):
+def storm(url, postcards, done_path, seconds, workers, browse, until_registered=False):
     cards = read_postcards(postcards)
     done = set(read_done(done_path))
-    todo = [c for c in cards if f"u{c[0]}{c[1]}"[:13] not in done]
+    todo = [c for c in cards if user_name(c) not in done]
     random.shuffle(todo)
     lock = threading.Lock()
     registered = list(done)
@@ -151,13 +161,17 @@ def storm(url, postcards, done_path, seconds, workers, browse):
 
     def work(n):
         while time.monotonic() < stop_at and not gone.is_set():
+            if until_registered:
+                with lock:
+                    if not todo:
+                        return
             member = Member(url)
             try:
                 with lock:
                     card = todo.pop() if todo and n % 2 == 0 else None
                     user = random.choice(registered) if registered else None
                 if card:
-                    name = f"u{card[0]}{card[1]}"[:13]
+                    name = user_name(card)
                     member.register(card[2], card[3], name)
                     with lock:
                         done_file.write(f"{name}\n")
@@ -177,7 +191,10 @@ def storm(url, postcards, done_path, seconds, workers, browse):
             except ServerGone:
                 gone.set()
             except Unexpected as e:
-                counters.error(e)
+                if NOT_SAVED_IS_FINE and NOT_SAVED in str(e):
+                    counters.add("not_saved")
+                else:
+                    counters.error(e)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(workers)]
     for t in threads:
@@ -186,9 +203,30 @@ def storm(url, postcards, done_path, seconds, workers, browse):
         t.join()
     done_file.close()
     v = counters.values
-    print(f"answers {v['answers']} errors {v['errors']} registrations {v['registrations']} logins {v['logins']}")
+    print(f"answers {v['answers']} errors {v['errors']} registrations {v['registrations']} logins {v['logins']} not_saved {v['not_saved']}")
     if counters.first_error:
         print(f"first error: {counters.first_error}", file=sys.stderr)
+
+
+NOT_SAVED = "保存できません"
+NOT_SAVED_IS_FINE = False
+
+
+def write_refused(url, postcards, done_path):
+    done = set(read_done(done_path))
+    card = next(c for c in read_postcards(postcards) if user_name(c) not in done)
+    member = Member(url)
+    try:
+        member.register(card[2], card[3], user_name(card))
+        print("the registration was saved")
+        return 1
+    except Unexpected as e:
+        shown = NOT_SAVED in str(e)
+        print(("refused with the message: " if shown else "refused without the message: ") + str(e)[:200])
+        return 0 if shown else 1
+    except ServerGone as e:
+        print(f"no answer: {e}")
+        return 1
 
 
 def check(url, done_path):
@@ -204,9 +242,14 @@ def check(url, done_path):
 
 
 def main(argv):
-    if len(argv) >= 5 and argv[1] in ("storm", "mixed"):
+    if len(argv) >= 6 and argv[1] in ("storm", "mixed"):
         workers = int(argv[6]) if len(argv) > 6 else 8
-        storm(argv[2], argv[3], argv[4], float(argv[5]), workers, argv[1] == "mixed")
+        until = "--until-registered" in argv[7:]
+        global NOT_SAVED_IS_FINE
+        NOT_SAVED_IS_FINE = "--not-saved-is-fine" in argv[7:]
+        storm(argv[2], argv[3], argv[4], float(argv[5]), workers, argv[1] == "mixed", until)
+    elif len(argv) == 5 and argv[1] == "write-refused":
+        return write_refused(argv[2], argv[3], argv[4])
     elif len(argv) == 4 and argv[1] == "check":
         check(argv[2], argv[3])
     else:

@@ -108,7 +108,8 @@ pub(super) fn bring_up_to_date(
         path: path.to_path_buf(),
         source,
     };
-    let found = stored_version(store.db.as_ref()).map_err(other)?;
+    let db = store.db.get().map_err(other)?;
+    let found = stored_version(db.as_ref()).map_err(other)?;
     match found {
         Some(found) if found > schema.version => Err(OpenError::TooNew {
             path: path.to_path_buf(),
@@ -118,7 +119,7 @@ pub(super) fn bring_up_to_date(
         Some(found) if found < schema.version => {
             let steps = steps(found, schema).map_err(other)?;
             let backup = backup_path(path, found);
-            copy_all_tables(store.db.as_ref(), &backup).map_err(other)?;
+            copy_all_tables(db.as_ref(), &backup).map_err(other)?;
             tracing::info!(
                 from = found,
                 to = schema.version,

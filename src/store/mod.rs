@@ -6,10 +6,12 @@
 
 mod codec;
 pub mod files;
+mod handle;
 mod key_check;
 mod keys;
 pub mod migrate;
 mod range;
+mod refusal;
 pub mod seal;
 pub mod tables;
 mod tx;
@@ -28,6 +30,7 @@ use serde::de::DeserializeOwned;
 pub use keys::{StoreKey, household_prefix};
 pub use migrate::{Migration, Schema};
 pub use range::KeyRange;
+pub use refusal::{WriteRefusal, write_refusal};
 pub use tx::{ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.
@@ -89,7 +92,7 @@ pub enum OpenError {
 /// The data file. Cheap to clone; every clone shares one open database.
 #[derive(Clone)]
 pub struct Store {
-    db: Arc<Database>,
+    db: Arc<handle::Handle>,
     path: PathBuf,
     seal: Arc<SealKey>,
     /// How long redb's repair took when this open found the file not closed cleanly.
@@ -119,28 +122,9 @@ impl Store {
             Err(e) => return Err(other(e.into())),
         }
         migrate::refuse_newer(path, schema)?;
-        let started = std::time::Instant::now();
-        let repairing = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = repairing.clone();
-        let opened = Database::builder()
-            .set_cache_size(CACHE_BYTES)
-            .set_repair_callback(move |_| {
-                if !flag.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                    tracing::warn!("the data file was not closed cleanly; repairing it");
-                }
-            })
-            .create(path);
-        let repaired = repairing
-            .load(std::sync::atomic::Ordering::SeqCst)
-            .then(|| started.elapsed());
-        if let Some(took) = repaired {
-            tracing::warn!(
-                repair_ms = took.as_millis() as u64,
-                "the data file was repaired at open"
-            );
-        }
-        let db = match opened {
-            Ok(db) => db,
+        let opened = handle::open(path);
+        let (db, repaired) = match opened {
+            Ok(opened) => opened,
             Err(DatabaseError::DatabaseAlreadyOpen) => {
                 return Err(OpenError::AlreadyOpen(path.to_path_buf()));
             }
@@ -148,7 +132,7 @@ impl Store {
         };
         let (seal, check) = sealing_key(&db, path)?;
         let store = Store {
-            db: Arc::new(db),
+            db: Arc::new(handle::Handle::new(db, path)),
             path: path.to_path_buf(),
             seal: Arc::new(seal),
             repaired,
@@ -174,8 +158,9 @@ impl Store {
             repaired,
         } = self;
         match Arc::try_unwrap(db) {
-            Ok(db) => {
-                drop(db);
+            Ok(handle) => {
+                // Dropped here, the last handle closes the file cleanly.
+                drop(handle.into_last());
                 Ok(())
             }
             Err(db) => Err(Store {
@@ -198,11 +183,14 @@ impl Store {
     where
         E: From<anyhow::Error>,
     {
-        let txn = self
-            .db
-            .begin_read()
-            .context("begin read transaction")
-            .map_err(E::from)?;
+        let db = self.db.get().map_err(E::from)?;
+        let txn = match db.begin_read().context("begin read transaction") {
+            Ok(txn) => txn,
+            Err(e) => {
+                self.db.after_error(db, &e);
+                return Err(E::from(e));
+            }
+        };
         f(&Reader::new(txn, self.seal.clone()))
     }
 
@@ -211,14 +199,20 @@ impl Store {
     where
         E: From<anyhow::Error>,
     {
-        let txn = self
-            .db
-            .begin_write()
-            .context("begin write transaction")
-            .map_err(E::from)?;
+        let db = self.db.get().map_err(E::from)?;
+        let txn = match db.begin_write().context("begin write transaction") {
+            Ok(txn) => txn,
+            Err(e) => {
+                self.db.after_error(db, &e);
+                return Err(E::from(e));
+            }
+        };
         let mut writer = Writer::new(txn, self.seal.clone());
         let value = f(&mut writer)?;
-        writer.commit().map_err(E::from)?;
+        if let Err(e) = writer.commit() {
+            self.db.after_error(db, &e);
+            return Err(E::from(e));
+        }
         Ok(value)
     }
 
@@ -265,7 +259,7 @@ impl Store {
             .with_context(|| format!("cannot create {}", target.display()))?;
         let copy = Database::create(target)
             .with_context(|| format!("cannot create {}", target.display()))?;
-        let source = self.db.begin_read()?;
+        let source = self.db.get()?.begin_read()?;
         let out = copy.begin_write()?;
         let total = ALL_TABLES.len() as u64;
         for (done, name) in ALL_TABLES.iter().enumerate() {

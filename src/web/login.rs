@@ -8,7 +8,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use super::guard::member::home_of;
-use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
+use super::respond::{internal, page, page_with_status, see_other, see_other_with_cookie};
 use super::views::login::{LoginForm, login as login_view};
 use super::{AppState, Ctx, session};
 use crate::auth::login::{LoginError, login};
@@ -81,6 +81,10 @@ pub async fn submit(
             home_of(&done.kind),
             &session::member_cookie(state, &done.token),
         ),
+        Err(LoginError::Unexpected(e)) if crate::store::write_refusal(&e).is_some() => {
+            // A full or read-only disk: the member is told the service cannot save now.
+            internal(e).into_response_page(ctx)
+        }
         Err(err) => {
             if let LoginError::Unexpected(e) = &err {
                 tracing::error!("login failed unexpectedly: {e:#}");
@@ -114,4 +118,15 @@ pub async fn logout(
         "/?logged_out=1",
         &session::clear_member_cookie(state),
     ))
+}
+
+/// The error page of an unexpected failure, for handlers that answer with a page.
+trait IntoErrorPage {
+    fn into_response_page(self, ctx: &Ctx) -> Response;
+}
+
+impl IntoErrorPage for poem::Error {
+    fn into_response_page(self, ctx: &Ctx) -> Response {
+        crate::web::views::error::page(self.status(), &ctx.request_id)
+    }
 }

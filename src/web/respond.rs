@@ -47,6 +47,11 @@ pub fn see_other_with_cookie(location: &str, cookie: &str) -> Response {
 /// An unexpected failure: logged with its whole cause chain, answered with the 500 page
 /// (the security stack adds the request id).
 pub fn internal(e: anyhow::Error) -> poem::Error {
+    if let Some(refusal) = crate::store::write_refusal(&e) {
+        // A full or read-only disk: the member is told the service cannot save just now.
+        tracing::error!(cause = refusal.cause(), "cannot write the data file: {e:#}");
+        return poem::Error::from_status(StatusCode::SERVICE_UNAVAILABLE);
+    }
     tracing::error!("{e:#}");
     poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
 }

@@ -13,6 +13,7 @@ mod browser_staff;
 mod claims;
 mod claims_screens;
 mod connections;
+mod crash;
 mod demo;
 mod faults;
 mod files;

@@ -65,7 +65,11 @@ pub(super) trait IntoResponsePage {
 
 impl IntoResponsePage for poem::Error {
     fn into_response_page(self, ctx: &Ctx) -> Response {
-        super::views::error::page(StatusCode::INTERNAL_SERVER_ERROR, &ctx.request_id)
+        let status = match self.status() {
+            StatusCode::SERVICE_UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        super::views::error::page(status, &ctx.request_id)
     }
 }
 

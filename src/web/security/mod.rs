@@ -215,7 +215,7 @@ fn error_response(err: poem::Error, request_id: &str) -> Response {
     if status == StatusCode::NOT_FOUND || status == StatusCode::METHOD_NOT_ALLOWED {
         return views::error::not_found(request_id);
     }
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
+    if status == StatusCode::PAYLOAD_TOO_LARGE || status == StatusCode::SERVICE_UNAVAILABLE {
         return views::error::page(status, request_id);
     }
     if status.is_client_error() {

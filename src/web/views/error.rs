@@ -43,6 +43,12 @@ pub fn page(status: StatusCode, request_id: &str) -> Response {
             "送信された内容が大きすぎるため受け付けられませんでした。",
             request_id,
         ),
+        StatusCode::SERVICE_UNAVAILABLE => render(
+            status,
+            "ただいま保存できません",
+            "申し訳ありません。サーバーの記録領域に空きがないか書き込みできない状態のため、ただいまデータを保存できません。この操作は保存されていません。しばらくしてからもう一度お試しください。",
+            request_id,
+        ),
         StatusCode::BAD_REQUEST => render(
             status,
             "リクエストを処理できません",
