@@ -3,6 +3,9 @@
 //! gets arbitrary bodies, its own fields with wild values (missing, repeated, extra, wrong
 //! content type) and edited bytes, with a valid CSRF token so that the parsing is reached.
 //! No answer may be a server error.
+//!
+//! Test code only (`#[cfg(test)] mod form_fuzz` in `web/mod.rs`): its `expect`s are on the
+//! test's own setup, where a failure should stop the test.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
