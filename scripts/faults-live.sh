@@ -335,6 +335,8 @@ item_soak() {
   local errors answers
   errors=$(awk '{ print $4 }' "$dir/load.txt"); answers=$(awk '{ print $2 }' "$dir/load.txt")
   FIGURE="${duration} s, $answers answers, ${errors:-?} errors; RSS ${rss0}/${rss1}/${rss2} MiB; fds ${fd0}→${fd2}; import exit $imported"
-  LIMIT="0 errors, end ≤ 1.5× middle, fds ±5"
-  OK=$(( ${errors:-1} == 0 && imported == 0 && rss2 * 2 <= rss1 * 3 && fd2 - fd0 <= 5 && fd0 - fd2 <= 5 ))
+  # redb's page cache (store::CACHE_BYTES, 256 MiB) fills as the file is read: growth up to
+  # it is the cache, not a leak; in a short run it is still filling at the middle.
+  LIMIT="0 errors, end ≤ 1.5× middle or ≤ 400 MiB, fds ±5"
+  OK=$(( ${errors:-1} == 0 && imported == 0 && (rss2 * 2 <= rss1 * 3 || rss2 <= 400) && fd2 - fd0 <= 5 && fd0 - fd2 <= 5 ))
 }
