@@ -129,13 +129,13 @@ pub(super) fn bring_up_to_date(
             );
             store
                 .write_blocking(|w| {
+                    ensure_tables(w)?;
                     for step in &steps {
                         tracing::info!(from = step.from, "migration: {}", step.describe);
                         (step.run)(w).with_context(|| {
                             format!("migration from schema {} failed", step.from)
                         })?;
                     }
-                    ensure_tables(w)?;
                     also(w)?;
                     w.put(VERSION_KEY, &SchemaVersion(schema.version))
                 })

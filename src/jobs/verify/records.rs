@@ -36,6 +36,7 @@ pub(super) fn check(c: &mut Check<'_>, sequences: &BTreeMap<String, u64>) -> any
         }
     });
     c.each::<OneOffWindow>(|_, _, _| {});
+    c.each::<crate::audit::ThrottledRow>(|_, _, _| {});
     numbered::<AuditEntry>(c, sequences, "audit");
     numbered::<OutboxMail>(c, sequences, "outbox");
     numbered::<Batch>(c, sequences, "batches");

@@ -54,6 +54,13 @@ pub(super) fn populate(store: &Store, now: chrono::DateTime<Utc>) {
                 "failed_logins": 0, "locked_until": null, "last_login_at": null,
             }))?;
             w.put("yamada01", &account)?;
+            // The staff session is made directly, without a second factor: the console's
+            // forms are the target here, not the enrolment gate.
+            let mut settings = w
+                .get::<crate::settings::UnionSettings>("union")?
+                .unwrap_or_default();
+            settings.staff_totp_required = false;
+            w.put("union", &settings)?;
             let state = HouseholdState {
                 account: Some("yamada01".into()),
                 temporary_id: None,
