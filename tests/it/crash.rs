@@ -64,11 +64,14 @@ async fn post(
     Ok(location)
 }
 
+/// One wizard step: the form's page, where it posts, its fields, where it must lead.
+type Step<'a> = (&'a str, &'a str, Vec<(&'a str, &'a str)>, &'a str);
+
 /// The registration wizard with one postcard; `Ok(true)` once the 完了 screen answered.
 async fn register(url: &str, card: &[String], user: &str) -> Result<bool, reqwest::Error> {
     let browser = client();
     let email = format!("{}@example.jp", user.to_lowercase());
-    let steps: [(&str, &str, Vec<(&str, &str)>, &str); 4] = [
+    let steps: [Step; 4] = [
         (
             "/",
             "/",
