@@ -133,21 +133,28 @@ item_crash() {
   local households="${KENPO_CRASH_HOUSEHOLDS:-100000}" rows="${KENPO_CRASH_IMPORT:-200000}"
   mkdir -p "$dir/mail" && make_union "$dir" "$households" "$claims" ||
     { FIGURE="could not build the data file"; LIMIT="-"; OK=0; return; }
-  local data="$dir/kenpo.redb" smtp_port lost=0 mail_lost=0 halves=0 worst_open=0 repairs="" failures=0
+  local data="$dir/kenpo.redb" smtp_port lost=0 mail_lost=0 halves=0 worst_open=0 failures=0
+  local before="$claims" imported=1
+  : >"$dir/done.txt"; : >"$dir/serve.log"
   smtp_port=$(free_port)
   start_smtp "$smtp_port" "$dir/mail/Maildir" || { FIGURE="aiosmtpd did not start"; LIMIT="-"; OK=0; return; }
-  local before
-  cp "$data" "$dir/copy.redb"; cp "$data.key" "$dir/copy.redb.key" 2>/dev/null
-  "$KENPO" verify "$dir/copy.redb" >"$dir/verify.txt" 2>&1
-  before=$(table_rows "$dir/verify.txt" claims)
+  # After a kill: the first open (timed), every answered registration logs in, a clean
+  # stop, and `kenpo verify` of the file with its claim count: the import all in or out.
+  after_kill() {
+    start_serve "$data" "$dir/serve.log" "$smtp_port" || { failures=$((failures + 1)); return 1; }
+    awk -v a="$OPEN_SECS" -v b="$worst_open" 'BEGIN { exit !(a > b) }' && worst_open="$OPEN_SECS"
+    $LOAD check "$URL" "$dir/done.txt" >"$dir/check.txt" 2>>"$dir/load.err"
+    lost=$((lost + $(awk '{ print $4 }' "$dir/check.txt")))
+    stop_serve
+    "$KENPO" verify "$data" >"$dir/verify.txt" 2>&1 || { failures=$((failures + 1)); cat "$dir/verify.txt" >&2; }
+    local after; after=$(table_rows "$dir/verify.txt" claims)
+    if [ "$after" = "$before" ] && [ "$imported" -ne 0 ]; then :
+    elif [ "$after" = "$((before + rows))" ]; then before="$after"
+    else halves=$((halves + 1)); echo "crash: claims $before -> $after (import exit $imported)" >&2
+    fi
+  }
   for round in $(seq "$rounds"); do
     start_serve "$data" "$dir/serve.log" "$smtp_port" || { failures=$((failures + 1)); break; }
-    [ "$round" -gt 1 ] && {
-      awk -v a="$OPEN_SECS" -v b="$worst_open" 'BEGIN { exit !(a > b) }' && worst_open="$OPEN_SECS"
-      # Every registration answered before the last kill logs in.
-      $LOAD check "$URL" "$dir/done.txt" >"$dir/check.txt" 2>>"$dir/load.err"
-      lost=$((lost + $(awk '{ print $4 }' "$dir/check.txt")))
-    }
     $LOAD storm "$URL" "$dir/postcards.csv" "$dir/done.txt" 600 8 >"$dir/storm.txt" 2>>"$dir/load.err" &
     local storm=$!
     claim_file "$dir/import.csv" "R$round" "$rows" "$households"
@@ -155,32 +162,23 @@ item_crash() {
     local import=$!
     sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.1f", 2 + (r % 150) / 10 }')"
     kill -KILL "$SERVE_PID"; wait "$SERVE_PID" 2>/dev/null; SERVE_PID=""
-    wait "$storm"; wait "$import"; local imported=$?
-    cp "$data" "$dir/copy.redb"; rm -f "$dir/copy.redb.key"; cp "$data.key" "$dir/copy.redb.key" 2>/dev/null
-    "$KENPO" verify "$dir/copy.redb" >"$dir/verify.txt" 2>&1 || failures=$((failures + 1))
-    local after; after=$(table_rows "$dir/verify.txt" claims)
-    if [ "$after" = "$before" ] && [ "$imported" -ne 0 ]; then :
-    elif [ "$after" = "$((before + rows))" ]; then before="$after"
-    else halves=$((halves + 1)); echo "round $round: claims $before -> $after (import exit $imported)" >&2
-    fi
-    echo "round $round: $(cat "$dir/storm.txt"), import exit $imported, claims $after" >&2
+    wait "$storm"; wait "$import"; imported=$?
+    echo "crash round $round: $(cat "$dir/storm.txt"), import exit $imported" >&2
+    after_kill || break
   done
-  # The last round's registrations, and every welcome mail (at least once) after a restart.
+  # Every welcome mail of an answered registration arrives (at least once).
   start_serve "$data" "$dir/serve.log" "$smtp_port" || failures=$((failures + 1))
-  awk -v a="$OPEN_SECS" -v b="$worst_open" 'BEGIN { exit !(a > b) }' && worst_open="$OPEN_SECS"
-  $LOAD check "$URL" "$dir/done.txt" >"$dir/check.txt" 2>>"$dir/load.err"
-  lost=$((lost + $(awk '{ print $4 }' "$dir/check.txt")))
   local users; users=$(wc -l <"$dir/done.txt")
   for _ in $(seq 600); do
-    received "$dir/mail/Maildir" | grep -c ようこそ >"$dir/welcome.txt"
-    [ "$(cat "$dir/welcome.txt")" -ge "$users" ] && break
+    [ "$(received "$dir/mail/Maildir" | grep -c ようこそ)" -ge "$users" ] && break
     sleep 1
   done
   received "$dir/mail/Maildir" | grep ようこそ | cut -f1 | sort -u >"$dir/welcomed.txt"
   mail_lost=$(sed 's/$/@example.jp/' "$dir/done.txt" | tr 'A-Z' 'a-z' | sort -u | comm -23 - "$dir/welcomed.txt" | wc -l)
   cleanup_live
-  repairs=$(grep -o 'repair_ms=[0-9]*' "$dir/serve.log" | cut -d= -f2 | sort -n | tail -1)
-  FIGURE="$rounds kills, $users registrations: $lost cannot log in, $mail_lost welcome mails lost, $halves half imports; first open after a kill ≤ ${worst_open} s (repair ${repairs:-0} ms)"
+  local repair
+  repair=$(sed 's/\x1b\[[0-9;]*m//g' "$dir/serve.log" | grep -o 'repair_ms=[0-9]*' | cut -d= -f2 | sort -n | tail -1)
+  FIGURE="$rounds kills, $users registrations: $lost cannot log in, $mail_lost welcome mails lost, $halves half imports, $failures failures; first open after a kill ≤ ${worst_open} s (repair ≤ ${repair:-0} ms)"
   LIMIT="0 lost, 0 half, verify ok"
   OK=$(( lost == 0 && mail_lost == 0 && halves == 0 && failures == 0 ))
 }
@@ -337,6 +335,8 @@ item_soak() {
   local errors answers
   errors=$(awk '{ print $4 }' "$dir/load.txt"); answers=$(awk '{ print $2 }' "$dir/load.txt")
   FIGURE="${duration} s, $answers answers, ${errors:-?} errors; RSS ${rss0}/${rss1}/${rss2} MiB; fds ${fd0}→${fd2}; import exit $imported"
-  LIMIT="0 errors, end ≤ 1.5× middle, fds ±5"
-  OK=$(( ${errors:-1} == 0 && imported == 0 && rss2 * 2 <= rss1 * 3 && fd2 - fd0 <= 5 && fd0 - fd2 <= 5 ))
+  # redb's page cache (store::CACHE_BYTES, 256 MiB) fills as the file is read: growth up to
+  # it is the cache, not a leak; in a short run it is still filling at the middle.
+  LIMIT="0 errors, end ≤ 1.5× middle or ≤ 400 MiB, fds ±5"
+  OK=$(( ${errors:-1} == 0 && imported == 0 && (rss2 * 2 <= rss1 * 3 || rss2 <= 400) && fd2 - fd0 <= 5 && fd0 - fd2 <= 5 ))
 }
