@@ -129,7 +129,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let app: http::App = Arc::new(web::routes(state.clone()).map_to_response().boxed());
     let limits = opts.limits.clone();
     let done = tokio::spawn(async move {
-        let result = http::serve(listener, app, limits, signal, Duration::from_secs(10)).await;
+        let result = http::serve(listener, app, limits, signal, STOP_GRACE).await;
         let _ = sender_task.await;
         let _ = retention_task.await;
         let _ = control_task.await;
@@ -142,6 +142,12 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         done,
     })
 }
+
+/// How long a stop waits for the requests in flight. Longer than a connection may stall
+/// (`http::DEFAULT_BODY_TIMEOUT_SECS`), so that a request the server is handling is answered
+/// rather than cut: one cut after its change was saved (a login under heavy load waiting
+/// for its hash) would leave a change its member never saw confirmed.
+const STOP_GRACE: Duration = Duration::from_secs(35);
 
 /// Deletes expired claims (SPEC §5.8), audit rows, sessions and links when the server starts
 /// and then every 24 hours.

@@ -121,7 +121,10 @@ pub(super) async fn serve(
     })
     .await;
     if finished.is_err() {
-        tracing::info!("closing the connections still open after the grace period");
+        tracing::warn!(
+            connections = connections.len(),
+            "closing the connections still open after the grace period; their requests may be unanswered"
+        );
         connections.shutdown().await;
     }
     Ok(())
