@@ -118,7 +118,8 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         opts.clock.clone(),
         shutdown.subscribe(),
     ));
-    // The control socket stops with the web server: no new job, the running ones finish.
+    // The control socket stops with the web server: no new job; a claim import in progress
+    // rolls back, and every other job finishes.
     let control_task = {
         let mut stopping = shutdown.subscribe();
         tokio::spawn(async move {

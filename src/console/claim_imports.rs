@@ -102,7 +102,10 @@ impl ClaimImports {
                 false,
                 now,
                 &actor,
-                &mut |done, total| jobs.set_phase(&job, Phase::Running { done, total }),
+                &mut |done, total| {
+                    jobs.set_phase(&job, Phase::Running { done, total });
+                    std::ops::ControlFlow::Continue(())
+                },
             );
             drop(spool);
             let phase = match result {
@@ -117,6 +120,9 @@ impl ClaimImports {
                 }
                 Err(ClaimImportError::File(error)) => Phase::Refused(error),
                 Err(ClaimImportError::Refused(message)) => Phase::Refused(ImportError::Io(message)),
+                Err(e @ ClaimImportError::Cancelled) => {
+                    Phase::Refused(ImportError::Io(e.to_string()))
+                }
                 Err(ClaimImportError::Unexpected(e)) => {
                     tracing::error!(error = format!("{e:#}"), "a claims import failed");
                     Phase::Failed

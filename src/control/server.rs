@@ -27,7 +27,9 @@ pub struct ControlServer {
 
 impl ControlServer {
     /// Stops accepting jobs, removes the socket file, and waits until every job in progress
-    /// has finished (an import commits or rolls back) and let go of the data file. Blocking.
+    /// has finished and let go of the data file. A claim import that has not committed yet
+    /// rolls back at its next progress step (`JobIo::cancelled`), so that it does not hold
+    /// redb's one writer while the requests in flight wait for it. Blocking.
     pub fn shutdown(mut self) {
         self.stop_and_wait();
     }
@@ -98,10 +100,11 @@ pub fn listen(
                 };
                 let (store, clock) = (store.clone(), clock.clone());
                 let mail_wake = mail_wake.clone();
+                let stopping_job = stopping.clone();
                 let job = std::thread::Builder::new()
                     .name("control-job".into())
                     .spawn(move || {
-                        if let Err(e) = serve_one(stream, &store, clock.as_ref()) {
+                        if let Err(e) = serve_one(stream, &store, clock.as_ref(), &stopping_job) {
                             tracing::warn!("control connection ended: {e:#}");
                         }
                         mail_wake.notify_one();
@@ -146,7 +149,12 @@ fn peer_uid(stream: &UnixStream) -> Option<u32> {
     (rc == 0).then_some(cred.uid)
 }
 
-fn serve_one(stream: UnixStream, store: &Store, clock: &dyn Clock) -> anyhow::Result<()> {
+fn serve_one(
+    stream: UnixStream,
+    store: &Store,
+    clock: &dyn Clock,
+    stopping: &AtomicBool,
+) -> anyhow::Result<()> {
     // SAFETY: geteuid has no preconditions.
     let me = unsafe { libc::geteuid() };
     if peer_uid(&stream) != Some(me) {
@@ -173,6 +181,7 @@ fn serve_one(stream: UnixStream, store: &Store, clock: &dyn Clock) -> anyhow::Re
     let mut io = SocketIo {
         input: reader.take(request.input_len),
         out: stream,
+        stopping,
     };
     tracing::info!(job = ?job_name(&request.job), "running a job for the command line");
     let result = jobs::run(request.job, store, clock.now(), &mut io);
@@ -213,12 +222,18 @@ fn send(out: &mut UnixStream, event: &Event) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct SocketIo<R> {
+struct SocketIo<'a, R> {
     input: R,
     out: UnixStream,
+    /// Set when the server stops: a long job then rolls back rather than hold the writer.
+    stopping: &'a AtomicBool,
 }
 
-impl<R: Read> JobIo for SocketIo<R> {
+impl<R: Read> JobIo for SocketIo<'_, R> {
+    fn cancelled(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+
     fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
         Ok(Box::new(&mut self.input))
     }

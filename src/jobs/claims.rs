@@ -3,16 +3,16 @@
 //! never held in memory.
 
 use std::collections::HashSet;
-use std::fmt;
 use std::fs::File;
 use std::io::{BufReader, Read};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
 use super::{JobError, JobIo};
 use crate::audit::{Action, Actor, AuditEntry};
-use crate::claims::{Batch, BatchWriter, Outcome, PublishError, PublishSummary, publish};
+use crate::claims::{BatchWriter, Outcome, PublishError, publish};
 use crate::domain::claim::Claim;
 use crate::domain::member::Person;
 use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
@@ -21,59 +21,8 @@ use crate::store::{Store, StoreKey as _, Writer};
 /// Progress is reported every this many rows.
 const PROGRESS_EVERY: u64 = 2_000;
 
-#[derive(Debug, Clone)]
-pub struct ClaimImportSummary {
-    pub batch: Batch,
-    pub published: Option<PublishSummary>,
-}
-
-impl fmt::Display for ClaimImportSummary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let b = &self.batch;
-        write!(
-            f,
-            "取り込みました（取り込み番号 {}）: {} 件 / 新規 {} 件 / 差し替え {} 件 / 変更なし {} 件 / エラー 0 件",
-            b.number(),
-            b.rows,
-            b.added,
-            b.replaced,
-            b.unchanged
-        )?;
-        match &self.published {
-            Some(p) => write!(
-                f,
-                "\n公開しました: 対象 {} 世帯 / お知らせメール {} 通",
-                p.households, p.mails
-            ),
-            None => write!(
-                f,
-                "\nまだ公開していません（加入者には見えません）。公開は管理画面から、または --publish を付けて取り込みます。"
-            ),
-        }
-    }
-}
-
-/// Why a claim file was not imported: the file (nothing of it imported, with the lines to
-/// fix), a refusal, or an unexpected failure.
-#[derive(Debug, thiserror::Error)]
-pub enum ClaimImportError {
-    #[error("{0}")]
-    File(ImportError),
-    #[error("{0}")]
-    Refused(String),
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl From<ClaimImportError> for JobError {
-    fn from(e: ClaimImportError) -> Self {
-        match e {
-            ClaimImportError::File(e) => JobError::User(e.to_string()),
-            ClaimImportError::Refused(e) => JobError::User(e),
-            ClaimImportError::Unexpected(e) => JobError::Unexpected(e),
-        }
-    }
-}
+mod outcome;
+pub use outcome::{ClaimImportError, ClaimImportSummary};
 
 /// Runs the job: finds the file (or copies the sent bytes beside the data file), counts
 /// its lines for the progress bar, and imports it.
@@ -98,7 +47,14 @@ pub fn run(
         publish,
         now,
         &Actor::Cli.to_string(),
-        &mut |done, total| io.progress("取り込み", done, total),
+        &mut |done, total| {
+            io.progress("取り込み", done, total);
+            if io.cancelled() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
     )?;
     io.say(&summary.to_string());
     Ok(())
@@ -112,10 +68,12 @@ pub fn import_claims_file(
     publish: bool,
     now: DateTime<Utc>,
     actor: &str,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<ClaimImportSummary, ClaimImportError> {
     let rows = count_rows(path)?;
-    progress(0, rows);
+    if progress(0, rows).is_break() {
+        return Err(ClaimImportError::Cancelled);
+    }
     let file =
         File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     import_claims(
@@ -137,7 +95,7 @@ pub fn import_claims(
     publish_now: bool,
     now: DateTime<Utc>,
     actor: &str,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<ClaimImportSummary, ClaimImportError> {
     let mut reader = ClaimReader::open(source).map_err(ClaimImportError::File)?;
     store.write_blocking(|w| {
@@ -173,8 +131,8 @@ fn stream_rows(
     reader: &mut ClaimReader,
     batch: &mut BatchWriter,
     rows: u64,
-    progress: &mut dyn FnMut(u64, u64),
-) -> anyhow::Result<Vec<LineError>> {
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<Vec<LineError>, ClaimImportError> {
     let mut known_people: HashSet<String> = HashSet::new();
     let mut errors = Vec::new();
     let mut done = 0u64;
@@ -198,8 +156,9 @@ fn stream_rows(
                         "このレセプト番号は、このファイルのより前の行にもあります（レセプト番号は1件ごとに別の番号にしてください）",
                     ));
                 }
-                if done.is_multiple_of(PROGRESS_EVERY) {
-                    progress(done, rows.max(done));
+                if done.is_multiple_of(PROGRESS_EVERY) && progress(done, rows.max(done)).is_break()
+                {
+                    return Err(ClaimImportError::Cancelled);
                 }
             }
         }
@@ -208,7 +167,9 @@ fn stream_rows(
             break;
         }
     }
-    progress(done, done);
+    if progress(done, done).is_break() {
+        return Err(ClaimImportError::Cancelled);
+    }
     Ok(errors)
 }
 

@@ -74,6 +74,11 @@ pub trait JobIo {
         None
     }
     fn progress(&mut self, label: &str, done: u64, total: u64);
+    /// Whether the job should stop and roll back (the server is stopping); a long import
+    /// asks at each progress step, so that it does not hold the writer through a stop.
+    fn cancelled(&self) -> bool {
+        false
+    }
     fn say(&mut self, line: &str);
     /// Hands over the finished output file (postcards, a backup) from a temporary path.
     fn output_file(&mut self, path: &Path) -> anyhow::Result<()>;

@@ -16,3 +16,92 @@ fn a_spooled_claim_file_is_owner_only_and_removed_when_done() {
     drop(spool);
     assert!(!path.exists());
 }
+
+/// Answers `cancelled` once the import has reported `after` progress steps.
+struct StopsAfter {
+    input: Vec<u8>,
+    steps: u64,
+    after: u64,
+}
+
+impl JobIo for StopsAfter {
+    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(self.input.as_slice()))
+    }
+    fn progress(&mut self, _: &str, _: u64, _: u64) {
+        self.steps += 1;
+    }
+    fn cancelled(&self) -> bool {
+        self.steps > self.after
+    }
+    fn say(&mut self, _: &str) {}
+    fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// A server that stops in the middle of a control-socket import must not keep redb's one
+/// writer until the import ends: the import rolls back at its next progress step, stores
+/// nothing, and says so to whoever started it.
+#[test]
+fn a_cancelled_import_rolls_back_at_its_next_progress_step_and_says_so() {
+    use chrono::{TimeZone as _, Utc};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("kenpo.redb")).expect("open");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
+        .single()
+        .expect("time");
+    let members = include_bytes!("../../../tests/data/members.utf8.csv").to_vec();
+    let init = crate::jobs::Job::Init {
+        union_name: "テスト健康保険組合".into(),
+        insurer_number: "06131114".into(),
+        service_name: None,
+    };
+    for (job, input) in [
+        (init, Vec::new()),
+        (crate::jobs::Job::ImportMembers, members),
+    ] {
+        let mut io = StopsAfter {
+            input,
+            steps: 0,
+            after: u64::MAX,
+        };
+        crate::jobs::run(job, &store, now, &mut io).expect("set up");
+    }
+    let mut claims = String::from(
+        "レセプト番号,記号,番号,枝番,診療年月,区分,医療機関等名称,日数,医療費総額,自己負担額,給付金\n",
+    );
+    for i in 0..(3 * PROGRESS_EVERY) {
+        claims.push_str(&format!(
+            "C{i:09},1201,105,00,202409,外来,試験クリニック,1,1000,300,0\n"
+        ));
+    }
+    let mut io = StopsAfter {
+        input: claims.into_bytes(),
+        steps: 0,
+        after: 2,
+    };
+    let result = run(&store, true, now, &mut io);
+    assert!(
+        matches!(&result, Err(JobError::User(m)) if m == outcome::CANCELLED),
+        "{result:?}"
+    );
+    assert_eq!(io.steps, 3, "stopped at the first step after the request");
+    let stored = store
+        .read_blocking(|r| r.count::<crate::claims::ClaimRecord>())
+        .expect("count");
+    assert_eq!(stored, 0, "nothing of the cancelled file is stored");
+
+    let mut io = StopsAfter {
+        input: io.input,
+        steps: 0,
+        after: u64::MAX,
+    };
+    run(&store, true, now, &mut io).expect("the same file imports when not stopped");
+    let stored = store
+        .read_blocking(|r| r.count::<crate::claims::ClaimRecord>())
+        .expect("count");
+    assert_eq!(stored, 3 * PROGRESS_EVERY);
+}
