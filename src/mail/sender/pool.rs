@@ -40,6 +40,8 @@ struct Round {
 
 #[derive(Default)]
 struct State {
+    /// A connection met a server failure: no connection takes another mail.
+    halted: bool,
     sent: usize,
     pause: Option<DateTime<Utc>>,
     error: Option<anyhow::Error>,
@@ -131,7 +133,11 @@ async fn work(round: Arc<Round>, mut connection: Option<Connection>) {
             Ok(()) => (Outcome::Sent, Next::Keep),
             Err(e) => {
                 let next = match &e {
-                    e if e.is_server_problem() => Next::Drop,
+                    e if e.is_server_problem() => {
+                        // The other connections take no new mail from now on.
+                        round.state().halted = true;
+                        Next::Drop
+                    }
                     SendError::InvalidRecipient => Next::Keep,
                     e if e.is_permanent() => Next::Reset,
                     _ => Next::Close,
@@ -166,7 +172,8 @@ impl Round {
 
     fn stopped(&self) -> bool {
         let state = self.state();
-        state.pause.is_some()
+        state.halted
+            || state.pause.is_some()
             || state.error.is_some()
             || self.shutdown.as_ref().is_some_and(|s| *s.borrow())
     }
