@@ -76,6 +76,9 @@ pub(super) async fn deliver(
         state: Mutex::default(),
         shutdown,
     });
+    if round.stopped() {
+        return round.finish();
+    }
     // The first connection tells whether the server is there at all: when it cannot be
     // opened, the first due mail carries the failure and no other mail is tried.
     let first = match Connection::open(&round.config).await {

@@ -87,3 +87,25 @@ async fn a_connection_is_renewed_after_its_share_of_mails() {
     assert_eq!(sent, MAX_MAILS_PER_CONNECTION + 1);
     assert_eq!(server.connections(), 2);
 }
+
+#[tokio::test]
+async fn a_round_takes_no_new_mail_once_kenpo_stops() {
+    let h = Harness::new();
+    let server = start(Script::default()).await;
+    let ids = enqueue_many(&h, 3).await;
+    let (stop, shutdown) = watch::channel(false);
+    let mut sender = h.sender(Some(pooled(server.port, 2)));
+    sender.shutdown = Some(shutdown);
+    stop.send(true).expect("receiver alive");
+
+    assert_eq!(sender.process_due().await.expect("round"), 0);
+
+    assert_eq!((server.messages().len(), server.connections()), (0, 0));
+    for id in &ids {
+        let (mail, pending) = h.mail(id).await;
+        assert_eq!(
+            (mail.state, mail.attempts, pending),
+            (MailState::Pending, 0, true)
+        );
+    }
+}
