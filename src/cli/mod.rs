@@ -45,6 +45,11 @@ pub struct ServeArgs {
     pub smtp: Option<String>,
     #[arg(long, env = "KENPO_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// SMTP connections used at once to send queued mail (each carries many mails).
+    #[arg(long, env = "KENPO_SMTP_CONNECTIONS",
+          default_value_t = crate::mail::smtp::DEFAULT_CONNECTIONS as u64,
+          value_parser = clap::value_parser!(u64).range(1..=32))]
+    pub smtp_connections: u64,
     /// Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed.
     #[arg(long, env = "KENPO_TRUSTED_PROXIES")]
     pub trusted_proxies: Option<String>,

@@ -18,10 +18,11 @@ pub fn serve_options(
             let from = args.mail_from.clone().ok_or_else(|| {
                 JobError::User("--mail-from (KENPO_MAIL_FROM) is needed with --smtp".into())
             })?;
-            Some(
-                crate::mail::smtp::SmtpConfig::parse(url, &from)
-                    .map_err(|e| JobError::User(e.to_string()))?,
-            )
+            let mut config = crate::mail::smtp::SmtpConfig::parse(url, &from)
+                .map_err(|e| JobError::User(e.to_string()))?;
+            config.connections = usize::try_from(args.smtp_connections)
+                .unwrap_or(crate::mail::smtp::DEFAULT_CONNECTIONS);
+            Some(config)
         }
         None => None,
     };

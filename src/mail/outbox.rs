@@ -118,33 +118,48 @@ pub fn seal_plain_bodies(w: &mut Writer) -> anyhow::Result<u64> {
     Ok(sealed)
 }
 
-/// Pending mails whose next attempt is due at `now`, oldest id first.
-pub(crate) fn due_mails(
-    r: &crate::store::Reader,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Vec<(String, OutboxMail)>> {
+/// The ids of pending mails whose next attempt is due at `now`, oldest first.
+pub(crate) fn due_ids(r: &crate::store::Reader, now: DateTime<Utc>) -> anyhow::Result<Vec<String>> {
     let mut due = Vec::new();
     for (id, _) in r.scan::<PendingMail>("")? {
         match r.get::<OutboxMail>(&id)? {
-            Some(mut mail) if mail.state == MailState::Pending && mail.next_attempt_at <= now => {
-                // Opened just before sending; the plain body lives only in this process.
-                match open_body(r, &id, &mail) {
-                    Ok(body) => {
-                        mail.body = body;
-                        due.push((id, mail));
-                    }
-                    Err(e) => tracing::error!(
-                        outbox_id = id,
-                        error = format!("{e:#}"),
-                        "a queued mail cannot be opened"
-                    ),
-                }
+            Some(mail) if mail.state == MailState::Pending && mail.next_attempt_at <= now => {
+                due.push(id);
             }
             Some(_) => {}
             None => tracing::warn!(outbox_id = id, "a pending marker has no outbox mail"),
         }
     }
     Ok(due)
+}
+
+/// The mail `id` with its body opened, if it is still pending and due at `now`. Opened just
+/// before it is sent: the plain body lives only in this process, one mail at a time.
+pub(crate) fn load_due(
+    r: &crate::store::Reader,
+    id: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<OutboxMail>> {
+    let Some(mut mail) = r.get::<OutboxMail>(id)? else {
+        return Ok(None);
+    };
+    if mail.state != MailState::Pending || mail.next_attempt_at > now {
+        return Ok(None);
+    }
+    match open_body(r, id, &mail) {
+        Ok(body) => {
+            mail.body = body;
+            Ok(Some(mail))
+        }
+        Err(e) => {
+            tracing::error!(
+                outbox_id = id,
+                error = format!("{e:#}"),
+                "a queued mail cannot be opened"
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// Puts a Failed mail back into the queue with a fresh set of attempts; returns false when

@@ -1,5 +1,6 @@
-//! The background outbox sender: sends due mails one at a time, retries with backoff, and
-//! gives up after [`MAX_ATTEMPTS`] or at once on a 5xx; staff can then retry by hand.
+//! The background outbox sender: sends due mails over a small pool of reused SMTP
+//! connections (`--smtp-connections`), retries with backoff, and gives up after
+//! [`MAX_ATTEMPTS`] or at once on a 5xx; staff can then retry by hand.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
@@ -11,9 +12,12 @@ use crate::clock::Clock;
 use crate::domain::email::Email;
 #[cfg(test)]
 use crate::mail::outbox::retry_failed;
-use crate::mail::outbox::{MailState, OutboxMail, PendingMail, due_mails};
-use crate::mail::smtp::{self, SendError, SmtpConfig};
+use crate::mail::outbox::{MailState, OutboxMail, PendingMail, due_ids};
+use crate::mail::smtp::SmtpConfig;
 use crate::store::Store;
+
+mod pool;
+mod record;
 
 /// Attempts before a mail is marked Failed.
 pub const MAX_ATTEMPTS: u32 = 12;
@@ -34,14 +38,10 @@ pub struct Sender {
     smtp: Option<SmtpConfig>,
     /// Notified (`notify_one`) after a commit that queued a mail.
     wake: Arc<Notify>,
-    /// After the server itself failed (unreachable, TLS, login), no mail is tried before this.
+    /// After the server itself failed (unreachable, TLS, login, 421), no mail is tried before this.
     paused_until: Mutex<Option<DateTime<Utc>>>,
-}
-
-/// What one attempt did to a mail.
-enum Outcome {
-    Sent,
-    Failed(SendError),
+    /// Set by [`Sender::run`]: a round in progress takes no new mail once it turns true.
+    shutdown: Option<watch::Receiver<bool>>,
 }
 
 impl Sender {
@@ -57,11 +57,13 @@ impl Sender {
             smtp,
             wake,
             paused_until: Mutex::new(None),
+            shutdown: None,
         }
     }
 
     /// Runs until `shutdown` becomes true or its sender is dropped.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
+        self.shutdown = Some(shutdown.clone());
         loop {
             if *shutdown.borrow() {
                 break;
@@ -119,9 +121,10 @@ impl Sender {
         }
     }
 
-    /// Sends every pending mail whose time has come, one at a time; returns how many were sent.
-    /// Without an SMTP server nothing is sent. After a failure of the server itself
-    /// (unreachable, TLS, login) the rest wait until that mail's next attempt.
+    /// Sends every pending mail whose time has come over up to `connections` SMTP
+    /// connections; returns how many were sent. Without an SMTP server nothing is sent.
+    /// After a failure of the server itself (unreachable, TLS, login, `421`) the rest wait
+    /// until that mail's next attempt.
     pub async fn process_due(&self) -> anyhow::Result<usize> {
         let Some(config) = &self.smtp else {
             return Ok(0);
@@ -130,118 +133,24 @@ impl Sender {
         if self.paused_until().is_some_and(|until| now < until) {
             return Ok(0);
         }
-        let due = self.store.read(move |r| due_mails(r, now)).await?;
-        let mut sent = 0;
-        for (id, mail) in due {
-            let outcome = match smtp::send(config, &mail.to, &mail.subject, &mail.body).await {
-                Ok(()) => Outcome::Sent,
-                Err(e) => Outcome::Failed(e),
-            };
-            let server_down = match &outcome {
-                Outcome::Sent => {
-                    sent += 1;
-                    false
-                }
-                Outcome::Failed(e) => e.is_server_problem(),
-            };
-            let next = self.record(&id, &mail, outcome).await?;
-            if server_down {
-                self.set_paused_until(Some(next.unwrap_or(self.clock.now() + backoff(1))));
-                break;
-            }
+        let due = self.store.read(move |r| due_ids(r, now)).await?;
+        if due.is_empty() {
+            return Ok(0);
         }
-        if sent > 0 {
-            self.set_paused_until(None);
+        let delivery = pool::deliver(
+            self.store.clone(),
+            self.clock.clone(),
+            config.clone(),
+            due,
+            self.shutdown.clone(),
+        )
+        .await?;
+        match delivery.pause {
+            Some(until) => self.set_paused_until(Some(until)),
+            None if delivery.sent > 0 => self.set_paused_until(None),
+            None => {}
         }
-        Ok(sent)
-    }
-
-    /// Stores the outcome of one attempt; returns the next attempt time if one is planned.
-    async fn record(
-        &self,
-        id: &str,
-        mail: &OutboxMail,
-        outcome: Outcome,
-    ) -> anyhow::Result<Option<DateTime<Utc>>> {
-        let now = self.clock.now();
-        let (error, next) = match &outcome {
-            Outcome::Sent => {
-                tracing::info!(outbox_id = id, "mail sent");
-                (None, None)
-            }
-            Outcome::Failed(e) => {
-                let attempts = mail.attempts + 1;
-                let explanation = e.explain();
-                let for_log = mask_address(&explanation, &mail.to);
-                if e.is_permanent() {
-                    tracing::error!(
-                        outbox_id = id,
-                        attempts,
-                        error = for_log,
-                        "mail refused for good; not retried"
-                    );
-                    (Some(explanation), None)
-                } else if attempts >= MAX_ATTEMPTS {
-                    tracing::error!(
-                        outbox_id = id,
-                        attempts,
-                        error = for_log,
-                        "mail failed; giving up"
-                    );
-                    (Some(explanation), None)
-                } else {
-                    let next = now + backoff(attempts);
-                    tracing::warn!(
-                        outbox_id = id,
-                        attempts,
-                        error = for_log,
-                        "mail failed; will retry"
-                    );
-                    (Some(explanation), Some(next))
-                }
-            }
-        };
-        let id = id.to_string();
-        let expected_attempts = mail.attempts;
-        self.store
-            .write(move |w| {
-                let Some(mut stored) = w.get::<OutboxMail>(&id)? else {
-                    w.delete::<PendingMail>(&id)?;
-                    return Ok(());
-                };
-                // Changed meanwhile (staff retried it, or another sender): leave it alone.
-                if stored.state != MailState::Pending || stored.attempts != expected_attempts {
-                    return Ok(());
-                }
-                stored.attempts += 1;
-                match (&outcome, next) {
-                    (Outcome::Sent, _) => {
-                        stored.state = MailState::Sent;
-                        stored.sent_at = Some(now);
-                        stored.last_error = None;
-                        // A sent mail's body is of no further use: keep no copy of it.
-                        stored.body = crate::mail::outbox::BODY_REMOVED.to_string();
-                        w.delete::<PendingMail>(&id)?;
-                    }
-                    (Outcome::Failed(_), Some(next)) => {
-                        stored.last_error = error;
-                        stored.next_attempt_at = next;
-                    }
-                    (Outcome::Failed(_), None) => {
-                        stored.state = MailState::Failed;
-                        stored.last_error = error;
-                        if stored.secret {
-                            // A retry would mail a stale secret; the member asks again instead.
-                            stored.body = crate::mail::outbox::BODY_REMOVED.to_string();
-                        }
-                        w.delete::<PendingMail>(&id)?;
-                    }
-                }
-                w.put(&id, &stored)?;
-                Ok::<_, anyhow::Error>(())
-            })
-            .await?;
-        Ok(next)
+        Ok(delivery.sent)
     }
 
     /// When the next pending mail is due (at the earliest when a pause ends).

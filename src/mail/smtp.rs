@@ -4,13 +4,11 @@
 use crate::domain::email::Email;
 use std::time::Duration;
 
-use mail_send::mail_builder::MessageBuilder;
-use mail_send::{SmtpClient, SmtpClientBuilder};
-use tokio::io::{AsyncRead, AsyncWrite};
-
 mod config;
+mod connection;
 
-pub use config::{SmtpConfig, SmtpConfigError, TlsMode};
+pub use config::{DEFAULT_CONNECTIONS, SmtpConfig, SmtpConfigError, TlsMode};
+pub use connection::Connection;
 
 /// How long one connection step (connect, greeting, TLS, login) may take.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -58,52 +56,30 @@ impl SendError {
         }
     }
 
-    /// Whether the server as a whole is unusable right now (as opposed to this one mail).
+    /// Whether the server as a whole is unusable right now (as opposed to this one mail):
+    /// it cannot be reached or spoken to, or it is closing the session (`421`).
     pub fn is_server_problem(&self) -> bool {
-        !matches!(
-            self,
-            SendError::Rejected { .. } | SendError::InvalidRecipient
-        )
+        match self {
+            SendError::Rejected { reply, .. } => reply.starts_with("421"),
+            SendError::InvalidRecipient => false,
+            _ => true,
+        }
     }
 }
 
-/// Sends one plain-text UTF-8 mail. Connecting, TLS and login are limited to 30 s each.
+/// Sends one plain-text UTF-8 mail over a connection of its own (`send-test-mail`).
+/// Connecting, TLS and login are limited to 30 s each.
 pub async fn send(
     config: &SmtpConfig,
     to: &str,
     subject: &str,
     body: &str,
 ) -> Result<(), SendError> {
-    let other = |reason: &str| SendError::Other {
-        server: config.server(),
-        reason: reason.to_string(),
-    };
-    let to = Email::parse(to).map_err(|_| SendError::InvalidRecipient)?;
-    let message = MessageBuilder::new()
-        .from(config.from.as_str())
-        .to(to.as_str())
-        .subject(subject)
-        .text_body(body);
-    let mut builder = SmtpClientBuilder::new(config.host.as_str(), config.port)
-        .map_err(|e| other(&format!("cannot set up TLS: {e}")))?
-        .timeout(TIMEOUT)
-        .implicit_tls(config.tls == TlsMode::Implicit);
-    if let Some((user, password)) = &config.credentials {
-        builder = builder.credentials((user.as_str(), password.as_str()));
-    }
-    let connect_limit = TIMEOUT * 3;
-    match config.tls {
-        TlsMode::StartTls | TlsMode::Implicit => {
-            match within(connect_limit, builder.connect()).await {
-                Ok(client) => deliver(client, message, config).await,
-                Err(e) => Err(connect_failure(e, config).await),
-            }
-        }
-        TlsMode::None => match within(connect_limit, builder.connect_plain()).await {
-            Ok(client) => deliver(client, message, config).await,
-            Err(e) => Err(connect_failure(e, config).await),
-        },
-    }
+    Email::parse(to).map_err(|_| SendError::InvalidRecipient)?;
+    let mut connection = Connection::open(config).await?;
+    connection.send(config, to, subject, body).await?;
+    connection.close().await;
+    Ok(())
 }
 
 /// Classifies a failed connection. A server that accepts TCP but never greets is almost
@@ -123,19 +99,6 @@ async fn connect_failure(error: mail_send::Error, config: &SmtpConfig) -> SendEr
         }
     }
     classify(error, Stage::Connect, config)
-}
-
-async fn deliver<T: AsyncRead + AsyncWrite + Unpin>(
-    mut client: SmtpClient<T>,
-    message: MessageBuilder<'_>,
-    config: &SmtpConfig,
-) -> Result<(), SendError> {
-    within(TIMEOUT * 4, client.send(message))
-        .await
-        .map_err(|e| classify(e, Stage::Send, config))?;
-    // The mail is accepted once DATA is answered; a failed QUIT changes nothing.
-    let _ = within(TIMEOUT, client.quit()).await;
-    Ok(())
 }
 
 /// mail-send does not limit every read (the greeting of `connect_plain`), so limit the whole step.

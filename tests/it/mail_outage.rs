@@ -22,11 +22,18 @@ const WAIT: StdDuration = StdDuration::from_secs(30);
 /// `HOUSEHOLDS` households 1300-1… with an account each (notification on), and one claim
 /// file that concerns them all, imported and published: one mail per household.
 async fn publish_to_households(app: &TestApp, rejected: Option<&str>) {
+    publish_to(app, HOUSEHOLDS, rejected).await;
+}
+
+/// `households` households 1300-1… with an account each (user `user<i>`, the first one
+/// `first_user` if given; notification on), and one claim file that concerns them all,
+/// imported and published: one mail per household, to `<user>@example.jp`.
+pub(crate) async fn publish_to(app: &TestApp, households: u32, first_user: Option<&str>) {
     let mut members = String::from(
         "記号,番号,枝番,氏名,氏名カナ,生年月日,性別,続柄,資格取得日,資格喪失日,郵便番号,住所\n",
     );
     let mut claims = String::new();
-    for i in 1..=HOUSEHOLDS {
+    for i in 1..=households {
         members.push_str(&format!(
             "1300,{i},00,試験　太郎,シケン　タロウ,19700101,1,本人,19920401,,1000001,東京都千代田区1-{i}\n"
         ));
@@ -40,8 +47,8 @@ async fn publish_to_households(app: &TestApp, rejected: Option<&str>) {
     })
     .await
     .expect("join");
-    for i in 1..=HOUSEHOLDS {
-        let user = match rejected {
+    for i in 1..=households {
+        let user = match first_user {
             Some(user) if i == 1 => user.to_string(),
             _ => format!("user{i}"),
         };
@@ -50,7 +57,7 @@ async fn publish_to_households(app: &TestApp, rejected: Option<&str>) {
     import(app, csv(&claims), true).await;
 }
 
-async fn outbox(app: &TestApp) -> Vec<(String, OutboxMail)> {
+pub(crate) async fn outbox(app: &TestApp) -> Vec<(String, OutboxMail)> {
     app.store()
         .read(|r| r.scan::<OutboxMail>(""))
         .await
@@ -59,7 +66,11 @@ async fn outbox(app: &TestApp) -> Vec<(String, OutboxMail)> {
 
 /// Wakes the sender and polls the outbox until `done` holds (real time; the sender's own
 /// times come from the injected clock).
-async fn wake_until(app: &TestApp, what: &str, done: impl Fn(&[(String, OutboxMail)]) -> bool) {
+pub(crate) async fn wake_until(
+    app: &TestApp,
+    what: &str,
+    done: impl Fn(&[(String, OutboxMail)]) -> bool,
+) {
     let give_up = Instant::now() + WAIT;
     loop {
         app.running

@@ -22,6 +22,7 @@ mod foundation;
 mod harness;
 mod harness_selftest;
 mod mail_outage;
+mod mail_pool;
 mod maintenance;
 mod registration;
 mod restore;

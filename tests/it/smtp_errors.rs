@@ -12,6 +12,7 @@ fn loopback(port: u16, tls: TlsMode) -> SmtpConfig {
         tls,
         credentials: None,
         from: "kenpo@example.jp".into(),
+        connections: 4,
     }
 }
 

@@ -46,7 +46,12 @@ pub struct SmtpConfig {
     pub credentials: Option<(String, String)>,
     /// The sender address (`--mail-from`).
     pub from: String,
+    /// SMTP connections the outbox sender keeps open at once (`--smtp-connections`).
+    pub connections: usize,
 }
+
+/// Connections the outbox sender uses unless `--smtp-connections` says otherwise.
+pub const DEFAULT_CONNECTIONS: usize = 4;
 
 impl fmt::Debug for SmtpConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -57,6 +62,7 @@ impl fmt::Debug for SmtpConfig {
             .field("user", &self.credentials.as_ref().map(|(user, _)| user))
             .field("password", &self.credentials.as_ref().map(|_| "<hidden>"))
             .field("from", &self.from)
+            .field("connections", &self.connections)
             .finish()
     }
 }
@@ -121,6 +127,7 @@ impl SmtpConfig {
             tls,
             credentials,
             from: from.as_str().to_string(),
+            connections: DEFAULT_CONNECTIONS,
         })
     }
 

@@ -1,5 +1,6 @@
 //! A scripted SMTP peer for the error-classification tests.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -29,11 +30,17 @@ pub(crate) struct FakeSmtp {
     pub port: u16,
     /// Every accepted message (the DATA part, lines joined with '\n').
     pub received: Arc<Mutex<Vec<String>>>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl FakeSmtp {
     pub fn messages(&self) -> Vec<String> {
         self.received.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 }
 
@@ -43,16 +50,22 @@ pub(crate) async fn start(script: Script) -> FakeSmtp {
         .expect("bind the fake SMTP server");
     let port = listener.local_addr().expect("local address").port();
     let received = Arc::new(Mutex::new(Vec::new()));
-    let store = received.clone();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let (store, accepted) = (received.clone(), connections.clone());
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            accepted.fetch_add(1, Ordering::SeqCst);
             let (script, store) = (script.clone(), store.clone());
             tokio::spawn(async move {
                 let _ = serve(stream, script, store).await;
             });
         }
     });
-    FakeSmtp { port, received }
+    FakeSmtp {
+        port,
+        received,
+        connections,
+    }
 }
 
 async fn serve(
@@ -76,6 +89,8 @@ async fn serve(
             reply + "250 8BITMIME"
         } else if command.starts_with("AUTH") {
             script.auth_reply.unwrap_or("503 no AUTH here").to_string()
+        } else if command == "RSET" {
+            "250 2.0.0 OK".to_string()
         } else if command.starts_with("MAIL") {
             "250 2.1.0 OK".to_string()
         } else if command.starts_with("RCPT") {

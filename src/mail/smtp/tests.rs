@@ -10,6 +10,7 @@ fn loopback(port: u16, tls: TlsMode) -> SmtpConfig {
         tls,
         credentials: None,
         from: FROM.into(),
+        connections: 4,
     }
 }
 
@@ -159,4 +160,17 @@ fn only_a_5xx_refusal_or_a_bad_address_is_permanent() {
         reason: "refused".into(),
     };
     assert!(!down.is_permanent());
+}
+
+#[test]
+fn a_421_means_the_server_is_closing_and_only_that_refusal_stops_the_round() {
+    let rejected = |reply: &str| SendError::Rejected {
+        server: "mail.example.jp:25".into(),
+        reply: reply.into(),
+    };
+    let closing = rejected("421 4.3.2 Service shutting down");
+    assert!(closing.is_server_problem());
+    assert!(!closing.is_permanent(), "retried later");
+    assert!(!rejected("450 4.2.1 Mailbox busy").is_server_problem());
+    assert!(!rejected("550 5.1.1 User unknown").is_server_problem());
 }

@@ -1,5 +1,6 @@
 //! A real SMTP server on loopback: Debian's `aiosmtpd` writing every mail it
-//! receives into a Maildir, which the tests read back and decode.
+//! receives into a Maildir, which the tests read back and decode, and counting its
+//! connections (`rejecting_smtp.py` is the handler; it can also refuse on a script).
 
 use std::fs::{self, File, OpenOptions};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
@@ -33,11 +34,12 @@ pub struct ReceivedMail {
 /// `aiosmtpd` listening on `127.0.0.1:port`; killed on drop, its Maildir kept until then.
 pub struct SmtpServer {
     pub port: u16,
-    /// Holds `Maildir/` (created by aiosmtpd) and `aiosmtpd.log` (its stderr).
+    /// Holds `Maildir/` (created by aiosmtpd), `aiosmtpd.log` (its stderr) and
+    /// `connections.log` (a line per connection).
     maildir: tempfile::TempDir,
     child: Child,
-    /// Recipients refused with 550 at RCPT TO (see `rejecting_smtp.py`).
-    rejected: Vec<String>,
+    /// Refusals to make (see `rejecting_smtp.py`).
+    script: Vec<String>,
 }
 
 impl SmtpServer {
@@ -57,16 +59,30 @@ impl SmtpServer {
         Self::start_rejecting_on(free_port(), rejected)
     }
 
-    fn start_rejecting_on(port: u16, rejected: &[&str]) -> SmtpServer {
+    /// Starts on a free loopback port with a script of refusals: `address` (550 for good),
+    /// `address=450` (the first RCPT TO refused for now), `421@K` (the first K MAIL FROMs are
+    /// accepted, every later one is answered 421 and its connection closed, until a restart).
+    pub fn start_scripted(script: &[&str]) -> SmtpServer {
+        Self::start_rejecting_on(free_port(), script)
+    }
+
+    fn start_rejecting_on(port: u16, script: &[&str]) -> SmtpServer {
         let maildir = tempfile::tempdir().expect("create a temp dir for the Maildir");
-        let rejected: Vec<String> = rejected.iter().map(|a| a.to_string()).collect();
-        let child = spawn_aiosmtpd(maildir.path(), port, &rejected);
+        let script: Vec<String> = script.iter().map(|a| a.to_string()).collect();
+        let child = spawn_aiosmtpd(maildir.path(), port, &script);
         SmtpServer {
             port,
             maildir,
             child,
-            rejected,
+            script,
         }
+    }
+
+    /// Connections that said EHLO so far (across restarts).
+    pub fn connections(&self) -> usize {
+        fs::read_to_string(self.maildir.path().join("connections.log"))
+            .map(|log| log.lines().count())
+            .unwrap_or(0)
     }
 
     /// Kills the server and waits for it; the received mails stay readable.
@@ -81,7 +97,13 @@ impl SmtpServer {
     /// Stops (if running) and starts again on the same port with the same Maildir.
     pub fn restart(&mut self) {
         self.stop();
-        self.child = spawn_aiosmtpd(self.maildir.path(), self.port, &self.rejected);
+        self.child = spawn_aiosmtpd(self.maildir.path(), self.port, &self.script);
+    }
+
+    /// Stops (if running) and starts again on the same port and Maildir with a new script.
+    pub fn restart_scripted(&mut self, script: &[&str]) {
+        self.script = script.iter().map(|a| a.to_string()).collect();
+        self.restart();
     }
 
     /// Whether the server process is still running.
@@ -134,18 +156,13 @@ impl Drop for SmtpServer {
 }
 
 /// Spawns aiosmtpd and returns once it accepts TCP connections on `port`.
-fn spawn_aiosmtpd(dir: &Path, port: u16, rejected: &[String]) -> Child {
+fn spawn_aiosmtpd(dir: &Path, port: u16, script: &[String]) -> Child {
     let log_path = dir.join("aiosmtpd.log");
     let log = OpenOptions::new()
         .create(true)
         .append(true)
         .open(&log_path)
         .expect("open aiosmtpd.log");
-    let handler = if rejected.is_empty() {
-        "aiosmtpd.handlers.Mailbox"
-    } else {
-        "rejecting_smtp.Rejecting"
-    };
     let mut child = Command::new(PYTHON)
         .env(
             "PYTHONPATH",
@@ -153,9 +170,9 @@ fn spawn_aiosmtpd(dir: &Path, port: u16, rejected: &[String]) -> Child {
         )
         .args(["-m", "aiosmtpd", "-n", "-l"])
         .arg(format!("127.0.0.1:{port}"))
-        .args(["-c", handler])
+        .args(["-c", "rejecting_smtp.Rejecting"])
         .arg(dir.join("Maildir"))
-        .args(rejected)
+        .args(script)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)

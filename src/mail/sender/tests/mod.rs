@@ -79,6 +79,7 @@ fn loopback(port: u16) -> SmtpConfig {
         tls: TlsMode::None,
         credentials: None,
         from: "kenpo@example.jp".into(),
+        connections: 4,
     }
 }
 
@@ -284,3 +285,5 @@ async fn run_sends_when_woken_and_stops_on_shutdown() {
         .expect("stops")
         .expect("no panic");
 }
+
+mod pool;
