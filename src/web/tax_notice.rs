@@ -54,7 +54,7 @@ async fn load(
         now: ctx.now,
     };
     let what = format!("{screen} {}", period.label());
-    let mut data = claims(&state.store, viewer, what, period.from, period.to)
+    let mut data = claims(&state.store, &state.audit, viewer, what, period.from, period.to)
         .await
         .map_err(internal)?;
     data.claims.sort_by(|a, b| {
