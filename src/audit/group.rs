@@ -92,10 +92,11 @@ impl GroupCommit {
     pub async fn stop(&self) {
         let _ = self.queue.send(Message::Stop);
         let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(writer) = writer {
-            if let Err(e) = tokio::task::spawn_blocking(move || writer.join()).await {
-                tracing::error!(error = %e, "the audit writer could not be joined");
-            }
+        let Some(writer) = writer else { return };
+        match tokio::task::spawn_blocking(move || writer.join()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => tracing::error!("the audit writer ended with a panic"),
+            Err(e) => tracing::error!(error = %e, "the audit writer could not be joined"),
         }
     }
 
@@ -128,10 +129,9 @@ impl Receipt {
     /// `Ok` once the row is durable; the commit's error (its whole chain, so that a full
     /// disk is still recognised as one) if its group failed.
     pub async fn wait(self) -> anyhow::Result<()> {
-        let outcome = self
-            .answer?
-            .await
-            .map_err(|_| anyhow::anyhow!("the audit writer stopped before the row was committed"))?;
+        let outcome = self.answer?.await.map_err(|_| {
+            anyhow::anyhow!("the audit writer stopped before the row was committed")
+        })?;
         outcome.map_err(|e| anyhow::Error::new(GroupFailed(e)))
     }
 }

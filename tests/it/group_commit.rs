@@ -56,7 +56,7 @@ fn hold_writes(store: Store) -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) 
 }
 
 fn view_path(n: usize) -> &'static str {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         "/menu/expenses?year=2025"
     } else {
         "/menu/tax-notice?year=2025"
@@ -99,11 +99,19 @@ async fn concurrent_views_share_commits_and_each_waits_for_its_own_row() {
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("本郷内科クリニック"));
     }
-    assert_eq!(views_audited(&store).await, rows + VIEWS, "one row per view");
+    assert_eq!(
+        views_audited(&store).await,
+        rows + VIEWS,
+        "one row per view"
+    );
     let w = writer(&app);
     assert_eq!(w.committed_rows(), submitted + VIEWS as u64);
     // At most the first rows went in before the held transaction; the rest share one.
-    assert!(w.commits() - commits <= 2, "{} commits", w.commits() - commits);
+    assert!(
+        w.commits() - commits <= 2,
+        "{} commits",
+        w.commits() - commits
+    );
 }
 
 #[tokio::test]
@@ -126,7 +134,11 @@ async fn a_failed_audit_commit_shows_no_data_but_the_cannot_save_page() {
             assert!(!page.body.contains(provider), "{path} showed {provider}");
         }
     }
-    assert_eq!(views_audited(&store).await, before, "no row of a failed commit");
+    assert_eq!(
+        views_audited(&store).await,
+        before,
+        "no row of a failed commit"
+    );
 
     writer(&app).fail_commits(None);
     let page = app.get("/menu/expenses?year=2025").await;
@@ -138,7 +150,10 @@ async fn a_failed_audit_commit_shows_no_data_but_the_cannot_save_page() {
 #[tokio::test]
 async fn stopping_the_server_ends_the_audit_writer_and_frees_the_data_file() {
     let mut app = member_with_claims().await;
-    assert_eq!(app.get("/menu/expenses?year=2025").await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/menu/expenses?year=2025").await.status,
+        StatusCode::OK
+    );
     let running = app.running.take().expect("running");
     let state = running.state.clone();
     running.stop().await.expect("stopped");
