@@ -100,6 +100,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let mail_wake = Arc::new(Notify::new());
     let state = Arc::new(AppState {
         store: store.clone(),
+        audit: crate::audit::GroupCommit::start(store.clone())?,
         clock: opts.clock.clone(),
         base_url,
         csrf_key: secrets.csrf_key.into_bytes(),
@@ -129,8 +130,12 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     };
     let app: http::App = Arc::new(web::routes(state.clone()).map_to_response().boxed());
     let limits = opts.limits.clone();
+    let served = state.clone();
     let done = tokio::spawn(async move {
         let result = http::serve(listener, app, limits, signal, STOP_GRACE).await;
+        // The last pages have answered: commit what they queued and let go of the file.
+        served.audit.stop().await;
+        drop(served);
         let _ = sender_task.await;
         let _ = retention_task.await;
         let _ = control_task.await;

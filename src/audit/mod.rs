@@ -9,6 +9,7 @@
 mod action;
 mod actor;
 mod counts;
+mod group;
 pub mod query;
 pub mod retention;
 mod throttled;
@@ -21,6 +22,7 @@ use crate::store::{Record, Writer, tables};
 pub use action::Action;
 pub use actor::Actor;
 pub use counts::{AuditCount, AuditDay, backfill_counts, per_day};
+pub use group::{GroupCommit, Receipt};
 pub use throttled::ThrottledRow;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

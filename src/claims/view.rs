@@ -1,10 +1,10 @@
-//! A member looking at medical data: every look is written to the audit log first (who,
-//! what, when, from where), then the household's visible data is read.
+//! A member looking at medical data: every look is written durably to the audit log (who,
+//! what, when, from where) before the household's visible data is handed to the screen.
 
 use chrono::{DateTime, Utc};
 
 use super::query::{DataStatus, data_status, visible_claims, visible_people};
-use crate::audit::{Action, AuditEntry};
+use crate::audit::{Action, AuditEntry, GroupCommit};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
 use crate::store::Store;
@@ -39,34 +39,34 @@ pub async fn overview(
         .await
 }
 
-/// Records the view in the audit log, then reads the claims of `from..=to`.
+/// Records the view in the audit log and reads the claims of `from..=to`: the data is read
+/// while the row commits (with the rows of other views, see [`GroupCommit`]) and handed
+/// back only once the row is durable; if its commit fails, nothing is.
 /// `what` names the screen and its filter, e.g. `expenses 2025年 person=all`.
 pub async fn claims(
     store: &Store,
+    audit: &GroupCommit,
     viewer: Viewer,
     what: String,
     from: YearMonth,
     to: YearMonth,
 ) -> anyhow::Result<HouseholdData> {
     let household = viewer.household.clone();
-    store
-        .write(move |w| {
-            AuditEntry::new(viewer.now, viewer.actor, Action::ClaimsViewed)
-                .target(viewer.household.to_string())
-                .client(viewer.client)
-                .detail(what)
-                .record(w)
+    let entry = AuditEntry::new(viewer.now, viewer.actor, Action::ClaimsViewed)
+        .target(viewer.household.to_string())
+        .client(viewer.client)
+        .detail(what);
+    let recorded = audit.submit(entry);
+    let read = store.read(move |r| {
+        let people = visible_people(r, &household)?;
+        let claims = visible_claims(r, &household, &people, from, to)?;
+        Ok(HouseholdData {
+            people,
+            claims,
+            status: data_status(r)?,
         })
-        .await?;
-    store
-        .read(move |r| {
-            let people = visible_people(r, &household)?;
-            let claims = visible_claims(r, &household, &people, from, to)?;
-            Ok(HouseholdData {
-                people,
-                claims,
-                status: data_status(r)?,
-            })
-        })
-        .await
+    });
+    let (recorded, data) = tokio::join!(recorded.wait(), read);
+    recorded?;
+    data
 }

@@ -55,7 +55,7 @@ async fn load(
         chosen.as_ref().map(|p| p.branch.as_str()).unwrap_or("all")
     );
     let (from, to) = (selection.period.from, selection.period.to);
-    let mut data = claims(&state.store, viewer, what, from, to)
+    let mut data = claims(&state.store, &state.audit, viewer, what, from, to)
         .await
         .map_err(internal)?;
     if let Some(p) = &chosen {

@@ -37,6 +37,8 @@ pub use ctx::Ctx;
 /// Everything a request needs, shared by all requests.
 pub struct AppState {
     pub store: Store,
+    /// Durable audit rows of medical-data views, committed in groups.
+    pub audit: crate::audit::GroupCommit,
     pub clock: Arc<dyn Clock>,
     /// Public URL of the portal, used in mails; `https://` also marks cookies `Secure`.
     pub base_url: String,

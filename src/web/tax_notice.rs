@@ -54,9 +54,16 @@ async fn load(
         now: ctx.now,
     };
     let what = format!("{screen} {}", period.label());
-    let mut data = claims(&state.store, viewer, what, period.from, period.to)
-        .await
-        .map_err(internal)?;
+    let mut data = claims(
+        &state.store,
+        &state.audit,
+        viewer,
+        what,
+        period.from,
+        period.to,
+    )
+    .await
+    .map_err(internal)?;
     data.claims.sort_by(|a, b| {
         (a.month, &a.branch, &a.receipt_number).cmp(&(b.month, &b.branch, &b.receipt_number))
     });

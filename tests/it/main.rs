@@ -19,6 +19,7 @@ mod faults;
 mod files;
 mod former_member;
 mod foundation;
+mod group_commit;
 mod harness;
 mod harness_selftest;
 mod mail_outage;

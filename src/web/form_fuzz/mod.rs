@@ -157,6 +157,7 @@ fn every_form_survives_hostile_posts() {
         .into_bytes();
     let state = Arc::new(AppState {
         store: store.clone(),
+        audit: crate::audit::GroupCommit::start(store.clone()).expect("audit writer"),
         clock: Arc::new(ManualClock::new(now)),
         base_url: "http://127.0.0.1:8080".into(),
         csrf_key,
