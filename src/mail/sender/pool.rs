@@ -81,9 +81,10 @@ pub(super) async fn deliver(
     }
     // The first connection tells whether the server is there at all: when it cannot be
     // opened, the first due mail carries the failure and no other mail is tried.
-    let first = match Connection::open(&round.config).await {
-        Ok(connection) => connection,
-        Err(e) => {
+    let first = match round.open().await {
+        None => return round.finish(),
+        Some(Ok(connection)) => connection,
+        Some(Err(e)) => {
             if let Some((id, mail)) = round.next_mail().await {
                 round.record(&id, &mail, Outcome::Failed(e)).await;
             }
@@ -113,9 +114,10 @@ async fn work(round: Arc<Round>, mut connection: Option<Connection>) {
                 if let Some(spent) = spent {
                     spent.close().await;
                 }
-                match Connection::open(&round.config).await {
-                    Ok(open) => open,
-                    Err(e) => {
+                match round.open().await {
+                    None => return,
+                    Some(Ok(open)) => open,
+                    Some(Err(e)) => {
                         tracing::warn!(
                             error = e.explain(),
                             "an extra SMTP connection could not be opened; the others carry on"
@@ -179,6 +181,20 @@ impl Round {
             || state.pause.is_some()
             || state.error.is_some()
             || self.shutdown.as_ref().is_some_and(|s| *s.borrow())
+    }
+
+    /// Opens a connection, or gives up (`None`) as soon as kenpo stops: no mail is in hand
+    /// yet, and a server that never answers would hold the stop for the connection timeouts
+    /// (90 s, past Docker's stop timeout).
+    async fn open(&self) -> Option<Result<Connection, SendError>> {
+        let Some(mut shutdown) = self.shutdown.clone() else {
+            return Some(Connection::open(&self.config).await);
+        };
+        tokio::select! {
+            opened = Connection::open(&self.config) => Some(opened),
+            // A dropped sender stops kenpo too.
+            _ = shutdown.wait_for(|on| *on) => None,
+        }
     }
 
     /// The next queued mail that is still pending and due, with its body opened.

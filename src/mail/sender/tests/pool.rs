@@ -109,3 +109,77 @@ async fn a_round_takes_no_new_mail_once_kenpo_stops() {
         );
     }
 }
+
+/// A mail server that accepts connections and never says a word (a relay behind a firewall
+/// that lets the handshake through, a hung server): each accepted connection is handed to
+/// the test, which holds it open.
+async fn silent_server() -> (
+    u16,
+    tokio::sync::mpsc::UnboundedReceiver<tokio::net::TcpStream>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind the silent server");
+    let port = listener.local_addr().expect("local address").port();
+    let (held, accepted) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            if held.send(stream).is_err() {
+                return;
+            }
+        }
+    });
+    (port, accepted)
+}
+
+/// A stop must not wait out the connection timeouts (90 s, past Docker's stop timeout) for
+/// a server that never greets: no mail is in hand while a connection opens.
+#[tokio::test]
+async fn a_stop_does_not_wait_for_a_server_that_never_greets_and_charges_no_mail() {
+    let h = Harness::new();
+    let (port, mut accepted) = silent_server().await;
+    let id = h.enqueue("taro@example.jp").await;
+    let (stop, shutdown) = watch::channel(false);
+    let mut sender = h.sender(Some(pooled(port, 2)));
+    sender.shutdown = Some(shutdown);
+    let round = tokio::spawn(async move { sender.process_due().await });
+    // The round's first connection is open and waits for the greeting.
+    let held = accepted.recv().await.expect("the round connects");
+    stop.send(true).expect("receiver alive");
+
+    let sent = round.await.expect("round task").expect("round");
+    drop(held);
+
+    assert_eq!(sent, 0);
+    assert_eq!(
+        accepted_before_marker(&mut accepted, port).await,
+        0,
+        "after the stop the round went on with the silent server (waited out its timeout and probed it)"
+    );
+    let (mail, pending) = h.mail(&id).await;
+    assert_eq!(
+        (mail.state, mail.attempts, mail.last_error, pending),
+        (MailState::Pending, 0, None, true),
+        "a stop charged the mail with the silent server's failure"
+    );
+}
+
+/// How many more connections the silent server accepted before one the test opens now
+/// (a listener accepts in order).
+async fn accepted_before_marker(
+    accepted: &mut tokio::sync::mpsc::UnboundedReceiver<tokio::net::TcpStream>,
+    port: u16,
+) -> usize {
+    let marker = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("marker connection");
+    let mine = marker.local_addr().expect("marker address");
+    let mut before = 0;
+    loop {
+        let stream = accepted.recv().await.expect("accepted connection");
+        if stream.peer_addr().ok() == Some(mine) {
+            return before;
+        }
+        before += 1;
+    }
+}
