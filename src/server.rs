@@ -120,11 +120,13 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
         shutdown.subscribe(),
     ));
     // The control socket stops with the web server: no new job; a claim import in progress
-    // rolls back, and every other job finishes.
+    // (from the command line or the browser) rolls back, and every other job finishes.
     let control_task = {
         let mut stopping = shutdown.subscribe();
+        let imports = state.claim_imports.clone();
         tokio::spawn(async move {
             let _ = stopping.wait_for(|on| *on).await;
+            imports.stop();
             tokio::task::spawn_blocking(move || control.shutdown()).await
         })
     };

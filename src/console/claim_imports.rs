@@ -4,6 +4,7 @@
 //! never data: an import is one transaction, so an interrupted one left nothing behind.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -50,6 +51,9 @@ impl ImportStatus {
 #[derive(Default)]
 pub struct ClaimImports {
     jobs: Mutex<HashMap<String, ImportStatus>>,
+    /// Set when the server stops: an import not yet committed rolls back at its next
+    /// progress step rather than hold redb's one writer through the stop.
+    stopping: AtomicBool,
 }
 
 impl ClaimImports {
@@ -67,6 +71,12 @@ impl ClaimImports {
 
     pub fn status(&self, id: &str) -> Option<ImportStatus> {
         self.lock().get(id).cloned()
+    }
+
+    /// The server stops: imports in progress roll back at their next progress step, as
+    /// those of the control socket do, and one started after this rolls back at once.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
     }
 
     /// Starts importing the spooled file (removed when done) as one unpublished batch;
@@ -104,7 +114,11 @@ impl ClaimImports {
                 &actor,
                 &mut |done, total| {
                     jobs.set_phase(&job, Phase::Running { done, total });
-                    std::ops::ControlFlow::Continue(())
+                    if jobs.stopping.load(Ordering::SeqCst) {
+                        std::ops::ControlFlow::Break(())
+                    } else {
+                        std::ops::ControlFlow::Continue(())
+                    }
                 },
             );
             drop(spool);

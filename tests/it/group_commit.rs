@@ -39,7 +39,7 @@ async fn views_audited(store: &Store) -> usize {
 }
 
 /// Holds the data file's write transaction open until the returned sender is used.
-fn hold_writes(store: Store) -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+pub fn hold_writes(store: Store) -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) {
     let (opened, is_open) = mpsc::channel();
     let (release, released) = mpsc::channel::<()>();
     let holder = std::thread::spawn(move || {

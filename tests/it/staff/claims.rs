@@ -208,3 +208,54 @@ async fn a_claims_upload_beyond_the_members_limit_is_streamed_and_needs_the_toke
         .count();
     assert_eq!(leftovers, 0, "the spooled file is removed");
 }
+
+/// A stop rolls back a claim import started in the browser at its next progress step, as
+/// it does one started over the control socket: otherwise the import holds redb's one
+/// writer through the stop's grace (up to 45 s for a million rows), and the logins and
+/// views in flight wait behind it past the grace.
+#[tokio::test]
+async fn a_stop_rolls_back_a_claims_upload_in_progress_and_imports_nothing() {
+    let mut app = spawn_app().await;
+    with_members(&app).await;
+    let store = app.store();
+    // The import cannot write until the stop is under way: no timing, only order.
+    let (release, holder) = crate::group_commit::hold_writes(store.clone());
+    let started = upload(
+        &app,
+        "/staff/import/claims",
+        "claims.csv",
+        &crate::binary::claim_file('B', 5_000),
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let status = started.location.expect("status page");
+    let id = status.rsplit('/').next().expect("job id").to_string();
+
+    let running = app.running.take().expect("running");
+    let state = running.state.clone();
+    running.shutdown.send(true).expect("server listens");
+    // The stop has reached the jobs once the control socket file is gone (an event, polled).
+    while kenpo::control::socket_path(&app.data).exists() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    release.send(()).expect("release");
+    holder.join().expect("holder");
+    running.done.await.expect("server task").expect("stopped");
+    let phase = loop {
+        let job = state.claim_imports.status(&id).expect("job status");
+        if !job.is_running() {
+            break job.phase;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+
+    assert!(
+        matches!(&phase, kenpo::console::claim_imports::Phase::Refused(e) if e.to_string().contains("停止するため")),
+        "the import went on through the stop: {phase:?}"
+    );
+    let stored = store
+        .read(|r| r.scan::<kenpo::claims::Batch>(""))
+        .await
+        .expect("batches");
+    assert!(stored.is_empty(), "{} batches stored", stored.len());
+}
