@@ -210,6 +210,13 @@ fn unexpected_reply(
     if code == 535 {
         return SendError::AuthFailed { server, reply };
     }
+    if stage == Stage::Connect {
+        // Refused before any mail was offered (RFC 5321 §3.1: `554` at the greeting means no
+        // service here): the session is refused, not a mail. A server problem, so the round
+        // pauses and no mail is given up for it.
+        let reason = format!("the server refused the session before any mail ({reply})");
+        return SendError::Other { server, reason };
+    }
     SendError::Rejected { server, reply }
 }
 

@@ -14,6 +14,8 @@ pub(crate) struct Script {
     /// Advertise AUTH PLAIN and answer every AUTH with this reply.
     pub auth_reply: Option<&'static str>,
     pub rcpt_reply: &'static str,
+    /// The first line the server sends.
+    pub greeting: &'static str,
 }
 
 impl Default for Script {
@@ -22,6 +24,7 @@ impl Default for Script {
             starttls: false,
             auth_reply: None,
             rcpt_reply: "250 2.1.5 OK",
+            greeting: "220 fake ESMTP",
         }
     }
 }
@@ -75,7 +78,9 @@ async fn serve(
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
-    write.write_all(b"220 fake ESMTP\r\n").await?;
+    write
+        .write_all(format!("{}\r\n", script.greeting).as_bytes())
+        .await?;
     while let Some(line) = lines.next_line().await? {
         let command = line.to_ascii_uppercase();
         let reply = if command.starts_with("EHLO") {

@@ -183,3 +183,48 @@ async fn accepted_before_marker(
         before += 1;
     }
 }
+
+/// A server that refuses the session at its greeting (RFC 5321 §3.1: `554`, no SMTP service
+/// here; some servers say so when a client has too many connections) refused no mail: the
+/// round pauses like for `421`, and no mail is given up, nor a recovery mail's body removed.
+#[tokio::test]
+async fn a_session_refused_at_the_greeting_pauses_the_round_and_fails_no_mail() {
+    let h = Harness::new();
+    let server = start(Script {
+        greeting: "554 5.3.2 No SMTP service here",
+        ..Script::default()
+    })
+    .await;
+    let recovery = h.enqueue_with("taro@example.jp", true).await;
+    let other = h.enqueue("hanako@example.jp").await;
+    let sender = h.sender(Some(pooled(server.port, 2)));
+
+    // Two rounds, as the sender's loop runs them a moment apart.
+    for _ in 0..2 {
+        assert_eq!(sender.process_due().await.expect("round"), 0);
+    }
+
+    for id in [recovery, other] {
+        let key = id.clone();
+        let (mail, pending) = h
+            .store
+            .read(move |r| {
+                let mail = r.get::<OutboxMail>(&key)?.expect("mail exists");
+                Ok::<_, anyhow::Error>((mail, r.get::<PendingMail>(&key)?.is_some()))
+            })
+            .await
+            .expect("read");
+        assert_eq!(
+            (mail.state, pending),
+            (MailState::Pending, true),
+            "mail {id} was given up for the refused session: {:?}",
+            mail.last_error
+        );
+        assert_ne!(mail.body, crate::mail::outbox::BODY_REMOVED);
+    }
+    assert_eq!(
+        server.connections(),
+        1,
+        "the second round waits for the pause"
+    );
+}
