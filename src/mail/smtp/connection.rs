@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use mail_send::SmtpClient;
 use mail_send::mail_builder::MessageBuilder;
+use mail_send::smtp::message::IntoMessage as _;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
@@ -81,10 +82,27 @@ impl Connection {
             .from(config.from.as_str())
             .to(to.as_str())
             .subject(subject)
-            .text_body(body);
-        within(TIMEOUT * 4, self.client.send(message))
-            .await
+            .text_body(body)
+            .into_message()
             .map_err(|e| classify(e, Stage::Send, config))?;
+        let from = &message.mail_from;
+        within(
+            TIMEOUT,
+            self.client.mail_from(from.email.as_ref(), &from.parameters),
+        )
+        .await
+        .map_err(|e| sender_refused(classify(e, Stage::Send, config), config))?;
+        let client = &mut self.client;
+        within(TIMEOUT * 3, async {
+            for rcpt in &message.rcpt_to {
+                client
+                    .rcpt_to(rcpt.email.as_ref(), &rcpt.parameters)
+                    .await?;
+            }
+            client.data(message.body.as_ref()).await
+        })
+        .await
+        .map_err(|e| classify(e, Stage::Send, config))?;
         self.accepted += 1;
         Ok(())
     }
@@ -102,6 +120,21 @@ impl Connection {
     /// Says QUIT. The mails are accepted already; a failed QUIT changes nothing.
     pub async fn close(self) {
         let _ = within(QUIT_LIMIT, self.client.quit()).await;
+    }
+}
+
+/// A 5xx to MAIL FROM refuses the sender address, the same in every mail (`--mail-from`):
+/// a server problem that pauses the round, not the refusal of this one mail.
+fn sender_refused(error: SendError, config: &SmtpConfig) -> SendError {
+    match error {
+        SendError::Rejected { server, reply } if reply.starts_with('5') => SendError::Other {
+            server,
+            reason: format!(
+                "the server refused the sender address {} ({reply}); check --mail-from",
+                config.from
+            ),
+        },
+        other => other,
     }
 }
 

@@ -14,6 +14,8 @@ pub(crate) struct Script {
     /// Advertise AUTH PLAIN and answer every AUTH with this reply.
     pub auth_reply: Option<&'static str>,
     pub rcpt_reply: &'static str,
+    /// The answer to MAIL FROM.
+    pub mail_reply: &'static str,
     /// The first line the server sends.
     pub greeting: &'static str,
 }
@@ -24,6 +26,7 @@ impl Default for Script {
             starttls: false,
             auth_reply: None,
             rcpt_reply: "250 2.1.5 OK",
+            mail_reply: "250 2.1.0 OK",
             greeting: "220 fake ESMTP",
         }
     }
@@ -97,7 +100,7 @@ async fn serve(
         } else if command == "RSET" {
             "250 2.0.0 OK".to_string()
         } else if command.starts_with("MAIL") {
-            "250 2.1.0 OK".to_string()
+            script.mail_reply.to_string()
         } else if command.starts_with("RCPT") {
             script.rcpt_reply.to_string()
         } else if command == "DATA" {

@@ -204,7 +204,18 @@ async fn a_session_refused_at_the_greeting_pauses_the_round_and_fails_no_mail() 
         assert_eq!(sender.process_due().await.expect("round"), 0);
     }
 
-    for id in [recovery, other] {
+    assert_none_given_up(&h, [recovery, other]).await;
+    assert_eq!(
+        server.connections(),
+        1,
+        "the second round waits for the pause"
+    );
+}
+
+/// Every mail of `ids` still waits to be sent, with its body (read as stored: a given-up
+/// secret mail has none to open).
+async fn assert_none_given_up(h: &Harness, ids: [String; 2]) {
+    for id in ids {
         let key = id.clone();
         let (mail, pending) = h
             .store
@@ -217,11 +228,32 @@ async fn a_session_refused_at_the_greeting_pauses_the_round_and_fails_no_mail() 
         assert_eq!(
             (mail.state, pending),
             (MailState::Pending, true),
-            "mail {id} was given up for the refused session: {:?}",
+            "mail {id} was given up for a refusal that was no mail's: {:?}",
             mail.last_error
         );
         assert_ne!(mail.body, crate::mail::outbox::BODY_REMOVED);
     }
+}
+
+/// A refused sender address (a careless `--smtp-from`: `553 5.7.1 Sender address
+/// rejected`) refuses every mail alike, not one: the round pauses, and no mail is given up.
+#[tokio::test]
+async fn a_refused_sender_address_pauses_the_round_and_fails_no_mail() {
+    let h = Harness::new();
+    let server = start(Script {
+        mail_reply: "553 5.7.1 <kenpo@example.jp>: Sender address rejected: not owned by user",
+        ..Script::default()
+    })
+    .await;
+    let recovery = h.enqueue_with("taro@example.jp", true).await;
+    let other = h.enqueue("hanako@example.jp").await;
+    let sender = h.sender(Some(pooled(server.port, 1)));
+
+    for _ in 0..2 {
+        assert_eq!(sender.process_due().await.expect("round"), 0);
+    }
+
+    assert_none_given_up(&h, [recovery, other]).await;
     assert_eq!(
         server.connections(),
         1,
