@@ -2,6 +2,7 @@
 //! connections (`--smtp-connections`), retries with backoff, and gives up after
 //! [`MAX_ATTEMPTS`] or at once on a 5xx; staff can then retry by hand.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
@@ -42,7 +43,13 @@ pub struct Sender {
     paused_until: Mutex<Option<DateTime<Utc>>>,
     /// Set by [`Sender::run`]: a round in progress takes no new mail once it turns true.
     shutdown: Option<watch::Receiver<bool>>,
+    /// Mails the server accepted whose record failed (a full disk), by outbox id, without
+    /// their bodies: recorded as sent before anything else is sent, never sent again.
+    unrecorded: Unrecorded,
 }
+
+/// Mails accepted by the server but not yet recorded as sent.
+type Unrecorded = Arc<Mutex<HashMap<String, OutboxMail>>>;
 
 impl Sender {
     pub fn new(
@@ -58,6 +65,7 @@ impl Sender {
             wake,
             paused_until: Mutex::new(None),
             shutdown: None,
+            unrecorded: Unrecorded::default(),
         }
     }
 
@@ -129,6 +137,9 @@ impl Sender {
         let Some(config) = &self.smtp else {
             return Ok(0);
         };
+        // While a mail the server accepted cannot be recorded, none is sent: it would be
+        // sent again, and so would every other whose record fails the same way.
+        self.record_unrecorded().await?;
         let now = self.clock.now();
         if self.paused_until().is_some_and(|until| now < until) {
             return Ok(0);
@@ -143,6 +154,7 @@ impl Sender {
             config.clone(),
             due,
             self.shutdown.clone(),
+            self.unrecorded.clone(),
         )
         .await?;
         match delivery.pause {
@@ -151,6 +163,20 @@ impl Sender {
             None => {}
         }
         Ok(delivery.sent)
+    }
+
+    /// Records as sent the mails the server accepted whose record failed before.
+    async fn record_unrecorded(&self) -> anyhow::Result<()> {
+        let waiting: Vec<(String, OutboxMail)> = lock(&self.unrecorded)
+            .iter()
+            .map(|(id, mail)| (id.clone(), mail.clone()))
+            .collect();
+        for (id, mail) in waiting {
+            let sent = record::Outcome::Sent;
+            record::record(&self.store, self.clock.as_ref(), &id, &mail, sent).await?;
+            lock(&self.unrecorded).remove(&id);
+        }
+        Ok(())
     }
 
     /// When the next pending mail is due (at the earliest when a pause ends).
@@ -191,6 +217,10 @@ impl Sender {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = until;
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Replaces the recipient address in a server reply by its masked form, for the log and

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::backoff;
 use super::record::{Outcome, record};
+use super::{Unrecorded, backoff, lock};
 use crate::clock::Clock;
 use crate::mail::outbox::{OutboxMail, load_due};
 use crate::mail::smtp::{Connection, SendError, SmtpConfig};
@@ -36,6 +36,7 @@ struct Round {
     queue: Mutex<VecDeque<String>>,
     state: Mutex<State>,
     shutdown: Option<watch::Receiver<bool>>,
+    unrecorded: Unrecorded,
 }
 
 #[derive(Default)]
@@ -65,6 +66,7 @@ pub(super) async fn deliver(
     config: SmtpConfig,
     due: Vec<String>,
     shutdown: Option<watch::Receiver<bool>>,
+    unrecorded: Unrecorded,
 ) -> anyhow::Result<Delivery> {
     let workers = config.connections.clamp(1, due.len().max(1));
     let round = Arc::new(Round {
@@ -75,6 +77,7 @@ pub(super) async fn deliver(
         queue: Mutex::new(due.into()),
         state: Mutex::default(),
         shutdown,
+        unrecorded,
     });
     if round.stopped() {
         return round.finish();
@@ -234,7 +237,15 @@ impl Round {
                     state.pause = Some(state.pause.map_or(until, |p| p.max(until)));
                 }
             }
-            Err(e) => state.error = Some(e),
+            Err(e) => {
+                if sent {
+                    // The server has it: never send it again, record it at the next round.
+                    let mut kept = mail.clone();
+                    kept.body.clear();
+                    lock(&self.unrecorded).insert(id.to_string(), kept);
+                }
+                state.error = Some(e);
+            }
         }
     }
 

@@ -61,6 +61,11 @@ pub(super) async fn record(
             }
         }
     };
+    #[cfg(test)]
+    if refused_for_test(store) {
+        let full = std::io::Error::from_raw_os_error(libc::ENOSPC);
+        return Err(anyhow::Error::from(full).context("commit (refused by the test)"));
+    }
     let id = id.to_string();
     let expected_attempts = mail.attempts;
     store
@@ -102,4 +107,17 @@ pub(super) async fn record(
         })
         .await?;
     Ok(next)
+}
+
+/// Data files whose records of attempts fail as on a full disk (test hook).
+#[cfg(test)]
+pub(super) static REFUSED_FOR_TEST: std::sync::Mutex<Vec<std::path::PathBuf>> =
+    std::sync::Mutex::new(Vec::new());
+
+#[cfg(test)]
+fn refused_for_test(store: &Store) -> bool {
+    REFUSED_FOR_TEST
+        .lock()
+        .map(|files| files.iter().any(|f| f == store.path()))
+        .unwrap_or(false)
 }

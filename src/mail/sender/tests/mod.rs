@@ -287,3 +287,4 @@ async fn run_sends_when_woken_and_stops_on_shutdown() {
 }
 
 mod pool;
+mod unrecorded;
