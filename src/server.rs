@@ -2,6 +2,7 @@
 
 mod http;
 mod io;
+mod retention;
 
 pub use http::{
     ConnectionLimits, DEFAULT_BODY_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT_SECS,
@@ -84,6 +85,13 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let store =
         tokio::task::spawn_blocking(move || crate::jobs::schema::open_store(&data)).await??;
     warn_if_exposed(&opts.data);
+    let removed = crate::jobs::Spool::remove_stale(&opts.data);
+    if removed > 0 {
+        tracing::warn!(
+            removed,
+            "removed uploaded files an interrupted import left beside the data file"
+        );
+    }
     // Before the first login: an unknown ID must not pay for computing the dummy hash.
     crate::auth::hash::warm_up().await?;
     let secrets = store.write(secrets).await?;
@@ -114,7 +122,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let sender =
         crate::mail::sender::Sender::new(store.clone(), opts.clock.clone(), opts.smtp, mail_wake);
     let sender_task = tokio::spawn(sender.run(shutdown.subscribe()));
-    let retention_task = tokio::spawn(retention(
+    let retention_task = tokio::spawn(retention::retention(
         store.clone(),
         opts.clock.clone(),
         shutdown.subscribe(),
@@ -156,57 +164,6 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
 /// rather than cut: one cut after its change was saved (a login under heavy load waiting
 /// for its hash) would leave a change its member never saw confirmed.
 const STOP_GRACE: Duration = Duration::from_secs(35);
-
-/// Deletes expired claims (SPEC §5.8), audit rows, sessions and links when the server starts
-/// and then every 24 hours.
-async fn retention(store: Store, clock: Arc<dyn Clock>, mut shutdown: watch::Receiver<bool>) {
-    use crate::claims::retention::{BATCH_SIZE, purge_expired_claims};
-    loop {
-        let (s, now) = (store.clone(), clock.now());
-        match tokio::task::spawn_blocking(move || purge_expired_claims(&s, now, BATCH_SIZE)).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(deleted = n, "expired claims deleted"),
-            Ok(Err(e)) => {
-                tracing::error!(
-                    error = format!("{e:#}"),
-                    "expired claims could not be deleted"
-                )
-            }
-            Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
-        }
-        let (s, now) = (store.clone(), clock.now());
-        match tokio::task::spawn_blocking(move || {
-            crate::console::audit_log::apply_retention(&s, now)
-        })
-        .await
-        {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(deleted = n, "expired audit rows deleted"),
-            Ok(Err(e)) => tracing::error!(
-                error = format!("{e:#}"),
-                "expired audit rows could not be deleted"
-            ),
-            Err(e) => tracing::error!(error = %e, "the audit retention job stopped unexpectedly"),
-        }
-        let (s, now) = (store.clone(), clock.now());
-        match tokio::task::spawn_blocking(move || crate::auth::sweep::sweep_expired(&s, now)).await
-        {
-            Ok(Ok(n)) => tracing::info!(removed = n, "expired sessions and links removed"),
-            Ok(Err(e)) => tracing::error!(error = format!("{e:#}"), "the sweep failed"),
-            Err(e) => tracing::error!(error = %e, "the sweep stopped unexpectedly"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(RETENTION_EVERY) => {}
-            changed = shutdown.changed() => {
-                if changed.is_err() || *shutdown.borrow() {
-                    break;
-                }
-            }
-        }
-    }
-}
-
-const RETENTION_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Resolves on Ctrl-C or SIGTERM (containers stop with SIGTERM).
 pub async fn termination() {

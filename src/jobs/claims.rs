@@ -204,6 +204,10 @@ fn count_rows(path: &Path) -> anyhow::Result<u64> {
     Ok(lines.saturating_sub(1))
 }
 
+/// The kinds of spooled file: a claim file (the control socket or the staff upload) and a
+/// member file (the staff upload).
+const SPOOL_KINDS: &[&str] = &["claims", "members"];
+
 /// A sent claim file, kept beside the data file (not in a possibly RAM-backed /tmp) and
 /// removed when dropped.
 pub struct Spool {
@@ -223,6 +227,29 @@ impl Spool {
         Spool {
             path: dir.join(name),
         }
+    }
+
+    /// Removes the spooled uploads a crash (SIGKILL, power loss) left beside the data file:
+    /// they hold members' personal and medical data that nothing would read again. Called
+    /// when the server has just opened the data file, so no import can be using one.
+    /// Returns how many it removed.
+    pub fn remove_stale(data: &Path) -> usize {
+        let dir = data.parent().unwrap_or(Path::new("."));
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter(|entry| {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                SPOOL_KINDS
+                    .iter()
+                    .any(|kind| name.starts_with(&format!(".kenpo-{kind}-")))
+                    && name.ends_with(".tmp")
+            })
+            .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+            .count()
     }
 
     fn fill(&self, input: &mut dyn Read) -> anyhow::Result<()> {

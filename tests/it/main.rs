@@ -31,4 +31,5 @@ mod session_security;
 mod sigterm;
 mod smtp_errors;
 mod staff;
+mod stale_spool;
 mod upgrade;
