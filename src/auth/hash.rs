@@ -11,16 +11,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, OnceLock};
 
 use anyhow::Context as _;
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, Version};
 use tokio::sync::Semaphore;
 
-/// OWASP's minimum for argon2id: m=19456 KiB, t=2, p=1.
-fn argon2() -> anyhow::Result<Argon2<'static>> {
-    let params =
-        Params::new(19_456, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-}
+use super::argon2id;
 
 static HASHING_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
     let cores = std::thread::available_parallelism()
@@ -54,20 +47,15 @@ pub fn is_warm() -> bool {
     DUMMY_HASH.get().is_some()
 }
 
-/// Hashes on the calling thread (CLI jobs, blocking contexts).
+/// Hashes on the calling thread (CLI jobs, blocking contexts): argon2id with OWASP's
+/// minimum, m=19456 KiB, t=2, p=1, in reused working memory.
 pub fn hash_blocking(secret: &str) -> anyhow::Result<String> {
-    let hash = argon2()?
-        .hash_password(secret.as_bytes())
-        .map_err(|e| anyhow::anyhow!("argon2 hash: {e}"))?;
-    Ok(hash.to_string())
+    argon2id::hash(secret.as_bytes())
 }
 
 /// Verifies on the calling thread. A malformed stored hash counts as a mismatch.
 pub fn verify_blocking(secret: &str, stored: &str) -> bool {
-    match argon2() {
-        Ok(a) => a.verify_password(secret.as_bytes(), stored).is_ok(),
-        Err(_) => false,
-    }
+    argon2id::verify(secret.as_bytes(), stored)
 }
 
 /// Runs one argon2 computation on the blocking pool, one per core at most, and counts it in

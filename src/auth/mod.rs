@@ -1,5 +1,6 @@
 //! Accounts, hashing, sessions, temporary credentials and the use cases around them.
 
+mod argon2id;
 pub mod credentials;
 pub mod failures;
 pub mod hash;

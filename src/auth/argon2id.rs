@@ -1,0 +1,157 @@
+//! argon2id computed in reused working memory.
+//!
+//! Each computation needs 19 MiB of working memory. The argon2 crate's `PasswordHasher`
+//! allocates it afresh for every hash, so each hash maps, faults in page by page (about
+//! 4,900 minor faults) and unmaps 19 MiB: the kernel's share of that outweighed a third of
+//! the arithmetic. Here the memory of a finished computation goes back to a small pool
+//! (one buffer per core, as at most one hash per core runs) and the next one reuses it.
+//!
+//! The PHC strings are byte for byte those of the crate's `PasswordHasher`, and
+//! verification follows its `PasswordVerifier`: the stored algorithm, version, parameters,
+//! salt and output length, and a constant-time comparison (`phc::Output`'s `PartialEq`).
+//!
+//! The pool's buffers keep the last pass of the computations that used them. That state is
+//! not the password: testing a guess against it costs at least one full pass over 19 MiB,
+//! half of what testing a guess against the stored hash costs. The C reference wipes its
+//! memory; wiping here would cost a 19 MiB write per hash, so it is left out.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex};
+
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+
+/// OWASP's minimum for argon2id: m=19456 KiB, t=2, p=1.
+fn params() -> anyhow::Result<Params> {
+    Params::new(19_456, 2, 1, None).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))
+}
+
+/// Spare working memory of the standard size (the blocks of [`params`]).
+struct Pool {
+    spare: Mutex<Vec<Vec<Block>>>,
+    /// How many spare buffers the pool keeps at most.
+    keep: usize,
+    /// Buffers allocated so far (tests count them).
+    allocated: AtomicU64,
+}
+
+static POOL: LazyLock<Pool> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    Pool::new(cores)
+});
+
+impl Pool {
+    fn new(keep: usize) -> Self {
+        Pool {
+            spare: Mutex::new(Vec::new()),
+            keep,
+            allocated: AtomicU64::new(0),
+        }
+    }
+
+    /// Runs `argon2` into `out` in a buffer of the pool, or a fresh one when none is spare.
+    /// Only buffers of the standard size go back to the pool: a stored hash with other
+    /// parameters gets memory of its own, freed afterwards.
+    fn compute(
+        &self,
+        argon2: &Argon2<'_>,
+        secret: &[u8],
+        salt: &[u8],
+        out: &mut [u8],
+    ) -> anyhow::Result<()> {
+        let count = argon2.params().block_count();
+        let standard = params().map(|p| p.block_count()).ok() == Some(count);
+        let spare = if standard { self.take() } else { None };
+        let mut blocks = match spare {
+            Some(blocks) => blocks,
+            None => self.allocate(count)?,
+        };
+        let result = argon2
+            .hash_password_into_with_memory(secret, salt, out, &mut blocks[..])
+            .map_err(|e| anyhow::anyhow!("argon2: {e}"));
+        if standard {
+            self.give_back(blocks);
+        }
+        result
+    }
+
+    fn take(&self) -> Option<Vec<Block>> {
+        self.spare.lock().ok().and_then(|mut spare| spare.pop())
+    }
+
+    fn give_back(&self, blocks: Vec<Block>) {
+        if let Ok(mut spare) = self.spare.lock()
+            && spare.len() < self.keep
+        {
+            spare.push(blocks);
+        }
+    }
+
+    /// A fresh buffer; an error rather than an abort when the memory is not there (a
+    /// stored hash may name a large `m`).
+    fn allocate(&self, count: usize) -> anyhow::Result<Vec<Block>> {
+        let mut blocks = Vec::new();
+        blocks
+            .try_reserve_exact(count)
+            .map_err(|e| anyhow::anyhow!("argon2 memory: {e}"))?;
+        blocks.resize(count, Block::new());
+        self.allocated.fetch_add(1, Ordering::Relaxed);
+        Ok(blocks)
+    }
+
+    fn hash_with_salt(&self, secret: &[u8], salt: &[u8]) -> anyhow::Result<String> {
+        let params = params()?;
+        let salt = Salt::new(salt).map_err(|e| anyhow::anyhow!("argon2 salt: {e}"))?;
+        let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        self.compute(&argon2, secret, &salt, &mut out)?;
+        let phc = PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(&params)
+                .map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?,
+            salt: Some(salt),
+            hash: Some(Output::new(&out).map_err(|e| anyhow::anyhow!("argon2 output: {e}"))?),
+        };
+        Ok(phc.to_string())
+    }
+
+    /// Whether `secret` matches the PHC string `stored`; an error for a malformed one.
+    fn check(&self, secret: &[u8], stored: &str) -> anyhow::Result<bool> {
+        let phc = PasswordHash::new(stored).map_err(|e| anyhow::anyhow!("PHC string: {e}"))?;
+        let (Some(salt), Some(expected)) = (&phc.salt, &phc.hash) else {
+            return Ok(false);
+        };
+        let algorithm = Algorithm::try_from(phc.algorithm.as_str())
+            .map_err(|e| anyhow::anyhow!("argon2 algorithm: {e}"))?;
+        let version = match phc.version {
+            Some(v) => Version::try_from(v).map_err(|e| anyhow::anyhow!("argon2 version: {e}"))?,
+            None => Version::default(),
+        };
+        let params = Params::try_from(&phc).map_err(|e| anyhow::anyhow!("argon2 params: {e}"))?;
+        let mut buffer = [0u8; Output::MAX_LENGTH];
+        let out = buffer
+            .get_mut(..expected.len())
+            .ok_or_else(|| anyhow::anyhow!("argon2 output length"))?;
+        self.compute(&Argon2::new(algorithm, version, params), secret, salt, out)?;
+        let computed = Output::new(out).map_err(|e| anyhow::anyhow!("argon2 output: {e}"))?;
+        Ok(computed == *expected)
+    }
+}
+
+/// Hashes `secret` with a fresh random salt into a PHC string.
+pub(super) fn hash(secret: &[u8]) -> anyhow::Result<String> {
+    let salt = argon2::password_hash::try_generate_salt()
+        .map_err(|e| anyhow::anyhow!("salt from the system's random source: {e}"))?;
+    POOL.hash_with_salt(secret, &salt)
+}
+
+/// Whether `secret` matches the PHC string `stored`. A malformed one is a mismatch.
+pub(super) fn verify(secret: &[u8], stored: &str) -> bool {
+    matches!(POOL.check(secret, stored), Ok(true))
+}
+
+#[cfg(test)]
+mod tests;
