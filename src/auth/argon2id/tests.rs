@@ -7,11 +7,15 @@ use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use super::*;
 
 fn stock() -> Argon2<'static> {
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params().expect("params"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        params().expect("params"),
+    )
 }
 
 fn spare(pool: &Pool) -> usize {
-    pool.spare.lock().expect("pool").len()
+    pool.spare.lock().expect("pool").buffers.len()
 }
 
 fn allocated(pool: &Pool) -> u64 {
@@ -38,9 +42,20 @@ fn phc_strings_are_byte_for_byte_those_of_the_crates_hasher() {
 #[test]
 fn new_hashes_verify_with_the_crates_verifier() {
     let stored = hash(b"correct horse").expect("hash");
-    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
-    assert!(stock().verify_password(b"correct horse", stored.as_str()).is_ok());
-    assert!(stock().verify_password(b"correct horse!", stored.as_str()).is_err());
+    assert!(
+        stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored}"
+    );
+    assert!(
+        stock()
+            .verify_password(b"correct horse", stored.as_str())
+            .is_ok()
+    );
+    assert!(
+        stock()
+            .verify_password(b"correct horse!", stored.as_str())
+            .is_err()
+    );
 }
 
 #[test]
@@ -113,7 +128,11 @@ fn memory_is_reused_and_the_pool_keeps_one_buffer_per_core() {
             .expect("hash");
         assert!(pool.check(b"secret", &stored).expect("check"));
     }
-    assert_eq!(allocated(&pool), 1, "one thread after another share one buffer");
+    assert_eq!(
+        allocated(&pool),
+        1,
+        "one thread after another share one buffer"
+    );
     assert_eq!(spare(&pool), 1);
 
     std::thread::scope(|s| {
@@ -123,4 +142,28 @@ fn memory_is_reused_and_the_pool_keeps_one_buffer_per_core() {
     });
     assert!(allocated(&pool) <= 4);
     assert!(spare(&pool) <= 2, "the pool keeps at most its two buffers");
+}
+
+/// The reaper's looks, without its thread or its sleeps: memory goes once a whole look
+/// passed without a computation.
+#[test]
+fn spare_memory_goes_after_a_look_without_computations() {
+    let pool = Pool::new(2);
+    assert!(!pool.claim_reaper(), "nothing to watch yet");
+    let stored = pool
+        .hash_with_salt(b"secret", b"0123456789abcdef")
+        .expect("hash");
+    assert!(pool.claim_reaper());
+    assert!(!pool.claim_reaper(), "one reaper at a time");
+
+    assert!(!pool.release_if_idle(), "used since the last look");
+    assert!(pool.check(b"secret", &stored).expect("check"));
+    assert!(!pool.release_if_idle(), "used again");
+    assert_eq!(spare(&pool), 1);
+    assert!(pool.release_if_idle(), "a quiet look ends the reaper");
+    assert_eq!(spare(&pool), 0, "the memory went");
+
+    assert!(pool.check(b"secret", &stored).expect("check"));
+    assert_eq!(allocated(&pool), 2, "the next computation allocates afresh");
+    assert!(pool.claim_reaper(), "and a new reaper watches");
 }
