@@ -198,6 +198,7 @@ item_mail_outage() {
   claim_file "$dir/claims.csv" P "$households" "$households"
   "$KENPO" --data "$data" import claims --publish "$dir/claims.csv" </dev/null >"$dir/import.txt" 2>&1
   local users; users=$(wc -l <"$dir/done.txt")
+  [ "$users" -eq "$households" ] || { echo "mail_outage: $users of $households registered:" >&2; cat "$dir/storm.txt" "$dir/load.err" >&2; }
   local expected=$((2 * users))
   local left; left=$(awk -v o="$outage" -v t="$(secs "$t_down" "$(now)")" 'BEGIN { l = o - t; print (l > 0 ? l : 0) }')
   sleep "$left"
