@@ -1,4 +1,6 @@
 //! A scripted SMTP peer for the error-classification tests.
+//!
+//! Test code only (`#[cfg(test)] mod fake_server`): an `expect` here fails the test's set-up.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

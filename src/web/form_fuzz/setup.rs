@@ -1,4 +1,6 @@
 //! The union, accounts and sessions the form fuzz posts as, and reading forms off pages.
+//!
+//! Test code only (`#[cfg(test)] mod form_fuzz`): an `expect` here fails the test's own set-up.
 
 use chrono::Utc;
 

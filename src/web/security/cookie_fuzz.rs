@@ -1,6 +1,8 @@
 //! Hostile `Cookie` headers for the cookie parser of the security stack (issue #11,
 //! item 4): it never panics, finds only a value that is really in the header, and on
 //! well-formed headers agrees with the rule (first `name=value` pair with a value wins).
+//!
+//! Test code only (`#[cfg(test)] mod cookie_fuzz`): its `panic!` reports the failing input.
 
 use poem::Request;
 use poem::http::{HeaderValue, header};
