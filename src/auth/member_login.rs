@@ -10,6 +10,7 @@ use super::login_outcome::{LoggedIn, LoginError};
 use super::model::{Account, SessionKind};
 use super::session;
 use super::throttle::{self, Attempts, Purpose};
+use super::tokens;
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::{Store, Writer};
@@ -73,28 +74,39 @@ pub async fn login(
         .await?
 }
 
-/// Exactly two argon2 verifications for every login, whatever the ID and its state: the
-/// password, then a pending recovery password, each against the dummy hash when there is
-/// none (an unknown ID, no recovery pending). A throttled or locked account costs the same
-/// as any other, so neither the time of the answer nor the load it puts on the server tells
-/// that the account exists.
+/// Exactly one argon2 verification for every login, whatever the ID and its state. Input in
+/// the recovery password's format ([`tokens::has_temporary_password_format`]) is checked
+/// against a pending recovery password when there is one; anything else, and recovery-shaped
+/// input with no recovery pending, against the password; an unknown ID against the dummy
+/// hash. Every stored hash has the same parameters, so which one is checked does not show
+/// in the time of the answer or the load on the server, and a throttled or locked account
+/// costs the same as any other: neither tells that the account exists. The format is public
+/// (the mails print it): choosing the check by it tells an attacker nothing new.
+///
+/// The one cost: while a recovery password is pending, a member whose own password happens
+/// to have that format (ten characters of the postcard alphabet) logs in with the recovery
+/// password, not the old one, until it is used or expires.
 async fn check_password(
     hasher: &Hasher,
     stored: Option<&Account>,
     password: &str,
     now: DateTime<Utc>,
 ) -> Check {
-    let main = stored.map(|a| a.password_hash.clone());
     let pending = stored
         .and_then(|a| a.recovery.as_ref())
         .filter(|r| r.expires_at > now)
-        .map(|r| r.hash.clone());
-    let password_ok = hasher.verify(password.to_string(), main).await;
-    let recovery_ok = hasher.verify(password.to_string(), pending).await;
-    match (password_ok, recovery_ok) {
-        (true, _) => Check::Password,
-        (false, true) => Check::Recovery,
-        (false, false) => Check::Mismatch,
+        .map(|r| r.hash.clone())
+        .filter(|_| tokens::has_temporary_password_format(password));
+    if let Some(pending) = pending {
+        return match hasher.verify(password.to_string(), Some(pending)).await {
+            true => Check::Recovery,
+            false => Check::Mismatch,
+        };
+    }
+    let main = stored.map(|a| a.password_hash.clone());
+    match hasher.verify(password.to_string(), main).await {
+        true => Check::Password,
+        false => Check::Mismatch,
     }
 }
 

@@ -47,6 +47,15 @@ pub fn temporary_password() -> String {
     }
 }
 
+/// Whether `typed` has the shape of a [`temporary_password`]: 10 characters from
+/// [`TEMP_PASSWORD_ALPHABET`], with at least one letter and one digit.
+pub fn has_temporary_password_format(typed: &str) -> bool {
+    typed.len() == 10
+        && typed.bytes().all(|b| TEMP_PASSWORD_ALPHABET.contains(&b))
+        && typed.bytes().any(|b| b.is_ascii_digit())
+        && typed.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
 /// Compares two strings in time that does not depend on where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -69,6 +78,23 @@ mod tests {
             let pw = temporary_password();
             assert_eq!(pw.len(), 10);
             assert!(pw.bytes().all(|b| TEMP_PASSWORD_ALPHABET.contains(&b)));
+            assert!(has_temporary_password_format(&pw), "{pw}");
+        }
+    }
+
+    #[test]
+    fn the_temporary_password_format_is_exact() {
+        for typed in ["abcd3467xy", "3467ACDEFG"] {
+            assert!(has_temporary_password_format(typed), "{typed}");
+        }
+        for typed in [
+            "abcdefghij",
+            "3467346734",
+            "abcd3467x",
+            "abcd3467xyz",
+            "abcd3467x0",
+        ] {
+            assert!(!has_temporary_password_format(typed), "{typed}");
         }
     }
 

@@ -7,6 +7,7 @@ mod email_password;
 pub mod equal_work;
 mod lock;
 mod login;
+mod one_hash;
 mod profile;
 mod recovery;
 mod sessions;
