@@ -34,6 +34,8 @@ pub struct ServeOptions {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Timeouts and the connection cap.
     pub limits: ConnectionLimits,
+    /// redb's page cache in MiB (`--cache-mib`).
+    pub cache_mib: u64,
 }
 
 /// A server that is running; dropping `shutdown` (or sending `true`) stops it.
@@ -82,8 +84,11 @@ fn record_public_url(w: &mut Writer, url: &str) -> anyhow::Result<()> {
 /// Opens the data file, binds the port and starts serving in the background.
 pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     let data = opts.data.clone();
-    let store =
-        tokio::task::spawn_blocking(move || crate::jobs::schema::open_store(&data)).await??;
+    let cache = crate::store::cache_bytes(opts.cache_mib);
+    let store = tokio::task::spawn_blocking(move || {
+        crate::jobs::schema::open_store_with_cache(&data, cache)
+    })
+    .await??;
     warn_if_exposed(&opts.data);
     let removed = crate::jobs::Spool::remove_stale(&opts.data);
     if removed > 0 {
@@ -245,6 +250,7 @@ mod tests {
             clock: Arc::new(ManualClock::new(chrono::Utc::now())),
             trusted_proxies: Vec::new(),
             limits: ConnectionLimits::default(),
+            cache_mib: crate::store::SERVE_CACHE_MIB,
         })
         .await
         .expect("server starts");

@@ -29,6 +29,11 @@ pub struct Cli {
     /// The data file.
     #[arg(long, env = "KENPO_DATA", global = true)]
     pub data: Option<PathBuf>,
+    /// redb's page cache in MiB, for the commands that open the data file (default: 32 for
+    /// serve and demo, 256 for the others; README "Memory").
+    #[arg(long, env = "KENPO_CACHE_MIB", global = true, value_name = "MIB",
+          value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub cache_mib: Option<u64>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -150,6 +155,8 @@ fn data_path(cli_data: &Option<PathBuf>) -> PathBuf {
 pub fn main(cli: Cli) -> i32 {
     restrict_umask();
     let data = data_path(&cli.data);
+    let cache = crate::store::cache_bytes(cli.cache_mib.unwrap_or(crate::store::JOB_CACHE_MIB));
+    let serve_cache = cli.cache_mib.unwrap_or(crate::store::SERVE_CACHE_MIB);
     let result = match cli.command {
         Command::Init {
             union_name,
@@ -164,37 +171,54 @@ pub fn main(cli: Cli) -> i32 {
             },
             None,
             None,
+            cache,
         ),
         Command::Import {
             what: ImportWhat::Members { file },
-        } => run_job(&data, Job::ImportMembers, Some(&file), None),
+        } => run_job(&data, Job::ImportMembers, Some(&file), None, cache),
         Command::Import {
             what: ImportWhat::Claims { file, publish },
-        } => run_job(&data, Job::ImportClaims { publish }, Some(&file), None),
+        } => run_job(
+            &data,
+            Job::ImportClaims { publish },
+            Some(&file),
+            None,
+            cache,
+        ),
         Command::Credentials {
             what: CredentialsWhat::Issue { out, households },
         } => with_output(&out, |out| {
-            run_job(&data, Job::IssueCredentials { households }, None, Some(out))
+            run_job(
+                &data,
+                Job::IssueCredentials { households },
+                None,
+                Some(out),
+                cache,
+            )
         }),
         Command::Staff {
             what: StaffWhat::Add { login, reset },
         } => match read_password() {
-            Ok(password) if reset => {
-                run_job(&data, Job::StaffReset { login, password }, None, None)
-            }
-            Ok(password) => run_job(&data, Job::StaffAdd { login, password }, None, None),
+            Ok(password) if reset => run_job(
+                &data,
+                Job::StaffReset { login, password },
+                None,
+                None,
+                cache,
+            ),
+            Ok(password) => run_job(&data, Job::StaffAdd { login, password }, None, None, cache),
             Err(e) => Err(JobError::User(e)),
         },
-        Command::Backup { file } => {
-            with_output(&file, |out| run_job(&data, Job::Backup, None, Some(out)))
-        }
-        Command::Serve(args) => block_on(serve::serve(data, args)),
+        Command::Backup { file } => with_output(&file, |out| {
+            run_job(&data, Job::Backup, None, Some(out), cache)
+        }),
+        Command::Serve(args) => block_on(serve::serve(data, args, serve_cache)),
         Command::Demo(args) => {
             let data = cli
                 .data
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("./kenpo-demo.redb"));
-            block_on(demo::run(data, args))
+            block_on(demo::run(data, args, serve_cache))
         }
         Command::Verify { file } => ops::verify(&file),
         Command::Healthcheck { listen } => healthcheck(&listen),

@@ -12,6 +12,7 @@ pub fn serve_options(
     data: PathBuf,
     args: &ServeArgs,
     clock: Arc<dyn Clock>,
+    cache_mib: u64,
 ) -> Result<crate::server::ServeOptions, JobError> {
     let smtp = match &args.smtp {
         Some(url) => {
@@ -34,6 +35,7 @@ pub fn serve_options(
         clock,
         trusted_proxies: parse_proxies(args.trusted_proxies.as_deref())?,
         limits: args.limits.limits(),
+        cache_mib,
     })
 }
 
@@ -50,8 +52,8 @@ fn parse_proxies(list: Option<&str>) -> Result<Vec<std::net::IpAddr>, JobError> 
         .collect()
 }
 
-pub(super) async fn serve(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {
-    let opts = serve_options(data, &args, Arc::new(SystemClock))?;
+pub(super) async fn serve(data: PathBuf, args: ServeArgs, cache_mib: u64) -> Result<(), JobError> {
+    let opts = serve_options(data, &args, Arc::new(SystemClock), cache_mib)?;
     crate::server::run(opts).await.map_err(open_error_message)
 }
 

@@ -9,15 +9,17 @@ use crate::clock::{Clock, SystemClock};
 use crate::jobs::{self, Job, JobError, JobIo};
 use crate::store::OpenError;
 
-/// Runs a job on the data file, or hands it to the server that owns the file.
+/// Runs a job on the data file (with a page cache of `cache_bytes`), or hands it to the
+/// server that owns the file.
 pub fn run_job(
     data: &Path,
     job: Job,
     input: Option<&Path>,
     out: Option<&Path>,
+    cache_bytes: usize,
 ) -> Result<(), JobError> {
     let mut io = TerminalIo::new(input, out);
-    match jobs::schema::open_store(data) {
+    match jobs::schema::open_store_with_cache(data, cache_bytes) {
         Ok(store) => jobs::run(job, &store, SystemClock.now(), &mut io),
         Err(OpenError::AlreadyOpen(_)) => crate::control::run_remote(data, job, input, &mut io),
         Err(e) => Err(JobError::User(e.to_string())),

@@ -25,5 +25,10 @@ pub fn open_store(path: &Path) -> Result<Store, OpenError> {
     Store::open_with(path, &CURRENT)
 }
 
+/// [`open_store`] with a page cache of `cache_bytes` (`--cache-mib`).
+pub fn open_store_with_cache(path: &Path, cache_bytes: usize) -> Result<Store, OpenError> {
+    Store::open_with_cache(path, &CURRENT, cache_bytes)
+}
+
 #[cfg(test)]
 mod tests;

@@ -12,20 +12,23 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use redb::{Database, DatabaseError};
 
-use super::CACHE_BYTES;
-
 pub(crate) struct Handle {
     path: PathBuf,
+    /// redb's page cache, kept for opening the file again.
+    cache_bytes: usize,
     slot: RwLock<Option<Arc<Database>>>,
 }
 
 /// Opens (or creates) the file; also returns how long a repair took, if one was needed.
-pub(crate) fn open(path: &Path) -> Result<(Database, Option<Duration>), DatabaseError> {
+pub(crate) fn open(
+    path: &Path,
+    cache_bytes: usize,
+) -> Result<(Database, Option<Duration>), DatabaseError> {
     let started = Instant::now();
     let repairing = Arc::new(AtomicBool::new(false));
     let flag = repairing.clone();
     let opened = Database::builder()
-        .set_cache_size(CACHE_BYTES)
+        .set_cache_size(cache_bytes)
         .set_repair_callback(move |_| {
             if !flag.swap(true, Ordering::SeqCst) {
                 tracing::warn!("the data file was not closed cleanly; repairing it");
@@ -43,9 +46,10 @@ pub(crate) fn open(path: &Path) -> Result<(Database, Option<Duration>), Database
 }
 
 impl Handle {
-    pub(crate) fn new(db: Database, path: &Path) -> Handle {
+    pub(crate) fn new(db: Database, path: &Path, cache_bytes: usize) -> Handle {
         Handle {
             path: path.to_path_buf(),
+            cache_bytes,
             slot: RwLock::new(Some(Arc::new(db))),
         }
     }
@@ -67,7 +71,8 @@ impl Handle {
         if let Some(db) = slot.as_ref() {
             return Ok(db.clone());
         }
-        let (db, _) = open(&self.path).context("open the data file again after an I/O failure")?;
+        let (db, _) = open(&self.path, self.cache_bytes)
+            .context("open the data file again after an I/O failure")?;
         tracing::info!("the data file is open again");
         let db = Arc::new(db);
         *slot = Some(db.clone());

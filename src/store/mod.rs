@@ -43,9 +43,19 @@ pub const SCHEMA_VERSION: u64 = 2;
 pub const ALL_TABLES: &[&str] = tables::ALL;
 
 /// redb's page cache, which also bounds the dirty pages a write transaction keeps in
-/// memory before spilling them to the file (redb's default is 1 GiB). A million-row claim
-/// import stays within roughly this much memory, without getting slower.
-pub const CACHE_BYTES: usize = 256 * 1024 * 1024;
+/// memory before spilling them to the file (redb's default is 1 GiB), unless `--cache-mib`
+/// says otherwise. A million-row claim import stays within roughly this much memory,
+/// without getting slower. `serve` uses [`SERVE_CACHE_MIB`].
+pub const JOB_CACHE_MIB: u64 = 256;
+
+/// redb's page cache of `serve` and `demo` unless `--cache-mib` says otherwise: what a
+/// quiet server holds once a scan has filled it (README "Memory").
+pub const SERVE_CACHE_MIB: u64 = 32;
+
+/// Bytes of `mib` MiB (saturating).
+pub fn cache_bytes(mib: u64) -> usize {
+    usize::try_from(mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+}
 
 /// A record stored in one table under a string key.
 pub trait Record: Serialize + DeserializeOwned {
@@ -111,6 +121,15 @@ impl Store {
     /// version: a newer file is refused, an older one backed up beside itself and brought
     /// up to date by the schema's migrations (see [`migrate`]).
     pub fn open_with(path: &Path, schema: &Schema<'_>) -> Result<Store, OpenError> {
+        Self::open_with_cache(path, schema, cache_bytes(JOB_CACHE_MIB))
+    }
+
+    /// [`Store::open_with`] with a page cache of `cache_bytes` (`--cache-mib`).
+    pub fn open_with_cache(
+        path: &Path,
+        schema: &Schema<'_>,
+        cache_bytes: usize,
+    ) -> Result<Store, OpenError> {
         let other = |source: anyhow::Error| OpenError::Other {
             path: path.to_path_buf(),
             source,
@@ -122,7 +141,7 @@ impl Store {
             Err(e) => return Err(other(e.into())),
         }
         migrate::refuse_newer(path, schema)?;
-        let opened = handle::open(path);
+        let opened = handle::open(path, cache_bytes);
         let (db, repaired) = match opened {
             Ok(opened) => opened,
             Err(DatabaseError::DatabaseAlreadyOpen) => {
@@ -132,7 +151,7 @@ impl Store {
         };
         let (seal, check) = sealing_key(&db, path)?;
         let store = Store {
-            db: Arc::new(handle::Handle::new(db, path)),
+            db: Arc::new(handle::Handle::new(db, path, cache_bytes)),
             path: path.to_path_buf(),
             seal: Arc::new(seal),
             repaired,

@@ -106,6 +106,7 @@ async fn spawn(
         clock: Arc::new(clock.clone()),
         trusted_proxies,
         limits,
+        cache_mib: kenpo::store::SERVE_CACHE_MIB,
     })
     .await
     .expect("server starts");

@@ -10,6 +10,7 @@ mod browser_account;
 mod browser_claims;
 mod browser_journey;
 mod browser_staff;
+mod cache_setting;
 mod claims;
 mod claims_screens;
 mod connections;

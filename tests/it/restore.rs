@@ -27,6 +27,7 @@ pub async fn serve_existing(data: PathBuf, dir: tempfile::TempDir) -> TestApp {
         clock: Arc::new(clock.clone()),
         trusted_proxies: Vec::new(),
         limits: Default::default(),
+        cache_mib: kenpo::store::SERVE_CACHE_MIB,
     })
     .await
     .expect("the restored file serves");

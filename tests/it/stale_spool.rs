@@ -30,6 +30,7 @@ async fn a_start_removes_the_upload_spools_a_crash_left_and_nothing_else() {
         clock: Arc::new(ManualClock::new(crate::app::t0())),
         trusted_proxies: Vec::new(),
         limits: ConnectionLimits::default(),
+        cache_mib: kenpo::store::SERVE_CACHE_MIB,
     })
     .await
     .expect("server starts again");

@@ -132,7 +132,7 @@ async fn staff_mfa_line(store: &Store) -> &'static str {
     }
 }
 
-pub async fn run(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {
+pub async fn run(data: PathBuf, args: ServeArgs, cache_mib: u64) -> Result<(), JobError> {
     let path = data.clone();
     let Prepared {
         cards,
@@ -141,7 +141,7 @@ pub async fn run(data: PathBuf, args: ServeArgs) -> Result<(), JobError> {
     } = tokio::task::spawn_blocking(move || prepare(&path))
         .await
         .map_err(|e| JobError::Unexpected(e.into()))??;
-    let opts = crate::cli::serve_options(data.clone(), &args, Arc::new(SystemClock))?;
+    let opts = crate::cli::serve_options(data.clone(), &args, Arc::new(SystemClock), cache_mib)?;
     let running = crate::server::start(opts)
         .await
         .map_err(crate::cli::open_error_message)?;

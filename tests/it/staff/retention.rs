@@ -173,6 +173,7 @@ async fn the_server_runs_the_retention_job_when_it_starts() {
         clock: std::sync::Arc::new(ManualClock::new(t0())),
         trusted_proxies: Vec::new(),
         limits: Default::default(),
+        cache_mib: kenpo::store::SERVE_CACHE_MIB,
     })
     .await
     .expect("server starts");
