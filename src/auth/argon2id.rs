@@ -205,6 +205,14 @@ fn watch_spare_memory() {
     }
 }
 
+/// Lets the pool's spare memory go at once: after the dummy hash at start, when no login
+/// waits for it, so that a server that just started holds no working memory.
+pub(super) fn release_spare() {
+    if let Ok(mut spare) = POOL.spare.lock() {
+        spare.buffers.clear();
+    }
+}
+
 /// Hashes `secret` with a fresh random salt into a PHC string.
 pub(super) fn hash(secret: &[u8]) -> anyhow::Result<String> {
     let salt = argon2::password_hash::try_generate_salt()

@@ -1,26 +1,19 @@
 //! argon2id hashing of passwords, temporary passwords and tokens that people type.
 //!
-//! Hashing costs ~20 ms of CPU and 19 MiB of memory, so it never runs on the async runtime
-//! and at most one hash per core runs at once.
+//! Hashing costs ~20 ms of CPU and 19 MiB of memory, so it never runs on the async runtime:
+//! it runs on threads of its own, one per core, below the server's priority
+//! ([`super::hash_threads`]).
 //!
 //! The login and recovery forms hash through a [`Hasher`], which counts its argon2 runs:
 //! those forms must do the same work whatever the ID and its state, and tests prove it by
 //! counting, never by timing.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context as _;
-use tokio::sync::Semaphore;
 
-use super::argon2id;
-
-static HASHING_SLOTS: LazyLock<Semaphore> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    Semaphore::new(cores)
-});
+use super::{argon2id, hash_threads};
 
 /// A hash of a well-formed secret nobody knows, verified when an account does not exist so
 /// that the answer takes as long as for an account that does. Computed by [`warm_up`] when
@@ -33,10 +26,12 @@ fn dummy_hash() -> &'static str {
         .get_or_init(|| hash_blocking("kenpo-dummy-password-never-valid-0").unwrap_or_default())
 }
 
-/// Computes the dummy hash on the blocking pool (`server::start` awaits it before serving).
+/// Computes the dummy hash on a hashing thread (`server::start` awaits it before serving),
+/// then lets its working memory go: the idle server holds none.
 pub async fn warm_up() -> anyhow::Result<()> {
-    tokio::task::spawn_blocking(|| {
+    hash_threads::run(|| {
         dummy_hash();
+        argon2id::release_spare();
     })
     .await
     .context("dummy hash task failed")
@@ -58,17 +53,13 @@ pub fn verify_blocking(secret: &str, stored: &str) -> bool {
     argon2id::verify(secret.as_bytes(), stored)
 }
 
-/// Runs one argon2 computation on the blocking pool, one per core at most, and counts it in
+/// Runs one argon2 computation on a hashing thread, one per core at most, and counts it in
 /// `runs` once it has run.
 async fn on_pool<T: Send + 'static>(
     runs: Option<Arc<AtomicU64>>,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> anyhow::Result<T> {
-    let _slot = HASHING_SLOTS
-        .acquire()
-        .await
-        .context("hashing slots closed")?;
-    tokio::task::spawn_blocking(move || {
+    hash_threads::run(move || {
         let out = work();
         if let Some(runs) = runs {
             runs.fetch_add(1, Ordering::Relaxed);
@@ -90,12 +81,12 @@ fn verify_or_dummy(secret: &str, stored: Option<&str>) -> bool {
     }
 }
 
-/// Hashes on the blocking pool, one hash per core at most.
+/// Hashes on a hashing thread, one hash per core at most.
 pub async fn hash(secret: String) -> anyhow::Result<String> {
     on_pool(None, move || hash_blocking(&secret)).await?
 }
 
-/// Verifies on the blocking pool. With `stored` absent, verifies against a dummy hash and
+/// Verifies on a hashing thread. With `stored` absent, verifies against a dummy hash and
 /// returns false, taking the same time as a real check.
 pub async fn verify(secret: String, stored: Option<String>) -> bool {
     on_pool(None, move || verify_or_dummy(&secret, stored.as_deref()))

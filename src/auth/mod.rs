@@ -4,6 +4,7 @@ mod argon2id;
 pub mod credentials;
 pub mod failures;
 pub mod hash;
+mod hash_threads;
 pub mod links;
 pub mod lockout;
 pub mod login;
