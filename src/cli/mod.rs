@@ -29,7 +29,7 @@ pub struct Cli {
     /// The data file.
     #[arg(long, env = "KENPO_DATA", global = true)]
     pub data: Option<PathBuf>,
-    /// redb's page cache in MiB, for the commands that open the data file (default: 32 for
+    /// redb's page cache in MiB, for the commands that open the data file (default: 24 for
     /// serve and demo, 256 for the others; README "Memory").
     #[arg(long, env = "KENPO_CACHE_MIB", global = true, value_name = "MIB",
           value_parser = clap::value_parser!(u64).range(1..=65_536))]

@@ -50,7 +50,7 @@ pub const JOB_CACHE_MIB: u64 = 256;
 
 /// redb's page cache of `serve` and `demo` unless `--cache-mib` says otherwise: what a
 /// quiet server holds once a scan has filled it (README "Memory").
-pub const SERVE_CACHE_MIB: u64 = 32;
+pub const SERVE_CACHE_MIB: u64 = 24;
 
 /// Bytes of `mib` MiB (saturating).
 pub fn cache_bytes(mib: u64) -> usize {

@@ -169,3 +169,19 @@ fn spare_memory_goes_after_a_look_without_computations() {
     assert_eq!(allocated(&pool), 2, "the next computation allocates afresh");
     assert!(pool.claim_reaper(), "and a new reaper watches");
 }
+
+/// Memory leaving the pool holds nothing of the computations that used it.
+#[test]
+fn working_memory_is_wiped_before_it_leaves_the_pool() {
+    let pool = Pool::new(1);
+    pool.hash_with_salt(b"secret", b"0123456789abcdef")
+        .expect("hash");
+    let mut blocks = pool.take().expect("a spare buffer");
+    let dirty = |b: &[Block]| b.iter().any(|b| b.as_ref().iter().any(|w| *w != 0));
+    assert!(dirty(&blocks), "the computation left its last pass");
+    wipe_in_place(&mut blocks);
+    assert!(
+        !dirty(&blocks),
+        "a wiped buffer holds no word of the computation"
+    );
+}
