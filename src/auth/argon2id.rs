@@ -117,7 +117,9 @@ impl Pool {
             }
             Err(_) => Some(blocks),
         };
-        extra.map(wipe);
+        if let Some(blocks) = extra {
+            wipe(blocks);
+        }
     }
 
     /// Whether the caller is to start a reaper: the pool holds buffers and none watches.
