@@ -31,7 +31,7 @@ pub struct Attempt {
     pub failed_action: Action,
 }
 
-/// Checks `password` against the account's (argon2 on the blocking pool, no transaction
+/// Checks `password` against the account's (argon2 on a hashing thread, no transaction
 /// held meanwhile); a wrong one is counted in a write of its own.
 pub async fn check(store: &Store, password: String, attempt: Attempt) -> anyhow::Result<Reauth> {
     let user_key = attempt.user_key.clone();
