@@ -30,7 +30,7 @@ pub struct Cli {
     #[arg(long, env = "KENPO_DATA", global = true)]
     pub data: Option<PathBuf>,
     /// redb's page cache in MiB, for the commands that open the data file (default: 24 for
-    /// serve and demo, 256 for the others; README "Memory").
+    /// serve and demo, 256 for the others; README "Memory and CPU").
     #[arg(long, env = "KENPO_CACHE_MIB", global = true, value_name = "MIB",
           value_parser = clap::value_parser!(u64).range(1..=65_536))]
     pub cache_mib: Option<u64>,

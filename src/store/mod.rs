@@ -49,7 +49,7 @@ pub const ALL_TABLES: &[&str] = tables::ALL;
 pub const JOB_CACHE_MIB: u64 = 256;
 
 /// redb's page cache of `serve` and `demo` unless `--cache-mib` says otherwise: what a
-/// quiet server holds once a scan has filled it (README "Memory").
+/// quiet server holds once a scan has filled it (README "Memory and CPU").
 pub const SERVE_CACHE_MIB: u64 = 24;
 
 /// Bytes of `mib` MiB (saturating).
