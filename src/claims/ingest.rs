@@ -5,7 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Batch, BatchPerson, ClaimIndex, ClaimRecord, batch_person_key, claim_key};
+use super::model::{
+    Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord, batch_person_key, claim_key,
+    claim_month_key,
+};
 use crate::domain::claim::Claim;
 use crate::store::Writer;
 
@@ -116,6 +119,7 @@ impl BatchWriter {
             batch: self.batch.id.clone(),
             claim,
         };
+        w.put(&claim_month_key(&record.claim), &ClaimMonth)?;
         w.put(&new_key, &record)?;
         w.put(&receipt, &index)?;
         Ok(outcome)

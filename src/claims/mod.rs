@@ -2,6 +2,7 @@
 //! household may see. The file reader is `import::claims`; the pure sums are
 //! `domain::expenses`; the screens are `web::expenses`.
 
+mod codec;
 pub mod demo;
 pub mod ingest;
 pub mod model;
@@ -11,5 +12,5 @@ pub mod retention;
 pub mod view;
 
 pub use ingest::{BatchWriter, Outcome};
-pub use model::{Batch, BatchPerson, ClaimIndex, ClaimRecord};
+pub use model::{Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord};
 pub use publish::{Audience, PublishError, PublishSummary, audience, publish};

@@ -4,6 +4,10 @@
 //!   are one range scan in month order.
 //! - `claim_index`: receipt number → [`ClaimIndex`] (where the claim lives, which batch),
 //!   so a re-imported number replaces its claim.
+//! - `claim_months`: `YYYYMM␟symbol␟number` → [`ClaimMonth`], the households with claims
+//!   of a month, so that retention deletes whole months without reading other claims.
+//!
+//! The three are stored in a compact binary form (`super::codec`), not JSON.
 //! - `batches`: batch id → [`Batch`]; `batch_people`: `batch␟symbol␟number␟branch` →
 //!   [`BatchPerson`], the people whose claims a batch brought (who to tell on publication).
 
@@ -23,6 +27,14 @@ pub struct ClaimRecord {
 
 impl Record for ClaimRecord {
     const TABLE: &'static str = tables::CLAIMS;
+
+    fn encode(&self, key: &str) -> anyhow::Result<Vec<u8>> {
+        super::codec::encode_claim(key, self)
+    }
+
+    fn decode(key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        super::codec::decode_claim(key, bytes)
+    }
 }
 
 /// Where the claim of a receipt number is stored.
@@ -35,6 +47,33 @@ pub struct ClaimIndex {
 
 impl Record for ClaimIndex {
     const TABLE: &'static str = tables::CLAIM_INDEX;
+
+    fn encode(&self, key: &str) -> anyhow::Result<Vec<u8>> {
+        super::codec::encode_index(key, self)
+    }
+
+    fn decode(key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        super::codec::decode_index(key, bytes)
+    }
+}
+
+/// Marks a household with claims of a month (the key says which). A mark may outlive the
+/// month's claims (a re-imported claim that moved to another month): retention then finds
+/// nothing under it and removes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimMonth;
+
+impl Record for ClaimMonth {
+    const TABLE: &'static str = tables::CLAIM_MONTHS;
+
+    fn encode(&self, _key: &str) -> anyhow::Result<Vec<u8>> {
+        Ok(vec![super::codec::VERSION])
+    }
+
+    fn decode(_key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        crate::store::bytes::ByteReader::new(bytes, super::codec::VERSION)?.finish()?;
+        Ok(ClaimMonth)
+    }
 }
 
 /// One imported claim file.
@@ -93,6 +132,32 @@ pub fn claim_key(claim: &Claim) -> String {
         &month_part(claim.month),
         &claim.receipt_number,
     ])
+}
+
+/// Key of the [`ClaimMonth`] mark of a claim: `YYYYMM␟symbol␟number`.
+pub fn claim_month_key(claim: &Claim) -> String {
+    key(&[
+        &month_part(claim.month),
+        &claim.household.symbol,
+        &claim.household.number,
+    ])
+}
+
+/// The first [`ClaimMonth`] key of `month` and later months.
+pub fn claim_months_from(month: YearMonth) -> String {
+    month_part(month)
+}
+
+/// The prefix of a household's claims of one month in `claims`, from a [`ClaimMonth`] key
+/// (`YYYYMM␟symbol␟number` → `symbol␟number␟YYYYMM␟`); `None` for a key of another shape.
+pub fn claims_of_month_prefix(month_key: &str) -> Option<String> {
+    let mut parts = month_key.split(KEY_SEP);
+    let (Some(month), Some(symbol), Some(number), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    Some(format!("{}{KEY_SEP}", key(&[symbol, number, month])))
 }
 
 /// First key of a household's claims of `month` or later.

@@ -4,6 +4,7 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+pub mod bytes;
 mod codec;
 pub mod files;
 mod handle;
@@ -11,6 +12,7 @@ mod key_check;
 mod keys;
 pub mod migrate;
 mod range;
+mod raw;
 mod refusal;
 pub mod seal;
 pub mod tables;
@@ -47,9 +49,20 @@ pub const ALL_TABLES: &[&str] = tables::ALL;
 /// import stays within roughly this much memory, without getting slower.
 pub const CACHE_BYTES: usize = 256 * 1024 * 1024;
 
-/// A record stored in one table under a string key.
+/// A record stored in one table under a string key: JSON unless the type writes its own
+/// bytes (claims use a compact binary form, see [`bytes`]).
 pub trait Record: Serialize + DeserializeOwned {
     const TABLE: &'static str;
+
+    /// The stored bytes of this record under `key`.
+    fn encode(&self, _key: &str) -> anyhow::Result<Vec<u8>> {
+        Ok(serde_json::to_vec(self)?)
+    }
+
+    /// The record stored as `bytes` under `key`.
+    fn decode(_key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        Ok(serde_json::from_slice(bytes)?)
+    }
 }
 
 pub(crate) fn table(name: &'static str) -> TableDefinition<'static, &'static str, &'static [u8]> {

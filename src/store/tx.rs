@@ -152,7 +152,7 @@ impl Reader {
 
 /// A write transaction; see [`super::Store::write`].
 pub struct Writer {
-    txn: WriteTransaction,
+    pub(super) txn: WriteTransaction,
     seal: Arc<SealKey>,
 }
 
@@ -204,7 +204,7 @@ impl Writer {
     }
 
     pub fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
-        let bytes = encode(record)?;
+        let bytes = encode(key, record)?;
         let mut t = self.txn.open_table(table(R::TABLE))?;
         t.insert(key, bytes.as_slice())?;
         Ok(())
