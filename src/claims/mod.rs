@@ -5,6 +5,7 @@
 mod codec;
 pub mod demo;
 pub mod ingest;
+pub mod migrate;
 pub mod model;
 pub mod publish;
 pub mod query;

@@ -6,7 +6,9 @@ use std::ops::Bound::{Excluded, Included, Unbounded};
 
 use chrono::{DateTime, Datelike as _, Utc};
 
-use super::model::{ClaimIndex, ClaimMonth, ClaimRecord, claim_months_from, claims_of_month_prefix};
+use super::model::{
+    ClaimIndex, ClaimMonth, ClaimRecord, claim_months_from, claims_of_month_prefix,
+};
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;

@@ -137,7 +137,9 @@ mod tests {
         assert!(r.uint().is_err());
         let mut r = ByteReader::new(&[1, 5, b'a'], 1).expect("version");
         assert!(r.str().is_err());
-        let overlong = [1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+        let overlong = [
+            1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
+        ];
         assert!(ByteReader::new(&overlong, 1).expect("v").uint().is_err());
         let mut r = ByteReader::new(&[1, 0, 0], 1).expect("version");
         assert_eq!(r.uint().expect("number"), 0);

@@ -39,7 +39,9 @@ pub use tx::{ReadTx, Reader, Writer};
 ///
 /// 2: the audit log's day counters (`audit_days`, `audit_counts`), kept with every row; an
 /// older kenpo would write rows without them, so it must not open the file.
-pub const SCHEMA_VERSION: u64 = 2;
+/// 3: claims, `claim_index` and `claim_months` in a compact binary form (a format version
+/// byte first) instead of JSON.
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = tables::ALL;

@@ -26,7 +26,12 @@ impl Writer {
     }
 
     /// Stores `bytes` under `key` in `table` as they are.
-    pub fn put_raw(&mut self, table_name: &'static str, key: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    pub fn put_raw(
+        &mut self,
+        table_name: &'static str,
+        key: &str,
+        bytes: &[u8],
+    ) -> anyhow::Result<()> {
         let mut t = self.txn.open_table(table(table_name))?;
         t.insert(key, bytes)?;
         Ok(())

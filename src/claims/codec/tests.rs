@@ -6,8 +6,18 @@ use crate::store::Record as _;
 
 fn claim_strategy() -> impl Strategy<Value = ClaimRecord> {
     (
-        ("[A-Za-z0-9-]{1,40}", "[0-9０-９]{1,8}", "[^\u{1f}]{0,8}", "[0-9]{2}"),
-        (1i32..=9999, 1u32..=12, 0usize..ClaimKind::ALL.len(), "\\PC{0,40}"),
+        (
+            "[A-Za-z0-9-]{1,40}",
+            "[0-9０-９]{1,8}",
+            "[^\u{1f}]{0,8}",
+            "[0-9]{2}",
+        ),
+        (
+            1i32..=9999,
+            1u32..=12,
+            0usize..ClaimKind::ALL.len(),
+            "\\PC{0,40}",
+        ),
         (
             any::<u32>(),
             0..=Yen::MAX.get(),
@@ -17,7 +27,12 @@ fn claim_strategy() -> impl Strategy<Value = ClaimRecord> {
         1u64..u64::MAX / 2,
     )
         .prop_map(
-            |((receipt, symbol, number, branch), (y, m, kind, provider), (days, a, b, c), batch)| {
+            |(
+                (receipt, symbol, number, branch),
+                (y, m, kind, provider),
+                (days, a, b, c),
+                batch,
+            )| {
                 ClaimRecord {
                     batch: batch_id(batch),
                     claim: Claim {
@@ -106,7 +121,11 @@ fn an_unknown_format_version_is_refused() {
 #[test]
 fn a_record_under_another_key_is_not_written() {
     let record = sample();
-    assert!(record.encode("1000\u{1f}12\u{1f}202504\u{1f}R0001").is_err());
+    assert!(
+        record
+            .encode("1000\u{1f}12\u{1f}202504\u{1f}R0001")
+            .is_err()
+    );
     let index = ClaimIndex {
         key: claim_key(&record.claim),
         batch: record.batch.clone(),
