@@ -10,7 +10,7 @@ use super::model::{
     claim_month_key,
 };
 use crate::domain::claim::Claim;
-use crate::store::Writer;
+use crate::store::{WriteTx, Writer, tables};
 
 /// What storing one claim did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,8 +68,17 @@ impl BatchWriter {
         &self.batch.id
     }
 
+    /// The tables [`BatchWriter::put`] uses, for [`Writer::with_tables`].
+    pub const TABLES: &'static [&'static str] = &[
+        tables::CLAIMS,
+        tables::CLAIM_INDEX,
+        tables::CLAIM_MONTHS,
+        tables::BATCH_PEOPLE,
+        tables::BATCHES,
+    ];
+
     /// Stores one claim (replacing an earlier claim of the same receipt number).
-    pub fn put(&mut self, w: &mut Writer, claim: Claim) -> anyhow::Result<Outcome> {
+    pub fn put(&mut self, w: &mut impl WriteTx, claim: Claim) -> anyhow::Result<Outcome> {
         let outcome = self.store(w, claim)?;
         match outcome {
             Outcome::Added => self.batch.added += 1,
@@ -80,7 +89,7 @@ impl BatchWriter {
         Ok(outcome)
     }
 
-    fn store(&mut self, w: &mut Writer, claim: Claim) -> anyhow::Result<Outcome> {
+    fn store(&mut self, w: &mut impl WriteTx, claim: Claim) -> anyhow::Result<Outcome> {
         self.batch.rows += 1;
         let month = Some(claim.month);
         self.batch.first_month = self.batch.first_month.min(month).or(month);
@@ -125,7 +134,7 @@ impl BatchWriter {
         Ok(outcome)
     }
 
-    fn is_published(&mut self, w: &Writer, batch: &str) -> anyhow::Result<bool> {
+    fn is_published(&mut self, w: &impl WriteTx, batch: &str) -> anyhow::Result<bool> {
         if let Some(known) = self.published.get(batch) {
             return Ok(*known);
         }

@@ -16,7 +16,7 @@ use crate::claims::{BatchWriter, Outcome, PublishError, publish};
 use crate::domain::claim::Claim;
 use crate::domain::member::Person;
 use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
-use crate::store::{Store, StoreKey as _, Writer};
+use crate::store::{OpenTables, Store, StoreKey as _, WriteTx as _, tables};
 
 /// Progress is reported every this many rows.
 const PROGRESS_EVERY: u64 = 2_000;
@@ -100,7 +100,10 @@ pub fn import_claims(
     let mut reader = ClaimReader::open(source).map_err(ClaimImportError::File)?;
     store.write_blocking(|w| {
         let mut batch = BatchWriter::start(w, now, actor, publish_now)?;
-        let errors = stream_rows(w, &mut reader, &mut batch, rows, progress)?;
+        let mut open = BatchWriter::TABLES.to_vec();
+        open.push(tables::PEOPLE);
+        let errors =
+            w.with_tables(&open, |t| stream_rows(t, &mut reader, &mut batch, rows, progress))?;
         if !errors.is_empty() {
             return Err(ClaimImportError::File(ImportError::Lines(errors)));
         }
@@ -127,7 +130,7 @@ pub fn import_claims(
 /// Stores every row while the file is clean; after the first problem only checks the rest,
 /// collecting up to [`MAX_LINE_ERRORS`] problems (the caller then aborts the transaction).
 fn stream_rows(
-    w: &mut Writer,
+    w: &mut OpenTables<'_>,
     reader: &mut ClaimReader,
     batch: &mut BatchWriter,
     rows: u64,

@@ -12,6 +12,7 @@ mod key_check;
 mod keys;
 pub mod migrate;
 mod range;
+mod open;
 mod raw;
 mod refusal;
 pub mod seal;
@@ -33,6 +34,7 @@ pub use keys::{StoreKey, household_prefix};
 pub use migrate::{Migration, Schema};
 pub use range::KeyRange;
 pub use refusal::{WriteRefusal, write_refusal};
+pub use open::{OpenTables, WriteTx};
 pub use tx::{ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.

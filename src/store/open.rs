@@ -1,0 +1,92 @@
+//! Tables of one write transaction held open across many records: a bulk import stores a
+//! million claims, and opening a table for each record (as [`Writer::put`] does) costs
+//! about as much as storing it.
+
+use anyhow::Context as _;
+use redb::{ReadableTable as _, Table};
+
+use super::codec::{decode, encode};
+use super::{Record, Writer, table};
+
+/// Writing records, whether through a [`Writer`] or its [`OpenTables`].
+pub trait WriteTx {
+    fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>>;
+    fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()>;
+    fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool>;
+}
+
+impl WriteTx for Writer {
+    fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
+        Writer::get::<R>(self, key)
+    }
+    fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
+        Writer::put(self, key, record)
+    }
+    fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool> {
+        Writer::delete::<R>(self, key)
+    }
+}
+
+/// Some tables of a write transaction, open until [`Writer::with_tables`] returns. Reading
+/// or writing a record of another table is an error.
+pub struct OpenTables<'w> {
+    tables: Vec<(&'static str, Table<'w, &'static str, &'static [u8]>)>,
+}
+
+impl<'w> OpenTables<'w> {
+    fn table(&self, name: &str) -> anyhow::Result<&Table<'w, &'static str, &'static [u8]>> {
+        self.tables
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t)
+            .with_context(|| format!("the table {name} is not open here"))
+    }
+
+    fn table_mut<'s>(
+        &'s mut self,
+        name: &str,
+    ) -> anyhow::Result<&'s mut Table<'w, &'static str, &'static [u8]>> {
+        self.tables
+            .iter_mut()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t)
+            .with_context(|| format!("the table {name} is not open here"))
+    }
+}
+
+impl WriteTx for OpenTables<'_> {
+    fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
+        let found = self.table(R::TABLE)?.get(key)?;
+        found.map(|v| decode(key, v.value())).transpose()
+    }
+
+    fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
+        let bytes = encode(key, record)?;
+        self.table_mut(R::TABLE)?.insert(key, bytes.as_slice())?;
+        Ok(())
+    }
+
+    fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool> {
+        Ok(self.table_mut(R::TABLE)?.remove(key)?.is_some())
+    }
+}
+
+impl Writer {
+    /// Runs `f` with the tables `names` held open (each table once).
+    pub fn with_tables<T, E: From<anyhow::Error>>(
+        &mut self,
+        names: &[&'static str],
+        f: impl FnOnce(&mut OpenTables<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut tables = Vec::with_capacity(names.len());
+        for name in names {
+            let t = self
+                .txn
+                .open_table(table(name))
+                .with_context(|| format!("open the table {name}"))
+                .map_err(E::from)?;
+            tables.push((*name, t));
+        }
+        f(&mut OpenTables { tables })
+    }
+}
