@@ -121,17 +121,31 @@ impl Record for BatchPerson {
 
 /// `YYYYMM`, zero-padded so that keys sort by month.
 fn month_part(month: YearMonth) -> String {
-    format!("{:06}", month.as_u32())
+    let mut out = String::with_capacity(6);
+    push_month(&mut out, month);
+    out
+}
+
+/// Appends `YYYYMM` (the year is 1 to 9999, see [`YearMonth::new`]).
+pub(super) fn push_month(out: &mut String, month: YearMonth) {
+    let n = month.as_u32();
+    for div in [100_000, 10_000, 1_000, 100, 10, 1] {
+        out.push(char::from(b'0' + (n / div % 10) as u8));
+    }
 }
 
 /// Key of a claim in `claims`.
 pub fn claim_key(claim: &Claim) -> String {
-    key(&[
-        &claim.household.symbol,
-        &claim.household.number,
-        &month_part(claim.month),
-        &claim.receipt_number,
-    ])
+    let (h, receipt) = (&claim.household, &claim.receipt_number);
+    let mut out = String::with_capacity(h.symbol.len() + h.number.len() + receipt.len() + 9);
+    out.push_str(&h.symbol);
+    out.push(KEY_SEP);
+    out.push_str(&h.number);
+    out.push(KEY_SEP);
+    push_month(&mut out, claim.month);
+    out.push(KEY_SEP);
+    out.push_str(receipt);
+    out
 }
 
 /// Key of the [`ClaimMonth`] mark of a claim: `YYYYMM␟symbol␟number`.

@@ -16,7 +16,7 @@ use crate::claims::{BatchWriter, Outcome, PublishError, publish};
 use crate::domain::claim::Claim;
 use crate::domain::member::Person;
 use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
-use crate::store::{OpenTables, Store, StoreKey as _, WriteTx as _, tables};
+use crate::store::{OpenTables, Store, WriteTx as _, key_into, tables};
 
 /// Progress is reported every this many rows.
 const PROGRESS_EVERY: u64 = 2_000;
@@ -102,8 +102,9 @@ pub fn import_claims(
         let mut batch = BatchWriter::start(w, now, actor, publish_now)?;
         let mut open = BatchWriter::TABLES.to_vec();
         open.push(tables::PEOPLE);
-        let errors =
-            w.with_tables(&open, |t| stream_rows(t, &mut reader, &mut batch, rows, progress))?;
+        let errors = w.with_tables(&open, |t| {
+            stream_rows(t, &mut reader, &mut batch, rows, progress)
+        })?;
         if !errors.is_empty() {
             return Err(ClaimImportError::File(ImportError::Lines(errors)));
         }
@@ -137,6 +138,7 @@ fn stream_rows(
     progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<Vec<LineError>, ClaimImportError> {
     let mut known_people: HashSet<String> = HashSet::new();
+    let mut person = String::new();
     let mut errors = Vec::new();
     let mut done = 0u64;
     while let Some(item) = reader.next_claim() {
@@ -144,13 +146,14 @@ fn stream_rows(
             Err(error) => errors.push(error),
             Ok((line, claim)) => {
                 done += 1;
-                let person = claim.household.person(&claim.branch).store_key();
+                let h = &claim.household;
+                key_into(&mut person, &[&h.symbol, &h.number, &claim.branch]);
                 if !known_people.contains(&person) {
                     if w.get::<Person>(&person)?.is_none() {
                         errors.push(unknown_person(line, &claim));
                         continue;
                     }
-                    known_people.insert(person);
+                    known_people.insert(person.clone());
                 }
                 if errors.is_empty() && batch.put(w, claim)? == Outcome::Duplicate {
                     errors.push(LineError::new(

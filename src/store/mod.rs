@@ -11,8 +11,8 @@ mod handle;
 mod key_check;
 mod keys;
 pub mod migrate;
-mod range;
 mod open;
+mod range;
 mod raw;
 mod refusal;
 pub mod seal;
@@ -32,9 +32,9 @@ use serde::de::DeserializeOwned;
 
 pub use keys::{StoreKey, household_prefix};
 pub use migrate::{Migration, Schema};
+pub use open::{OpenTables, WriteTx};
 pub use range::KeyRange;
 pub use refusal::{WriteRefusal, write_refusal};
-pub use open::{OpenTables, WriteTx};
 pub use tx::{ReadTx, Reader, Writer};
 
 /// The schema this binary writes. A file with a larger number was written by a newer kenpo.
@@ -78,7 +78,20 @@ pub const KEY_SEP: char = '\u{1f}';
 
 /// Joins key parts with [`KEY_SEP`].
 pub fn key(parts: &[&str]) -> String {
-    parts.join(&KEY_SEP.to_string())
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    key_into(&mut out, parts);
+    out
+}
+
+/// [`key`], written into `out` (cleared first) so that a loop can reuse one buffer.
+pub fn key_into(out: &mut String, parts: &[&str]) {
+    out.clear();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(KEY_SEP);
+        }
+        out.push_str(part);
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
