@@ -33,6 +33,8 @@ pub struct BatchWriter {
     publishing: bool,
     people: HashSet<String>,
     published: HashMap<String, bool>,
+    /// The `claim_months` key written last.
+    last_mark: String,
 }
 
 impl BatchWriter {
@@ -61,6 +63,7 @@ impl BatchWriter {
             publishing,
             people: HashSet::new(),
             published: HashMap::new(),
+            last_mark: String::new(),
         })
     }
 
@@ -94,25 +97,31 @@ impl BatchWriter {
         let month = Some(claim.month);
         self.batch.first_month = self.batch.first_month.min(month).or(month);
         self.batch.last_month = self.batch.last_month.max(month);
-        let new_key = claim_key(&claim);
-        let receipt = claim.receipt_number.clone();
-        let outcome = match w.get::<ClaimIndex>(&receipt)? {
-            Some(index) if index.batch == self.batch.id => return Ok(Outcome::Duplicate),
-            Some(index) => {
-                let old = w.get::<ClaimRecord>(&index.key)?;
-                match old {
-                    Some(old) if old.claim == claim => {
-                        if !self.publishing || self.is_published(w, &old.batch)? {
-                            return Ok(Outcome::Unchanged);
-                        }
-                        Outcome::Unchanged
-                    }
-                    _ => {
-                        w.delete::<ClaimRecord>(&index.key)?;
-                        Outcome::Replaced
-                    }
-                }
+        let receipt = claim.receipt_number.as_str();
+        let index = ClaimIndex {
+            key: claim_key(&claim),
+            batch: self.batch.id.clone(),
+        };
+        // The index entry is written at once and the one it replaced examined (one lookup
+        // for a new number, the usual case); it is put back when nothing is to change.
+        let outcome = match w.replace(receipt, &index)? {
+            Some(old) if old.batch == self.batch.id => {
+                w.put(receipt, &old)?;
+                return Ok(Outcome::Duplicate);
             }
+            Some(old) => match w.get::<ClaimRecord>(&old.key)? {
+                Some(stored) if stored.claim == claim => {
+                    if !self.publishing || self.is_published(w, &stored.batch)? {
+                        w.put(receipt, &old)?;
+                        return Ok(Outcome::Unchanged);
+                    }
+                    Outcome::Unchanged
+                }
+                _ => {
+                    w.delete::<ClaimRecord>(&old.key)?;
+                    Outcome::Replaced
+                }
+            },
             None => Outcome::Added,
         };
         let person = batch_person_key(&self.batch.id, &claim.household, &claim.branch);
@@ -120,17 +129,17 @@ impl BatchWriter {
             w.put(&person, &BatchPerson)?;
             self.people.insert(person);
         }
-        let index = ClaimIndex {
-            key: new_key.clone(),
-            batch: self.batch.id.clone(),
-        };
+        // Rows of one household and month often follow each other: one mark for them.
+        let mark = claim_month_key(&claim);
+        if mark != self.last_mark {
+            w.put(&mark, &ClaimMonth)?;
+            self.last_mark = mark;
+        }
         let record = ClaimRecord {
             batch: self.batch.id.clone(),
             claim,
         };
-        w.put(&claim_month_key(&record.claim), &ClaimMonth)?;
-        w.put(&new_key, &record)?;
-        w.put(&receipt, &index)?;
+        w.put(&index.key, &record)?;
         Ok(outcome)
     }
 

@@ -30,7 +30,7 @@ use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use keys::{StoreKey, household_prefix};
+pub use keys::{KEY_SEP, StoreKey, household_prefix, key, key_into};
 pub use migrate::{Migration, Schema};
 pub use open::{OpenTables, WriteTx};
 pub use range::KeyRange;
@@ -71,27 +71,6 @@ pub trait Record: Serialize + DeserializeOwned {
 
 pub(crate) fn table(name: &'static str) -> TableDefinition<'static, &'static str, &'static [u8]> {
     TableDefinition::new(name)
-}
-
-/// Separator inside composite keys: the ASCII unit separator never appears in user data.
-pub const KEY_SEP: char = '\u{1f}';
-
-/// Joins key parts with [`KEY_SEP`].
-pub fn key(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-    key_into(&mut out, parts);
-    out
-}
-
-/// [`key`], written into `out` (cleared first) so that a loop can reuse one buffer.
-pub fn key_into(out: &mut String, parts: &[&str]) {
-    out.clear();
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            out.push(KEY_SEP);
-        }
-        out.push_str(part);
-    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -5,13 +5,19 @@
 use anyhow::Context as _;
 use redb::{ReadableTable as _, Table};
 
+use std::sync::Arc;
+
 use super::codec::{decode, encode};
-use super::{Record, Writer, table};
+use super::seal::SealKey;
+use super::tx::scan;
+use super::{ReadTx, Record, Writer, table};
 
 /// Writing records, whether through a [`Writer`] or its [`OpenTables`].
 pub trait WriteTx {
     fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>>;
     fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()>;
+    /// Stores `record` and returns the record it replaced (one lookup instead of two).
+    fn replace<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<Option<R>>;
     fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool>;
 }
 
@@ -22,6 +28,12 @@ impl WriteTx for Writer {
     fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
         Writer::put(self, key, record)
     }
+    fn replace<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<Option<R>> {
+        let bytes = encode(key, record)?;
+        let mut t = self.txn.open_table(table(R::TABLE))?;
+        let old = t.insert(key, bytes.as_slice())?;
+        old.map(|v| decode(key, v.value())).transpose()
+    }
     fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool> {
         Writer::delete::<R>(self, key)
     }
@@ -31,6 +43,7 @@ impl WriteTx for Writer {
 /// or writing a record of another table is an error.
 pub struct OpenTables<'w> {
     tables: Vec<(&'static str, Table<'w, &'static str, &'static [u8]>)>,
+    seal: Arc<SealKey>,
 }
 
 impl<'w> OpenTables<'w> {
@@ -66,8 +79,28 @@ impl WriteTx for OpenTables<'_> {
         Ok(())
     }
 
+    fn replace<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<Option<R>> {
+        let bytes = encode(key, record)?;
+        let old = self.table_mut(R::TABLE)?.insert(key, bytes.as_slice())?;
+        old.map(|v| decode(key, v.value())).transpose()
+    }
+
     fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool> {
         Ok(self.table_mut(R::TABLE)?.remove(key)?.is_some())
+    }
+}
+
+/// Reading through open tables, so that shared queries (publication's audience) run on
+/// them too.
+impl ReadTx for OpenTables<'_> {
+    fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
+        WriteTx::get(self, key)
+    }
+    fn scan<R: Record>(&self, prefix: &str) -> anyhow::Result<Vec<(String, R)>> {
+        scan(self.table(R::TABLE)?, prefix)
+    }
+    fn unseal(&self, context: &str, stored: &str) -> anyhow::Result<String> {
+        self.seal.open(context, stored)
     }
 }
 
@@ -87,6 +120,9 @@ impl Writer {
                 .map_err(E::from)?;
             tables.push((*name, t));
         }
-        f(&mut OpenTables { tables })
+        f(&mut OpenTables {
+            tables,
+            seal: self.seal.clone(),
+        })
     }
 }

@@ -17,7 +17,7 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}{}", char::MAX)
 }
 
-fn scan<R: Record>(
+pub(super) fn scan<R: Record>(
     table: &impl ReadableTable<&'static str, &'static [u8]>,
     prefix: &str,
 ) -> anyhow::Result<Vec<(String, R)>> {
@@ -153,7 +153,7 @@ impl Reader {
 /// A write transaction; see [`super::Store::write`].
 pub struct Writer {
     pub(super) txn: WriteTransaction,
-    seal: Arc<SealKey>,
+    pub(super) seal: Arc<SealKey>,
 }
 
 impl Writer {
