@@ -158,3 +158,6 @@ impl BatchWriter {
         Ok(self.batch)
     }
 }
+
+#[cfg(test)]
+mod tests;
