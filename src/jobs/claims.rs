@@ -149,7 +149,7 @@ fn stream_rows(
                 let h = &claim.household;
                 key_into(&mut person, &[&h.symbol, &h.number, &claim.branch]);
                 if !known_people.contains(&person) {
-                    if w.get::<Person>(&person)?.is_none() {
+                    if !w.exists::<Person>(&person)? {
                         errors.push(unknown_person(line, &claim));
                         continue;
                     }

@@ -15,6 +15,8 @@ use super::{ReadTx, Record, Writer, table};
 /// Writing records, whether through a [`Writer`] or its [`OpenTables`].
 pub trait WriteTx {
     fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>>;
+    /// Whether a record of `R` is stored under `key` (nothing is decoded).
+    fn exists<R: Record>(&self, key: &str) -> anyhow::Result<bool>;
     fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()>;
     /// Stores `record` and returns the record it replaced (one lookup instead of two).
     fn replace<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<Option<R>>;
@@ -24,6 +26,10 @@ pub trait WriteTx {
 impl WriteTx for Writer {
     fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
         Writer::get::<R>(self, key)
+    }
+    fn exists<R: Record>(&self, key: &str) -> anyhow::Result<bool> {
+        let t = self.txn.open_table(table(R::TABLE))?;
+        Ok(t.get(key)?.is_some())
     }
     fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
         Writer::put(self, key, record)
@@ -71,6 +77,10 @@ impl WriteTx for OpenTables<'_> {
     fn get<R: Record>(&self, key: &str) -> anyhow::Result<Option<R>> {
         let found = self.table(R::TABLE)?.get(key)?;
         found.map(|v| decode(key, v.value())).transpose()
+    }
+
+    fn exists<R: Record>(&self, key: &str) -> anyhow::Result<bool> {
+        Ok(self.table(R::TABLE)?.get(key)?.is_some())
     }
 
     fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
