@@ -85,15 +85,13 @@ pub fn purge(store: &Store, now: DateTime<Utc>, batch_size: usize) -> anyhow::Re
         Ok::<_, anyhow::Error>(any)
     })?;
     done.marks_read += u64::from(any);
-    while any {
-        let (deleted, marks, finished) =
-            store.write_blocking(|w| purge_some(w, &end, batch_size))?;
+    let mut finished = !any;
+    while !finished {
+        let (deleted, marks, last) = store.write_blocking(|w| purge_some(w, &end, batch_size))?;
         done.deleted += deleted;
         done.marks_read += marks;
         done.transactions += 1;
-        if finished {
-            break;
-        }
+        finished = last;
     }
     if done.deleted > 0 {
         let deleted = done.deleted;
