@@ -9,15 +9,53 @@
 
 use anyhow::{Context as _, bail};
 
-use super::model::{ClaimIndex, ClaimRecord, push_month};
+use super::model::{ClaimIndex, ClaimMonth, ClaimRecord, push_month};
 use crate::domain::claim::{Claim, ClaimKind, YearMonth};
 use crate::domain::member::HouseholdKey;
 use crate::domain::yen::Yen;
-use crate::store::KEY_SEP;
 use crate::store::bytes::{ByteReader, ByteWriter};
+use crate::store::{KEY_SEP, Record, tables};
 
 /// The format version byte of every claim table's records.
 pub const VERSION: u8 = 1;
+
+impl Record for ClaimRecord {
+    const TABLE: &'static str = tables::CLAIMS;
+
+    fn encode(&self, key: &str) -> anyhow::Result<Vec<u8>> {
+        encode_claim(key, self)
+    }
+
+    fn decode(key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        decode_claim(key, bytes)
+    }
+}
+
+impl Record for ClaimIndex {
+    const TABLE: &'static str = tables::CLAIM_INDEX;
+
+    fn encode(&self, key: &str) -> anyhow::Result<Vec<u8>> {
+        encode_index(key, self)
+    }
+
+    fn decode(key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        decode_index(key, bytes)
+    }
+}
+
+/// A month mark is its key: the value is the version byte alone.
+impl Record for ClaimMonth {
+    const TABLE: &'static str = tables::CLAIM_MONTHS;
+
+    fn encode(&self, _key: &str) -> anyhow::Result<Vec<u8>> {
+        Ok(vec![VERSION])
+    }
+
+    fn decode(_key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        ByteReader::new(bytes, VERSION)?.finish()?;
+        Ok(ClaimMonth)
+    }
+}
 
 fn batch_number(id: &str) -> anyhow::Result<u64> {
     if id.len() != 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
@@ -59,7 +97,7 @@ fn parse_month(text: &str) -> anyhow::Result<YearMonth> {
     YearMonth::new((n / 100) as i32, n % 100).context("a key whose month does not exist")
 }
 
-pub fn encode_claim(key: &str, record: &ClaimRecord) -> anyhow::Result<Vec<u8>> {
+fn encode_claim(key: &str, record: &ClaimRecord) -> anyhow::Result<Vec<u8>> {
     let c = &record.claim;
     if !is_key_of(key, c) {
         bail!("the key does not match the claim");
@@ -76,7 +114,7 @@ pub fn encode_claim(key: &str, record: &ClaimRecord) -> anyhow::Result<Vec<u8>> 
     Ok(w.finish())
 }
 
-pub fn decode_claim(key: &str, bytes: &[u8]) -> anyhow::Result<ClaimRecord> {
+fn decode_claim(key: &str, bytes: &[u8]) -> anyhow::Result<ClaimRecord> {
     let mut parts = key.split(KEY_SEP);
     let (Some(symbol), Some(number), Some(month), Some(receipt), None) = (
         parts.next(),
@@ -113,7 +151,7 @@ pub fn decode_claim(key: &str, bytes: &[u8]) -> anyhow::Result<ClaimRecord> {
     Ok(ClaimRecord { batch, claim })
 }
 
-pub fn encode_index(receipt: &str, index: &ClaimIndex) -> anyhow::Result<Vec<u8>> {
+fn encode_index(receipt: &str, index: &ClaimIndex) -> anyhow::Result<Vec<u8>> {
     let place = index
         .key
         .strip_suffix(receipt)
@@ -124,7 +162,7 @@ pub fn encode_index(receipt: &str, index: &ClaimIndex) -> anyhow::Result<Vec<u8>
     Ok(w.finish())
 }
 
-pub fn decode_index(receipt: &str, bytes: &[u8]) -> anyhow::Result<ClaimIndex> {
+fn decode_index(receipt: &str, bytes: &[u8]) -> anyhow::Result<ClaimIndex> {
     let mut r = ByteReader::new(bytes, VERSION)?;
     let batch = batch_id(r.uint()?);
     let place = r.str()?;

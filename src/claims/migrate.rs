@@ -43,5 +43,4 @@ fn rewrite<R: Record>(
     }
 }
 
-#[cfg(test)]
-mod tests;
+// Tested with the binary's upgrade steps: `jobs::schema::claims_upgrade`.

@@ -7,7 +7,8 @@
 //! - `claim_months`: `YYYYMM␟symbol␟number` → [`ClaimMonth`], the households with claims
 //!   of a month, so that retention deletes whole months without reading other claims.
 //!
-//! The three are stored in a compact binary form (`super::codec`), not JSON.
+//! The three are stored in a compact binary form, not JSON: their `Record` impls are in
+//! `super::codec`.
 //! - `batches`: batch id → [`Batch`]; `batch_people`: `batch␟symbol␟number␟branch` →
 //!   [`BatchPerson`], the people whose claims a batch brought (who to tell on publication).
 
@@ -25,18 +26,6 @@ pub struct ClaimRecord {
     pub claim: Claim,
 }
 
-impl Record for ClaimRecord {
-    const TABLE: &'static str = tables::CLAIMS;
-
-    fn encode(&self, key: &str) -> anyhow::Result<Vec<u8>> {
-        super::codec::encode_claim(key, self)
-    }
-
-    fn decode(key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
-        super::codec::decode_claim(key, bytes)
-    }
-}
-
 /// Where the claim of a receipt number is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimIndex {
@@ -45,36 +34,11 @@ pub struct ClaimIndex {
     pub batch: String,
 }
 
-impl Record for ClaimIndex {
-    const TABLE: &'static str = tables::CLAIM_INDEX;
-
-    fn encode(&self, key: &str) -> anyhow::Result<Vec<u8>> {
-        super::codec::encode_index(key, self)
-    }
-
-    fn decode(key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
-        super::codec::decode_index(key, bytes)
-    }
-}
-
 /// Marks a household with claims of a month (the key says which). A mark may outlive the
 /// month's claims (a re-imported claim that moved to another month): retention then finds
 /// nothing under it and removes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimMonth;
-
-impl Record for ClaimMonth {
-    const TABLE: &'static str = tables::CLAIM_MONTHS;
-
-    fn encode(&self, _key: &str) -> anyhow::Result<Vec<u8>> {
-        Ok(vec![super::codec::VERSION])
-    }
-
-    fn decode(_key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
-        crate::store::bytes::ByteReader::new(bytes, super::codec::VERSION)?.finish()?;
-        Ok(ClaimMonth)
-    }
-}
 
 /// One imported claim file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

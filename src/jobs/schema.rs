@@ -33,4 +33,6 @@ pub fn open_store(path: &Path) -> Result<Store, OpenError> {
 }
 
 #[cfg(test)]
+mod claims_upgrade;
+#[cfg(test)]
 mod tests;

@@ -2,7 +2,6 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::claims::model::ClaimMonth;
-use crate::store::Record as _;
 
 fn claim_strategy() -> impl Strategy<Value = ClaimRecord> {
     (

@@ -1,12 +1,16 @@
+//! Schema 2 → 3: claims written as JSON read the same after the upgrade
+//! (`claims::migrate`).
+
 use std::path::Path;
 
 use chrono::{TimeZone as _, Utc};
 
-use super::*;
+use super::open_store;
 use crate::claims::model::claim_month_key;
-use crate::jobs::{self, Job, JobIo, schema::open_store, verify::verify_file};
-use crate::store::Store;
+use crate::claims::{ClaimIndex, ClaimMonth, ClaimRecord};
+use crate::jobs::{self, Job, JobIo, verify::verify_file};
 use crate::store::migrate::{SCHEMA_KEY, SchemaVersion};
+use crate::store::{Record as _, Store};
 
 struct Quiet(Vec<u8>);
 
