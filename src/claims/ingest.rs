@@ -5,9 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Batch, BatchPerson, ClaimIndex, ClaimRecord, batch_person_key, claim_key};
+use super::model::{
+    Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord, batch_person_key, claim_key,
+    claim_month_key,
+};
 use crate::domain::claim::Claim;
-use crate::store::Writer;
+use crate::store::{WriteTx, Writer, tables};
 
 /// What storing one claim did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +33,8 @@ pub struct BatchWriter {
     publishing: bool,
     people: HashSet<String>,
     published: HashMap<String, bool>,
+    /// The `claim_months` key written last.
+    last_mark: String,
 }
 
 impl BatchWriter {
@@ -58,6 +63,7 @@ impl BatchWriter {
             publishing,
             people: HashSet::new(),
             published: HashMap::new(),
+            last_mark: String::new(),
         })
     }
 
@@ -65,8 +71,17 @@ impl BatchWriter {
         &self.batch.id
     }
 
+    /// The tables [`BatchWriter::put`] uses, for [`Writer::with_tables`].
+    pub const TABLES: &'static [&'static str] = &[
+        tables::CLAIMS,
+        tables::CLAIM_INDEX,
+        tables::CLAIM_MONTHS,
+        tables::BATCH_PEOPLE,
+        tables::BATCHES,
+    ];
+
     /// Stores one claim (replacing an earlier claim of the same receipt number).
-    pub fn put(&mut self, w: &mut Writer, claim: Claim) -> anyhow::Result<Outcome> {
+    pub fn put(&mut self, w: &mut impl WriteTx, claim: Claim) -> anyhow::Result<Outcome> {
         let outcome = self.store(w, claim)?;
         match outcome {
             Outcome::Added => self.batch.added += 1,
@@ -77,30 +92,36 @@ impl BatchWriter {
         Ok(outcome)
     }
 
-    fn store(&mut self, w: &mut Writer, claim: Claim) -> anyhow::Result<Outcome> {
+    fn store(&mut self, w: &mut impl WriteTx, claim: Claim) -> anyhow::Result<Outcome> {
         self.batch.rows += 1;
         let month = Some(claim.month);
         self.batch.first_month = self.batch.first_month.min(month).or(month);
         self.batch.last_month = self.batch.last_month.max(month);
-        let new_key = claim_key(&claim);
-        let receipt = claim.receipt_number.clone();
-        let outcome = match w.get::<ClaimIndex>(&receipt)? {
-            Some(index) if index.batch == self.batch.id => return Ok(Outcome::Duplicate),
-            Some(index) => {
-                let old = w.get::<ClaimRecord>(&index.key)?;
-                match old {
-                    Some(old) if old.claim == claim => {
-                        if !self.publishing || self.is_published(w, &old.batch)? {
-                            return Ok(Outcome::Unchanged);
-                        }
-                        Outcome::Unchanged
-                    }
-                    _ => {
-                        w.delete::<ClaimRecord>(&index.key)?;
-                        Outcome::Replaced
-                    }
-                }
+        let receipt = claim.receipt_number.as_str();
+        let index = ClaimIndex {
+            key: claim_key(&claim),
+            batch: self.batch.id.clone(),
+        };
+        // The index entry is written at once and the one it replaced examined (one lookup
+        // for a new number, the usual case); it is put back when nothing is to change.
+        let outcome = match w.replace(receipt, &index)? {
+            Some(old) if old.batch == self.batch.id => {
+                w.put(receipt, &old)?;
+                return Ok(Outcome::Duplicate);
             }
+            Some(old) => match w.get::<ClaimRecord>(&old.key)? {
+                Some(stored) if stored.claim == claim => {
+                    if !self.publishing || self.is_published(w, &stored.batch)? {
+                        w.put(receipt, &old)?;
+                        return Ok(Outcome::Unchanged);
+                    }
+                    Outcome::Unchanged
+                }
+                _ => {
+                    w.delete::<ClaimRecord>(&old.key)?;
+                    Outcome::Replaced
+                }
+            },
             None => Outcome::Added,
         };
         let person = batch_person_key(&self.batch.id, &claim.household, &claim.branch);
@@ -108,20 +129,21 @@ impl BatchWriter {
             w.put(&person, &BatchPerson)?;
             self.people.insert(person);
         }
-        let index = ClaimIndex {
-            key: new_key.clone(),
-            batch: self.batch.id.clone(),
-        };
+        // Rows of one household and month often follow each other: one mark for them.
+        let mark = claim_month_key(&claim);
+        if mark != self.last_mark {
+            w.put(&mark, &ClaimMonth)?;
+            self.last_mark = mark;
+        }
         let record = ClaimRecord {
             batch: self.batch.id.clone(),
             claim,
         };
-        w.put(&new_key, &record)?;
-        w.put(&receipt, &index)?;
+        w.put(&index.key, &record)?;
         Ok(outcome)
     }
 
-    fn is_published(&mut self, w: &Writer, batch: &str) -> anyhow::Result<bool> {
+    fn is_published(&mut self, w: &impl WriteTx, batch: &str) -> anyhow::Result<bool> {
         if let Some(known) = self.published.get(batch) {
             return Ok(*known);
         }
@@ -136,3 +158,6 @@ impl BatchWriter {
         Ok(self.batch)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,8 +2,10 @@
 //! household may see. The file reader is `import::claims`; the pure sums are
 //! `domain::expenses`; the screens are `web::expenses`.
 
+mod codec;
 pub mod demo;
 pub mod ingest;
+pub mod migrate;
 pub mod model;
 pub mod publish;
 pub mod query;
@@ -11,5 +13,5 @@ pub mod retention;
 pub mod view;
 
 pub use ingest::{BatchWriter, Outcome};
-pub use model::{Batch, BatchPerson, ClaimIndex, ClaimRecord};
+pub use model::{Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord};
 pub use publish::{Audience, PublishError, PublishSummary, audience, publish};

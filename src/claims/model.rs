@@ -4,6 +4,11 @@
 //!   are one range scan in month order.
 //! - `claim_index`: receipt number → [`ClaimIndex`] (where the claim lives, which batch),
 //!   so a re-imported number replaces its claim.
+//! - `claim_months`: `YYYYMM␟symbol␟number` → [`ClaimMonth`], the households with claims
+//!   of a month, so that retention deletes whole months without reading other claims.
+//!
+//! The three are stored in a compact binary form, not JSON: their `Record` impls are in
+//! `super::codec`.
 //! - `batches`: batch id → [`Batch`]; `batch_people`: `batch␟symbol␟number␟branch` →
 //!   [`BatchPerson`], the people whose claims a batch brought (who to tell on publication).
 
@@ -21,10 +26,6 @@ pub struct ClaimRecord {
     pub claim: Claim,
 }
 
-impl Record for ClaimRecord {
-    const TABLE: &'static str = tables::CLAIMS;
-}
-
 /// Where the claim of a receipt number is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimIndex {
@@ -33,9 +34,11 @@ pub struct ClaimIndex {
     pub batch: String,
 }
 
-impl Record for ClaimIndex {
-    const TABLE: &'static str = tables::CLAIM_INDEX;
-}
+/// Marks a household with claims of a month (the key says which). A mark may outlive the
+/// month's claims (a re-imported claim that moved to another month): retention then finds
+/// nothing under it and removes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimMonth;
 
 /// One imported claim file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,17 +85,57 @@ impl Record for BatchPerson {
 
 /// `YYYYMM`, zero-padded so that keys sort by month.
 fn month_part(month: YearMonth) -> String {
-    format!("{:06}", month.as_u32())
+    let mut out = String::with_capacity(6);
+    push_month(&mut out, month);
+    out
+}
+
+/// Appends `YYYYMM` (the year is 1 to 9999, see [`YearMonth::new`]).
+pub(super) fn push_month(out: &mut String, month: YearMonth) {
+    let n = month.as_u32();
+    for div in [100_000, 10_000, 1_000, 100, 10, 1] {
+        out.push(char::from(b'0' + (n / div % 10) as u8));
+    }
 }
 
 /// Key of a claim in `claims`.
 pub fn claim_key(claim: &Claim) -> String {
+    let (h, receipt) = (&claim.household, &claim.receipt_number);
+    let mut out = String::with_capacity(h.symbol.len() + h.number.len() + receipt.len() + 9);
+    out.push_str(&h.symbol);
+    out.push(KEY_SEP);
+    out.push_str(&h.number);
+    out.push(KEY_SEP);
+    push_month(&mut out, claim.month);
+    out.push(KEY_SEP);
+    out.push_str(receipt);
+    out
+}
+
+/// Key of the [`ClaimMonth`] mark of a claim: `YYYYMM␟symbol␟number`.
+pub fn claim_month_key(claim: &Claim) -> String {
     key(&[
+        &month_part(claim.month),
         &claim.household.symbol,
         &claim.household.number,
-        &month_part(claim.month),
-        &claim.receipt_number,
     ])
+}
+
+/// The first [`ClaimMonth`] key of `month` and later months.
+pub fn claim_months_from(month: YearMonth) -> String {
+    month_part(month)
+}
+
+/// The prefix of a household's claims of one month in `claims`, from a [`ClaimMonth`] key
+/// (`YYYYMM␟symbol␟number` → `symbol␟number␟YYYYMM␟`); `None` for a key of another shape.
+pub fn claims_of_month_prefix(month_key: &str) -> Option<String> {
+    let mut parts = month_key.split(KEY_SEP);
+    let (Some(month), Some(symbol), Some(number), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    Some(format!("{}{KEY_SEP}", key(&[symbol, number, month])))
 }
 
 /// First key of a household's claims of `month` or later.

@@ -12,7 +12,7 @@ use crate::clock::today_jst;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::mail::{outbox, templates};
 use crate::settings::{SETTINGS, UnionSettings};
-use crate::store::{KEY_SEP, ReadTx, StoreKey as _, Writer};
+use crate::store::{KEY_SEP, ReadTx, StoreKey as _, Writer, tables};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishSummary {
@@ -52,7 +52,8 @@ pub fn publish(
     batch.published_at = Some(now);
     batch.published_by = Some(actor.to_string());
     w.put(batch_id, &batch)?;
-    let audience = audience(w, batch_id, now)?;
+    // Tens of thousands of lookups: the tables stay open for all of them.
+    let audience = w.with_tables(AUDIENCE_TABLES, |t| audience(t, batch_id, now))?;
     let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let summary = PublishSummary {
         households: audience.households,
@@ -77,6 +78,14 @@ pub fn publish(
         .record(w)?;
     Ok(summary)
 }
+
+/// The tables [`audience`] reads.
+const AUDIENCE_TABLES: &[&str] = &[
+    tables::BATCH_PEOPLE,
+    tables::PEOPLE,
+    tables::HOUSEHOLDS,
+    tables::ACCOUNTS,
+];
 
 /// Whom publishing a batch concerns: the households with claims in it, and the addresses
 /// of those that get a mail. [`publish`] mails exactly these; the staff console shows the

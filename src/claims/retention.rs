@@ -1,15 +1,20 @@
 //! Retention (SPEC §5.8): claims older than `UnionSettings::retention_months` are deleted
-//! by a daily job, a few at a time so that members and staff never wait on it.
+//! by a daily job, a few at a time so that members and staff never wait on it. Claims are
+//! found by month through `claim_months`, so the job reads nothing it keeps.
+
+use std::ops::Bound::{Excluded, Included, Unbounded};
 
 use chrono::{DateTime, Datelike as _, Utc};
 
-use super::model::{ClaimIndex, ClaimRecord};
+use super::model::{
+    ClaimIndex, ClaimMonth, ClaimRecord, claim_months_from, claims_of_month_prefix,
+};
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
 use crate::domain::expenses::add_months;
 use crate::settings::{SETTINGS, UnionSettings};
-use crate::store::{Store, household_prefix};
+use crate::store::{KEY_SEP, Record as _, Store, Writer};
 
 /// Claims deleted per write transaction by the daily job.
 pub const BATCH_SIZE: usize = 1_000;
@@ -32,6 +37,17 @@ pub fn current_month(now: DateTime<Utc>) -> YearMonth {
     YearMonth::new(today.year(), today.month()).unwrap_or(YearMonth::MIN)
 }
 
+/// What one purge did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purge {
+    /// Claims deleted.
+    pub deleted: u64,
+    /// Month marks (`claim_months`) read: the purge reads no claim, only these.
+    pub marks_read: u64,
+    /// Write transactions committed.
+    pub transactions: u64,
+}
+
 /// Deletes every claim whose 診療年月 is before [`first_kept_month`] of the settings'
 /// retention period at `now`, with its `claim_index` entry, in write transactions of at
 /// most `batch_size` claims; writes one audit row when anything was deleted. Returns how
@@ -44,70 +60,41 @@ pub fn purge_expired_claims(
     now: DateTime<Utc>,
     batch_size: usize,
 ) -> anyhow::Result<u64> {
+    Ok(purge(store, now, batch_size)?.deleted)
+}
+
+/// [`purge_expired_claims`], saying how much it read. The claims of an expired month are
+/// found through its marks in `claim_months` (`YYYYMM␟symbol␟number`) and deleted by key
+/// range, so no unexpired claim is read and nothing is decoded but the marks.
+pub fn purge(store: &Store, now: DateTime<Utc>, batch_size: usize) -> anyhow::Result<Purge> {
     let settings = store.read_blocking(|r| r.get::<UnionSettings>(SETTINGS))?;
     let months = settings.unwrap_or_default().retention_months;
+    let mut done = Purge::default();
     let Some(cutoff) = first_kept_month(current_month(now), months) else {
-        return Ok(0);
+        return Ok(done);
     };
+    let end = claim_months_from(cutoff);
     let batch_size = batch_size.max(1);
-    let mut deleted = 0u64;
-    let mut start = String::new();
-    loop {
-        let (expired, next) = store.read_blocking(|r| {
-            let mut expired = Vec::new();
-            let mut next = Some(start.clone());
-            while let Some(from) = next.take() {
-                r.for_each_from::<ClaimRecord>(&from, |k, record| {
-                    let claim = &record.claim;
-                    if claim.month >= cutoff {
-                        // Keys run by household then month: skip the rest of this household.
-                        next = Some(format!(
-                            "{}{}",
-                            household_prefix(&claim.household),
-                            char::MAX
-                        ));
-                        return Ok(false);
-                    }
-                    expired.push((k.to_string(), claim.receipt_number.clone()));
-                    if expired.len() >= batch_size {
-                        // Resume just after this key.
-                        next = Some(format!("{k}\u{0}"));
-                        return Ok(false);
-                    }
-                    Ok(true)
-                })?;
-                if expired.len() >= batch_size {
-                    break;
-                }
-            }
-            Ok::<_, anyhow::Error>((expired, next))
+    // A read first: nothing expired (the usual start) writes nothing.
+    let any = store.read_blocking(|r| {
+        let mut any = false;
+        r.walk::<ClaimMonth>((Unbounded, Excluded(&end)), false, |_, _| {
+            any = true;
+            Ok(false)
         })?;
-        if !expired.is_empty() {
-            deleted += store.write_blocking(|w| {
-                let mut n = 0u64;
-                for (key, receipt) in &expired {
-                    // Checked again: an import may have changed the claim since the scan.
-                    let still_old = w
-                        .get::<ClaimRecord>(key)?
-                        .is_some_and(|r| r.claim.month < cutoff);
-                    if !still_old {
-                        continue;
-                    }
-                    w.delete::<ClaimRecord>(key)?;
-                    if w.get::<ClaimIndex>(receipt)?.is_some_and(|i| &i.key == key) {
-                        w.delete::<ClaimIndex>(receipt)?;
-                    }
-                    n += 1;
-                }
-                Ok::<_, anyhow::Error>(n)
-            })?;
-        }
-        match next {
-            Some(from) => start = from,
-            None => break,
-        }
+        Ok::<_, anyhow::Error>(any)
+    })?;
+    done.marks_read += u64::from(any);
+    let mut finished = !any;
+    while !finished {
+        let (deleted, marks, last) = store.write_blocking(|w| purge_some(w, &end, batch_size))?;
+        done.deleted += deleted;
+        done.marks_read += marks;
+        done.transactions += 1;
+        finished = last;
     }
-    if deleted > 0 {
+    if done.deleted > 0 {
+        let deleted = done.deleted;
         store.write_blocking(|w| {
             AuditEntry::new(now, Actor::System, Action::ClaimsRetentionPurged)
                 .detail(format!(
@@ -117,7 +104,47 @@ pub fn purge_expired_claims(
                 .record(w)
         })?;
     }
-    Ok(deleted)
+    Ok(done)
+}
+
+/// Deletes up to `limit` claims of the marks before `end`, oldest month first; returns the
+/// claims deleted, the marks read and whether no expired mark is left.
+fn purge_some(w: &mut Writer, end: &str, limit: usize) -> anyhow::Result<(u64, u64, bool)> {
+    let (mut deleted, mut marks) = (0usize, 0u64);
+    loop {
+        let mut first = None;
+        w.walk::<ClaimMonth>((Unbounded, Excluded(end)), false, |k, _| {
+            first = Some(k.to_string());
+            Ok(false)
+        })?;
+        let Some(mark) = first else {
+            return Ok((deleted as u64, marks, true));
+        };
+        marks += 1;
+        let wanted = limit - deleted;
+        let taken = match claims_of_month_prefix(&mark) {
+            Some(prefix) => {
+                let past = format!("{prefix}{}", char::MAX);
+                let range = (Included(prefix.as_str()), Excluded(past.as_str()));
+                w.take_keys(ClaimRecord::TABLE, range, wanted)?
+            }
+            None => Vec::new(),
+        };
+        for key in &taken {
+            let receipt = key.rsplit(KEY_SEP).next().unwrap_or_default();
+            if w.get::<ClaimIndex>(receipt)?.is_some_and(|i| &i.key == key) {
+                w.delete::<ClaimIndex>(receipt)?;
+            }
+        }
+        deleted += taken.len();
+        if taken.len() < wanted {
+            // The month of this household is empty now.
+            w.delete::<ClaimMonth>(&mark)?;
+        }
+        if deleted >= limit {
+            return Ok((deleted as u64, marks, false));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -105,8 +105,12 @@ pub fn trim_spaces(text: &str) -> &str {
 /// Trims like [`trim_spaces`] and turns full-width digits and Latin letters into
 /// half-width ones: the form in which codes, dates and amounts are compared.
 pub fn normalize_code(text: &str) -> String {
-    trim_spaces(text)
-        .chars()
+    let text = trim_spaces(text);
+    if text.is_ascii() {
+        // Nothing to map (the common case of a claim file's codes).
+        return text.to_string();
+    }
+    text.chars()
         .map(|c| match c {
             '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
                 char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)

@@ -16,7 +16,7 @@ use crate::claims::{BatchWriter, Outcome, PublishError, publish};
 use crate::domain::claim::Claim;
 use crate::domain::member::Person;
 use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
-use crate::store::{Store, StoreKey as _, Writer};
+use crate::store::{OpenTables, Store, WriteTx as _, key_into, tables};
 
 /// Progress is reported every this many rows.
 const PROGRESS_EVERY: u64 = 2_000;
@@ -100,7 +100,11 @@ pub fn import_claims(
     let mut reader = ClaimReader::open(source).map_err(ClaimImportError::File)?;
     store.write_blocking(|w| {
         let mut batch = BatchWriter::start(w, now, actor, publish_now)?;
-        let errors = stream_rows(w, &mut reader, &mut batch, rows, progress)?;
+        let mut open = BatchWriter::TABLES.to_vec();
+        open.push(tables::PEOPLE);
+        let errors = w.with_tables(&open, |t| {
+            stream_rows(t, &mut reader, &mut batch, rows, progress)
+        })?;
         if !errors.is_empty() {
             return Err(ClaimImportError::File(ImportError::Lines(errors)));
         }
@@ -127,13 +131,14 @@ pub fn import_claims(
 /// Stores every row while the file is clean; after the first problem only checks the rest,
 /// collecting up to [`MAX_LINE_ERRORS`] problems (the caller then aborts the transaction).
 fn stream_rows(
-    w: &mut Writer,
+    w: &mut OpenTables<'_>,
     reader: &mut ClaimReader,
     batch: &mut BatchWriter,
     rows: u64,
     progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<Vec<LineError>, ClaimImportError> {
     let mut known_people: HashSet<String> = HashSet::new();
+    let mut person = String::new();
     let mut errors = Vec::new();
     let mut done = 0u64;
     while let Some(item) = reader.next_claim() {
@@ -141,13 +146,14 @@ fn stream_rows(
             Err(error) => errors.push(error),
             Ok((line, claim)) => {
                 done += 1;
-                let person = claim.household.person(&claim.branch).store_key();
+                let h = &claim.household;
+                key_into(&mut person, &[&h.symbol, &h.number, &claim.branch]);
                 if !known_people.contains(&person) {
-                    if w.get::<Person>(&person)?.is_none() {
+                    if !w.exists::<Person>(&person)? {
                         errors.push(unknown_person(line, &claim));
                         continue;
                     }
-                    known_people.insert(person);
+                    known_people.insert(person.clone());
                 }
                 if errors.is_empty() && batch.put(w, claim)? == Outcome::Duplicate {
                     errors.push(LineError::new(

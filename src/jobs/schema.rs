@@ -7,12 +7,19 @@ use std::path::Path;
 use crate::store::{Migration, OpenError, SCHEMA_VERSION, Schema, Store};
 
 /// The steps of this release, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    from: 1,
-    // The log of an older file is counted once from its rows (one pass over them).
-    describe: "count the audit log per day and action",
-    run: crate::audit::backfill_counts,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 1,
+        // The log of an older file is counted once from its rows (one pass over them).
+        describe: "count the audit log per day and action",
+        run: crate::audit::backfill_counts,
+    },
+    Migration {
+        from: 2,
+        describe: "store claims in their compact form and index them by month",
+        run: crate::claims::migrate::claims_to_compact,
+    },
+];
 
 /// This binary's schema and the steps that lead to it.
 pub const CURRENT: Schema<'static> = Schema {
@@ -30,5 +37,7 @@ pub fn open_store_with_cache(path: &Path, cache_bytes: usize) -> Result<Store, O
     Store::open_with_cache(path, &CURRENT, cache_bytes)
 }
 
+#[cfg(test)]
+mod claims_upgrade;
 #[cfg(test)]
 mod tests;

@@ -1,13 +1,16 @@
-//! How a record is written in its table: JSON, named by its table when it cannot be read.
+//! How a record is written in its table ([`Record::encode`]: JSON unless the type says
+//! otherwise), named by its table and key when it cannot be read.
 
 use anyhow::Context as _;
 
 use super::Record;
 
 pub(super) fn decode<R: Record>(key: &str, bytes: &[u8]) -> anyhow::Result<R> {
-    serde_json::from_slice(bytes).with_context(|| format!("corrupt record {}/{key}", R::TABLE))
+    R::decode(key, bytes).with_context(|| format!("corrupt record {}/{key}", R::TABLE))
 }
 
-pub(super) fn encode<R: Record>(record: &R) -> anyhow::Result<Vec<u8>> {
-    serde_json::to_vec(record).with_context(|| format!("cannot encode a record of {}", R::TABLE))
+pub(super) fn encode<R: Record>(key: &str, record: &R) -> anyhow::Result<Vec<u8>> {
+    record
+        .encode(key)
+        .with_context(|| format!("cannot encode a record of {}/{key}", R::TABLE))
 }

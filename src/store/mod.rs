@@ -4,13 +4,16 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+pub mod bytes;
 mod codec;
 pub mod files;
 mod handle;
 mod key_check;
 mod keys;
 pub mod migrate;
+mod open;
 mod range;
+mod raw;
 mod refusal;
 pub mod seal;
 pub mod tables;
@@ -27,8 +30,9 @@ use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use keys::{StoreKey, household_prefix};
+pub use keys::{KEY_SEP, StoreKey, household_prefix, key, key_into};
 pub use migrate::{Migration, Schema};
+pub use open::{OpenTables, WriteTx};
 pub use range::KeyRange;
 pub use refusal::{WriteRefusal, write_refusal};
 pub use tx::{ReadTx, Reader, Writer};
@@ -37,7 +41,9 @@ pub use tx::{ReadTx, Reader, Writer};
 ///
 /// 2: the audit log's day counters (`audit_days`, `audit_counts`), kept with every row; an
 /// older kenpo would write rows without them, so it must not open the file.
-pub const SCHEMA_VERSION: u64 = 2;
+/// 3: claims, `claim_index` and `claim_months` in a compact binary form (a format version
+/// byte first) instead of JSON.
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = tables::ALL;
@@ -57,21 +63,24 @@ pub fn cache_bytes(mib: u64) -> usize {
     usize::try_from(mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
 }
 
-/// A record stored in one table under a string key.
+/// A record stored in one table under a string key: JSON unless the type writes its own
+/// bytes (claims use a compact binary form, see [`bytes`]).
 pub trait Record: Serialize + DeserializeOwned {
     const TABLE: &'static str;
+
+    /// The stored bytes of this record under `key`.
+    fn encode(&self, _key: &str) -> anyhow::Result<Vec<u8>> {
+        Ok(serde_json::to_vec(self)?)
+    }
+
+    /// The record stored as `bytes` under `key`.
+    fn decode(_key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
+        Ok(serde_json::from_slice(bytes)?)
+    }
 }
 
 pub(crate) fn table(name: &'static str) -> TableDefinition<'static, &'static str, &'static [u8]> {
     TableDefinition::new(name)
-}
-
-/// Separator inside composite keys: the ASCII unit separator never appears in user data.
-pub const KEY_SEP: char = '\u{1f}';
-
-/// Joins key parts with [`KEY_SEP`].
-pub fn key(parts: &[&str]) -> String {
-    parts.join(&KEY_SEP.to_string())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -48,6 +48,9 @@ pub const ACCOUNT_LINKS: &str = "account_links";
 pub const THROTTLE: &str = "throttle";
 /// Claims by receipt number.
 pub const CLAIM_INDEX: &str = "claim_index";
+/// The households with claims of a month, `YYYYMM␟symbol␟number`: retention deletes a
+/// month's claims through it without reading any other claim.
+pub const CLAIM_MONTHS: &str = "claim_months";
 /// The people each batch brought claims for.
 pub const BATCH_PEOPLE: &str = "batch_people";
 /// Staff logins waiting for their TOTP code.
@@ -91,7 +94,12 @@ pub const ALL: &[&str] = &[
     NOTICES,
     NOTICE_READS,
     TERMS,
+    CLAIM_MONTHS,
 ];
+
+/// The tables whose records are written in a compact binary form with a format version
+/// byte (`store::bytes`), not in JSON.
+pub const BINARY: &[&str] = &[CLAIMS, CLAIM_INDEX, CLAIM_MONTHS];
 
 /// The domain's own type, stored as is (the domain knows nothing of the store).
 impl Record for Person {

@@ -17,7 +17,7 @@ fn prefix_end(prefix: &str) -> String {
     format!("{prefix}{}", char::MAX)
 }
 
-fn scan<R: Record>(
+pub(super) fn scan<R: Record>(
     table: &impl ReadableTable<&'static str, &'static [u8]>,
     prefix: &str,
 ) -> anyhow::Result<Vec<(String, R)>> {
@@ -152,8 +152,8 @@ impl Reader {
 
 /// A write transaction; see [`super::Store::write`].
 pub struct Writer {
-    txn: WriteTransaction,
-    seal: Arc<SealKey>,
+    pub(super) txn: WriteTransaction,
+    pub(super) seal: Arc<SealKey>,
 }
 
 impl Writer {
@@ -204,7 +204,7 @@ impl Writer {
     }
 
     pub fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
-        let bytes = encode(record)?;
+        let bytes = encode(key, record)?;
         let mut t = self.txn.open_table(table(R::TABLE))?;
         t.insert(key, bytes.as_slice())?;
         Ok(())

@@ -17,7 +17,7 @@ use crate::claims::{csv, import, register_yamada};
 const CEILING: u64 = 99_999_999_999;
 const CEILING_SHOWN: &str = "99,999,999,999円";
 
-/// A stored claim as raw JSON: what any release wrote, read and written without kenpo's types.
+/// A stored claim as raw JSON: what releases before the compact form wrote.
 #[derive(Serialize, Deserialize)]
 #[serde(transparent)]
 struct StoredClaim(serde_json::Value);
@@ -98,16 +98,18 @@ async fn amounts_stored_above_the_ceiling_by_an_older_release_read_as_the_ceilin
         true,
     )
     .await;
-    // Today's release let 18,446,744,073,709,551,615 yen in: write that into both records.
+    // An older release let 18,446,744,073,709,551,615 yen in: write both records as it
+    // did (JSON), then upgrade them as opening its file does.
     app.store()
         .write(|w| {
-            for (key, StoredClaim(mut json)) in w.scan::<StoredClaim>("")? {
+            for (key, claim) in w.scan::<ClaimRecord>("")? {
+                let mut json = serde_json::to_value(&claim)?;
                 for field in ["total_cost", "self_pay", "benefit"] {
                     json["claim"][field] = serde_json::json!(u64::MAX);
                 }
                 w.put(&key, &StoredClaim(json))?;
             }
-            Ok::<_, anyhow::Error>(())
+            kenpo::claims::migrate::claims_to_compact(w)
         })
         .await
         .expect("written");

@@ -20,6 +20,8 @@ use crate::claims::{CLAIMS_UTF8, import, register_yamada};
 use crate::restore::{log_in, serve_existing, totals, verify_with_binary};
 
 const FIXTURE: &str = "tests/fixtures/kenpo-0.1.0.redb";
+/// The data format of the release fixture.
+const FIXTURE_SCHEMA: u64 = 2;
 /// Made by kenpo before the audit counters (data format 1), with no key file.
 const FORMAT_1: &str = "tests/fixtures/kenpo-schema1.redb";
 
@@ -90,7 +92,7 @@ async fn the_release_fixture_is_made_by_this_test() {
 async fn the_release_fixture_opens_verifies_and_serves_its_member() {
     let report = verify_file(&fixture()).expect("verify the fixture");
     assert!(report.is_consistent(), "{:?}", report.problems);
-    assert_eq!(report.schema, Some(2));
+    assert_eq!(report.schema, Some(FIXTURE_SCHEMA));
     for (table, rows) in [
         ("people", 6),
         ("accounts", 1),
@@ -124,6 +126,11 @@ const NEXT: &[Migration] = &[
     },
     Migration {
         from: 2,
+        describe: "store claims in their compact form and index them by month",
+        run: kenpo::claims::migrate::claims_to_compact,
+    },
+    Migration {
+        from: SCHEMA_VERSION,
         describe: "test step: record the terms of use again",
         run: |w| {
             let terms = w.scan::<kenpo::terms::TermsVersion>("")?;
@@ -171,10 +178,10 @@ fn a_file_from_an_older_kenpo_is_backed_up_and_migrated() {
     let (dir, path) = copy_of_fixture();
     let original = std::fs::read(&path).expect("read");
     drop(Store::open_with(&path, &next()).expect("upgrade to the next format"));
-    let backup = dir.path().join(format!("kenpo.redb.v{SCHEMA_VERSION}.bak"));
+    let backup = dir.path().join(format!("kenpo.redb.v{FIXTURE_SCHEMA}.bak"));
     let before = verify_file(&backup).expect("verify the backup");
     assert!(before.is_consistent(), "{:?}", before.problems);
-    assert_eq!(before.schema, Some(SCHEMA_VERSION));
+    assert_eq!(before.schema, Some(FIXTURE_SCHEMA));
     let fixture = verify_file(&fixture()).expect("verify the fixture");
     assert_eq!(
         before

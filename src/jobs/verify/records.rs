@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::Check;
 use crate::audit::{AuditByTarget, AuditCount, AuditDay, AuditEntry};
-use crate::claims::model::{batch_person_key, claim_key};
-use crate::claims::{Batch, BatchPerson, ClaimIndex, ClaimRecord};
+use crate::claims::model::{batch_person_key, claim_key, claim_month_key};
+use crate::claims::{Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord};
 use crate::clock::today_jst;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::mail::outbox::{MailState, OutboxMail, PendingMail};
@@ -69,6 +69,9 @@ fn claims(c: &mut Check<'_>) {
                 "a claim of a batch that does not exist",
             );
         }
+        if !c.has::<ClaimMonth>(&claim_month_key(claim)) {
+            c.fail(ClaimRecord::TABLE, k, "its month is not in claim_months");
+        }
         match c.get::<ClaimIndex>(&claim.receipt_number) {
             Some(index) if index.key == k && index.batch == record.batch => {}
             Some(_) => c.fail(
@@ -79,6 +82,8 @@ fn claims(c: &mut Check<'_>) {
             None => c.fail(ClaimRecord::TABLE, k, "its receipt number is not indexed"),
         }
     });
+    // A month mark may outlive its claims (retention removes it): only its form is checked.
+    c.each::<ClaimMonth>(|_, _, _| {});
     let mut indexed = 0u64;
     c.each::<ClaimIndex>(|c, k, index| {
         indexed += 1;

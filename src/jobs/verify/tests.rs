@@ -159,13 +159,14 @@ fn a_changed_byte_in_a_record_is_found() {
     let bytes = std::fs::read(&backup).expect("read");
     let damaged = dir.path().join("damaged.redb");
     let (mut tried, mut found) = (0, 0);
-    // One byte changed inside stored records (a JSON key, a name, a hash, an amount):
-    // some leave valid JSON of the right shape, which only the page checksums can catch.
+    // One byte changed inside stored records (a receipt number in the claim keys, a name,
+    // a hash, a JSON key): some leave a valid record of the right shape, which only the
+    // page checksums can catch.
     let needles: [&[u8]; 5] = [
-        b"receipt_number",
+        b"2025030001",
         "本郷内科".as_bytes(),
         b"password_hash",
-        b"8460",
+        b"insurer_number",
         b"union_name",
     ];
     for needle in needles {

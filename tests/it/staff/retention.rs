@@ -4,12 +4,12 @@
 use std::time::{Duration, Instant};
 
 use kenpo::audit::AuditEntry;
-use kenpo::claims::retention::purge_expired_claims;
+use kenpo::claims::retention::{purge, purge_expired_claims};
 use kenpo::claims::{ClaimIndex, ClaimRecord};
 use kenpo::clock::{Clock as _, ManualClock};
 use kenpo::jobs::Job;
 use kenpo::settings::UnionSettings;
-use kenpo::store::Store;
+use kenpo::store::{Record as _, Store};
 
 use crate::app::{MEMBERS_UTF8, run_local, t0};
 use crate::claims::csv;
@@ -139,6 +139,54 @@ fn the_retention_job_deletes_exactly_the_claims_before_the_window() {
         Some(csv(OLD_CLAIMS)),
     );
     assert!(io.said[0].contains("新規 5 件"), "{:?}", io.said);
+}
+
+/// Retention finds expired claims through their months (`claim_months`) and deletes them by
+/// key range: it reads no claim it keeps. An unreadable kept claim proves it (reading it
+/// would fail the purge), and a purge with nothing expired reads no mark and writes nothing.
+#[test]
+fn the_retention_job_reads_nothing_it_keeps() {
+    let dir = tempfile::tempdir().expect("temp");
+    let data = dir.path().join("kenpo.redb");
+    run_local(
+        &data,
+        Job::Init {
+            union_name: "テスト健康保険組合".into(),
+            insurer_number: "06131114".into(),
+            service_name: None,
+        },
+        None,
+    );
+    run_local(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()));
+    run_local(
+        &data,
+        Job::ImportClaims { publish: true },
+        Some(csv(OLD_CLAIMS)),
+    );
+    let store = Store::open(&data).expect("store");
+    let kept = "1201\u{1f}105\u{1f}202503\u{1f}R202503";
+    store
+        .write_blocking(|w| w.put_raw(ClaimRecord::TABLE, kept, &[1, 0xff]))
+        .expect("damage a kept claim");
+    let now = t0(); // 2026年11月: 2021年11月 and 2020年1月 are expired.
+
+    let done = purge(&store, now, 1).expect("purge");
+    assert_eq!(done.deleted, 2);
+    assert_eq!(done.marks_read, 5, "one look, then each expired mark twice");
+    assert_eq!(done.transactions, 3, "at most one claim per transaction");
+    let (claims, index) = store
+        .read_blocking(|r| {
+            let claims = r.count::<ClaimRecord>()?;
+            let index = r.scan::<ClaimIndex>("")?;
+            Ok::<_, anyhow::Error>((claims, index))
+        })
+        .expect("read");
+    assert_eq!(claims, 3);
+    let kept_receipts: Vec<&str> = index.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kept_receipts, ["R202112", "R202503", "S202112"]);
+
+    let idle = purge(&store, now, 1000).expect("purge");
+    assert_eq!(idle, Default::default(), "nothing expired: nothing read");
 }
 
 #[tokio::test]
