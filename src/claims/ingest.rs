@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::model::{Batch, BatchPerson, ClaimIndex, ClaimRecord, batch_person_key, claim_key};
+use super::totals::Changes;
 use crate::domain::claim::Claim;
 use crate::store::Writer;
 
@@ -30,6 +31,8 @@ pub struct BatchWriter {
     publishing: bool,
     people: HashSet<String>,
     published: HashMap<String, bool>,
+    /// Changes to `claim_totals` not yet written.
+    totals: Changes,
 }
 
 impl BatchWriter {
@@ -58,6 +61,7 @@ impl BatchWriter {
             publishing,
             people: HashSet::new(),
             published: HashMap::new(),
+            totals: Changes::default(),
         })
     }
 
@@ -74,6 +78,9 @@ impl BatchWriter {
             Outcome::Unchanged => self.batch.unchanged += 1,
             Outcome::Duplicate => {}
         }
+        if self.totals.due() {
+            self.totals.apply(w)?;
+        }
         Ok(outcome)
     }
 
@@ -84,11 +91,12 @@ impl BatchWriter {
         self.batch.last_month = self.batch.last_month.max(month);
         let new_key = claim_key(&claim);
         let receipt = claim.receipt_number.clone();
+        let mut old = None;
         let outcome = match w.get::<ClaimIndex>(&receipt)? {
             Some(index) if index.batch == self.batch.id => return Ok(Outcome::Duplicate),
             Some(index) => {
-                let old = w.get::<ClaimRecord>(&index.key)?;
-                match old {
+                old = w.get::<ClaimRecord>(&index.key)?;
+                match &old {
                     Some(old) if old.claim == claim => {
                         if !self.publishing || self.is_published(w, &old.batch)? {
                             return Ok(Outcome::Unchanged);
@@ -116,6 +124,7 @@ impl BatchWriter {
             batch: self.batch.id.clone(),
             claim,
         };
+        self.totals.replaced(old.as_ref(), &record);
         w.put(&new_key, &record)?;
         w.put(&receipt, &index)?;
         Ok(outcome)
@@ -131,7 +140,8 @@ impl BatchWriter {
     }
 
     /// Writes the batch record; returns it.
-    pub fn finish(self, w: &mut Writer) -> anyhow::Result<Batch> {
+    pub fn finish(mut self, w: &mut Writer) -> anyhow::Result<Batch> {
+        self.totals.apply(w)?;
         w.put(&self.batch.id, &self.batch)?;
         Ok(self.batch)
     }

@@ -5,9 +5,11 @@
 pub mod demo;
 pub mod ingest;
 pub mod model;
+pub mod pages;
 pub mod publish;
 pub mod query;
 pub mod retention;
+pub mod totals;
 pub mod view;
 
 pub use ingest::{BatchWriter, Outcome};

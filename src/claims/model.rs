@@ -81,7 +81,7 @@ impl Record for BatchPerson {
 }
 
 /// `YYYYMM`, zero-padded so that keys sort by month.
-fn month_part(month: YearMonth) -> String {
+pub(super) fn month_part(month: YearMonth) -> String {
     format!("{:06}", month.as_u32())
 }
 

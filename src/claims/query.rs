@@ -1,7 +1,7 @@
 //! What a household may see: its people minus those hidden from it (SPEC §5.8), and the
 //! claims of published batches only.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -28,12 +28,32 @@ pub fn visible_people(r: &Reader, household: &HouseholdKey) -> anyhow::Result<Ve
         .collect())
 }
 
-fn published_batches(r: &Reader) -> anyhow::Result<HashSet<String>> {
-    Ok(r.scan::<Batch>("")?
-        .into_iter()
-        .filter(|(_, b)| b.is_published())
-        .map(|(k, _)| k)
-        .collect())
+/// Whether batches are published, each looked up once (a page meets one or a few batches;
+/// the union's whole import history is not read).
+pub struct Published<'r> {
+    r: &'r Reader,
+    known: HashMap<String, bool>,
+}
+
+impl<'r> Published<'r> {
+    pub fn new(r: &'r Reader) -> Self {
+        Self {
+            r,
+            known: HashMap::new(),
+        }
+    }
+
+    pub fn contains(&mut self, batch: &str) -> anyhow::Result<bool> {
+        if let Some(known) = self.known.get(batch) {
+            return Ok(*known);
+        }
+        let published = self
+            .r
+            .get::<Batch>(batch)?
+            .is_some_and(|b| b.is_published());
+        self.known.insert(batch.to_string(), published);
+        Ok(published)
+    }
 }
 
 /// The published claims of the household's visible people within `from..=to`, newest
@@ -45,7 +65,7 @@ pub fn visible_claims(
     from: YearMonth,
     to: YearMonth,
 ) -> anyhow::Result<Vec<Claim>> {
-    let published = published_batches(r)?;
+    let mut published = Published::new(r);
     let branches: HashSet<&str> = people.iter().map(|p| p.branch.as_str()).collect();
     let prefix = household_prefix(household);
     let mut claims = Vec::new();
@@ -53,7 +73,7 @@ pub fn visible_claims(
         if !k.starts_with(&prefix) || record.claim.month > to {
             return Ok(false);
         }
-        if published.contains(&record.batch) && branches.contains(record.claim.branch.as_str()) {
+        if branches.contains(record.claim.branch.as_str()) && published.contains(&record.batch)? {
             claims.push(record.claim);
         }
         Ok(true)

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike as _, Utc};
 
 use super::model::{ClaimIndex, ClaimRecord};
+use super::totals::Changes;
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
@@ -85,20 +86,23 @@ pub fn purge_expired_claims(
         if !expired.is_empty() {
             deleted += store.write_blocking(|w| {
                 let mut n = 0u64;
+                let mut totals = Changes::default();
                 for (key, receipt) in &expired {
                     // Checked again: an import may have changed the claim since the scan.
-                    let still_old = w
+                    let Some(record) = w
                         .get::<ClaimRecord>(key)?
-                        .is_some_and(|r| r.claim.month < cutoff);
-                    if !still_old {
+                        .filter(|r| r.claim.month < cutoff)
+                    else {
                         continue;
-                    }
+                    };
+                    totals.removed(&record);
                     w.delete::<ClaimRecord>(key)?;
                     if w.get::<ClaimIndex>(receipt)?.is_some_and(|i| &i.key == key) {
                         w.delete::<ClaimIndex>(receipt)?;
                     }
                     n += 1;
                 }
+                totals.apply(w)?;
                 Ok::<_, anyhow::Error>(n)
             })?;
         }

@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::pages::{MonthSum, page_claims, pages, total, visible_sums};
 use super::query::{DataStatus, data_status, visible_claims, visible_people};
 use crate::audit::{Action, AuditEntry, GroupCommit};
 use crate::domain::claim::{Claim, YearMonth};
+use crate::domain::expenses::Totals;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::store::Store;
 
@@ -62,6 +64,83 @@ pub async fn claims(
         let claims = visible_claims(r, &household, &people, from, to)?;
         Ok(HouseholdData {
             people,
+            claims,
+            status: data_status(r)?,
+        })
+    });
+    let (recorded, data) = tokio::join!(recorded.wait(), read);
+    recorded?;
+    data
+}
+
+/// Which part of the medical-expense screen to read: the months, whose claims (a 枝番, or
+/// every visible person), and which page of rows (`None`: the sums only, for the chart).
+#[derive(Debug, Clone)]
+pub struct Selected {
+    pub from: YearMonth,
+    pub to: YearMonth,
+    pub branch: Option<String>,
+    /// Page number (from 1) and rows per page.
+    pub page: Option<(usize, usize)>,
+}
+
+/// What the medical-expense screens show: sums from `claim_totals`, and one page of rows.
+#[derive(Debug, Clone)]
+pub struct ExpensePage {
+    /// People the household may see, by 枝番.
+    pub people: Vec<Person>,
+    /// Sums per month and person of the selection, months ascending.
+    pub sums: Vec<MonthSum>,
+    /// Their total.
+    pub totals: Totals,
+    /// The page shown (within `1..=pages`) and how many there are.
+    pub page: usize,
+    pub pages: usize,
+    /// The page's claims, newest month first.
+    pub claims: Vec<Claim>,
+    pub status: Option<DataStatus>,
+}
+
+/// [`claims`] for the medical-expense screens: the same audit row, awaited the same way,
+/// but the sums come from `claim_totals` and only the claims of the page shown are read.
+pub async fn expenses(
+    store: &Store,
+    audit: &GroupCommit,
+    viewer: Viewer,
+    what: String,
+    selected: Selected,
+) -> anyhow::Result<ExpensePage> {
+    let household = viewer.household.clone();
+    let entry = AuditEntry::new(viewer.now, viewer.actor, Action::ClaimsViewed)
+        .target(viewer.household.to_string())
+        .client(viewer.client)
+        .detail(what);
+    let recorded = audit.submit(entry);
+    let read = store.read(move |r| {
+        let people = visible_people(r, &household)?;
+        let shown: Vec<Person> = people
+            .iter()
+            .filter(|p| selected.branch.as_ref().is_none_or(|b| *b == p.branch))
+            .cloned()
+            .collect();
+        let (from, to) = (selected.from, selected.to);
+        let sums = visible_sums(r, &household, &shown, from, to)?;
+        let totals = total(&sums);
+        let (page, pages, claims) = match selected.page {
+            Some((page, size)) => {
+                let pages = pages(totals.claims, size);
+                let page = page.clamp(1, pages);
+                let claims = page_claims(r, &household, &shown, &sums, size, page)?;
+                (page, pages, claims)
+            }
+            None => (1, 1, Vec::new()),
+        };
+        Ok(ExpensePage {
+            people,
+            sums,
+            totals,
+            page,
+            pages,
             claims,
             status: data_status(r)?,
         })

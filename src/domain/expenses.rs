@@ -45,6 +45,16 @@ impl Totals {
     }
 }
 
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, other: Totals) {
+        self.claims = self.claims.saturating_add(other.claims);
+        self.days = self.days.saturating_add(other.days);
+        self.total_cost += other.total_cost;
+        self.self_pay += other.self_pay;
+        self.benefit += other.benefit;
+    }
+}
+
 /// The months a selection covers: a calendar year or a range of months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
@@ -128,20 +138,21 @@ pub fn months_between(from: YearMonth, to: YearMonth) -> Vec<YearMonth> {
         .collect()
 }
 
-/// Total cost per month (rows, ascending) and person (columns, in `branches` order).
-pub fn monthly_totals(
-    claims: &[Claim],
+/// Total cost per month (rows, ascending) and person (columns, in `branches` order), from
+/// sums per month and 枝番 (several for one cell add up).
+pub fn monthly_totals<'a>(
+    sums: impl IntoIterator<Item = (YearMonth, &'a str, YenSum)>,
     months: &[YearMonth],
     branches: &[&str],
 ) -> Vec<Vec<YenSum>> {
     let mut table = vec![vec![YenSum::ZERO; branches.len()]; months.len()];
-    for claim in claims {
-        let row = months.iter().position(|m| *m == claim.month);
-        let col = branches.iter().position(|b| *b == claim.branch);
+    for (month, branch, total_cost) in sums {
+        let row = months.iter().position(|m| *m == month);
+        let col = branches.iter().position(|b| *b == branch);
         if let (Some(row), Some(col)) = (row, col)
             && let Some(cell) = table.get_mut(row).and_then(|r| r.get_mut(col))
         {
-            *cell += claim.total_cost;
+            *cell += total_cost;
         }
     }
     table

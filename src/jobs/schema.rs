@@ -7,12 +7,20 @@ use std::path::Path;
 use crate::store::{Migration, OpenError, SCHEMA_VERSION, Schema, Store};
 
 /// The steps of this release, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    from: 1,
-    // The log of an older file is counted once from its rows (one pass over them).
-    describe: "count the audit log per day and action",
-    run: crate::audit::backfill_counts,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        from: 1,
+        // The log of an older file is counted once from its rows (one pass over them).
+        describe: "count the audit log per day and action",
+        run: crate::audit::backfill_counts,
+    },
+    Migration {
+        from: 2,
+        // The sums are built once from the stored claims (one pass over them).
+        describe: "sum the claims per household, month and person",
+        run: crate::claims::totals::build,
+    },
+];
 
 /// This binary's schema and the steps that lead to it.
 pub const CURRENT: Schema<'static> = Schema {

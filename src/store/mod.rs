@@ -37,7 +37,9 @@ pub use tx::{ReadTx, Reader, Writer};
 ///
 /// 2: the audit log's day counters (`audit_days`, `audit_counts`), kept with every row; an
 /// older kenpo would write rows without them, so it must not open the file.
-pub const SCHEMA_VERSION: u64 = 2;
+/// 3: the sums of the claims per household, month and person (`claim_totals`), kept with
+/// every claim; an older kenpo would change claims without them.
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = tables::ALL;

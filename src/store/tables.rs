@@ -50,6 +50,9 @@ pub const THROTTLE: &str = "throttle";
 pub const CLAIM_INDEX: &str = "claim_index";
 /// The people each batch brought claims for.
 pub const BATCH_PEOPLE: &str = "batch_people";
+/// Sums of the claims per household, month, person and batch,
+/// `symbol␟number␟YYYYMM␟branch␟batch` (kept with `claims`).
+pub const CLAIM_TOTALS: &str = "claim_totals";
 /// Staff logins waiting for their TOTP code.
 pub const STAFF_CHALLENGES: &str = "staff_challenges";
 /// Postcard issues, for the staff screen.
@@ -91,6 +94,7 @@ pub const ALL: &[&str] = &[
     NOTICES,
     NOTICE_READS,
     TERMS,
+    CLAIM_TOTALS,
 ];
 
 /// The domain's own type, stored as is (the domain knows nothing of the store).
