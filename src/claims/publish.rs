@@ -52,6 +52,7 @@ pub fn publish(
     batch.published_at = Some(now);
     batch.published_by = Some(actor.to_string());
     w.put(batch_id, &batch)?;
+    super::query::note_published(w, &batch)?;
     let audience = audience(w, batch_id, now)?;
     let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     let summary = PublishSummary {

@@ -4,11 +4,12 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::model::{Batch, ClaimRecord, household_month_start};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
-use crate::store::{Reader, household_prefix};
+use crate::store::{ReadTx, Reader, Record, Writer, household_prefix, tables};
 
 /// How far the published data reaches, union-wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,23 +88,52 @@ pub fn visible_claims(
     Ok(claims)
 }
 
-/// How far published data reaches; `None` before the first publication.
-pub fn data_status(r: &Reader) -> anyhow::Result<Option<DataStatus>> {
-    let mut status: Option<DataStatus> = None;
-    for (_, batch) in r.scan::<Batch>("")? {
-        let (Some(published_at), Some(last)) = (batch.published_at, batch.last_month) else {
-            continue;
-        };
-        status = Some(match status {
-            None => DataStatus {
-                through: last,
-                published_at,
-            },
-            Some(s) => DataStatus {
-                through: s.through.max(last),
-                published_at: s.published_at.max(published_at),
-            },
-        });
+/// How far published data reaches; `None` before the first publication. One record, kept
+/// by [`note_published`] (a page view does not read the import history).
+pub fn data_status(r: &impl ReadTx) -> anyhow::Result<Option<DataStatus>> {
+    Ok(r.get::<PublishedReach>(REACH_KEY)?.map(|p| DataStatus {
+        through: p.through,
+        published_at: p.published_at,
+    }))
+}
+
+/// [`DataStatus`] as stored, in `meta`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PublishedReach {
+    pub through: YearMonth,
+    pub published_at: DateTime<Utc>,
+}
+
+impl Record for PublishedReach {
+    const TABLE: &'static str = tables::META;
+}
+
+const REACH_KEY: &str = "claims_published_reach";
+
+/// Widens the stored reach by a batch just published (publication is never undone).
+pub fn note_published(w: &mut Writer, batch: &Batch) -> anyhow::Result<()> {
+    let (Some(published_at), Some(last)) = (batch.published_at, batch.last_month) else {
+        return Ok(());
+    };
+    let reach = match w.get::<PublishedReach>(REACH_KEY)? {
+        None => PublishedReach {
+            through: last,
+            published_at,
+        },
+        Some(s) => PublishedReach {
+            through: s.through.max(last),
+            published_at: s.published_at.max(published_at),
+        },
+    };
+    w.put(REACH_KEY, &reach)
+}
+
+/// The reach recomputed from every batch: the migration of files written before it was
+/// kept, and the tests' reference.
+pub fn rebuild_reach(w: &mut Writer) -> anyhow::Result<()> {
+    w.delete::<PublishedReach>(REACH_KEY)?;
+    for (_, batch) in w.scan::<Batch>("")? {
+        note_published(w, &batch)?;
     }
-    Ok(status)
+    Ok(())
 }

@@ -197,9 +197,11 @@ pub fn rebuild(w: &mut Writer) -> anyhow::Result<u64> {
     Ok(seen)
 }
 
-/// The migration to schema 3: the sums of a file written before they existed.
+/// The migration to schema 3: the sums of a file written before they existed, and how far
+/// its published data reaches (`claims::query::data_status`).
 pub fn build(w: &mut Writer) -> anyhow::Result<()> {
-    rebuild(w).map(|_| ())
+    rebuild(w)?;
+    super::query::rebuild_reach(w)
 }
 
 /// One row of a household's sums as stored, with its month, person and batch.

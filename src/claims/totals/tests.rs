@@ -8,9 +8,9 @@ use chrono::{NaiveDate, TimeZone as _, Utc};
 
 use super::*;
 use crate::claims::pages::{page_claims, pages, total, visible_sums};
-use crate::claims::query::{visible_claims, visible_people};
+use crate::claims::query::{data_status, visible_claims, visible_people};
 use crate::claims::retention::purge_expired_claims;
-use crate::claims::{BatchWriter, publish};
+use crate::claims::{Batch, BatchWriter, publish};
 use crate::domain::claim::ClaimKind;
 use crate::domain::member::{Person, Relationship, Sex};
 use crate::domain::yen::Yen;
@@ -111,6 +111,23 @@ fn check(store: &Store, households: &[HouseholdKey], step: &str) {
             assert_eq!(
                 stored, recounted,
                 "after {step}: the stored sums differ from a recount"
+            );
+            let reach = r
+                .scan::<Batch>("")?
+                .into_iter()
+                .fold(None, |reach, (_, b)| {
+                    let (Some(at), Some(last)) = (b.published_at, b.last_month) else {
+                        return reach;
+                    };
+                    Some(match reach {
+                        None => (last, at),
+                        Some((through, latest)) => (last.max(through), at.max(latest)),
+                    })
+                });
+            let status = data_status(r)?.map(|s| (s.through, s.published_at));
+            assert_eq!(
+                status, reach,
+                "after {step}: how far published data reaches"
             );
             let (from, to) = (YearMonth::MIN, ym(9999, 12));
             for h in households {
