@@ -2,6 +2,7 @@
 //! claims of published batches only.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -68,12 +69,15 @@ pub fn visible_claims(
 ) -> anyhow::Result<Vec<Claim>> {
     let mut published = Published::new(r);
     let branches: HashSet<&str> = people.iter().map(|p| p.branch.as_str()).collect();
-    let prefix = household_prefix(household);
+    // The months' keys only: nothing past `to` is decoded.
+    let start = household_month_start(household, from);
+    let end = format!("{}{}", household_month_start(household, to), char::MAX);
+    let range = (
+        Bound::Included(start.as_str()),
+        Bound::Excluded(end.as_str()),
+    );
     let mut claims = Vec::new();
-    r.for_each_from::<ClaimRecord>(&household_month_start(household, from), |k, record| {
-        if !k.starts_with(&prefix) || record.claim.month > to {
-            return Ok(false);
-        }
+    r.walk::<ClaimRecord>(range, false, |_, record| {
         if branches.contains(record.claim.branch.as_str()) && published.contains(&record.batch)? {
             claims.push(record.claim);
         }

@@ -7,15 +7,15 @@ use poem::web::{Data, Query};
 use poem::{Request, Response, handler};
 
 use super::expense_filter::{
-    ExpenseQuery, Selection, check_household, latest_month, page as page_number, person, selection,
-    years,
+    ExpenseQuery, Selection, check_household, latest_month, not_found, page as page_number, person,
+    selection, years,
 };
 use super::respond::page;
 use super::views::menu::with_logout;
 use super::views::{chart, expenses as view};
 use super::{AppState, Ctx};
 use crate::audit::Actor;
-use crate::claims::view::{ExpensePage, Selected, Viewer, expenses, overview};
+use crate::claims::view::{Ask, ExpensePage, Selected, Viewer, expenses};
 use crate::domain::member::Person;
 use crate::web::guard::member::MemberSession;
 use crate::web::guard::{guard, member::member};
@@ -38,37 +38,45 @@ async fn load(
     asked: Option<usize>,
 ) -> poem::Result<Loaded> {
     check_household(query, &m.household)?;
-    let (people, status) = overview(&state.store, m.household.clone())
-        .await
-        .map_err(internal)?;
-    let chosen = person(query, &people)?.cloned();
-    let latest = latest_month(ctx, status);
-    let selection = selection(query, latest);
     let viewer = Viewer {
         actor: Actor::Member(m.user_key.to_string()).to_string(),
         household: m.household.clone(),
         client: ctx.client.clone(),
         now: ctx.now,
     };
-    let what = format!(
-        "{screen} {} person={}",
-        selection.period.label(),
-        chosen.as_ref().map(|p| p.branch.as_str()).unwrap_or("all")
-    );
-    let selected = Selected {
-        from: selection.period.from,
-        to: selection.period.to,
-        branch: chosen.as_ref().map(|p| p.branch.clone()),
-        page: asked.map(|p| (p, view::PAGE_SIZE)),
+    let (query, screen, now) = (query.clone(), screen.to_string(), ctx.now);
+    let choose = move |people: &[Person], status| {
+        // An unknown person is a 404: nothing read, nothing audited.
+        let chosen = person(&query, people).ok()?.cloned();
+        let latest = latest_month(now, status);
+        let selection = selection(&query, latest);
+        let what = format!(
+            "{screen} {} person={}",
+            selection.period.label(),
+            chosen.as_ref().map(|p| p.branch.as_str()).unwrap_or("all")
+        );
+        let selected = Selected {
+            from: selection.period.from,
+            to: selection.period.to,
+            branch: chosen.as_ref().map(|p| p.branch.clone()),
+            page: asked.map(|p| (p, view::PAGE_SIZE)),
+        };
+        let keep = (selection, chosen, years(latest));
+        Some(Ask {
+            selected,
+            what,
+            keep,
+        })
     };
-    let data = expenses(&state.store, &state.audit, viewer, what, selected)
+    let found = expenses(&state.store, &state.audit, viewer, choose)
         .await
         .map_err(internal)?;
+    let (data, (selection, person, years)) = found.ok_or_else(not_found)?;
     Ok(Loaded {
         data,
         selection,
-        person: chosen,
-        years: years(latest),
+        person,
+        years,
     })
 }
 

@@ -20,6 +20,8 @@ use crate::claims::{CLAIMS_UTF8, import, register_yamada};
 use crate::restore::{log_in, serve_existing, totals, verify_with_binary};
 
 const FIXTURE: &str = "tests/fixtures/kenpo-0.1.0.redb";
+/// The data format release 0.1.0 wrote (before the claim sums, format 3).
+const FIXTURE_SCHEMA: u64 = 2;
 /// Made by kenpo before the audit counters (data format 1), with no key file.
 const FORMAT_1: &str = "tests/fixtures/kenpo-schema1.redb";
 
@@ -124,6 +126,11 @@ const NEXT: &[Migration] = &[
     },
     Migration {
         from: 2,
+        describe: "sum the claims per household, month and person",
+        run: kenpo::claims::totals::build,
+    },
+    Migration {
+        from: SCHEMA_VERSION,
         describe: "test step: record the terms of use again",
         run: |w| {
             let terms = w.scan::<kenpo::terms::TermsVersion>("")?;
@@ -171,10 +178,10 @@ fn a_file_from_an_older_kenpo_is_backed_up_and_migrated() {
     let (dir, path) = copy_of_fixture();
     let original = std::fs::read(&path).expect("read");
     drop(Store::open_with(&path, &next()).expect("upgrade to the next format"));
-    let backup = dir.path().join(format!("kenpo.redb.v{SCHEMA_VERSION}.bak"));
+    let backup = dir.path().join(format!("kenpo.redb.v{FIXTURE_SCHEMA}.bak"));
     let before = verify_file(&backup).expect("verify the backup");
     assert!(before.is_consistent(), "{:?}", before.problems);
-    assert_eq!(before.schema, Some(SCHEMA_VERSION));
+    assert_eq!(before.schema, Some(FIXTURE_SCHEMA));
     let fixture = verify_file(&fixture()).expect("verify the fixture");
     assert_eq!(
         before
