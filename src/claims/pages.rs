@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::query::{Published, visible_claims};
-use super::totals::stored;
+use super::totals::for_each_stored;
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::expenses::Totals;
 use crate::domain::member::{HouseholdKey, Person};
@@ -32,21 +32,22 @@ pub fn visible_sums(
     let mut published = Published::new(r);
     let mut out: Vec<MonthSum> = Vec::new();
     // Stored rows run by month, then 枝番, then batch: one person's month is consecutive.
-    for row in stored(r, household, from, to)? {
-        if !branches.contains(row.branch.as_str()) || !published.contains(&row.batch)? {
-            continue;
+    for_each_stored(r, household, from, to, |month, branch, batch, stored| {
+        if !branches.contains(branch) || !published.contains(batch)? {
+            return Ok(());
         }
         match out.last_mut() {
-            Some(last) if last.month == row.month && last.branch == row.branch => {
-                last.totals += row.totals.totals();
+            Some(last) if last.month == month && last.branch == branch => {
+                last.totals += stored.totals();
             }
             _ => out.push(MonthSum {
-                month: row.month,
-                branch: row.branch,
-                totals: row.totals.totals(),
+                month,
+                branch: branch.to_string(),
+                totals: stored.totals(),
             }),
         }
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

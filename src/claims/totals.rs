@@ -64,10 +64,12 @@ fn month_start(household: &HouseholdKey, month: YearMonth) -> String {
     key(&[&household.symbol, &household.number, &month_part(month)])
 }
 
-/// Month, 枝番 and batch of a key of `claim_totals`.
+/// Month, 枝番 and batch of a key of `claim_totals` (read without allocating: a page reads
+/// a few hundred of them).
 fn parts(k: &str) -> Option<(YearMonth, &str, &str)> {
     let mut parts = k.split(KEY_SEP).skip(2);
-    let month = YearMonth::parse_yyyymm(parts.next()?).ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let month = YearMonth::new(i32::try_from(month / 100).ok()?, month % 100)?;
     Some((month, parts.next()?, parts.next()?))
 }
 
@@ -204,25 +206,17 @@ pub fn build(w: &mut Writer) -> anyhow::Result<()> {
     super::query::rebuild_reach(w)
 }
 
-/// One row of a household's sums as stored, with its month, person and batch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stored {
-    pub month: YearMonth,
-    pub branch: String,
-    pub batch: String,
-    pub totals: ClaimTotals,
-}
-
-/// The stored sums of a household's months `from..=to` (every batch, every person).
-pub fn stored(
+/// Calls `f` with each stored row of a household's months `from..=to` (every batch, every
+/// person), in key order: by month, then 枝番, then batch.
+pub fn for_each_stored(
     r: &Reader,
     household: &HouseholdKey,
     from: YearMonth,
     to: YearMonth,
-) -> anyhow::Result<Vec<Stored>> {
+    mut f: impl FnMut(YearMonth, &str, &str, &ClaimTotals) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let start = month_start(household, from);
     let end = format!("{}{}", month_start(household, to), char::MAX);
-    let mut out = Vec::new();
     r.walk::<ClaimTotals>(
         (
             std::ops::Bound::Included(start.as_str()),
@@ -231,17 +225,11 @@ pub fn stored(
         false,
         |k, totals| {
             if let Some((month, branch, batch)) = parts(k) {
-                out.push(Stored {
-                    month,
-                    branch: branch.to_string(),
-                    batch: batch.to_string(),
-                    totals,
-                });
+                f(month, branch, batch, &totals)?;
             }
             Ok(true)
         },
-    )?;
-    Ok(out)
+    )
 }
 
 #[cfg(test)]
