@@ -64,6 +64,11 @@ fn month_start(household: &HouseholdKey, month: YearMonth) -> String {
     key(&[&household.symbol, &household.number, &month_part(month)])
 }
 
+/// The key prefix of a household's sums of `month`.
+pub fn month_prefix(household: &HouseholdKey, month: YearMonth) -> String {
+    format!("{}{KEY_SEP}", month_start(household, month))
+}
+
 /// Month, 枝番 and batch of a key of `claim_totals` (read without allocating: a page reads
 /// a few hundred of them).
 fn parts(k: &str) -> Option<(YearMonth, &str, &str)> {
@@ -161,6 +166,17 @@ impl Changes {
         }
         Ok(())
     }
+}
+
+/// Adds a stored claim to sums recounted from `claims` (the verify job's reference).
+pub fn count_into(sums: &mut BTreeMap<String, ClaimTotals>, record: &ClaimRecord) {
+    let c = &record.claim;
+    let t = sums.entry(totals_key(&record.batch, c)).or_default();
+    t.claims = t.claims.saturating_add(1);
+    t.days = t.days.saturating_add(u64::from(c.days));
+    t.total_cost = t.total_cost.saturating_add(u128::from(c.total_cost));
+    t.self_pay = t.self_pay.saturating_add(u128::from(c.self_pay));
+    t.benefit = t.benefit.saturating_add(u128::from(c.benefit));
 }
 
 /// Recomputes `claim_totals` from every stored claim (one pass over `claims`): the

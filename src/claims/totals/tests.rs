@@ -92,13 +92,7 @@ fn stored_and_recounted(
     let stored: BTreeMap<_, _> = r.scan::<ClaimTotals>("")?.into_iter().collect();
     let mut recounted: BTreeMap<String, ClaimTotals> = BTreeMap::new();
     for (_, record) in r.scan::<ClaimRecord>("")? {
-        let c = &record.claim;
-        let t = recounted.entry(totals_key(&record.batch, c)).or_default();
-        t.claims += 1;
-        t.days += u64::from(c.days);
-        t.total_cost += u128::from(c.total_cost);
-        t.self_pay += u128::from(c.self_pay);
-        t.benefit += u128::from(c.benefit);
+        count_into(&mut recounted, &record);
     }
     Ok((stored, recounted))
 }
