@@ -249,4 +249,6 @@ pub fn for_each_stored(
 }
 
 #[cfg(test)]
+mod paging_tests;
+#[cfg(test)]
 mod tests;

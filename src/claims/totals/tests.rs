@@ -16,15 +16,15 @@ use crate::domain::member::{Person, Relationship, Sex};
 use crate::domain::yen::Yen;
 use crate::store::{Store, StoreKey as _};
 
-fn household(number: &str) -> HouseholdKey {
+pub(super) fn household(number: &str) -> HouseholdKey {
     HouseholdKey::new("1201", number).expect("household")
 }
 
-fn ym(y: i32, m: u32) -> YearMonth {
+pub(super) fn ym(y: i32, m: u32) -> YearMonth {
     YearMonth::new(y, m).expect("month")
 }
 
-fn person(h: &HouseholdKey, branch: &str) -> Person {
+pub(super) fn person(h: &HouseholdKey, branch: &str) -> Person {
     let date = NaiveDate::from_ymd_opt(1980, 1, 1).expect("date");
     Person {
         household: h.clone(),
@@ -46,7 +46,13 @@ fn person(h: &HouseholdKey, branch: &str) -> Person {
     }
 }
 
-fn claim(receipt: &str, h: &HouseholdKey, branch: &str, month: YearMonth, cost: u64) -> Claim {
+pub(super) fn claim(
+    receipt: &str,
+    h: &HouseholdKey,
+    branch: &str,
+    month: YearMonth,
+    cost: u64,
+) -> Claim {
     let yen = |n: u64| Yen::parse(&n.to_string()).expect("yen");
     Claim {
         receipt_number: receipt.into(),
@@ -69,7 +75,7 @@ fn at(y: i32, m: u32) -> chrono::DateTime<Utc> {
 }
 
 /// Imports `claims` as one batch (published with it when `publishing`); returns its id.
-fn import(store: &Store, claims: &[Claim], publishing: bool) -> String {
+pub(super) fn import(store: &Store, claims: &[Claim], publishing: bool) -> String {
     store
         .write_blocking(|w| {
             let mut batch = BatchWriter::start(w, at(2026, 11), "cli", publishing)?;
@@ -286,49 +292,4 @@ fn rebuild_recounts_every_claim() {
     let (stored, recounted) = store.read_blocking(stored_and_recounted).expect("read");
     assert_eq!(stored, recounted);
     assert_eq!(stored.into_iter().collect::<Vec<_>>(), stored_before);
-}
-
-/// A page of the expense screen reads the claims of the months it shows, not the
-/// household's every claim; its sums read no claim at all.
-#[test]
-fn a_page_reads_only_the_claims_of_its_months() {
-    let dir = tempfile::tempdir().expect("temp");
-    let store = Store::open(&dir.path().join("k.redb")).expect("open");
-    let a = household("1");
-    store
-        .write_blocking(|w| {
-            let p = person(&a, "00");
-            w.put(&p.key().store_key(), &p)
-        })
-        .expect("person");
-    // 10 claims a month over 24 months: 240 claims, pages of 100 rows.
-    let claims: Vec<Claim> = (0..240u32)
-        .map(|i| {
-            let month = crate::domain::expenses::add_months(ym(2024, 1), (i / 10) as i32);
-            claim(&format!("R{i:04}"), &a, "00", month.expect("m"), 500)
-        })
-        .collect();
-    import(&store, &claims, true);
-    let (from, to) = (ym(2024, 1), ym(2025, 12));
-    let (sums_read, first, first_read, last, last_read) = store
-        .read_blocking(|r| {
-            let people = visible_people(r, &a)?;
-            let sums = visible_sums(r, &a, &people, from, to)?;
-            let sums_read = r.decoded::<ClaimRecord>();
-            let first = page_claims(r, &a, &people, &sums, 100, 1)?;
-            let first_read = r.decoded::<ClaimRecord>() - sums_read;
-            let last = page_claims(r, &a, &people, &sums, 100, 3)?;
-            let last_read = r.decoded::<ClaimRecord>() - sums_read - first_read;
-            Ok::<_, anyhow::Error>((sums_read, first, first_read, last, last_read))
-        })
-        .expect("read");
-    assert_eq!(sums_read, 0, "the sums read no claim");
-    assert_eq!((first.len(), first_read), (100, 100), "page 1: ten months");
-    assert_eq!(first.first().map(|c| c.month), Some(ym(2025, 12)));
-    assert_eq!(
-        (last.len(), last_read),
-        (40, 40),
-        "page 3: the four oldest months"
-    );
-    assert_eq!(last.last().map(|c| c.month), Some(ym(2024, 1)));
 }
