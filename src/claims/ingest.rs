@@ -9,6 +9,7 @@ use super::model::{
     Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord, batch_person_key, claim_key,
     claim_month_key,
 };
+use super::totals::Changes;
 use crate::domain::claim::Claim;
 use crate::store::{WriteTx, Writer, tables};
 
@@ -35,6 +36,8 @@ pub struct BatchWriter {
     published: HashMap<String, bool>,
     /// The `claim_months` key written last.
     last_mark: String,
+    /// Changes to `claim_totals` not yet written.
+    totals: Changes,
 }
 
 impl BatchWriter {
@@ -64,6 +67,7 @@ impl BatchWriter {
             people: HashSet::new(),
             published: HashMap::new(),
             last_mark: String::new(),
+            totals: Changes::default(),
         })
     }
 
@@ -76,6 +80,7 @@ impl BatchWriter {
         tables::CLAIMS,
         tables::CLAIM_INDEX,
         tables::CLAIM_MONTHS,
+        tables::CLAIM_TOTALS,
         tables::BATCH_PEOPLE,
         tables::BATCHES,
     ];
@@ -88,6 +93,9 @@ impl BatchWriter {
             Outcome::Replaced => self.batch.replaced += 1,
             Outcome::Unchanged => self.batch.unchanged += 1,
             Outcome::Duplicate => {}
+        }
+        if self.totals.due() {
+            self.totals.apply(w)?;
         }
         Ok(outcome)
     }
@@ -104,24 +112,29 @@ impl BatchWriter {
         };
         // The index entry is written at once and the one it replaced examined (one lookup
         // for a new number, the usual case); it is put back when nothing is to change.
+        // The claim the number had, if any: its sums go when this one is stored.
+        let mut stored = None;
         let outcome = match w.replace(receipt, &index)? {
             Some(old) if old.batch == self.batch.id => {
                 w.put(receipt, &old)?;
                 return Ok(Outcome::Duplicate);
             }
-            Some(old) => match w.get::<ClaimRecord>(&old.key)? {
-                Some(stored) if stored.claim == claim => {
-                    if !self.publishing || self.is_published(w, &stored.batch)? {
-                        w.put(receipt, &old)?;
-                        return Ok(Outcome::Unchanged);
+            Some(old) => {
+                stored = w.get::<ClaimRecord>(&old.key)?;
+                match &stored {
+                    Some(same) if same.claim == claim => {
+                        if !self.publishing || self.is_published(w, &same.batch)? {
+                            w.put(receipt, &old)?;
+                            return Ok(Outcome::Unchanged);
+                        }
+                        Outcome::Unchanged
                     }
-                    Outcome::Unchanged
+                    _ => {
+                        w.delete::<ClaimRecord>(&old.key)?;
+                        Outcome::Replaced
+                    }
                 }
-                _ => {
-                    w.delete::<ClaimRecord>(&old.key)?;
-                    Outcome::Replaced
-                }
-            },
+            }
             None => Outcome::Added,
         };
         let person = batch_person_key(&self.batch.id, &claim.household, &claim.branch);
@@ -139,6 +152,7 @@ impl BatchWriter {
             batch: self.batch.id.clone(),
             claim,
         };
+        self.totals.replaced(stored.as_ref(), &record);
         w.put(&index.key, &record)?;
         Ok(outcome)
     }
@@ -153,7 +167,8 @@ impl BatchWriter {
     }
 
     /// Writes the batch record; returns it.
-    pub fn finish(self, w: &mut Writer) -> anyhow::Result<Batch> {
+    pub fn finish(mut self, w: &mut Writer) -> anyhow::Result<Batch> {
+        self.totals.apply(w)?;
         w.put(&self.batch.id, &self.batch)?;
         Ok(self.batch)
     }

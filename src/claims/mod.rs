@@ -7,9 +7,11 @@ pub mod demo;
 pub mod ingest;
 pub mod migrate;
 pub mod model;
+pub mod pages;
 pub mod publish;
 pub mod query;
 pub mod retention;
+pub mod totals;
 pub mod view;
 
 pub use ingest::{BatchWriter, Outcome};

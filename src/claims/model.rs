@@ -84,7 +84,7 @@ impl Record for BatchPerson {
 }
 
 /// `YYYYMM`, zero-padded so that keys sort by month.
-fn month_part(month: YearMonth) -> String {
+pub(super) fn month_part(month: YearMonth) -> String {
     let mut out = String::with_capacity(6);
     push_month(&mut out, month);
     out

@@ -52,6 +52,7 @@ pub fn publish(
     batch.published_at = Some(now);
     batch.published_by = Some(actor.to_string());
     w.put(batch_id, &batch)?;
+    super::query::note_published(w, &batch)?;
     // Tens of thousands of lookups: the tables stay open for all of them.
     let audience = w.with_tables(AUDIENCE_TABLES, |t| audience(t, batch_id, now))?;
     let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();

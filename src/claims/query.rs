@@ -1,14 +1,16 @@
 //! What a household may see: its people minus those hidden from it (SPEC §5.8), and the
 //! claims of published batches only.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::model::{Batch, ClaimRecord, household_month_start};
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::{HouseholdKey, Person};
-use crate::store::{Reader, household_prefix};
+use crate::store::{ReadTx, Reader, Record, Writer, household_prefix, tables};
 
 /// How far the published data reaches, union-wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,12 +30,32 @@ pub fn visible_people(r: &Reader, household: &HouseholdKey) -> anyhow::Result<Ve
         .collect())
 }
 
-fn published_batches(r: &Reader) -> anyhow::Result<HashSet<String>> {
-    Ok(r.scan::<Batch>("")?
-        .into_iter()
-        .filter(|(_, b)| b.is_published())
-        .map(|(k, _)| k)
-        .collect())
+/// Whether batches are published, each looked up once (a page meets one or a few batches;
+/// the union's whole import history is not read).
+pub struct Published<'r> {
+    r: &'r Reader,
+    known: HashMap<String, bool>,
+}
+
+impl<'r> Published<'r> {
+    pub fn new(r: &'r Reader) -> Self {
+        Self {
+            r,
+            known: HashMap::new(),
+        }
+    }
+
+    pub fn contains(&mut self, batch: &str) -> anyhow::Result<bool> {
+        if let Some(known) = self.known.get(batch) {
+            return Ok(*known);
+        }
+        let published = self
+            .r
+            .get::<Batch>(batch)?
+            .is_some_and(|b| b.is_published());
+        self.known.insert(batch.to_string(), published);
+        Ok(published)
+    }
 }
 
 /// The published claims of the household's visible people within `from..=to`, newest
@@ -45,15 +67,18 @@ pub fn visible_claims(
     from: YearMonth,
     to: YearMonth,
 ) -> anyhow::Result<Vec<Claim>> {
-    let published = published_batches(r)?;
+    let mut published = Published::new(r);
     let branches: HashSet<&str> = people.iter().map(|p| p.branch.as_str()).collect();
-    let prefix = household_prefix(household);
+    // The months' keys only: nothing past `to` is decoded.
+    let start = household_month_start(household, from);
+    let end = format!("{}{}", household_month_start(household, to), char::MAX);
+    let range = (
+        Bound::Included(start.as_str()),
+        Bound::Excluded(end.as_str()),
+    );
     let mut claims = Vec::new();
-    r.for_each_from::<ClaimRecord>(&household_month_start(household, from), |k, record| {
-        if !k.starts_with(&prefix) || record.claim.month > to {
-            return Ok(false);
-        }
-        if published.contains(&record.batch) && branches.contains(record.claim.branch.as_str()) {
+    r.walk::<ClaimRecord>(range, false, |_, record| {
+        if branches.contains(record.claim.branch.as_str()) && published.contains(&record.batch)? {
             claims.push(record.claim);
         }
         Ok(true)
@@ -67,23 +92,52 @@ pub fn visible_claims(
     Ok(claims)
 }
 
-/// How far published data reaches; `None` before the first publication.
-pub fn data_status(r: &Reader) -> anyhow::Result<Option<DataStatus>> {
-    let mut status: Option<DataStatus> = None;
-    for (_, batch) in r.scan::<Batch>("")? {
-        let (Some(published_at), Some(last)) = (batch.published_at, batch.last_month) else {
-            continue;
-        };
-        status = Some(match status {
-            None => DataStatus {
-                through: last,
-                published_at,
-            },
-            Some(s) => DataStatus {
-                through: s.through.max(last),
-                published_at: s.published_at.max(published_at),
-            },
-        });
+/// How far published data reaches; `None` before the first publication. One record, kept
+/// by [`note_published`] (a page view does not read the import history).
+pub fn data_status(r: &impl ReadTx) -> anyhow::Result<Option<DataStatus>> {
+    Ok(r.get::<PublishedReach>(REACH_KEY)?.map(|p| DataStatus {
+        through: p.through,
+        published_at: p.published_at,
+    }))
+}
+
+/// [`DataStatus`] as stored, in `meta`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PublishedReach {
+    pub through: YearMonth,
+    pub published_at: DateTime<Utc>,
+}
+
+impl Record for PublishedReach {
+    const TABLE: &'static str = tables::META;
+}
+
+const REACH_KEY: &str = "claims_published_reach";
+
+/// Widens the stored reach by a batch just published (publication is never undone).
+pub fn note_published(w: &mut Writer, batch: &Batch) -> anyhow::Result<()> {
+    let (Some(published_at), Some(last)) = (batch.published_at, batch.last_month) else {
+        return Ok(());
+    };
+    let reach = match w.get::<PublishedReach>(REACH_KEY)? {
+        None => PublishedReach {
+            through: last,
+            published_at,
+        },
+        Some(s) => PublishedReach {
+            through: s.through.max(last),
+            published_at: s.published_at.max(published_at),
+        },
+    };
+    w.put(REACH_KEY, &reach)
+}
+
+/// The reach recomputed from every batch: the migration of files written before it was
+/// kept, and the tests' reference.
+pub fn rebuild_reach(w: &mut Writer) -> anyhow::Result<()> {
+    w.delete::<PublishedReach>(REACH_KEY)?;
+    for (_, batch) in w.scan::<Batch>("")? {
+        note_published(w, &batch)?;
     }
-    Ok(status)
+    Ok(())
 }

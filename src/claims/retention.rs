@@ -9,6 +9,7 @@ use chrono::{DateTime, Datelike as _, Utc};
 use super::model::{
     ClaimIndex, ClaimMonth, ClaimRecord, claim_months_from, claims_of_month_prefix,
 };
+use super::totals::ClaimTotals;
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
@@ -130,6 +131,13 @@ fn purge_some(w: &mut Writer, end: &str, limit: usize) -> anyhow::Result<(u64, u
             }
             None => Vec::new(),
         };
+        if !taken.is_empty() {
+            // The whole month of this household is expired: its sums go with its first
+            // deleted claims (`claim_totals` has the claims' `symbol␟number␟YYYYMM␟`).
+            if let Some(prefix) = claims_of_month_prefix(&mark) {
+                w.delete_prefix::<ClaimTotals>(&prefix)?;
+            }
+        }
         for key in &taken {
             let receipt = key.rsplit(KEY_SEP).next().unwrap_or_default();
             if w.get::<ClaimIndex>(receipt)?.is_some_and(|i| &i.key == key) {

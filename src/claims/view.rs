@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::pages::{MonthSum, page_claims, pages, total, visible_sums};
 use super::query::{DataStatus, data_status, visible_claims, visible_people};
 use crate::audit::{Action, AuditEntry, GroupCommit};
 use crate::domain::claim::{Claim, YearMonth};
+use crate::domain::expenses::Totals;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::store::Store;
 
@@ -69,4 +71,106 @@ pub async fn claims(
     let (recorded, data) = tokio::join!(recorded.wait(), read);
     recorded?;
     data
+}
+
+/// Which part of the medical-expense screen to read: the months, whose claims (a 枝番, or
+/// every visible person), and which page of rows (`None`: the sums only, for the chart).
+#[derive(Debug, Clone)]
+pub struct Selected {
+    pub from: YearMonth,
+    pub to: YearMonth,
+    pub branch: Option<String>,
+    /// Page number (from 1) and rows per page.
+    pub page: Option<(usize, usize)>,
+}
+
+/// What the medical-expense screens show: sums from `claim_totals`, and one page of rows.
+#[derive(Debug, Clone)]
+pub struct ExpensePage {
+    /// People the household may see, by 枝番.
+    pub people: Vec<Person>,
+    /// Sums per month and person of the selection, months ascending.
+    pub sums: Vec<MonthSum>,
+    /// Their total.
+    pub totals: Totals,
+    /// The page shown (within `1..=pages`) and how many there are.
+    pub page: usize,
+    pub pages: usize,
+    /// The page's claims, newest month first.
+    pub claims: Vec<Claim>,
+    pub status: Option<DataStatus>,
+}
+
+/// What a medical-expense screen asks for, once it knows the household's people and how
+/// far published data reaches: the claims to read, the audit row's `what`, and anything
+/// of its own to keep for rendering.
+pub struct Ask<T> {
+    pub selected: Selected,
+    pub what: String,
+    pub keep: T,
+}
+
+/// [`claims`] for the medical-expense screens, in one read transaction: `choose` sees the
+/// people and the data's reach and says what to read (`None`: nothing, e.g. an unknown
+/// person; then nothing is read or audited). The sums come from `claim_totals` and only the
+/// claims of the page shown are read. The audit row then commits (with the rows of other
+/// views, see [`GroupCommit`]) and the data is handed back only once the row is durable;
+/// if its commit fails, nothing is.
+pub async fn expenses<T, F>(
+    store: &Store,
+    audit: &GroupCommit,
+    viewer: Viewer,
+    choose: F,
+) -> anyhow::Result<Option<(ExpensePage, T)>>
+where
+    F: FnOnce(&[Person], Option<DataStatus>) -> Option<Ask<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    let household = viewer.household.clone();
+    let read = store
+        .read(move |r| {
+            let people = visible_people(r, &household)?;
+            let status = data_status(r)?;
+            let Some(ask) = choose(&people, status) else {
+                return Ok(None);
+            };
+            let selected = ask.selected;
+            let shown: Vec<Person> = people
+                .iter()
+                .filter(|p| selected.branch.as_ref().is_none_or(|b| *b == p.branch))
+                .cloned()
+                .collect();
+            let (from, to) = (selected.from, selected.to);
+            let sums = visible_sums(r, &household, &shown, from, to)?;
+            let totals = total(&sums);
+            let (page, pages, claims) = match selected.page {
+                Some((page, size)) => {
+                    let pages = pages(totals.claims, size);
+                    let page = page.clamp(1, pages);
+                    let claims = page_claims(r, &household, &shown, &sums, size, page)?;
+                    (page, pages, claims)
+                }
+                None => (1, 1, Vec::new()),
+            };
+            let data = ExpensePage {
+                people,
+                sums,
+                totals,
+                page,
+                pages,
+                claims,
+                status,
+            };
+            Ok::<_, anyhow::Error>(Some((data, ask.what, ask.keep)))
+        })
+        .await?;
+    let Some((data, what, keep)) = read else {
+        return Ok(None);
+    };
+    let entry = AuditEntry::new(viewer.now, viewer.actor, Action::ClaimsViewed)
+        .target(viewer.household.to_string())
+        .client(viewer.client)
+        .detail(what);
+    audit.record(entry).await?;
+    Ok(Some((data, keep)))
 }

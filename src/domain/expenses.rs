@@ -6,20 +6,41 @@ use super::yen::YenSum;
 
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: impl Into<u128>) -> String {
-    let digits = n.into().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+    let mut out = String::with_capacity(56);
+    push_thousands(&mut out, n.into());
+    out
+}
+
+/// Appends `n` with thousands separators (no allocation of its own: the screens write
+/// several amounts per row).
+fn push_thousands(out: &mut String, mut n: u128) {
+    // u128::MAX has 39 digits.
+    let mut digits = [0u8; 39];
+    let mut len = 0;
+    loop {
+        if let Some(d) = digits.get_mut(len) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        len += 1;
+        n /= 10;
+        if n == 0 || len == digits.len() {
+            break;
+        }
+    }
+    for i in (0..len).rev() {
+        out.push(char::from(digits.get(i).copied().unwrap_or(b'0')));
+        if i > 0 && i % 3 == 0 {
             out.push(',');
         }
-        out.push(c);
     }
-    out
 }
 
 /// `1234567` → `1,234,567円`.
 pub fn yen(n: impl Into<u128>) -> String {
-    format!("{}円", thousands(n))
+    let mut out = String::with_capacity(56);
+    push_thousands(&mut out, n.into());
+    out.push('円');
+    out
 }
 
 /// Sums of a selection of claims.
@@ -42,6 +63,16 @@ impl Totals {
             t.benefit += c.benefit;
             t
         })
+    }
+}
+
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, other: Totals) {
+        self.claims = self.claims.saturating_add(other.claims);
+        self.days = self.days.saturating_add(other.days);
+        self.total_cost += other.total_cost;
+        self.self_pay += other.self_pay;
+        self.benefit += other.benefit;
     }
 }
 
@@ -128,20 +159,21 @@ pub fn months_between(from: YearMonth, to: YearMonth) -> Vec<YearMonth> {
         .collect()
 }
 
-/// Total cost per month (rows, ascending) and person (columns, in `branches` order).
-pub fn monthly_totals(
-    claims: &[Claim],
+/// Total cost per month (rows, ascending) and person (columns, in `branches` order), from
+/// sums per month and 枝番 (several for one cell add up).
+pub fn monthly_totals<'a>(
+    sums: impl IntoIterator<Item = (YearMonth, &'a str, YenSum)>,
     months: &[YearMonth],
     branches: &[&str],
 ) -> Vec<Vec<YenSum>> {
     let mut table = vec![vec![YenSum::ZERO; branches.len()]; months.len()];
-    for claim in claims {
-        let row = months.iter().position(|m| *m == claim.month);
-        let col = branches.iter().position(|b| *b == claim.branch);
+    for (month, branch, total_cost) in sums {
+        let row = months.iter().position(|m| *m == month);
+        let col = branches.iter().position(|b| *b == branch);
         if let (Some(row), Some(col)) = (row, col)
             && let Some(cell) = table.get_mut(row).and_then(|r| r.get_mut(col))
         {
-            *cell += claim.total_cost;
+            *cell += total_cost;
         }
     }
     table
@@ -177,6 +209,22 @@ mod tests {
             yen(u128::MAX),
             "340,282,366,920,938,463,463,374,607,431,768,211,455円"
         );
+        // Around every power of ten: the digits of `to_string`, grouped by three.
+        for p in 0..39u32 {
+            let ten = 10u128.pow(p);
+            for n in [ten - 1, ten, ten + 1, ten.saturating_mul(7) / 3] {
+                let digits = n.to_string();
+                let shown = thousands(n);
+                assert_eq!(shown.replace(',', ""), digits);
+                assert!(shown.split(',').skip(1).all(|g| g.len() == 3), "{shown}");
+                assert!(
+                    shown
+                        .split(',')
+                        .next()
+                        .is_some_and(|g| (1..=3).contains(&g.len()))
+                );
+            }
+        }
     }
 
     #[test]

@@ -103,6 +103,11 @@ pub struct YenSum(u128);
 impl YenSum {
     pub const ZERO: YenSum = YenSum(0);
 
+    /// A sum kept elsewhere (the stored per-month sums of claims).
+    pub const fn new(sum: u128) -> YenSum {
+        YenSum(sum)
+    }
+
     pub const fn get(self) -> u128 {
         self.0
     }

@@ -19,6 +19,12 @@ pub const MIGRATIONS: &[Migration] = &[
         describe: "store claims in their compact form and index them by month",
         run: crate::claims::migrate::claims_to_compact,
     },
+    Migration {
+        from: 3,
+        // The sums are built once from the stored claims (one pass over them).
+        describe: "sum the claims per household, month and person",
+        run: crate::claims::totals::build,
+    },
 ];
 
 /// This binary's schema and the steps that lead to it.

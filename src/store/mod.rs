@@ -43,7 +43,9 @@ pub use tx::{ReadTx, Reader, Writer};
 /// older kenpo would write rows without them, so it must not open the file.
 /// 3: claims, `claim_index` and `claim_months` in a compact binary form (a format version
 /// byte first) instead of JSON.
-pub const SCHEMA_VERSION: u64 = 3;
+/// 4: the sums of the claims per household, month and person (`claim_totals`), kept with
+/// every claim; an older kenpo would change claims without them.
+pub const SCHEMA_VERSION: u64 = 4;
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = tables::ALL;

@@ -53,6 +53,9 @@ pub const CLAIM_INDEX: &str = "claim_index";
 pub const CLAIM_MONTHS: &str = "claim_months";
 /// The people each batch brought claims for.
 pub const BATCH_PEOPLE: &str = "batch_people";
+/// Sums of the claims per household, month, person and batch,
+/// `symbol␟number␟YYYYMM␟branch␟batch` (kept with `claims`).
+pub const CLAIM_TOTALS: &str = "claim_totals";
 /// Staff logins waiting for their TOTP code.
 pub const STAFF_CHALLENGES: &str = "staff_challenges";
 /// Postcard issues, for the staff screen.
@@ -95,6 +98,7 @@ pub const ALL: &[&str] = &[
     NOTICE_READS,
     TERMS,
     CLAIM_MONTHS,
+    CLAIM_TOTALS,
 ];
 
 /// The tables whose records are written in a compact binary form with a format version

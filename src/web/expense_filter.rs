@@ -1,10 +1,10 @@
 //! The filter of the medical-expense screens, read from the query string: which months,
 //! which person, which page. An id of another household or an unknown person is a 404.
 
+use chrono::{DateTime, Utc};
 use poem::http::StatusCode;
 use serde::Deserialize;
 
-use super::Ctx;
 use crate::claims::query::DataStatus;
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
@@ -63,9 +63,9 @@ pub struct Selection {
 }
 
 /// The newest month with published data, else the current month.
-pub fn latest_month(ctx: &Ctx, status: Option<DataStatus>) -> YearMonth {
+pub fn latest_month(now: DateTime<Utc>, status: Option<DataStatus>) -> YearMonth {
     status.map(|s| s.through).unwrap_or_else(|| {
-        let today = today_jst(ctx.now);
+        let today = today_jst(now);
         use chrono::Datelike as _;
         YearMonth::new(today.year(), today.month()).unwrap_or(YearMonth::MIN)
     })

@@ -7,15 +7,15 @@ use poem::web::{Data, Query};
 use poem::{Request, Response, handler};
 
 use super::expense_filter::{
-    ExpenseQuery, Selection, check_household, latest_month, page as page_number, person, selection,
-    years,
+    ExpenseQuery, Selection, check_household, latest_month, not_found, page as page_number, person,
+    selection, years,
 };
 use super::respond::page;
 use super::views::menu::with_logout;
 use super::views::{chart, expenses as view};
 use super::{AppState, Ctx};
 use crate::audit::Actor;
-use crate::claims::view::{HouseholdData, Viewer, claims, overview};
+use crate::claims::view::{Ask, ExpensePage, Selected, Viewer, expenses};
 use crate::domain::member::Person;
 use crate::web::guard::member::MemberSession;
 use crate::web::guard::{guard, member::member};
@@ -23,7 +23,7 @@ use crate::web::respond::internal;
 
 /// What both screens load: the selection and the audited data behind it.
 struct Loaded {
-    data: HouseholdData,
+    data: ExpensePage,
     selection: Selection,
     person: Option<Person>,
     years: Vec<i32>,
@@ -35,37 +35,48 @@ async fn load(
     m: &MemberSession,
     query: &ExpenseQuery,
     screen: &str,
+    asked: Option<usize>,
 ) -> poem::Result<Loaded> {
     check_household(query, &m.household)?;
-    let (people, status) = overview(&state.store, m.household.clone())
-        .await
-        .map_err(internal)?;
-    let chosen = person(query, &people)?.cloned();
-    let latest = latest_month(ctx, status);
-    let selection = selection(query, latest);
     let viewer = Viewer {
         actor: Actor::Member(m.user_key.to_string()).to_string(),
         household: m.household.clone(),
         client: ctx.client.clone(),
         now: ctx.now,
     };
-    let what = format!(
-        "{screen} {} person={}",
-        selection.period.label(),
-        chosen.as_ref().map(|p| p.branch.as_str()).unwrap_or("all")
-    );
-    let (from, to) = (selection.period.from, selection.period.to);
-    let mut data = claims(&state.store, &state.audit, viewer, what, from, to)
+    let (query, screen, now) = (query.clone(), screen.to_string(), ctx.now);
+    let choose = move |people: &[Person], status| {
+        // An unknown person is a 404: nothing read, nothing audited.
+        let chosen = person(&query, people).ok()?.cloned();
+        let latest = latest_month(now, status);
+        let selection = selection(&query, latest);
+        let what = format!(
+            "{screen} {} person={}",
+            selection.period.label(),
+            chosen.as_ref().map(|p| p.branch.as_str()).unwrap_or("all")
+        );
+        let selected = Selected {
+            from: selection.period.from,
+            to: selection.period.to,
+            branch: chosen.as_ref().map(|p| p.branch.clone()),
+            page: asked.map(|p| (p, view::PAGE_SIZE)),
+        };
+        let keep = (selection, chosen, years(latest));
+        Some(Ask {
+            selected,
+            what,
+            keep,
+        })
+    };
+    let found = expenses(&state.store, &state.audit, viewer, choose)
         .await
         .map_err(internal)?;
-    if let Some(p) = &chosen {
-        data.claims.retain(|c| c.branch == p.branch);
-    }
+    let (data, (selection, person, years)) = found.ok_or_else(not_found)?;
     Ok(Loaded {
         data,
         selection,
-        person: chosen,
-        years: years(latest),
+        person,
+        years,
     })
 }
 
@@ -82,14 +93,17 @@ pub async fn list(
     Query(query): Query<ExpenseQuery>,
 ) -> poem::Result<Response> {
     let m = guard!(member(ctx));
-    let loaded = load(ctx, state, &m, &query, "expenses").await?;
+    let asked = page_number(&query);
+    let loaded = load(ctx, state, &m, &query, "expenses", Some(asked)).await?;
     let v = view::ExpensesView {
         people: &loaded.data.people,
         person: loaded.person.as_ref(),
         selection: &loaded.selection,
         years: &loaded.years,
+        totals: loaded.data.totals,
         claims: &loaded.data.claims,
-        page: page_number(&query),
+        page: loaded.data.page,
+        pages: loaded.data.pages,
         status: loaded.data.status,
     };
     let response = if wants_results_only(ctx, req) {
@@ -109,7 +123,7 @@ pub async fn chart_page(
     Query(query): Query<ExpenseQuery>,
 ) -> poem::Result<Response> {
     let m = guard!(member(ctx));
-    let loaded = load(ctx, state, &m, &query, "expenses-chart").await?;
+    let loaded = load(ctx, state, &m, &query, "expenses-chart", None).await?;
     let people: Vec<Person> = match &loaded.person {
         Some(p) => vec![p.clone()],
         None => loaded.data.people.clone(),
@@ -118,7 +132,7 @@ pub async fn chart_page(
         people: &people,
         selection: &loaded.selection,
         person: loaded.person.as_ref(),
-        claims: &loaded.data.claims,
+        sums: &loaded.data.sums,
         status: loaded.data.status,
     };
     Ok(vary(page(

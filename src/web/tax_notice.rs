@@ -80,7 +80,7 @@ pub async fn show(
     check_household(&query, &m.household)?;
     let (period, problem) = chosen_year(ctx, &query);
     let data = load(ctx, state, &m, period, "tax-notice").await?;
-    let years = years(latest_month(ctx, data.status));
+    let years = years(latest_month(ctx.now, data.status));
     let v = TaxNoticeView {
         year: period.from.year(),
         years: &years,

@@ -20,7 +20,7 @@ use crate::claims::{CLAIMS_UTF8, import, register_yamada};
 use crate::restore::{log_in, serve_existing, totals, verify_with_binary};
 
 const FIXTURE: &str = "tests/fixtures/kenpo-0.1.0.redb";
-/// The data format of the release fixture.
+/// The data format release 0.1.0 wrote (before compact claims, format 3).
 const FIXTURE_SCHEMA: u64 = 2;
 /// Made by kenpo before the audit counters (data format 1), with no key file.
 const FORMAT_1: &str = "tests/fixtures/kenpo-schema1.redb";
@@ -128,6 +128,11 @@ const NEXT: &[Migration] = &[
         from: 2,
         describe: "store claims in their compact form and index them by month",
         run: kenpo::claims::migrate::claims_to_compact,
+    },
+    Migration {
+        from: 3,
+        describe: "sum the claims per household, month and person",
+        run: kenpo::claims::totals::build,
     },
     Migration {
         from: SCHEMA_VERSION,

@@ -56,3 +56,69 @@ fn an_audit_log_from_before_the_counters_is_counted_when_the_file_opens() {
         ("00000000000000000001", "00000000000000000002")
     );
 }
+
+/// Claims stored before their sums existed (schema 2): the upgrade sums them once, and the
+/// sums equal those the import itself keeps.
+#[test]
+fn claims_from_before_their_sums_are_summed_when_the_file_opens() {
+    use crate::claims::totals::ClaimTotals;
+    use crate::claims::{BatchWriter, publish};
+    use crate::domain::claim::{Claim, ClaimKind, YearMonth};
+    use crate::domain::member::HouseholdKey;
+    use crate::domain::yen::Yen;
+
+    let dir = tempfile::tempdir().expect("temp");
+    let path = dir.path().join("k.redb");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 2, 3, 0, 0)
+        .single()
+        .expect("time");
+    let household = HouseholdKey::new("1201", "7").expect("household");
+    let sums = {
+        let store = open_store(&path).expect("open");
+        store
+            .write_blocking(|w| {
+                let mut batch = BatchWriter::start(w, now, "cli", true)?;
+                for i in 0..40u32 {
+                    let yen = |n: u32| Yen::parse(&n.to_string());
+                    batch.put(
+                        w,
+                        Claim {
+                            receipt_number: format!("R{i}"),
+                            household: household.clone(),
+                            branch: format!("0{}", i % 3),
+                            month: YearMonth::new(2025, 1 + i % 12).expect("month"),
+                            kind: ClaimKind::Dental,
+                            provider: "試験歯科".into(),
+                            days: 1 + i % 4,
+                            total_cost: yen(1000 + i * 17)?,
+                            self_pay: yen(300 + i)?,
+                            benefit: yen(i)?,
+                        },
+                    )?;
+                }
+                let batch = batch.finish(w)?;
+                publish(w, &batch.id, now, "cli")?;
+                Ok::<_, anyhow::Error>(())
+            })
+            .expect("claims");
+        let sums = store
+            .read_blocking(|r| r.scan::<ClaimTotals>(""))
+            .expect("sums");
+        assert!(!sums.is_empty());
+        // As a kenpo of schema 2 left the file: claims, no sums.
+        store
+            .write_blocking(|w| {
+                w.delete_prefix::<ClaimTotals>("")?;
+                w.put(SCHEMA_KEY, &SchemaVersion(2))
+            })
+            .expect("legacy file");
+        sums
+    };
+    let store = open_store(&path).expect("reopen");
+    let after = store
+        .read_blocking(|r| r.scan::<ClaimTotals>(""))
+        .expect("sums");
+    assert_eq!(after, sums);
+    assert!(dir.path().join("k.redb.v2.bak").exists());
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::Check;
 use crate::audit::{AuditByTarget, AuditCount, AuditDay, AuditEntry};
 use crate::claims::model::{batch_person_key, claim_key, claim_month_key};
+use crate::claims::totals::{self, ClaimTotals};
 use crate::claims::{Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord};
 use crate::clock::today_jst;
 use crate::domain::member::{HouseholdKey, Person};
@@ -49,8 +50,10 @@ pub(super) fn check(c: &mut Check<'_>, sequences: &BTreeMap<String, u64>) -> any
 
 fn claims(c: &mut Check<'_>) {
     let mut claims = 0u64;
+    let mut sums = Sums::default();
     c.each::<ClaimRecord>(|c, k, record| {
         claims += 1;
+        sums.add(c, &record);
         let claim = &record.claim;
         if k != claim_key(claim) {
             c.fail(ClaimRecord::TABLE, k, "the key does not match the claim");
@@ -101,6 +104,57 @@ fn claims(c: &mut Check<'_>) {
             ClaimIndex::TABLE,
             format!("{indexed} entries for {claims} claims"),
         );
+    }
+    sums.flush(c);
+    let mut rows = 0u64;
+    c.each::<ClaimTotals>(|_, _, _| rows += 1);
+    if rows != sums.matched {
+        c.fail_table(
+            ClaimTotals::TABLE,
+            format!(
+                "{rows} rows of sums, {} of them for stored claims",
+                sums.matched
+            ),
+        );
+    }
+}
+
+/// The claims' sums recounted one household and month at a time (claims come in that
+/// order), each month compared with the stored rows: verify holds one month in memory.
+#[derive(Default)]
+struct Sums {
+    month: String,
+    counted: BTreeMap<String, ClaimTotals>,
+    /// Stored rows found equal to their recount.
+    matched: u64,
+}
+
+impl Sums {
+    fn add(&mut self, c: &mut Check<'_>, record: &ClaimRecord) {
+        let month = totals::month_prefix(&record.claim.household, record.claim.month);
+        if month != self.month {
+            self.flush(c);
+            self.month = month;
+        }
+        totals::count_into(&mut self.counted, record);
+    }
+
+    fn flush(&mut self, c: &mut Check<'_>) {
+        let mut counted = std::mem::take(&mut self.counted);
+        if counted.is_empty() {
+            return;
+        }
+        let stored = c.r.scan::<ClaimTotals>(&self.month).unwrap_or_default();
+        for (k, stored) in stored {
+            match counted.remove(&k) {
+                Some(sums) if sums == stored => self.matched += 1,
+                Some(_) => c.fail(ClaimTotals::TABLE, &k, "the sums differ from the claims'"),
+                None => {}
+            }
+        }
+        for k in counted.keys() {
+            c.fail(ClaimTotals::TABLE, k, "claims whose sums are missing");
+        }
     }
 }
 

@@ -213,3 +213,25 @@ fn damaged_pages_are_reported_never_a_crash() {
         let _ = verify_file(&damaged);
     }
 }
+
+#[test]
+fn sums_that_differ_from_their_claims_are_named() {
+    use crate::claims::totals::ClaimTotals;
+    let problems = problems_after(|w| {
+        let mut rows = w.scan::<ClaimTotals>("")?;
+        assert!(rows.len() >= 2, "the populated file has sums");
+        let (changed, mut sums) = rows.remove(0);
+        sums.total_cost += 1;
+        w.put(&changed, &sums)?;
+        let (gone, _) = rows.remove(0);
+        w.delete::<ClaimTotals>(&gone)?;
+        w.put(
+            "9999\u{1f}1\u{1f}202501\u{1f}00\u{1f}1",
+            &ClaimTotals::default(),
+        )
+    });
+    let named = |what: &str| problems.iter().any(|p| p.contains(what));
+    assert!(named("the sums differ from the claims'"), "{problems:?}");
+    assert!(named("claims whose sums are missing"), "{problems:?}");
+    assert!(named("of them for stored claims"), "{problems:?}");
+}

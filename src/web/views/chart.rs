@@ -5,8 +5,9 @@
 use maud::{Markup, html};
 
 use super::expenses::data_note;
+use crate::claims::pages::MonthSum;
 use crate::claims::query::DataStatus;
-use crate::domain::claim::{Claim, YearMonth};
+use crate::domain::claim::YearMonth;
 use crate::domain::expenses::{monthly_totals, months_between, thousands, yen};
 use crate::domain::member::Person;
 use crate::domain::yen::YenSum;
@@ -17,7 +18,8 @@ pub struct ChartView<'a> {
     pub people: &'a [Person],
     pub selection: &'a Selection,
     pub person: Option<&'a Person>,
-    pub claims: &'a [Claim],
+    /// Sums per month and person, of the people drawn.
+    pub sums: &'a [MonthSum],
     pub status: Option<DataStatus>,
 }
 
@@ -53,7 +55,11 @@ fn axis_max(max: u128) -> u128 {
 pub fn page(v: &ChartView<'_>) -> Markup {
     let months = months_between(v.selection.period.from, v.selection.period.to);
     let branches: Vec<&str> = v.people.iter().map(|p| p.branch.as_str()).collect();
-    let table = monthly_totals(v.claims, &months, &branches);
+    let cells = v
+        .sums
+        .iter()
+        .map(|s| (s.month, s.branch.as_str(), s.totals.total_cost));
+    let table = monthly_totals(cells, &months, &branches);
     let back = format!("/menu/expenses?{}", query_string(v.selection, v.person, 1));
     html! {
         h1 { "月別の医療費（グラフ）" }

@@ -17,9 +17,13 @@ pub struct ExpensesView<'a> {
     pub person: Option<&'a Person>,
     pub selection: &'a Selection,
     pub years: &'a [i32],
-    /// Every claim of the selection (all pages), newest first.
+    /// The sums of the whole selection (all pages).
+    pub totals: Totals,
+    /// The claims of the page shown, newest first.
     pub claims: &'a [Claim],
+    /// The page shown (within `1..=pages`) and how many there are.
     pub page: usize,
+    pub pages: usize,
     pub status: Option<DataStatus>,
 }
 
@@ -93,10 +97,9 @@ fn filter_form(v: &ExpensesView<'_>) -> Markup {
 
 /// The part htmx swaps: heading, totals, table, paging and the links that keep the filter.
 pub fn results(v: &ExpensesView<'_>) -> Markup {
-    let totals = Totals::of(v.claims);
-    let pages = v.claims.len().div_ceil(PAGE_SIZE).max(1);
-    let page = v.page.min(pages);
-    let shown = v.claims.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE);
+    let totals = v.totals;
+    let (page, pages) = (v.page, v.pages);
+    let shown = v.claims;
     let who = v.person.map(|p| p.name.as_str()).unwrap_or("世帯全員");
     let query = query_string(v.selection, v.person, 1);
     html! {
@@ -109,7 +112,7 @@ pub fn results(v: &ExpensesView<'_>) -> Markup {
                 a href=(format!("/menu/tax-notice?year={}", v.selection.period.from.year())) { "この年の医療費のお知らせ（医療費控除用）" }
             }
         }
-        @if v.claims.is_empty() {
+        @if totals.claims == 0 {
             p.notice { "この条件で掲載されている医療費はありません。" }
         } @else {
             div.table-scroll {

@@ -1,0 +1,254 @@
+//! Sums of the stored claims per household, month, person (枝番) and batch, kept in
+//! `claim_totals` by every change to `claims` (import, retention), so that the headers,
+//! charts and paging of the medical-expense screens never rescan a household's claims.
+//!
+//! What a household may see is decided when the sums are read, exactly as for the claims
+//! themselves: only rows of published batches count (publication changes no sum), and only
+//! rows of people not hidden from the household (SPEC §5.8: hiding a person changes no sum).
+//!
+//! Key: `symbol␟number␟YYYYMM␟branch␟batch`, so a household's months are one range scan.
+//! A row whose count falls to zero is deleted: the table always equals [`rebuild`]'s
+//! result from `claims`, which the tests check after every kind of change.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{ClaimRecord, month_part};
+use crate::domain::claim::{Claim, YearMonth};
+use crate::domain::expenses::Totals;
+use crate::domain::member::HouseholdKey;
+use crate::domain::yen::YenSum;
+use crate::store::{KEY_SEP, Reader, Record, WriteTx, Writer, key, tables};
+
+/// The sums of one household, month, person and batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimTotals {
+    pub claims: u64,
+    pub days: u64,
+    pub total_cost: u128,
+    pub self_pay: u128,
+    pub benefit: u128,
+}
+
+impl Record for ClaimTotals {
+    const TABLE: &'static str = tables::CLAIM_TOTALS;
+}
+
+impl ClaimTotals {
+    /// The sums as the screens use them.
+    pub fn totals(&self) -> Totals {
+        Totals {
+            claims: self.claims,
+            days: self.days,
+            total_cost: YenSum::new(self.total_cost),
+            self_pay: YenSum::new(self.self_pay),
+            benefit: YenSum::new(self.benefit),
+        }
+    }
+}
+
+/// Key of the sums of `claim` stored in `batch`.
+pub fn totals_key(batch: &str, claim: &Claim) -> String {
+    key(&[
+        &claim.household.symbol,
+        &claim.household.number,
+        &month_part(claim.month),
+        &claim.branch,
+        batch,
+    ])
+}
+
+/// First key of a household's sums of `month` or later.
+fn month_start(household: &HouseholdKey, month: YearMonth) -> String {
+    key(&[&household.symbol, &household.number, &month_part(month)])
+}
+
+/// The key prefix of a household's sums of `month`.
+pub fn month_prefix(household: &HouseholdKey, month: YearMonth) -> String {
+    format!("{}{KEY_SEP}", month_start(household, month))
+}
+
+/// Month, 枝番 and batch of a key of `claim_totals` (read without allocating: a page reads
+/// a few hundred of them).
+fn parts(k: &str) -> Option<(YearMonth, &str, &str)> {
+    let mut parts = k.split(KEY_SEP).skip(2);
+    let month: u32 = parts.next()?.parse().ok()?;
+    let month = YearMonth::new(i32::try_from(month / 100).ok()?, month % 100)?;
+    Some((month, parts.next()?, parts.next()?))
+}
+
+/// A change still to be added to a row (claims added minus claims removed).
+#[derive(Debug, Clone, Copy, Default)]
+struct Delta {
+    claims: i64,
+    days: i64,
+    total_cost: i128,
+    self_pay: i128,
+    benefit: i128,
+}
+
+fn add_signed(stored: u128, delta: i128) -> u128 {
+    if delta >= 0 {
+        stored.saturating_add(delta.unsigned_abs())
+    } else {
+        stored.saturating_sub(delta.unsigned_abs())
+    }
+}
+
+fn add_signed64(stored: u64, delta: i64) -> u64 {
+    if delta >= 0 {
+        stored.saturating_add(delta.unsigned_abs())
+    } else {
+        stored.saturating_sub(delta.unsigned_abs())
+    }
+}
+
+/// Changes to `claim_totals` gathered in memory and written in key order by
+/// [`Changes::apply`]: an import touches each row once, not once per claim.
+#[derive(Debug, Default)]
+pub struct Changes {
+    rows: BTreeMap<String, Delta>,
+}
+
+/// Rows gathered before [`Changes::due`] says to write them (bounds the import's memory).
+const MAX_PENDING: usize = 50_000;
+
+impl Changes {
+    fn change(&mut self, batch: &str, claim: &Claim, sign: i8) {
+        let d = self.rows.entry(totals_key(batch, claim)).or_default();
+        let s64 = i64::from(sign);
+        let s128 = i128::from(sign);
+        d.claims += s64;
+        d.days += s64 * i64::from(claim.days);
+        d.total_cost += s128 * i128::from(u64::from(claim.total_cost));
+        d.self_pay += s128 * i128::from(u64::from(claim.self_pay));
+        d.benefit += s128 * i128::from(u64::from(claim.benefit));
+    }
+
+    /// A claim stored in `claims`.
+    pub fn added(&mut self, record: &ClaimRecord) {
+        self.change(&record.batch, &record.claim, 1);
+    }
+
+    /// A claim removed from `claims`.
+    pub fn removed(&mut self, record: &ClaimRecord) {
+        self.change(&record.batch, &record.claim, -1);
+    }
+
+    /// `old` (if any) gave way to `new` (a replacement, or a claim moved to a new batch).
+    pub fn replaced(&mut self, old: Option<&ClaimRecord>, new: &ClaimRecord) {
+        if let Some(old) = old {
+            self.removed(old);
+        }
+        self.added(new);
+    }
+
+    /// Whether enough rows are gathered to write them now.
+    pub fn due(&self) -> bool {
+        self.rows.len() >= MAX_PENDING
+    }
+
+    /// Writes the gathered changes, in key order, and forgets them.
+    pub fn apply(&mut self, w: &mut impl WriteTx) -> anyhow::Result<()> {
+        for (k, d) in std::mem::take(&mut self.rows) {
+            let mut t = w.get::<ClaimTotals>(&k)?.unwrap_or_default();
+            t.claims = add_signed64(t.claims, d.claims);
+            t.days = add_signed64(t.days, d.days);
+            t.total_cost = add_signed(t.total_cost, d.total_cost);
+            t.self_pay = add_signed(t.self_pay, d.self_pay);
+            t.benefit = add_signed(t.benefit, d.benefit);
+            if t.claims == 0 {
+                w.delete::<ClaimTotals>(&k)?;
+            } else {
+                w.put(&k, &t)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds a stored claim to sums recounted from `claims` (the verify job's reference).
+pub fn count_into(sums: &mut BTreeMap<String, ClaimTotals>, record: &ClaimRecord) {
+    let c = &record.claim;
+    let t = sums.entry(totals_key(&record.batch, c)).or_default();
+    t.claims = t.claims.saturating_add(1);
+    t.days = t.days.saturating_add(u64::from(c.days));
+    t.total_cost = t.total_cost.saturating_add(u128::from(c.total_cost));
+    t.self_pay = t.self_pay.saturating_add(u128::from(c.self_pay));
+    t.benefit = t.benefit.saturating_add(u128::from(c.benefit));
+}
+
+/// Recomputes `claim_totals` from every stored claim (one pass over `claims`): the
+/// migration of files written before the table existed, and the tests' reference.
+pub fn rebuild(w: &mut Writer) -> anyhow::Result<u64> {
+    w.delete_prefix::<ClaimTotals>("")?;
+    let mut changes = Changes::default();
+    let mut start = String::new();
+    let mut seen = 0u64;
+    loop {
+        // A slice of claims at a time, so the gathered rows stay bounded.
+        let mut slice = Vec::new();
+        w.walk::<ClaimRecord>(
+            (
+                std::ops::Bound::Included(start.as_str()),
+                std::ops::Bound::Unbounded,
+            ),
+            false,
+            |k, record| {
+                slice.push((k.to_string(), record));
+                Ok(slice.len() < MAX_PENDING)
+            },
+        )?;
+        let Some((last, _)) = slice.last() else { break };
+        start = format!("{last}\u{0}");
+        let full = slice.len() >= MAX_PENDING;
+        for (_, record) in &slice {
+            changes.added(record);
+        }
+        seen += slice.len() as u64;
+        changes.apply(w)?;
+        if !full {
+            break;
+        }
+    }
+    Ok(seen)
+}
+
+/// The migration to schema 3: the sums of a file written before they existed, and how far
+/// its published data reaches (`claims::query::data_status`).
+pub fn build(w: &mut Writer) -> anyhow::Result<()> {
+    rebuild(w)?;
+    super::query::rebuild_reach(w)
+}
+
+/// Calls `f` with each stored row of a household's months `from..=to` (every batch, every
+/// person), in key order: by month, then 枝番, then batch.
+pub fn for_each_stored(
+    r: &Reader,
+    household: &HouseholdKey,
+    from: YearMonth,
+    to: YearMonth,
+    mut f: impl FnMut(YearMonth, &str, &str, &ClaimTotals) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let start = month_start(household, from);
+    let end = format!("{}{}", month_start(household, to), char::MAX);
+    r.walk::<ClaimTotals>(
+        (
+            std::ops::Bound::Included(start.as_str()),
+            std::ops::Bound::Excluded(end.as_str()),
+        ),
+        false,
+        |k, totals| {
+            if let Some((month, branch, batch)) = parts(k) {
+                f(month, branch, batch, &totals)?;
+            }
+            Ok(true)
+        },
+    )
+}
+
+#[cfg(test)]
+mod paging_tests;
+#[cfg(test)]
+mod tests;
