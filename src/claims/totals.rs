@@ -19,7 +19,7 @@ use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::expenses::Totals;
 use crate::domain::member::HouseholdKey;
 use crate::domain::yen::YenSum;
-use crate::store::{KEY_SEP, Reader, Record, WriteTx, Writer, key, tables};
+use crate::store::{KEY_SEP, Reader, WriteTx, Writer, key};
 
 /// The sums of one household, month, person and batch.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,10 +29,6 @@ pub struct ClaimTotals {
     pub total_cost: u128,
     pub self_pay: u128,
     pub benefit: u128,
-}
-
-impl Record for ClaimTotals {
-    const TABLE: &'static str = tables::CLAIM_TOTALS;
 }
 
 impl ClaimTotals {

@@ -103,7 +103,7 @@ pub const ALL: &[&str] = &[
 
 /// The tables whose records are written in a compact binary form with a format version
 /// byte (`store::bytes`), not in JSON.
-pub const BINARY: &[&str] = &[CLAIMS, CLAIM_INDEX, CLAIM_MONTHS];
+pub const BINARY: &[&str] = &[CLAIMS, CLAIM_INDEX, CLAIM_MONTHS, CLAIM_TOTALS];
 
 /// The domain's own type, stored as is (the domain knows nothing of the store).
 impl Record for Person {

@@ -86,6 +86,20 @@ proptest! {
     }
 
     #[test]
+    fn sums_round_trip_and_any_cut_is_an_error(
+        claims in any::<u64>(), days in any::<u64>(),
+        sums in any::<[u128; 3]>(), cut in 0usize..64,
+    ) {
+        let totals = ClaimTotals {
+            claims, days, total_cost: sums[0], self_pay: sums[1], benefit: sums[2],
+        };
+        let bytes = totals.encode("k").expect("encode");
+        prop_assert_eq!(bytes[0], VERSION);
+        prop_assert_eq!(&ClaimTotals::decode("k", &bytes).expect("decode"), &totals);
+        prop_assert!(ClaimTotals::decode("k", &bytes[..cut.min(bytes.len() - 1)]).is_err());
+    }
+
+    #[test]
     fn any_cut_of_a_record_is_an_error_not_a_panic(record in claim_strategy(), cut in 0usize..80) {
         let key = claim_key(&record.claim);
         let bytes = record.encode(&key).expect("encode");
@@ -100,6 +114,19 @@ fn a_claim_is_small() {
     let bytes = record.encode(&claim_key(&record.claim)).expect("encode");
     // version, batch, branch, kind, provider (21 bytes of UTF-8), days, three amounts.
     assert!(bytes.len() <= 36, "{} bytes", bytes.len());
+}
+
+#[test]
+fn the_sums_of_one_claim_are_small() {
+    let totals = ClaimTotals {
+        claims: 1,
+        days: 3,
+        total_cost: 123_450,
+        self_pay: 37_040,
+        benefit: 86_410,
+    };
+    let bytes = totals.encode("k").expect("encode");
+    assert!(bytes.len() <= 16, "{} bytes", bytes.len());
 }
 
 #[test]
