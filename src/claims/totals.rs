@@ -211,8 +211,9 @@ pub fn rebuild(w: &mut Writer) -> anyhow::Result<u64> {
     Ok(seen)
 }
 
-/// The migration to schema 3: the sums of a file written before they existed, and how far
-/// its published data reaches (`claims::query::data_status`).
+/// The migration to schema 4 (after the compact claims of schema 3): the sums of a file
+/// written before they existed, and how far its published data reaches
+/// (`claims::query::data_status`).
 pub fn build(w: &mut Writer) -> anyhow::Result<()> {
     rebuild(w)?;
     super::query::rebuild_reach(w)
