@@ -5,6 +5,7 @@
 //! "all people of a household" into one range scan.
 
 pub mod bytes;
+mod cache;
 mod codec;
 pub mod files;
 mod handle;
@@ -30,6 +31,7 @@ use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use cache::{JOB_CACHE_MIB, SERVE_CACHE_MIB, cache_bytes};
 pub use keys::{KEY_SEP, StoreKey, household_prefix, key, key_into};
 pub use migrate::{Migration, Schema};
 pub use open::{OpenTables, WriteTx};
@@ -49,21 +51,6 @@ pub const SCHEMA_VERSION: u64 = 4;
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = tables::ALL;
-
-/// redb's page cache, which also bounds the dirty pages a write transaction keeps in
-/// memory before spilling them to the file (redb's default is 1 GiB), unless `--cache-mib`
-/// says otherwise. A million-row claim import stays within roughly this much memory,
-/// without getting slower. `serve` uses [`SERVE_CACHE_MIB`].
-pub const JOB_CACHE_MIB: u64 = 256;
-
-/// redb's page cache of `serve` and `demo` unless `--cache-mib` says otherwise: what a
-/// quiet server holds once a scan has filled it (README "Memory and CPU").
-pub const SERVE_CACHE_MIB: u64 = 24;
-
-/// Bytes of `mib` MiB (saturating).
-pub fn cache_bytes(mib: u64) -> usize {
-    usize::try_from(mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
-}
 
 /// A record stored in one table under a string key: JSON unless the type writes its own
 /// bytes (claims use a compact binary form, see [`bytes`]).

@@ -1,5 +1,5 @@
 //! Schema 2 → 3: claims written as JSON read the same after the upgrade
-//! (`claims::migrate`).
+//! (`claims::migrate`). `#[cfg(test)]` code: an `expect` here fails the test's own set-up.
 
 use std::path::Path;
 
