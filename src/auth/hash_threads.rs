@@ -58,11 +58,17 @@ fn serve(receiver: &Mutex<mpsc::Receiver<Work>>) {
     }
 }
 
-/// Runs `work` on a hashing thread, at most one per core at once, and awaits its result.
+/// Runs `work` on a hashing thread, at most one per core at once, and awaits its result;
+/// dropped before a thread takes it, the work never runs.
 pub async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
     let queue = QUEUE.as_ref()?;
     let (reply, answer) = tokio::sync::oneshot::channel();
     let job: Work = Box::new(move || {
+        // A caller that went away (its client closed the connection) costs no hash: the
+        // queue has no bound, so abandoned logins must not pile up work ahead of others.
+        if reply.is_closed() {
+            return;
+        }
         let _ = reply.send(work());
     });
     queue.send(job).ok()?;
@@ -114,6 +120,64 @@ mod tests {
         assert_eq!(current_priority(), before);
         let name = run(|| std::thread::current().name().map(str::to_owned)).await;
         assert!(name.flatten().is_some_and(|n| n.starts_with("argon2-")));
+    }
+
+    /// Polls `future` once (enough for [`run`] to queue its work) with a waker that does
+    /// nothing.
+    fn poll_once<F: std::future::Future>(future: std::pin::Pin<&mut F>) {
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        assert!(
+            future.poll(&mut cx).is_pending(),
+            "the work is queued, not done"
+        );
+    }
+
+    /// A login whose client went away (its future dropped while its work waits in the
+    /// queue) costs no hash: otherwise a flood of abandoned logins would queue hashing
+    /// without bound ahead of every member's login. Counted, not timed.
+    #[test]
+    fn the_work_of_a_caller_that_went_away_does_not_run() {
+        use std::sync::Barrier;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // Every hashing thread held in a job of this test, so that the next job waits.
+        let (busy, release) = (
+            Arc::new(Barrier::new(cores + 1)),
+            Arc::new(Barrier::new(cores + 1)),
+        );
+        let mut blockers: Vec<_> = (0..cores)
+            .map(|_| {
+                let (busy, release) = (busy.clone(), release.clone());
+                Box::pin(run(move || {
+                    busy.wait();
+                    release.wait();
+                }))
+            })
+            .collect();
+        blockers.iter_mut().for_each(|b| poll_once(b.as_mut()));
+        busy.wait();
+        let ran = Arc::new(AtomicBool::new(false));
+        let marker = ran.clone();
+        let mut abandoned = Box::pin(run(move || marker.store(true, Ordering::SeqCst)));
+        poll_once(abandoned.as_mut());
+        drop(abandoned);
+        release.wait();
+        // Every thread inside a job queued after it at once: the abandoned job is done.
+        let all_past = Arc::new(Barrier::new(cores + 1));
+        let mut after: Vec<_> = (0..cores)
+            .map(|_| {
+                let all_past = all_past.clone();
+                Box::pin(run(move || {
+                    all_past.wait();
+                }))
+            })
+            .collect();
+        after.iter_mut().for_each(|a| poll_once(a.as_mut()));
+        all_past.wait();
+        assert!(
+            !ran.load(Ordering::SeqCst),
+            "the work of a caller that went away ran anyway"
+        );
     }
 
     #[tokio::test]
