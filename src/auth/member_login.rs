@@ -74,36 +74,36 @@ pub async fn login(
         .await?
 }
 
-/// Exactly one argon2 verification for every login, whatever the ID and its state. Input in
-/// the recovery password's format ([`tokens::has_temporary_password_format`]) is checked
-/// against a pending recovery password when there is one; anything else, and recovery-shaped
-/// input with no recovery pending, against the password; an unknown ID against the dummy
-/// hash. Every stored hash has the same parameters, so which one is checked does not show
-/// in the time of the answer or the load on the server, and a throttled or locked account
-/// costs the same as any other: neither tells that the account exists. The format is public
-/// (the mails print it): choosing the check by it tells an attacker nothing new.
-///
-/// The one cost: while a recovery password is pending, a member whose own password happens
-/// to have that format (ten characters of the postcard alphabet) logs in with the recovery
-/// password, not the old one, until it is used or expires.
+/// The same argon2 work for the same kind of input, whatever the ID and its state. Input in
+/// the recovery password's format ([`tokens::has_temporary_password_format`]: public, the
+/// mails print it) costs two verifications on every path: against the pending recovery
+/// password (or the dummy hash when there is none), then against the password (or the dummy
+/// hash for an unknown ID), so that the old password keeps working while a recovery is
+/// pending, even when it has that format (SPEC §4). Any other input costs one: against the
+/// password, or the dummy hash for an unknown ID. Every stored hash has the same parameters,
+/// so the work depends only on what was typed: neither the answer's time nor the server's
+/// load tells that an account exists, is throttled or locked, or has a recovery pending.
 async fn check_password(
     hasher: &Hasher,
     stored: Option<&Account>,
     password: &str,
     now: DateTime<Utc>,
 ) -> Check {
-    let pending = stored
-        .and_then(|a| a.recovery.as_ref())
-        .filter(|r| r.expires_at > now)
-        .map(|r| r.hash.clone())
-        .filter(|_| tokens::has_temporary_password_format(password));
-    if let Some(pending) = pending {
-        return match hasher.verify(password.to_string(), Some(pending)).await {
-            true => Check::Recovery,
-            false => Check::Mismatch,
+    let main = stored.map(|a| a.password_hash.clone());
+    if tokens::has_temporary_password_format(password) {
+        let pending = stored
+            .and_then(|a| a.recovery.as_ref())
+            .filter(|r| r.expires_at > now)
+            .map(|r| r.hash.clone());
+        let recovery = hasher.verify(password.to_string(), pending).await;
+        let own = hasher.verify(password.to_string(), main).await;
+        // The own password first: it keeps the pending recovery for later.
+        return match (own, recovery) {
+            (true, _) => Check::Password,
+            (false, true) => Check::Recovery,
+            (false, false) => Check::Mismatch,
         };
     }
-    let main = stored.map(|a| a.password_hash.clone());
     match hasher.verify(password.to_string(), main).await {
         true => Check::Password,
         false => Check::Mismatch,

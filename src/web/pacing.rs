@@ -10,7 +10,7 @@ use poem::Response;
 use poem::http::{HeaderValue, header};
 use tokio::time::Instant;
 
-/// Longer than the work of any of those answers (one argon2 run and a commit).
+/// Longer than the work of any of those answers (at most two argon2 runs and a commit).
 pub const MIN_ANSWER: Duration = Duration::from_millis(400);
 
 /// Started when the request arrives; `finish` waits until the minimum has passed.
