@@ -235,3 +235,19 @@ fn sums_that_differ_from_their_claims_are_named() {
     assert!(named("claims whose sums are missing"), "{problems:?}");
     assert!(named("of them for stored claims"), "{problems:?}");
 }
+
+/// A sums row that does not decode is named as unreadable, and the claims of its household
+/// and month are not also reported as having no sums.
+#[test]
+fn an_unreadable_sums_row_is_named_as_such() {
+    use crate::claims::totals::ClaimTotals;
+    use crate::store::Record as _;
+    let problems = problems_after(|w| {
+        let rows = w.scan::<ClaimTotals>("")?;
+        let (key, _) = rows.first().expect("the populated file has sums");
+        w.put_raw(ClaimTotals::TABLE, key, &[0xff])
+    });
+    let named = |what: &str| problems.iter().any(|p| p.contains(what));
+    assert!(named("cannot read the sums"), "{problems:?}");
+    assert!(!named("claims whose sums are missing"), "{problems:?}");
+}
