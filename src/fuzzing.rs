@@ -1,5 +1,6 @@
 //! Randomized tests of hostile input (issue #11, item 4), shared by the fuzz tests of the
-//! importers, the cookie and form parsers and the control-socket protocol.
+//! importers, the cookie and form parsers and the control-socket protocol. `#[cfg(test)]`
+//! code only: its `panic!`s are how a fuzz target fails its test.
 //!
 //! Each target runs `PROPTEST_CASES` × its weight cases (`PROPTEST_CASES` defaults to
 //! 256, so `bash scripts/test` runs a few thousand in all; `scripts/faults` raises it past

@@ -108,6 +108,7 @@ pub(crate) fn current_priority() -> (i32, i32) {
     }
 }
 
+// Test code only: an `expect` or `panic!` below fails the test (or is the work under test).
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! Hostile control-socket traffic (issue #11, item 4): the decoders get arbitrary bytes
 //! and valid messages with bytes edited, and never panic; valid messages round-trip; and
-//! the real socket, fed the same, always answers with a final `Done`.
+//! the real socket, fed the same, always answers with a final `Done`. `#[cfg(test)]` code
+//! only: an `expect` here fails the test's own set-up.
 
 use std::io::{BufReader, Read as _, Write as _};
 use std::os::unix::net::UnixStream;

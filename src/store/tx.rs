@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
 use super::codec::{decode, encode};
-use super::range::{KeyRange, is_empty, walk};
+use super::range::{KeyRange, walk};
 use super::seal::SealKey;
 use super::{Record, table};
 
@@ -235,19 +235,7 @@ impl Writer {
         range: KeyRange<'_>,
         limit: usize,
     ) -> anyhow::Result<u64> {
-        if is_empty(&range) {
-            return Ok(0);
-        }
-        let mut t = self.txn.open_table(table(R::TABLE))?;
-        let keys = t
-            .range::<&str>(range)?
-            .take(limit)
-            .map(|entry| entry.map(|(k, _)| k.value().to_string()))
-            .collect::<Result<Vec<_>, _>>()?;
-        for k in &keys {
-            t.remove(k.as_str())?;
-        }
-        Ok(keys.len() as u64)
+        Ok(self.take_keys(R::TABLE, range, limit)?.len() as u64)
     }
 
     /// The next number of a named sequence (1, 2, 3, ...), formatted as a sortable key.

@@ -50,10 +50,9 @@ fn purge_audits(store: &Store) -> Vec<AuditEntry> {
         .collect()
 }
 
-#[test]
-fn the_retention_job_deletes_exactly_the_claims_before_the_window() {
-    let dir = tempfile::tempdir().expect("temp");
-    let data = dir.path().join("kenpo.redb");
+/// A union with its members and `OLD_CLAIMS` imported and published, in `dir`.
+fn union_with_old_claims(dir: &std::path::Path) -> (std::path::PathBuf, Store) {
+    let data = dir.join("kenpo.redb");
     run_local(
         &data,
         Job::Init {
@@ -70,6 +69,13 @@ fn the_retention_job_deletes_exactly_the_claims_before_the_window() {
         Some(csv(OLD_CLAIMS)),
     );
     let store = Store::open(&data).expect("store");
+    (data, store)
+}
+
+#[test]
+fn the_retention_job_deletes_exactly_the_claims_before_the_window() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (data, store) = union_with_old_claims(dir.path());
     let clock = ManualClock::new(t0()); // 2026年11月 in Japan: 60 months = 2021年12月〜2026年11月
 
     assert_eq!(
@@ -147,23 +153,7 @@ fn the_retention_job_deletes_exactly_the_claims_before_the_window() {
 #[test]
 fn the_retention_job_reads_nothing_it_keeps() {
     let dir = tempfile::tempdir().expect("temp");
-    let data = dir.path().join("kenpo.redb");
-    run_local(
-        &data,
-        Job::Init {
-            union_name: "テスト健康保険組合".into(),
-            insurer_number: "06131114".into(),
-            service_name: None,
-        },
-        None,
-    );
-    run_local(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()));
-    run_local(
-        &data,
-        Job::ImportClaims { publish: true },
-        Some(csv(OLD_CLAIMS)),
-    );
-    let store = Store::open(&data).expect("store");
+    let (_, store) = union_with_old_claims(dir.path());
     let kept = "1201\u{1f}105\u{1f}202503\u{1f}R202503";
     store
         .write_blocking(|w| w.put_raw(ClaimRecord::TABLE, kept, &[1, 0xff]))
