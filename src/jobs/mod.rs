@@ -5,6 +5,8 @@
 mod backup;
 mod claims;
 mod members;
+#[cfg(test)]
+pub(crate) mod quiet;
 pub mod schema;
 mod setup;
 pub mod verify;

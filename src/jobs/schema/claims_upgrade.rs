@@ -8,22 +8,10 @@ use chrono::{TimeZone as _, Utc};
 use super::open_store;
 use crate::claims::model::claim_month_key;
 use crate::claims::{ClaimIndex, ClaimMonth, ClaimRecord};
-use crate::jobs::{self, Job, JobIo, verify::verify_file};
+use crate::jobs::quiet::Quiet;
+use crate::jobs::{self, Job, verify::verify_file};
 use crate::store::migrate::{SCHEMA_KEY, SchemaVersion};
 use crate::store::{Record as _, Store};
-
-struct Quiet(Vec<u8>);
-
-impl JobIo for Quiet {
-    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
-        Ok(Box::new(self.0.as_slice()))
-    }
-    fn progress(&mut self, _: &str, _: u64, _: u64) {}
-    fn say(&mut self, _: &str) {}
-    fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
 
 type Claims = Vec<(String, ClaimRecord)>;
 

@@ -6,25 +6,13 @@ use super::verify_file;
 use crate::audit::AuditByTarget;
 use crate::claims::ClaimIndex;
 use crate::domain::member::Person;
-use crate::jobs::{self, Job, JobIo};
+use crate::jobs::quiet::Quiet;
+use crate::jobs::{self, Job};
 use crate::mail::outbox::PendingMail;
 use crate::store::Store;
 
 const MEMBERS: &[u8] = include_bytes!("../../../tests/data/members.utf8.csv");
 const CLAIMS: &[u8] = include_bytes!("../../../tests/data/claims.utf8.csv");
-
-struct Quiet(Vec<u8>);
-
-impl JobIo for Quiet {
-    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
-        Ok(Box::new(self.0.as_slice()))
-    }
-    fn progress(&mut self, _: &str, _: u64, _: u64) {}
-    fn say(&mut self, _: &str) {}
-    fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
 
 /// A data file with a union, its members and a published claim file; the store stays open.
 fn populated(dir: &Path) -> (Store, PathBuf) {

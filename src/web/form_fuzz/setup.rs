@@ -7,23 +7,11 @@ use chrono::Utc;
 use super::Form;
 use super::Who;
 use crate::auth::model::{Account, HouseholdState, SessionKind, StaffAccount, StaffRole};
-use crate::jobs::{self, Job, JobIo};
+use crate::jobs::quiet::Quiet;
+use crate::jobs::{self, Job};
 use crate::store::Store;
 
 const MEMBERS: &[u8] = include_bytes!("../../../tests/data/members.utf8.csv");
-
-struct Quiet(Vec<u8>);
-
-impl JobIo for Quiet {
-    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
-        Ok(Box::new(self.0.as_slice()))
-    }
-    fn progress(&mut self, _: &str, _: u64, _: u64) {}
-    fn say(&mut self, _: &str) {}
-    fn output_file(&mut self, _: &std::path::Path) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
 
 /// A union with members, a staff 管理者 and a registered household.
 pub(super) fn populate(store: &Store, now: chrono::DateTime<Utc>) {
