@@ -3,8 +3,8 @@
 //! Layers, lowest first (a module imports only from its own layer or below):
 //!
 //! domain < (clock, telemetry) < store < (settings, audit, mail, import)
-//!   < (auth, claims, notices, terms, maintenance) < (console, jobs) < control < web < server
-//!   < cli
+//!   < (auth, claims, notices, terms, maintenance) < benefits < (console, jobs) < control < web
+//!   < server < cli
 //!
 //! `domain` is pure rules; `clock` (injected time) and `telemetry` (log setup) are leaves
 //! that need nothing of the crate; only `store` names redb and only `mail` names mail-send.
@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod benefits;
 pub mod claims;
 pub mod cli;
 pub mod clock;

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::benefit::CustomBenefitKind;
 use crate::domain::insurer_number::InsurerNumber;
 use crate::domain::maintenance::MaintenanceRule;
 
@@ -52,6 +53,9 @@ pub struct UnionSettings {
     /// Audit rows older than this many months (counting the current month, Japan time)
     /// are deleted by the daily job.
     pub audit_retention_months: u32,
+    /// The union's own 付加給付 names for the benefits file (SPEC §6.4), beside the built-in
+    /// ones (`domain::benefit::BUILTIN`).
+    pub benefit_kinds: Vec<CustomBenefitKind>,
 }
 
 impl Record for UnionSettings {
@@ -77,6 +81,7 @@ impl Default for UnionSettings {
             staff_totp_required: true,
             public_url: String::new(),
             audit_retention_months: DEFAULT_AUDIT_RETENTION_MONTHS,
+            benefit_kinds: Vec::new(),
         }
     }
 }

@@ -52,6 +52,7 @@ impl BatchWriter {
         Ok(Self {
             batch: Batch {
                 id,
+                kind: super::model::BatchKind::Claims,
                 imported_at: now,
                 imported_by: actor.to_string(),
                 rows: 0,

@@ -15,5 +15,5 @@ pub mod totals;
 pub mod view;
 
 pub use ingest::{BatchWriter, Outcome};
-pub use model::{Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord};
+pub use model::{Batch, BatchKind, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord};
 pub use publish::{Audience, PublishError, PublishSummary, audience, publish};

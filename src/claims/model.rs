@@ -40,10 +40,34 @@ pub struct ClaimIndex {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimMonth;
 
-/// One imported claim file.
+/// What a batch brought: claims (claims.csv) or benefit decisions (benefits.csv).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchKind {
+    /// Batches written before decisions existed read as claims.
+    #[default]
+    Claims,
+    Benefits,
+}
+
+impl BatchKind {
+    /// The 「種類」 column of the batch list.
+    pub fn label(self) -> &'static str {
+        match self {
+            BatchKind::Claims => "医療費",
+            BatchKind::Benefits => "支給決定",
+        }
+    }
+}
+
+/// One imported claim file or benefits file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Batch {
     pub id: String,
+    /// Claims or decisions. For decisions, `first_month` and `last_month` are the earliest
+    /// 対象開始年月 and the latest 対象終了年月.
+    #[serde(default)]
+    pub kind: BatchKind,
     pub imported_at: DateTime<Utc>,
     /// `cli`, `staff:<login>`, `demo`.
     pub imported_by: String,

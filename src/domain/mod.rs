@@ -1,6 +1,7 @@
 //! Pure rules of the domain: no I/O, no HTTP, no redb.
 //! Each value type parses once; a value that has its type is valid.
 
+pub mod benefit;
 pub mod birth_date;
 pub mod claim;
 pub mod client_address;

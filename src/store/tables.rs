@@ -66,6 +66,13 @@ pub const NOTICES: &str = "notices";
 pub const NOTICE_READS: &str = "notice_reads";
 /// Published terms of use.
 pub const TERMS: &str = "terms";
+/// Benefit decisions (支給決定), `symbol␟number␟YYYYMMDD(決定日)␟決定番号`.
+pub const BENEFITS: &str = "benefits";
+/// Benefit decisions by 決定番号 → the key in `benefits`.
+pub const BENEFIT_INDEX: &str = "benefit_index";
+/// The households with decisions ending in a month, `YYYYMM(対象終了)␟symbol␟number`, for
+/// retention.
+pub const BENEFIT_MONTHS: &str = "benefit_months";
 
 /// Every table, so that `open` can create them and `backup` can copy them.
 pub const ALL: &[&str] = &[
@@ -99,6 +106,9 @@ pub const ALL: &[&str] = &[
     TERMS,
     CLAIM_MONTHS,
     CLAIM_TOTALS,
+    BENEFITS,
+    BENEFIT_INDEX,
+    BENEFIT_MONTHS,
 ];
 
 /// The tables whose records are written in a compact binary form with a format version
