@@ -26,6 +26,10 @@ pub enum Action {
     AuditExported,
     /// `audit.retention_purged`
     AuditRetentionPurged,
+    /// `benefits.exported`
+    BenefitsExported,
+    /// `benefits.retention_purged`
+    BenefitsRetentionPurged,
     /// `claims.exported`
     ClaimsExported,
     /// `claims.imported`
@@ -145,6 +149,8 @@ impl Action {
         Action::AccountUnlocked,
         Action::AuditExported,
         Action::AuditRetentionPurged,
+        Action::BenefitsExported,
+        Action::BenefitsRetentionPurged,
         Action::ClaimsExported,
         Action::ClaimsImported,
         Action::ClaimsPublished,
@@ -216,6 +222,8 @@ impl Action {
             Action::ClaimsImported => "claims.imported",
             Action::ClaimsPublished => "claims.published",
             Action::ClaimsRetentionPurged => "claims.retention_purged",
+            Action::BenefitsExported => "benefits.exported",
+            Action::BenefitsRetentionPurged => "benefits.retention_purged",
             Action::ClaimsViewed => "claims.viewed",
             Action::CredentialsIssued => "credentials.issued",
             Action::LoginFailed => "login.failed",

@@ -4,5 +4,6 @@
 //! The pure rules are `domain::benefit`.
 
 pub mod model;
+pub mod retention;
 
 pub use model::{BenefitIndex, BenefitMonth, BenefitRecord};

@@ -1,4 +1,5 @@
-//! The daily clean-up the server runs: expired claims, audit rows, sessions and links.
+//! The daily clean-up the server runs: expired claims and benefit decisions, audit rows,
+//! sessions and links.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,6 +28,20 @@ pub(super) async fn retention(
                     "expired claims could not be deleted"
                 )
             }
+            Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
+        }
+        let (s, now) = (store.clone(), clock.now());
+        match tokio::task::spawn_blocking(move || {
+            crate::benefits::retention::purge_expired_benefits(&s, now, BATCH_SIZE)
+        })
+        .await
+        {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => tracing::info!(deleted = n, "expired benefit decisions deleted"),
+            Ok(Err(e)) => tracing::error!(
+                error = format!("{e:#}"),
+                "expired benefit decisions could not be deleted"
+            ),
             Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
         }
         let (s, now) = (store.clone(), clock.now());
