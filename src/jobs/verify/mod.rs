@@ -6,6 +6,7 @@
 //! Prints the rows per table; any inconsistency is named and makes the exit status 1.
 
 mod accounts;
+mod benefits;
 mod records;
 
 use std::path::Path;

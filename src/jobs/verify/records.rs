@@ -19,6 +19,7 @@ use crate::terms::TermsVersion;
 
 pub(super) fn check(c: &mut Check<'_>, sequences: &BTreeMap<String, u64>) -> anyhow::Result<()> {
     claims(c);
+    super::benefits::check(c);
     batches(c);
     audit(c);
     outbox(c);
@@ -72,6 +73,7 @@ fn claims(c: &mut Check<'_>) {
                 "a claim of a batch that does not exist",
             );
         }
+        super::benefits::claim_batch_kind(c, k, &record);
         if !c.has::<ClaimMonth>(&claim_month_key(claim)) {
             c.fail(ClaimRecord::TABLE, k, "its month is not in claim_months");
         }

@@ -15,7 +15,7 @@ const MEMBERS: &[u8] = include_bytes!("../../../tests/data/members.utf8.csv");
 const CLAIMS: &[u8] = include_bytes!("../../../tests/data/claims.utf8.csv");
 
 /// A data file with a union, its members and a published claim file; the store stays open.
-fn populated(dir: &Path) -> (Store, PathBuf) {
+pub(super) fn populated(dir: &Path) -> (Store, PathBuf) {
     let path = dir.join("kenpo.redb");
     let store = Store::open(&path).expect("open");
     let now = Utc
@@ -37,7 +37,7 @@ fn populated(dir: &Path) -> (Store, PathBuf) {
     (store, path)
 }
 
-fn problems_after(
+pub(super) fn problems_after(
     break_it: impl FnOnce(&mut crate::store::Writer) -> anyhow::Result<()>,
 ) -> Vec<String> {
     let dir = tempfile::tempdir().expect("dir");
