@@ -1,6 +1,7 @@
-//! SPEC §6.5: members and claims exported in the import layouts, so that importing an
+//! SPEC §6.5: members, claims and benefit decisions exported in the import layouts, so that importing an
 //! export changes nothing (a round trip).
 
+use crate::benefits::BenefitRecord;
 use crate::claims::ClaimRecord;
 use crate::domain::csv_cell::neutralise;
 use crate::domain::member::Person;
@@ -72,6 +73,48 @@ pub fn claims_csv(r: &Reader) -> anyhow::Result<Export> {
                 &c.total_cost.to_string(),
                 &c.self_pay.to_string(),
                 &c.benefit.to_string(),
+            ])?;
+            rows += 1;
+        }
+        w.flush()?;
+    }
+    Ok(Export { bytes: out, rows })
+}
+
+/// The columns of benefits.csv (SPEC §6.4).
+pub const BENEFIT_COLUMNS: [&str; 10] = [
+    "決定番号",
+    "記号",
+    "番号",
+    "枝番",
+    "給付種別",
+    "対象開始年月",
+    "対象終了年月",
+    "決定日",
+    "支給額",
+    "支払予定日",
+];
+
+/// benefits.csv (§6.4), UTF-8 with BOM, every decision published or not, by household and
+/// 決定日.
+pub fn benefits_csv(r: &Reader) -> anyhow::Result<Export> {
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    let mut rows = 0;
+    {
+        let mut w = writer(&mut out);
+        w.write_record(BENEFIT_COLUMNS)?;
+        for (_, BenefitRecord { decision: d, .. }) in r.scan::<BenefitRecord>("")? {
+            w.write_record([
+                d.number.as_str(),
+                d.household.symbol.as_str(),
+                d.household.number.as_str(),
+                d.branch.as_str(),
+                &neutralise(&d.kind),
+                &format!("{:06}", d.from.as_u32()),
+                &format!("{:06}", d.to.as_u32()),
+                &date(d.decided_on),
+                &d.amount.to_string(),
+                &date(d.pay_on),
             ])?;
             rows += 1;
         }

@@ -7,6 +7,9 @@ use chrono::{DateTime, Utc};
 use crate::audit::{Action, AuditEntry};
 use crate::auth::failures::Lock;
 use crate::auth::model::{Account, HouseholdState, Session, SessionKind, TemporaryCredential};
+use crate::benefits::BenefitRecord;
+use crate::claims::query::Published;
+use crate::domain::benefit::BenefitDecision;
 use crate::domain::member::{HouseholdKey, Person};
 use crate::domain::search_text::fold;
 use crate::settings::{SETTINGS, UnionSettings};
@@ -119,6 +122,21 @@ pub struct HouseholdView {
     pub account: Option<Account>,
     pub sessions: usize,
     pub audit: Vec<AuditEntry>,
+    /// The household's benefit decisions, newest 決定日 first, each with whether its batch
+    /// is published (staff see unpublished ones and hidden people's too).
+    pub decisions: Vec<(BenefitDecision, bool)>,
+}
+
+/// The household's decisions for its staff page, newest first.
+fn decisions_of(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Vec<(BenefitDecision, bool)>> {
+    let prefix = format!("{}{KEY_SEP}", key(&[&h.symbol, &h.number]));
+    let mut published = Published::new(r);
+    let mut out = Vec::new();
+    for (_, record) in r.scan::<BenefitRecord>(&prefix)?.into_iter().rev() {
+        let shown = published.contains(&record.batch)?;
+        out.push((record.decision, shown));
+    }
+    Ok(out)
 }
 
 fn people_of(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Vec<Person>> {
@@ -161,6 +179,7 @@ pub fn load(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<HouseholdView
         account,
         sessions,
         audit: audit_trail(r, h, 200)?,
+        decisions: decisions_of(r, h)?,
     }))
 }
 

@@ -1,4 +1,5 @@
-//! 統計: households, the registered share, registrations per month, logins per day, mail.
+//! 統計: households, the registered share, registrations per month, logins per day, mail,
+//! and benefit decisions per month.
 
 use std::collections::BTreeMap;
 
@@ -6,8 +7,10 @@ use chrono::{DateTime, Datelike as _, Duration, NaiveDate, Utc};
 
 use crate::audit::Action;
 use crate::auth::model::{Account, HouseholdState};
+use crate::benefits::BenefitRecord;
 use crate::clock::today_jst;
 use crate::domain::member::Person;
+use crate::domain::yen::YenSum;
 use crate::mail::outbox::{MailState, OutboxMail};
 use crate::store::Reader;
 
@@ -24,6 +27,9 @@ pub struct Stats {
     pub mails_sent: u64,
     pub mails_failed: u64,
     pub mails_pending: u64,
+    /// (`YYYY-MM` of 決定日, decisions, 支給額 in all), oldest first, the last [`MONTHS`]
+    /// months: every imported decision, published or not.
+    pub benefits: Vec<(String, u64, YenSum)>,
 }
 
 impl Stats {
@@ -74,6 +80,16 @@ pub fn compute(r: &Reader, now: DateTime<Utc>) -> anyhow::Result<Stats> {
             MailState::Pending => pending += 1,
         }
     }
+    let mut benefits: BTreeMap<String, (u64, YenSum)> = months
+        .keys()
+        .map(|m| (m.clone(), (0, YenSum::default())))
+        .collect();
+    for (_, BenefitRecord { decision: d, .. }) in r.scan::<BenefitRecord>("")? {
+        if let Some((n, sum)) = benefits.get_mut(&d.decided_on.format("%Y-%m").to_string()) {
+            *n += 1;
+            *sum += d.amount;
+        }
+    }
     Ok(Stats {
         households,
         registered,
@@ -86,5 +102,9 @@ pub fn compute(r: &Reader, now: DateTime<Utc>) -> anyhow::Result<Stats> {
         mails_sent: sent,
         mails_failed: failed,
         mails_pending: pending,
+        benefits: benefits
+            .into_iter()
+            .map(|(m, (n, sum))| (m, n, sum))
+            .collect(),
     })
 }

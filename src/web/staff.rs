@@ -167,6 +167,7 @@ pub fn routes(app: Route) -> impl Endpoint {
         .at("/staff/import", get(import::form))
         .at("/staff/export/members.csv", get(export::members))
         .at("/staff/export/claims.csv", get(export::claims))
+        .at("/staff/export/benefits.csv", get(export::benefits))
         .at(
             MEMBERS_UPLOAD_PATH,
             post(import::members).with(uploads.clone()),

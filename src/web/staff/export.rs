@@ -1,4 +1,4 @@
-//! 加入者・医療費データの書き出し (SPEC §6.5): the import layouts. Every member's data in
+//! 加入者・医療費・支給決定データの書き出し (SPEC §6.5): the import layouts. Every member's data in
 //! one file: a 管理者 right, and every export is audited with its row count.
 
 use std::sync::Arc;
@@ -69,6 +69,21 @@ pub async fn claims(
         "claims",
         Action::ClaimsExported,
         export::claims_csv,
+    )
+    .await
+}
+
+#[handler]
+pub async fn benefits(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+) -> poem::Result<Response> {
+    download(
+        ctx,
+        state,
+        "benefits",
+        Action::BenefitsExported,
+        export::benefits_csv,
     )
     .await
 }

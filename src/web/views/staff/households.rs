@@ -107,6 +107,43 @@ fn people(ctx: &Ctx, v: &HouseholdView) -> Markup {
     }
 }
 
+/// 「支給決定」: every decision of the household, published or not.
+fn decisions(v: &HouseholdView) -> Markup {
+    let name = |branch: &str| {
+        v.people
+            .iter()
+            .find(|p| p.branch == branch)
+            .map_or_else(|| format!("枝番 {branch}"), |p| p.name.clone())
+    };
+    html! {
+        h2 { "支給決定" }
+        @if v.decisions.is_empty() { p { "支給決定はありません。" } }
+        @else {
+            table.table.data {
+                thead { tr {
+                    th scope="col" { "決定日" } th scope="col" { "決定番号" } th scope="col" { "給付種別" }
+                    th scope="col" { "対象者" } th scope="col" { "対象期間" } th scope="col" { "支給額" }
+                    th scope="col" { "支払予定日" } th scope="col" { "状態" }
+                } }
+                tbody {
+                    @for (d, published) in &v.decisions {
+                        tr {
+                            td { (d.decided_on.format("%Y年%m月%d日")) }
+                            td { (d.number) }
+                            td { (d.kind) }
+                            td { (name(&d.branch)) }
+                            td { (d.from) @if d.to != d.from { "〜" (d.to) } }
+                            td.num { (crate::domain::expenses::yen(d.amount)) }
+                            td { (d.pay_on.format("%Y年%m月%d日")) }
+                            td { @if *published { "公開済み" } @else { "未公開" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn page(ctx: &Ctx, v: &HouseholdView, revealed: Option<&str>, flash: Option<&str>) -> Markup {
     let base = household_path(&v.household);
     let key = v.household.to_string();
@@ -137,6 +174,7 @@ pub fn page(ctx: &Ctx, v: &HouseholdView, revealed: Option<&str>, flash: Option<
             a.button.button--secondary href=(format!("{base}/end-sessions")) { "ログイン中の画面を終了" }
         }
         (people(ctx, v))
+        (decisions(v))
         h2 { "この世帯の記録" }
         @if v.audit.is_empty() { p { "記録はありません。" } }
         @else {

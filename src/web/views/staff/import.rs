@@ -36,6 +36,7 @@ pub fn form(ctx: &Ctx, may_export: bool) -> Markup {
                 ul.links-inline {
                     li { a href="/staff/export/members.csv" download { "加入者ファイル（members.csv）" } }
                     li { a href="/staff/export/claims.csv" download { "医療費ファイル（claims.csv）" } }
+                    li { a href="/staff/export/benefits.csv" download { "支給決定ファイル（benefits.csv）" } }
                 }
             }
         }

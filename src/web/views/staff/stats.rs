@@ -67,5 +67,18 @@ pub fn page(s: &Stats) -> Markup {
         h2 { "日別のログイン数（直近30日）" }
         (bar_chart("日別のログイン数", &s.logins))
         (table("日別のログイン数", "日", &s.logins))
+        h2 { "支給決定（決定月別・直近12か月）" }
+        p { "取り込んだ支給決定の件数と支給額です（公開前のものを含みます）。" }
+        @let counts: Vec<(String, u64)> = s.benefits.iter().map(|(m, n, _)| (m.clone(), *n)).collect();
+        (bar_chart("決定月別の支給決定件数", &counts))
+        table.table.data {
+            caption { "決定月別の支給決定" }
+            thead { tr { th scope="col" { "決定月" } th scope="col" { "件数" } th scope="col" { "支給額" } } }
+            tbody {
+                @for (m, n, sum) in &s.benefits {
+                    tr { td { (m) } td.num { (n) " 件" } td.num { (crate::domain::expenses::yen(*sum)) } }
+                }
+            }
+        }
     }
 }
