@@ -2,6 +2,7 @@
 //! Each function runs inside the caller's transaction and audits what it changes.
 
 pub mod audit_log;
+pub mod benefit_kinds;
 pub mod claim_imports;
 pub mod export;
 pub mod households;

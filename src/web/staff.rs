@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod batches;
+pub mod benefit_kinds;
 pub mod claims;
 pub mod drops;
 pub mod enrolment;
@@ -190,6 +191,14 @@ pub fn routes(app: Route) -> impl Endpoint {
         .at("/staff/notices/:id/restore", post(notices::restore))
         .at("/staff/settings", get(settings::show).post(settings::save))
         .at("/staff/settings/terms", post(settings::publish_terms))
+        .at(
+            "/staff/settings/benefit-kinds",
+            get(benefit_kinds::show).post(benefit_kinds::add),
+        )
+        .at(
+            "/staff/settings/benefit-kinds/remove",
+            post(benefit_kinds::remove),
+        )
         .at("/staff/outbox", get(outbox::show))
         .at("/staff/outbox/retry-failed", post(outbox::retry_all))
         .at("/staff/outbox/:id/retry", post(outbox::retry_one))

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod batches;
+pub mod benefit_kinds;
 pub mod claims;
 pub mod households;
 pub mod import;

@@ -2,6 +2,7 @@
 
 mod access;
 mod audit;
+mod benefit_kinds;
 mod claims;
 mod export;
 mod households;

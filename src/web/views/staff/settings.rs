@@ -58,6 +58,8 @@ pub fn page(
             }
             div.actions { button.button.button--primary type="submit" { "保存" } }
         }
+        h2 { "給付種別（組合独自の付加給付）" }
+        p { "支給決定ファイルで使う、組合独自の給付種別の名前と医療費控除での扱いを設定します。" a href="/staff/settings/benefit-kinds" { "給付種別の設定へ" } }
         (terms_form(ctx, terms))
     }
 }
