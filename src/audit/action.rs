@@ -26,6 +26,16 @@ pub enum Action {
     AuditExported,
     /// `audit.retention_purged`
     AuditRetentionPurged,
+    /// `benefits.exported`
+    BenefitsExported,
+    /// `benefits.imported`
+    BenefitsImported,
+    /// `benefits.published`
+    BenefitsPublished,
+    /// `benefits.retention_purged`
+    BenefitsRetentionPurged,
+    /// `benefits.viewed`
+    BenefitsViewed,
     /// `claims.exported`
     ClaimsExported,
     /// `claims.imported`
@@ -145,6 +155,11 @@ impl Action {
         Action::AccountUnlocked,
         Action::AuditExported,
         Action::AuditRetentionPurged,
+        Action::BenefitsExported,
+        Action::BenefitsImported,
+        Action::BenefitsPublished,
+        Action::BenefitsRetentionPurged,
+        Action::BenefitsViewed,
         Action::ClaimsExported,
         Action::ClaimsImported,
         Action::ClaimsPublished,
@@ -212,6 +227,11 @@ impl Action {
             Action::AccountUnlocked => "account.unlocked",
             Action::AuditExported => "audit.exported",
             Action::AuditRetentionPurged => "audit.retention_purged",
+            Action::BenefitsExported => "benefits.exported",
+            Action::BenefitsImported => "benefits.imported",
+            Action::BenefitsPublished => "benefits.published",
+            Action::BenefitsRetentionPurged => "benefits.retention_purged",
+            Action::BenefitsViewed => "benefits.viewed",
             Action::ClaimsExported => "claims.exported",
             Action::ClaimsImported => "claims.imported",
             Action::ClaimsPublished => "claims.published",
