@@ -28,8 +28,14 @@ pub enum Action {
     AuditRetentionPurged,
     /// `benefits.exported`
     BenefitsExported,
+    /// `benefits.imported`
+    BenefitsImported,
+    /// `benefits.published`
+    BenefitsPublished,
     /// `benefits.retention_purged`
     BenefitsRetentionPurged,
+    /// `benefits.viewed`
+    BenefitsViewed,
     /// `claims.exported`
     ClaimsExported,
     /// `claims.imported`
@@ -150,7 +156,10 @@ impl Action {
         Action::AuditExported,
         Action::AuditRetentionPurged,
         Action::BenefitsExported,
+        Action::BenefitsImported,
+        Action::BenefitsPublished,
         Action::BenefitsRetentionPurged,
+        Action::BenefitsViewed,
         Action::ClaimsExported,
         Action::ClaimsImported,
         Action::ClaimsPublished,
@@ -218,12 +227,15 @@ impl Action {
             Action::AccountUnlocked => "account.unlocked",
             Action::AuditExported => "audit.exported",
             Action::AuditRetentionPurged => "audit.retention_purged",
+            Action::BenefitsExported => "benefits.exported",
+            Action::BenefitsImported => "benefits.imported",
+            Action::BenefitsPublished => "benefits.published",
+            Action::BenefitsRetentionPurged => "benefits.retention_purged",
+            Action::BenefitsViewed => "benefits.viewed",
             Action::ClaimsExported => "claims.exported",
             Action::ClaimsImported => "claims.imported",
             Action::ClaimsPublished => "claims.published",
             Action::ClaimsRetentionPurged => "claims.retention_purged",
-            Action::BenefitsExported => "benefits.exported",
-            Action::BenefitsRetentionPurged => "benefits.retention_purged",
             Action::ClaimsViewed => "claims.viewed",
             Action::CredentialsIssued => "credentials.issued",
             Action::LoginFailed => "login.failed",
