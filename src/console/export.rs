@@ -5,7 +5,7 @@ use crate::benefits::BenefitRecord;
 use crate::claims::ClaimRecord;
 use crate::domain::csv_cell::neutralise;
 use crate::domain::member::Person;
-use crate::import::{claims, members};
+use crate::import::{benefits, claims, members};
 use crate::store::Reader;
 
 fn date(d: chrono::NaiveDate) -> String {
@@ -81,20 +81,6 @@ pub fn claims_csv(r: &Reader) -> anyhow::Result<Export> {
     Ok(Export { bytes: out, rows })
 }
 
-/// The columns of benefits.csv (SPEC §6.4).
-pub const BENEFIT_COLUMNS: [&str; 10] = [
-    "決定番号",
-    "記号",
-    "番号",
-    "枝番",
-    "給付種別",
-    "対象開始年月",
-    "対象終了年月",
-    "決定日",
-    "支給額",
-    "支払予定日",
-];
-
 /// benefits.csv (§6.4), UTF-8 with BOM, every decision published or not, by household and
 /// 決定日.
 pub fn benefits_csv(r: &Reader) -> anyhow::Result<Export> {
@@ -102,7 +88,7 @@ pub fn benefits_csv(r: &Reader) -> anyhow::Result<Export> {
     let mut rows = 0;
     {
         let mut w = writer(&mut out);
-        w.write_record(BENEFIT_COLUMNS)?;
+        w.write_record(benefits::COLUMNS)?;
         for (_, BenefitRecord { decision: d, .. }) in r.scan::<BenefitRecord>("")? {
             w.write_record([
                 d.number.as_str(),

@@ -3,6 +3,7 @@
 mod access;
 mod audit;
 mod benefit_kinds;
+mod benefits;
 mod claims;
 mod export;
 mod households;

@@ -73,3 +73,22 @@ fn an_index_entry_without_its_decision_and_a_claim_in_a_batch_of_decisions_are_n
         );
     }
 }
+
+#[test]
+fn an_imported_and_published_benefits_file_is_consistent() {
+    use crate::jobs::quiet::Quiet;
+    use crate::jobs::{self, Job};
+    const BENEFITS: &[u8] = include_bytes!("../../../../tests/data/benefits.utf8.csv");
+    let dir = tempfile::tempdir().expect("dir");
+    let (store, path) = super::super::tests::populated(dir.path());
+    let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 2, 1, 0, 0)
+        .single()
+        .expect("time");
+    let job = Job::ImportBenefits { publish: true };
+    jobs::run(job, &store, now, &mut Quiet(BENEFITS.to_vec())).expect("import");
+    drop(store);
+    let report = super::super::verify_file(&path).expect("verify");
+    assert!(report.is_consistent(), "{:?}", report.problems);
+    assert_eq!(report.rows("benefits"), Some(8));
+    assert_eq!(report.rows("benefit_index"), Some(8));
+}
