@@ -26,6 +26,8 @@ pub enum Action {
     AuditExported,
     /// `audit.retention_purged`
     AuditRetentionPurged,
+    /// `benefits.viewed`
+    BenefitsViewed,
     /// `claims.exported`
     ClaimsExported,
     /// `claims.imported`
@@ -145,6 +147,7 @@ impl Action {
         Action::AccountUnlocked,
         Action::AuditExported,
         Action::AuditRetentionPurged,
+        Action::BenefitsViewed,
         Action::ClaimsExported,
         Action::ClaimsImported,
         Action::ClaimsPublished,
@@ -212,6 +215,7 @@ impl Action {
             Action::AccountUnlocked => "account.unlocked",
             Action::AuditExported => "audit.exported",
             Action::AuditRetentionPurged => "audit.retention_purged",
+            Action::BenefitsViewed => "benefits.viewed",
             Action::ClaimsExported => "claims.exported",
             Action::ClaimsImported => "claims.imported",
             Action::ClaimsPublished => "claims.published",
