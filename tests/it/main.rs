@@ -5,6 +5,7 @@ mod amounts;
 mod app;
 mod architecture;
 mod audit_log;
+mod benefits_screens;
 mod binary;
 mod browser_account;
 mod browser_claims;
