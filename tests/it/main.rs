@@ -6,6 +6,7 @@ mod app;
 mod architecture;
 mod audit_log;
 mod benefits;
+mod benefits_publish;
 mod binary;
 mod browser_account;
 mod browser_claims;
