@@ -26,6 +26,14 @@ pub enum Action {
     AuditExported,
     /// `audit.retention_purged`
     AuditRetentionPurged,
+    /// `benefits.exported`
+    BenefitsExported,
+    /// `benefits.imported`
+    BenefitsImported,
+    /// `benefits.published`
+    BenefitsPublished,
+    /// `benefits.retention_purged`
+    BenefitsRetentionPurged,
     /// `benefits.viewed`
     BenefitsViewed,
     /// `claims.exported`
@@ -147,6 +155,10 @@ impl Action {
         Action::AccountUnlocked,
         Action::AuditExported,
         Action::AuditRetentionPurged,
+        Action::BenefitsExported,
+        Action::BenefitsImported,
+        Action::BenefitsPublished,
+        Action::BenefitsRetentionPurged,
         Action::BenefitsViewed,
         Action::ClaimsExported,
         Action::ClaimsImported,
@@ -215,6 +227,10 @@ impl Action {
             Action::AccountUnlocked => "account.unlocked",
             Action::AuditExported => "audit.exported",
             Action::AuditRetentionPurged => "audit.retention_purged",
+            Action::BenefitsExported => "benefits.exported",
+            Action::BenefitsImported => "benefits.imported",
+            Action::BenefitsPublished => "benefits.published",
+            Action::BenefitsRetentionPurged => "benefits.retention_purged",
             Action::BenefitsViewed => "benefits.viewed",
             Action::ClaimsExported => "claims.exported",
             Action::ClaimsImported => "claims.imported",

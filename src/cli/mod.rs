@@ -121,6 +121,12 @@ pub enum ImportWhat {
         #[arg(long)]
         publish: bool,
     },
+    /// The union's benefit decisions (benefits.csv, SPEC §6.4).
+    Benefits {
+        file: PathBuf,
+        #[arg(long)]
+        publish: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -181,6 +187,15 @@ pub fn main(cli: Cli) -> i32 {
         } => run_job(
             &data,
             Job::ImportClaims { publish },
+            Some(&file),
+            None,
+            cache,
+        ),
+        Command::Import {
+            what: ImportWhat::Benefits { file, publish },
+        } => run_job(
+            &data,
+            Job::ImportBenefits { publish },
             Some(&file),
             None,
             cache,

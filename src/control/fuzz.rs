@@ -44,6 +44,7 @@ fn job() -> impl Strategy<Value = Job> {
             }),
         Just(Job::ImportMembers),
         any::<bool>().prop_map(|publish| Job::ImportClaims { publish }),
+        any::<bool>().prop_map(|publish| Job::ImportBenefits { publish }),
         prop::collection::vec("[0-9-]{0,10}", 0..4)
             .prop_map(|households| Job::IssueCredentials { households }),
         ("[a-z]{0,10}", "\\PC{0,16}")

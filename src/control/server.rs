@@ -210,6 +210,7 @@ fn job_name(job: &jobs::Job) -> &'static str {
         jobs::Job::Init { .. } => "init",
         jobs::Job::ImportMembers => "import members",
         jobs::Job::ImportClaims { .. } => "import claims",
+        jobs::Job::ImportBenefits { .. } => "import benefits",
         jobs::Job::IssueCredentials { .. } => "credentials issue",
         jobs::Job::StaffAdd { .. } => "staff add",
         jobs::Job::StaffReset { .. } => "staff add --reset",

@@ -19,7 +19,7 @@ use crate::import::{ClaimReader, ImportError, LineError, MAX_LINE_ERRORS};
 use crate::store::{OpenTables, Store, WriteTx as _, key_into, tables};
 
 /// Progress is reported every this many rows.
-const PROGRESS_EVERY: u64 = 2_000;
+pub(super) const PROGRESS_EVERY: u64 = 2_000;
 
 mod outcome;
 pub use outcome::{ClaimImportError, ClaimImportSummary};
@@ -192,7 +192,7 @@ fn unknown_person(line: u64, claim: &Claim) -> LineError {
 
 /// Data rows of the file: its lines less the header (a quoted line break counts twice,
 /// which only makes the progress bar end a little early).
-fn count_rows(path: &Path) -> anyhow::Result<u64> {
+pub(super) fn count_rows(path: &Path) -> anyhow::Result<u64> {
     let mut file = File::open(path)?;
     let mut buf = vec![0u8; 256 * 1024];
     let (mut lines, mut last) = (0u64, b'\n');
@@ -210,9 +210,9 @@ fn count_rows(path: &Path) -> anyhow::Result<u64> {
     Ok(lines.saturating_sub(1))
 }
 
-/// The kinds of spooled file: a claim file (the control socket or the staff upload) and a
-/// member file (the staff upload).
-const SPOOL_KINDS: &[&str] = &["claims", "members"];
+/// The kinds of spooled file: a claim or benefits file (the control socket or the staff
+/// upload) and a member file (the staff upload).
+const SPOOL_KINDS: &[&str] = &["claims", "benefits", "members"];
 
 /// A sent claim file, kept beside the data file (not in a possibly RAM-backed /tmp) and
 /// removed when dropped.
@@ -258,7 +258,7 @@ impl Spool {
             .count()
     }
 
-    fn fill(&self, input: &mut dyn Read) -> anyhow::Result<()> {
+    pub(super) fn fill(&self, input: &mut dyn Read) -> anyhow::Result<()> {
         let mut file = crate::store::files::create_private(&self.path)?;
         std::io::copy(input, &mut file)?;
         file.sync_all()?;

@@ -3,6 +3,7 @@
 //! it talks to the person only through [`JobIo`].
 
 mod backup;
+mod benefits;
 mod claims;
 mod members;
 #[cfg(test)]
@@ -20,6 +21,9 @@ use serde::{Deserialize, Serialize};
 use crate::audit::Actor;
 use crate::store::Store;
 
+pub use benefits::{
+    BenefitImportError, BenefitImportSummary, import_benefits, import_benefits_file,
+};
 pub use claims::{ClaimImportError, ClaimImportSummary, Spool, import_claims, import_claims_file};
 pub use members::{ImportSummary, import_members};
 pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
@@ -34,6 +38,9 @@ pub enum Job {
     },
     ImportMembers,
     ImportClaims {
+        publish: bool,
+    },
+    ImportBenefits {
         publish: bool,
     },
     IssueCredentials {
@@ -58,6 +65,7 @@ impl std::fmt::Debug for Job {
             Job::Init { .. } => "Init",
             Job::ImportMembers => "ImportMembers",
             Job::ImportClaims { .. } => "ImportClaims",
+            Job::ImportBenefits { .. } => "ImportBenefits",
             Job::IssueCredentials { .. } => "IssueCredentials",
             Job::StaffAdd { .. } => "StaffAdd",
             Job::StaffReset { .. } => "StaffReset",
@@ -137,6 +145,7 @@ pub fn run(
             Ok(())
         }
         Job::ImportClaims { publish } => claims::run(store, publish, now, io),
+        Job::ImportBenefits { publish } => benefits::run(store, publish, now, io),
         Job::IssueCredentials { households } => {
             setup::issue_credentials(store, &households, now, io)
         }

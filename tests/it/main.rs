@@ -5,6 +5,8 @@ mod amounts;
 mod app;
 mod architecture;
 mod audit_log;
+mod benefits;
+mod benefits_publish;
 mod benefits_screens;
 mod binary;
 mod browser_account;

@@ -1,6 +1,7 @@
 //! Tests of the importers against the sample files of `tests/data/` (copies of the
 //! union-office samples: CRLF, BOM, full-width spaces, quoted commas, Shift_JIS twins).
 
+mod benefits;
 mod claims;
 mod encoding;
 mod fuzz;
@@ -9,6 +10,8 @@ mod members;
 
 pub(super) const MEMBERS_UTF8: &[u8] = include_bytes!("../../../tests/data/members.utf8.csv");
 pub(super) const MEMBERS_SJIS: &[u8] = include_bytes!("../../../tests/data/members.sjis.csv");
+pub(super) const BENEFITS_UTF8: &[u8] = include_bytes!("../../../tests/data/benefits.utf8.csv");
+pub(super) const BENEFITS_SJIS: &[u8] = include_bytes!("../../../tests/data/benefits.sjis.csv");
 pub(super) const CLAIMS_UTF8: &[u8] = include_bytes!("../../../tests/data/claims.utf8.csv");
 pub(super) const CLAIMS_SJIS: &[u8] = include_bytes!("../../../tests/data/claims.sjis.csv");
 

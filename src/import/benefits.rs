@@ -1,0 +1,282 @@
+//! The benefits file (benefits.csv, SPEC §6.4): the union's benefit decisions, read as a
+//! stream like the claim file. Whether the person of a decision exists, and whether a
+//! 決定番号 came twice, are the caller's checks (they need the data file).
+
+use std::collections::VecDeque;
+use std::io::{Chain, Read};
+
+use chrono::{Datelike as _, NaiveDate};
+use csv::StringRecord;
+
+use super::encoding::open_reader;
+use super::error::{ImportError, LineError, MAX_LINE_ERRORS};
+use super::fields::{Next, Row, check_header, csv_reader, next_record};
+use crate::domain::benefit::{BenefitDecision, BenefitKind, BenefitKinds};
+use crate::domain::claim::YearMonth;
+use crate::domain::member::normalize_code;
+
+/// The header of the benefits file, in order.
+pub const COLUMNS: [&str; 10] = [
+    "決定番号",
+    "記号",
+    "番号",
+    "枝番",
+    "給付種別",
+    "対象開始年月",
+    "対象終了年月",
+    "決定日",
+    "支給額",
+    "支払予定日",
+];
+
+const NUMBER_COLUMN: usize = 0;
+const SYMBOL: usize = 1;
+const NUMBER: usize = 2;
+const BRANCH: usize = 3;
+const KIND: usize = 4;
+const FROM: usize = 5;
+const TO: usize = 6;
+const DECIDED_ON: usize = 7;
+const AMOUNT: usize = 8;
+const PAY_ON: usize = 9;
+
+/// The longest 対象期間 of one decision (合算 runs from August to July).
+pub const MAX_SPAN_MONTHS: i64 = 12;
+
+/// The message for a 決定番号 that an earlier line of the same file has.
+pub const DUPLICATE_NUMBER: &str = "この決定番号は、このファイルのより前の行にもあります\
+     （決定番号は1件ごとに別の番号にしてください）";
+
+/// Reads decisions one by one from a benefits file.
+pub struct BenefitReader {
+    reader: csv::Reader<Chain<Box<dyn Read>, &'static [u8]>>,
+    record: StringRecord,
+    pending: VecDeque<LineError>,
+    finished: bool,
+    kinds: BenefitKinds,
+}
+
+impl BenefitReader {
+    /// Starts reading UTF-8 text (as returned by [`open_reader`]); checks the header.
+    /// `kinds` are the 給付種別 the union accepts (the built-in ones and its own).
+    pub fn new(utf8: Box<dyn Read>, kinds: BenefitKinds) -> Result<Self, ImportError> {
+        let mut reader = csv_reader(utf8);
+        check_header(&mut reader, &COLUMNS)?;
+        Ok(Self {
+            reader,
+            record: StringRecord::new(),
+            pending: VecDeque::new(),
+            finished: false,
+            kinds,
+        })
+    }
+
+    /// Starts reading raw bytes in UTF-8 or Shift_JIS (detected); checks the header.
+    pub fn open(raw: impl Read + 'static, kinds: BenefitKinds) -> Result<Self, ImportError> {
+        Self::new(open_reader(raw)?, kinds)
+    }
+
+    /// The next decision with the line it starts on, or one problem of a line. A line
+    /// with several problems gives several errors in a row. `None` at the end of the
+    /// file, and after an error that makes the rest unreadable.
+    pub fn next_decision(&mut self) -> Option<Result<(u64, BenefitDecision), LineError>> {
+        if let Some(error) = self.pending.pop_front() {
+            return Some(Err(error));
+        }
+        if self.finished {
+            return None;
+        }
+        match next_record(&mut self.reader, &mut self.record, COLUMNS.len()) {
+            Next::End => {
+                self.finished = true;
+                None
+            }
+            Next::Record(line) => match read_decision(&self.record, line, &self.kinds) {
+                Ok(decision) => Some(Ok((line, decision))),
+                Err(errors) => {
+                    self.pending.extend(errors);
+                    self.pending.pop_front().map(Err)
+                }
+            },
+            Next::Error { error, fatal } => {
+                self.finished = fatal;
+                Some(Err(error))
+            }
+        }
+    }
+}
+
+impl Iterator for BenefitReader {
+    type Item = Result<(u64, BenefitDecision), LineError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_decision()
+    }
+}
+
+/// Reads a whole benefits file (UTF-8 or Shift_JIS) into memory: for small files and
+/// tests. Collects up to [`MAX_LINE_ERRORS`] problems.
+pub fn read_benefits(
+    raw: impl Read + 'static,
+    kinds: &BenefitKinds,
+) -> Result<Vec<BenefitDecision>, ImportError> {
+    let mut decisions = Vec::new();
+    let mut errors = Vec::new();
+    for item in BenefitReader::open(raw, kinds.clone())? {
+        match item {
+            Ok((_, decision)) => decisions.push(decision),
+            Err(error) => errors.push(error),
+        }
+        if errors.len() >= MAX_LINE_ERRORS {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(decisions)
+    } else {
+        Err(ImportError::Lines(errors))
+    }
+}
+
+fn read_decision(
+    record: &StringRecord,
+    line: u64,
+    kinds: &BenefitKinds,
+) -> Result<BenefitDecision, Vec<LineError>> {
+    let mut row = Row::new(record, line, &COLUMNS);
+    let number = read_number(&mut row);
+    let household = row.household(SYMBOL, NUMBER);
+    let branch = row.branch(BRANCH);
+    let kind = read_kind(&mut row, kinds);
+    let from = read_month(&mut row, FROM);
+    let to = read_month(&mut row, TO);
+    let decided_on = row.date(DECIDED_ON);
+    let amount = row.yen(AMOUNT);
+    let pay_on = row.date(PAY_ON);
+    if amount.is_some_and(|a| a.get() == 0) {
+        row.error(AMOUNT, "支給額は1円以上で入力してください");
+    }
+    if let (Some(from), Some(to)) = (from, to) {
+        check_period(&mut row, from, to, decided_on);
+    }
+    if let (Some(decided_on), Some(pay_on)) = (decided_on, pay_on)
+        && pay_on < decided_on
+    {
+        row.error(
+            PAY_ON,
+            format!(
+                "支払予定日（{}）が決定日（{}）より前です",
+                yyyymmdd(pay_on),
+                yyyymmdd(decided_on)
+            ),
+        );
+    }
+    match (number, household, branch, kind, from, to) {
+        (Some(number), Some(household), Some(branch), Some(kind), Some(from), Some(to)) => {
+            match (decided_on, amount, pay_on) {
+                (Some(decided_on), Some(amount), Some(pay_on)) if !row.has_errors() => {
+                    Ok(BenefitDecision {
+                        number,
+                        household,
+                        branch,
+                        kind: kind.name,
+                        class: kind.class,
+                        from,
+                        to,
+                        decided_on,
+                        amount,
+                        pay_on,
+                    })
+                }
+                _ => Err(row.into_errors()),
+            }
+        }
+        _ => Err(row.into_errors()),
+    }
+}
+
+/// 対象開始 ≤ 対象終了, at most [`MAX_SPAN_MONTHS`] months, and no month after the
+/// decision's own.
+fn check_period(row: &mut Row<'_>, from: YearMonth, to: YearMonth, decided: Option<NaiveDate>) {
+    if to < from {
+        row.error(
+            TO,
+            format!(
+                "対象終了年月（{}）が対象開始年月（{}）より前です",
+                to.as_u32(),
+                from.as_u32()
+            ),
+        );
+    } else if months_between(from, to) >= MAX_SPAN_MONTHS {
+        row.error(
+            TO,
+            format!(
+                "対象期間が12か月を超えています（{}〜{}）",
+                from.as_u32(),
+                to.as_u32()
+            ),
+        );
+    }
+    if let Some(decided) = decided
+        && let Some(decided_month) = YearMonth::new(decided.year(), decided.month())
+        && to > decided_month
+    {
+        row.error(
+            TO,
+            format!(
+                "決定日（{}）より後の月は対象にできません",
+                yyyymmdd(decided)
+            ),
+        );
+    }
+}
+
+/// Months from `from` to `to` (0 for the same month).
+fn months_between(from: YearMonth, to: YearMonth) -> i64 {
+    let index = |m: YearMonth| i64::from(m.year()) * 12 + i64::from(m.month());
+    index(to) - index(from)
+}
+
+fn yyyymmdd(date: NaiveDate) -> String {
+    date.format("%Y%m%d").to_string()
+}
+
+fn read_number(row: &mut Row<'_>) -> Option<String> {
+    let text = row.required(NUMBER_COLUMN)?;
+    let number = normalize_code(text);
+    let valid = number.chars().count() <= 40
+        && number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !valid {
+        row.error(
+            NUMBER_COLUMN,
+            format!("決定番号「{text}」は半角の英数字（40文字まで）で入力してください"),
+        );
+        return None;
+    }
+    Some(number)
+}
+
+fn read_month(row: &mut Row<'_>, index: usize) -> Option<YearMonth> {
+    let text = row.required(index)?;
+    let column = row.column(index);
+    YearMonth::parse_yyyymm(text)
+        .map_err(|error| row.error(index, format!("{column}{error}")))
+        .ok()
+}
+
+fn read_kind(row: &mut Row<'_>, kinds: &BenefitKinds) -> Option<BenefitKind> {
+    let text = row.required(KIND)?;
+    let kind = kinds.find(text);
+    if kind.is_none() {
+        row.error(
+            KIND,
+            format!(
+                "給付種別「{text}」は次のいずれかで入力してください: {}",
+                kinds.names().join("・")
+            ),
+        );
+    }
+    kind
+}

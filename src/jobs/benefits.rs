@@ -1,0 +1,204 @@
+//! `kenpo import benefits FILE [--publish]` (SPEC §6.4): one batch of decisions, all rows
+//! or none, streamed row by row into one write transaction, like `import claims`.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::claims::{PROGRESS_EVERY, Spool, count_rows};
+use super::{JobError, JobIo};
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::benefits::DecisionWriter;
+use crate::claims::{Outcome, PublishError, publish};
+use crate::domain::benefit::{BenefitDecision, BenefitKinds};
+use crate::domain::member::Person;
+use crate::import::benefits::DUPLICATE_NUMBER;
+use crate::import::{BenefitReader, ImportError, LineError, MAX_LINE_ERRORS};
+use crate::settings::{SETTINGS, UnionSettings};
+use crate::store::{OpenTables, Store, WriteTx as _, key_into, tables};
+
+/// What a benefits import ends with: the claims' summary and errors, whose texts are
+/// worded for either file.
+pub type BenefitImportSummary = super::ClaimImportSummary;
+pub type BenefitImportError = super::ClaimImportError;
+
+/// Runs the job: finds the file (or copies the sent bytes beside the data file), counts
+/// its lines for the progress bar, and imports it.
+pub fn run(
+    store: &Store,
+    publish: bool,
+    now: DateTime<Utc>,
+    io: &mut dyn JobIo,
+) -> Result<(), JobError> {
+    let spooled;
+    let path = match io.input_path() {
+        Some(path) => path,
+        None => {
+            spooled = Spool::beside_named(store.path(), "benefits");
+            spooled.fill(&mut io.input()?)?;
+            spooled.path.clone()
+        }
+    };
+    let summary = import_benefits_file(
+        store,
+        &path,
+        publish,
+        now,
+        &Actor::Cli.to_string(),
+        &mut |done, total| {
+            io.progress("取り込み", done, total);
+            if io.cancelled() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+    )?;
+    io.say(&summary.to_string());
+    Ok(())
+}
+
+/// Imports the benefits file at `path` (counting its rows first, for progress) as one
+/// batch; the CLI job and the staff console's upload both come here.
+pub fn import_benefits_file(
+    store: &Store,
+    path: &Path,
+    publish: bool,
+    now: DateTime<Utc>,
+    actor: &str,
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<BenefitImportSummary, BenefitImportError> {
+    let rows = count_rows(path)?;
+    if progress(0, rows).is_break() {
+        return Err(BenefitImportError::Cancelled);
+    }
+    let file =
+        File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    import_benefits(
+        store,
+        Box::new(BufReader::with_capacity(256 * 1024, file)),
+        rows,
+        publish,
+        now,
+        actor,
+        progress,
+    )
+}
+
+/// Imports a benefits file as one batch, publishing it too when `publish_now`. The
+/// accepted 給付種別 are read from the union's settings in the same transaction.
+pub fn import_benefits(
+    store: &Store,
+    source: Box<dyn Read>,
+    rows: u64,
+    publish_now: bool,
+    now: DateTime<Utc>,
+    actor: &str,
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<BenefitImportSummary, BenefitImportError> {
+    store.write_blocking(|w| {
+        let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
+        let kinds = BenefitKinds::new(&settings.benefit_kinds);
+        let mut reader = BenefitReader::open(source, kinds).map_err(BenefitImportError::File)?;
+        let mut batch = DecisionWriter::start(w, now, actor, publish_now)?;
+        let mut open = DecisionWriter::TABLES.to_vec();
+        open.push(tables::PEOPLE);
+        let errors = w.with_tables(&open, |t| {
+            stream_rows(t, &mut reader, &mut batch, rows, progress)
+        })?;
+        if !errors.is_empty() {
+            return Err(BenefitImportError::File(ImportError::Lines(errors)));
+        }
+        let batch = batch.finish(w)?;
+        AuditEntry::new(now, actor, Action::BenefitsImported)
+            .target(format!("batch:{}", batch.number()))
+            .detail(format!(
+                "rows={} added={} replaced={} unchanged={}",
+                batch.rows, batch.added, batch.replaced, batch.unchanged
+            ))
+            .record(w)?;
+        let published = if publish_now {
+            Some(publish(w, &batch.id, now, actor).map_err(|e| match e {
+                PublishError::NotFound(_) => BenefitImportError::Refused(e.to_string()),
+                PublishError::Unexpected(e) => BenefitImportError::Unexpected(e),
+            })?)
+        } else {
+            None
+        };
+        Ok(BenefitImportSummary { batch, published })
+    })
+}
+
+/// Stores every row while the file is clean; after the first problem only checks the rest,
+/// collecting up to [`MAX_LINE_ERRORS`] problems (the caller then aborts the transaction).
+fn stream_rows(
+    w: &mut OpenTables<'_>,
+    reader: &mut BenefitReader,
+    batch: &mut DecisionWriter,
+    rows: u64,
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<Vec<LineError>, BenefitImportError> {
+    let mut known_people: HashSet<String> = HashSet::new();
+    // Numbers seen in this file, for the duplicate check once a row is refused (the
+    // writer finds them itself while the file is clean).
+    let mut numbers: HashSet<String> = HashSet::new();
+    let mut person = String::new();
+    let mut errors = Vec::new();
+    let mut done = 0u64;
+    while let Some(item) = reader.next_decision() {
+        match item {
+            Err(error) => errors.push(error),
+            Ok((line, decision)) => {
+                done += 1;
+                let h = &decision.household;
+                key_into(&mut person, &[&h.symbol, &h.number, &decision.branch]);
+                if !known_people.contains(&person) {
+                    if !w.exists::<Person>(&person)? {
+                        errors.push(unknown_person(line, &decision));
+                        continue;
+                    }
+                    known_people.insert(person.clone());
+                }
+                let repeated = !numbers.insert(decision.number.clone());
+                let duplicate = if errors.is_empty() {
+                    batch.put(w, decision)? == Outcome::Duplicate
+                } else {
+                    repeated
+                };
+                if duplicate {
+                    errors.push(LineError::new(line, Some("決定番号"), DUPLICATE_NUMBER));
+                }
+                if done.is_multiple_of(PROGRESS_EVERY) && progress(done, rows.max(done)).is_break()
+                {
+                    return Err(BenefitImportError::Cancelled);
+                }
+            }
+        }
+        if errors.len() >= MAX_LINE_ERRORS {
+            errors.truncate(MAX_LINE_ERRORS);
+            break;
+        }
+    }
+    if progress(done, done).is_break() {
+        return Err(BenefitImportError::Cancelled);
+    }
+    Ok(errors)
+}
+
+fn unknown_person(line: u64, decision: &BenefitDecision) -> LineError {
+    LineError::new(
+        line,
+        None,
+        format!(
+            "記号・番号・枝番「{}-{}」の加入者が登録されていません。先に加入者ファイルを取り込んでください",
+            decision.household, decision.branch
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests;

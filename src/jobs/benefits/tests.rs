@@ -1,0 +1,139 @@
+//! The benefits job against a real data file. (Test set-up: `expect` on fixed values.)
+
+use chrono::{TimeZone as _, Utc};
+
+use super::*;
+use crate::benefits::BenefitRecord;
+use crate::domain::benefit::{CustomBenefitKind, OffsetClass};
+use crate::jobs::quiet::Quiet;
+use crate::jobs::{Job, run as run_job};
+
+const MEMBERS: &[u8] = include_bytes!("../../../tests/data/members.utf8.csv");
+const BENEFITS: &[u8] = include_bytes!("../../../tests/data/benefits.utf8.csv");
+const HEADER: &str =
+    "決定番号,記号,番号,枝番,給付種別,対象開始年月,対象終了年月,決定日,支給額,支払予定日\n";
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 4, 2, 1, 0, 0)
+        .single()
+        .expect("time")
+}
+
+fn union(dir: &Path) -> Store {
+    let store = Store::open(&dir.join("kenpo.redb")).expect("open");
+    let init = Job::Init {
+        union_name: "テスト健康保険組合".into(),
+        insurer_number: "06131114".into(),
+        service_name: None,
+    };
+    for (job, input) in [(init, Vec::new()), (Job::ImportMembers, MEMBERS.to_vec())] {
+        run_job(job, &store, now(), &mut Quiet(input)).expect("set up");
+    }
+    store
+}
+
+fn stored(store: &Store) -> u64 {
+    store
+        .read_blocking(|r| r.count::<BenefitRecord>())
+        .expect("count")
+}
+
+#[test]
+fn the_unions_own_kind_from_settings_is_accepted_and_listed_when_a_name_is_unknown() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = union(dir.path());
+    store
+        .write_blocking(|w| {
+            let mut s = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
+            s.benefit_kinds.push(CustomBenefitKind {
+                name: "人間ドック補助金".into(),
+                class: OffsetClass::None,
+                explanation: String::new(),
+            });
+            w.put(SETTINGS, &s)
+        })
+        .expect("settings");
+    let bad = format!(
+        "{HEADER}K-1,1201,105,00,人間ドック補助金,202503,202503,20250610,2000,20250731\n\
+         K-2,1201,105,00,見舞金,202503,202503,20250610,2000,20250731\n"
+    );
+    let result = run_job(
+        Job::ImportBenefits { publish: false },
+        &store,
+        now(),
+        &mut Quiet(bad.into_bytes()),
+    );
+    let Err(JobError::User(message)) = result else {
+        panic!("expected a refusal, got {result:?}");
+    };
+    assert!(message.contains("3行目 「給付種別」"), "{message}");
+    assert!(message.contains("・人間ドック補助金"), "{message}");
+    assert_eq!(stored(&store), 0, "nothing of a refused file is stored");
+
+    let good =
+        format!("{HEADER}K-1,1201,105,00,人間ドック補助金,202503,202503,20250610,2000,20250731\n");
+    run_job(
+        Job::ImportBenefits { publish: false },
+        &store,
+        now(),
+        &mut Quiet(good.into_bytes()),
+    )
+    .expect("imported");
+    assert_eq!(stored(&store), 1);
+}
+
+#[test]
+fn unknown_people_and_repeated_numbers_are_refused_by_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = union(dir.path());
+    let bad = format!(
+        "{HEADER}K-1,1201,105,00,高額療養費,202503,202503,20250610,2000,20250731\n\
+         K-2,1201,105,09,高額療養費,202503,202503,20250610,2000,20250731\n\
+         K-1,1201,105,00,高額療養費,202504,202504,20250610,2000,20250731\n"
+    );
+    let result = run_job(
+        Job::ImportBenefits { publish: false },
+        &store,
+        now(),
+        &mut Quiet(bad.into_bytes()),
+    );
+    let Err(JobError::User(message)) = result else {
+        panic!("expected a refusal, got {result:?}");
+    };
+    assert!(
+        message.contains("3行目: 記号・番号・枝番「1201-105-09」の加入者が登録されていません"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("4行目 「決定番号」: {DUPLICATE_NUMBER}")),
+        "{message}"
+    );
+    assert_eq!(stored(&store), 0);
+}
+
+#[test]
+fn the_sample_file_imports_as_one_benefits_batch_with_its_audit_row() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = union(dir.path());
+    let summary = import_benefits(
+        &store,
+        Box::new(BENEFITS),
+        8,
+        false,
+        now(),
+        "cli",
+        &mut |_, _| ControlFlow::Continue(()),
+    )
+    .expect("imported");
+    assert_eq!(summary.batch.kind, crate::claims::BatchKind::Benefits);
+    assert_eq!((summary.batch.rows, summary.batch.added), (8, 8));
+    assert_eq!(stored(&store), 8);
+    let audit = store
+        .read_blocking(|r| r.scan::<crate::audit::AuditEntry>(""))
+        .expect("audit");
+    let row = audit
+        .iter()
+        .rev()
+        .find(|(_, a)| a.action == "benefits.imported");
+    assert!(row.is_some(), "one benefits.imported row");
+}
