@@ -10,6 +10,7 @@ mod benefits_publish;
 mod benefits_screens;
 mod binary;
 mod browser_account;
+mod browser_benefits;
 mod browser_claims;
 mod browser_journey;
 mod browser_staff;

@@ -97,7 +97,7 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
             @if v.claims.is_empty() {
                 p { "この年に掲載されている医療費はありません。" }
             } @else {
-                table.data {
+                div.table-scroll { table.data {
                     thead { tr {
                         th scope="col" { "療養を受けた年月" } th scope="col" { "療養を受けた者" }
                         th scope="col" { "療養を受けた病院・診療所・薬局等の名称" } th scope="col" { "区分" }
@@ -119,7 +119,7 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
                         th scope="row" colspan="5" { "合計（" (v.claims.len()) "件）" }
                         td.num { (yen(total_cost.get())) } td.num { (yen(self_pay.get())) } td.num { (yen(offset.get())) }
                     } }
-                }
+                } }
             }
             (tax_offsets::section(v.people, v.decisions, v.year))
             ul.notes {

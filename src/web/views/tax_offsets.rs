@@ -88,7 +88,7 @@ pub fn section(people: &[Person], decisions: &[YearDecision], year: i32) -> Mark
 
 fn person_table(p: &Person, own: &[&YearDecision], year: i32) -> Markup {
     html! {
-        table.data.tax-offsets__table {
+        div.table-scroll { table.data.tax-offsets__table {
             caption { (p.name) }
             thead { tr {
                 th scope="col" { "給付種別" } th scope="col" { "対象期間" } th.num scope="col" { "支給額" }
@@ -104,6 +104,6 @@ fn person_table(p: &Person, own: &[&YearDecision], year: i32) -> Markup {
                     td { @for line in explanations(d, year) { (line) br; } }
                 } }
             }
-        }
+        } }
     }
 }
