@@ -4,6 +4,7 @@
 //! The pure rules are `domain::benefit` and `domain::offsets`; the file reader is
 //! `import::benefits`.
 
+pub mod demo;
 pub mod ingest;
 pub mod model;
 pub mod query;

@@ -74,7 +74,7 @@ pub async fn tax_year(
     data
 }
 
-fn read_year(
+pub(super) fn read_year(
     r: &Reader,
     household: &crate::domain::member::HouseholdKey,
     year: i32,
