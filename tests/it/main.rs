@@ -20,6 +20,7 @@ mod claims_screens;
 mod connections;
 mod crash;
 mod demo;
+mod demo_benefits;
 mod faults;
 mod files;
 mod former_member;
