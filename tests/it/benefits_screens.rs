@@ -379,6 +379,15 @@ async fn everything_the_household_may_not_see_is_the_same_404() {
     let list = app.get("/menu/benefits").await.body;
     assert!(!list.contains("家族出産育児一時金") && !list.contains("山田　花子"));
     assert!(list.contains("2025年の合計（3件）"), "totals without her");
+    let anonymous = crate::app::client();
+    for path in ["/menu/benefits", "/menu/benefits/K-0001"] {
+        let resp = anonymous
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{path}: to the login");
+    }
 }
 
 #[tokio::test]
