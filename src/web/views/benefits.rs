@@ -114,7 +114,7 @@ fn year_table(v: &BenefitsView<'_>, year: i32, list: &[&BenefitDecision]) -> Mar
                     @for d in list { tr {
                         td { (day(d.decided_on)) } td { (d.kind) } td { (name_of(v.people, &d.branch)) }
                         td { (span(d.from, d.to)) } td.num { (yen(d.amount)) } td { (day(d.pay_on)) }
-                        td { a href=(format!("/menu/benefits/{}", d.number)) { "通知書" } }
+                        td { a href=(format!("/menu/benefits/{}", d.number)) aria-label=(format!("{} {}の通知書", day(d.decided_on), d.kind)) { "通知書" } }
                     } }
                 }
                 tfoot { tr {
