@@ -1,11 +1,12 @@
-//! Publishing a batch (SPEC §5.5): its claims become visible to members and every
-//! household that asked for it gets one mail, all in the caller's write transaction.
+//! Publishing a batch (SPEC §5.5): its claims (or benefit decisions) become visible to
+//! members and every household that asked for it gets one mail, all in the caller's write
+//! transaction. Claim and benefit batches go through this one path.
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Batch, BatchPerson, batch_prefix};
+use super::model::{Batch, BatchKind, BatchPerson, batch_prefix};
 use crate::audit::{Action, AuditEntry};
 use crate::auth::model::{Account, HouseholdState};
 use crate::clock::today_jst;
@@ -16,7 +17,7 @@ use crate::store::{KEY_SEP, ReadTx, StoreKey as _, Writer, tables};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishSummary {
-    /// Households with claims in the batch.
+    /// Households with claims (or decisions) in the batch.
     pub households: u64,
     /// Mails put into the outbox.
     pub mails: u64,
@@ -52,7 +53,14 @@ pub fn publish(
     batch.published_at = Some(now);
     batch.published_by = Some(actor.to_string());
     w.put(batch_id, &batch)?;
-    super::query::note_published(w, &batch)?;
+    // The reach of the menu's 「…診療分まで掲載」 is about claims only.
+    let action = match batch.kind {
+        BatchKind::Claims => {
+            super::query::note_published(w, &batch)?;
+            Action::ClaimsPublished
+        }
+        BatchKind::Benefits => Action::BenefitsPublished,
+    };
     // Tens of thousands of lookups: the tables stay open for all of them.
     let audience = w.with_tables(AUDIENCE_TABLES, |t| audience(t, batch_id, now))?;
     let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
@@ -70,7 +78,7 @@ pub fn publish(
         );
         outbox::enqueue(w, mail, now)?;
     }
-    AuditEntry::new(now, actor, Action::ClaimsPublished)
+    AuditEntry::new(now, actor, action)
         .target(format!("batch:{}", batch.number()))
         .detail(format!(
             "households={} mails={}",

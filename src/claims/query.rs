@@ -137,7 +137,9 @@ pub fn note_published(w: &mut Writer, batch: &Batch) -> anyhow::Result<()> {
 pub fn rebuild_reach(w: &mut Writer) -> anyhow::Result<()> {
     w.delete::<PublishedReach>(REACH_KEY)?;
     for (_, batch) in w.scan::<Batch>("")? {
-        note_published(w, &batch)?;
+        if batch.kind == super::model::BatchKind::Claims {
+            note_published(w, &batch)?;
+        }
     }
     Ok(())
 }

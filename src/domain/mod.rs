@@ -14,6 +14,7 @@ pub mod insurer_number;
 pub mod japan_time;
 pub mod maintenance;
 pub mod member;
+pub mod offsets;
 pub mod password;
 pub mod search_text;
 pub mod user_id;

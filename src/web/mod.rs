@@ -3,6 +3,7 @@
 //! types, call the use cases and render a view; they never name redb or mail-send.
 
 mod assets;
+mod benefits;
 mod csrf;
 mod ctx;
 mod email_change;
@@ -121,6 +122,8 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
         )
         .at("/menu/expenses", get(expenses::list))
         .at("/menu/expenses/chart", get(expenses::chart_page))
+        .at("/menu/benefits", get(benefits::list))
+        .at("/menu/benefits/:number", get(benefits::show))
         .at("/menu/tax-notice", get(tax_notice::show))
         .at("/menu/tax-notice.csv", get(tax_notice::csv))
         .at("/menu/notices", get(notices::list))

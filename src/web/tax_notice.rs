@@ -13,7 +13,8 @@ use super::views::menu::with_logout;
 use super::views::tax_notice::{TaxNoticeView, page as notice_page};
 use super::{AppState, Ctx};
 use crate::audit::Actor;
-use crate::claims::view::{HouseholdData, Viewer, claims};
+use crate::benefits::tax::{OffsetClaim, TaxYear, tax_year};
+use crate::claims::view::Viewer;
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
 use crate::domain::csv_cell::neutralise;
@@ -46,7 +47,7 @@ async fn load(
     m: &MemberSession,
     period: Period,
     screen: &str,
-) -> poem::Result<HouseholdData> {
+) -> poem::Result<TaxYear> {
     let viewer = Viewer {
         actor: Actor::Member(m.user_key.to_string()).to_string(),
         household: m.household.clone(),
@@ -54,20 +55,9 @@ async fn load(
         now: ctx.now,
     };
     let what = format!("{screen} {}", period.label());
-    let mut data = claims(
-        &state.store,
-        &state.audit,
-        viewer,
-        what,
-        period.from,
-        period.to,
-    )
-    .await
-    .map_err(internal)?;
-    data.claims.sort_by(|a, b| {
-        (a.month, &a.branch, &a.receipt_number).cmp(&(b.month, &b.branch, &b.receipt_number))
-    });
-    Ok(data)
+    tax_year(&state.store, &state.audit, viewer, what, period.from.year())
+        .await
+        .map_err(internal)
 }
 
 #[handler]
@@ -88,6 +78,7 @@ pub async fn show(
         union_name: &ctx.settings.union_name,
         people: &data.people,
         claims: &data.claims,
+        decisions: &data.decisions,
         status: data.status,
         now: ctx.now,
     };
@@ -133,21 +124,23 @@ pub const FORM_COLUMNS: [&str; 6] = [
 
 /// UTF-8 with BOM, one row per claim. 支払年月日 stays empty: a claim knows its month of
 /// treatment, not the day it was paid (the form accepts the column empty).
-fn form_csv(people: &[Person], claims: &[crate::domain::claim::Claim]) -> anyhow::Result<Vec<u8>> {
+/// 「左のうち補填される金額」 is the claim's 補填 (`domain::offsets`); a benefit for a cost
+/// in no claim (出産育児一時金) adds no row: kenpo does not know that cost.
+fn form_csv(people: &[Person], claims: &[OffsetClaim]) -> anyhow::Result<Vec<u8>> {
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut w = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(&mut out);
         w.write_record(FORM_COLUMNS)?;
-        for c in claims {
+        for OffsetClaim { claim: c, offset } in claims {
             let name = super::views::expenses::name_of(people, &c.branch);
             let cells = [
                 name,
                 &c.provider,
                 tax_form_category(c.kind),
                 &c.self_pay.to_string(),
-                &c.benefit.min(c.self_pay).to_string(),
+                &offset.to_string(),
                 "",
             ];
             // Names and providers come from imported files: never as a spreadsheet formula.

@@ -15,13 +15,18 @@ pub const BENEFITS_SJIS: &[u8] = include_bytes!("../data/benefits.sjis.csv");
 /// The app with the test members imported (over the control socket).
 pub async fn app_with_members() -> TestApp {
     let app = spawn_app().await;
+    with_members(&app).await;
+    app
+}
+
+/// Imports the test members into a running app (over the control socket).
+pub async fn with_members(app: &TestApp) {
     let data = app.data.clone();
     tokio::task::spawn_blocking(move || {
         remote(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()))
     })
     .await
     .expect("join");
-    app
 }
 
 /// Runs `kenpo import benefits` against the running server.

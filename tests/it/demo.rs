@@ -8,7 +8,7 @@ use crate::app::{client, csrf_of};
 
 /// Starts the demo on `data`, reads what it prints until it serves, and stops it.
 /// Returns the URL and the staff password it printed.
-fn run_demo(data: &Path) -> (String, String, std::process::Child) {
+pub fn run_demo(data: &Path) -> (String, String, std::process::Child) {
     let port = crate::harness::free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_kenpo"))
         .args(["demo", "--listen", &format!("127.0.0.1:{port}")])
@@ -40,7 +40,7 @@ fn run_demo(data: &Path) -> (String, String, std::process::Child) {
     (format!("http://127.0.0.1:{port}"), password, child)
 }
 
-fn stop(mut child: std::process::Child) {
+pub fn stop(mut child: std::process::Child) {
     let pid = i32::try_from(child.id()).expect("pid");
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);

@@ -71,6 +71,14 @@ fn prepare(data: &std::path::Path) -> Result<Prepared, JobError> {
         )?;
         let started = std::time::Instant::now();
         let claims = crate::claims::demo::generate(&store, &people, now)?;
+        // Decisions for the households whose postcards are printed below (the same three:
+        // none registers in between), so that their members see the whole flow.
+        let printed: Vec<HouseholdKey> = store
+            .read_blocking(|r| crate::console::postcards::unregistered(r, 3))?
+            .into_iter()
+            .map(|p| p.household)
+            .collect();
+        crate::benefits::demo::generate(&store, &people, &printed, now)?;
         println!(
             "demo: {claims} claims within the last {} months, published monthly, written in {:.1} s",
             crate::claims::demo::MONTHS,

@@ -88,9 +88,10 @@ pub async fn publish_confirm(
         message: "公開すると、加入者がこのデータを見られるようになり、お知らせメールを送ります。公開は取り消せません。",
         details: vec![
             ("取り込み番号", batch.number().to_string()),
+            ("種類", view::kind_label(&batch).to_string()),
             ("取り込み日時", format_jst(batch.imported_at)),
             ("件数", format!("{} 件", batch.rows)),
-            ("診療年月", view::months(&batch)),
+            (view::months_label(&batch), view::months(&batch)),
             ("対象の世帯", format!("{} 世帯", audience.households)),
             (
                 "お知らせメール",

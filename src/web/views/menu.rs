@@ -11,6 +11,7 @@ use crate::web::views::components::csrf;
 pub const ITEMS: &[(&str, &str)] = &[
     ("expenses", "医療費照会"),
     ("tax-notice", "医療費のお知らせ (医療費控除用)"),
+    ("benefits", "給付金のお知らせ (支給決定通知)"),
     ("notices", "お知らせ"),
     ("profile", "個人情報管理"),
     ("password", "パスワード変更"),

@@ -1,5 +1,7 @@
 //! maud views: the layout, shared components, and one module per screen.
 
+pub mod benefit_notice;
+pub mod benefits;
 pub mod chart;
 pub mod components;
 pub mod error;
@@ -14,3 +16,4 @@ pub mod registration;
 pub mod rich_text;
 pub mod staff;
 pub mod tax_notice;
+pub mod tax_offsets;

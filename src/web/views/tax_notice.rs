@@ -4,10 +4,12 @@
 use maud::{Markup, html};
 
 use super::expenses::name_of;
+use super::tax_offsets;
+use crate::benefits::tax::{OffsetClaim, YearDecision};
 use crate::claims::query::DataStatus;
 use crate::clock::format_jst_date;
-use crate::domain::claim::{Claim, YearMonth};
-use crate::domain::expenses::{Totals, yen};
+use crate::domain::claim::YearMonth;
+use crate::domain::expenses::yen;
 use crate::domain::member::{INSURED_BRANCH, Person};
 use crate::domain::yen::YenSum;
 
@@ -17,8 +19,10 @@ pub struct TaxNoticeView<'a> {
     pub problem: Option<&'a str>,
     pub union_name: &'a str,
     pub people: &'a [Person],
-    /// The year's claims, oldest month first.
-    pub claims: &'a [Claim],
+    /// The year's claims with their 補填, oldest month first.
+    pub claims: &'a [OffsetClaim],
+    /// The decisions whose covered months reach into the year.
+    pub decisions: &'a [YearDecision],
     pub status: Option<DataStatus>,
     pub now: chrono::DateTime<chrono::Utc>,
 }
@@ -49,7 +53,13 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
         .find(|p| p.branch == INSURED_BRANCH)
         .map(|p| p.name.as_str())
         .unwrap_or("");
-    let totals = Totals::of(v.claims);
+    let sum =
+        |f: fn(&OffsetClaim) -> crate::domain::yen::Yen| -> YenSum { v.claims.iter().map(f).sum() };
+    let (total_cost, self_pay, offset) = (
+        sum(|c| c.claim.total_cost),
+        sum(|c| c.claim.self_pay),
+        sum(|c| c.offset),
+    );
     let (included, missing) = coverage(v.year, v.status);
     html! {
         div.no-print {
@@ -87,31 +97,37 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
             @if v.claims.is_empty() {
                 p { "この年に掲載されている医療費はありません。" }
             } @else {
-                table.data {
+                div.table-scroll { table.data {
                     thead { tr {
                         th scope="col" { "療養を受けた年月" } th scope="col" { "療養を受けた者" }
                         th scope="col" { "療養を受けた病院・診療所・薬局等の名称" } th scope="col" { "区分" }
                         th.num scope="col" { "日数" } th.num scope="col" { "医療費の総額" }
                         th.num scope="col" { "被保険者等が支払った医療費の額" }
+                        th.num scope="col" { "左のうち補填される金額" }
                     } }
                     tbody {
-                        @for c in v.claims { tr {
-                            td { (c.month) } td { (name_of(v.people, &c.branch)) } td { (c.provider) }
-                            td { (c.kind.label()) } td.num { (c.days) "日" } td.num { (yen(c.total_cost)) }
-                            td.num { (yen(c.self_pay)) }
-                        } }
+                        @for oc in v.claims {
+                            @let c = &oc.claim;
+                            tr {
+                                td { (c.month) } td { (name_of(v.people, &c.branch)) } td { (c.provider) }
+                                td { (c.kind.label()) } td.num { (c.days) "日" } td.num { (yen(c.total_cost)) }
+                                td.num { (yen(c.self_pay)) } td.num { (yen(oc.offset)) }
+                            }
+                        }
                     }
                     tfoot { tr {
-                        th scope="row" colspan="5" { "合計（" (totals.claims) "件）" }
-                        td.num { (yen(totals.total_cost)) } td.num { (yen(totals.self_pay)) }
+                        th scope="row" colspan="5" { "合計（" (v.claims.len()) "件）" }
+                        td.num { (yen(total_cost.get())) } td.num { (yen(self_pay.get())) } td.num { (yen(offset.get())) }
                     } }
-                }
+                } }
             }
+            (tax_offsets::section(v.people, v.decisions, v.year))
             ul.notes {
                 li { "「被保険者等が支払った医療費の額」は、健康保険の自己負担相当額（窓口負担相当額）です。実際に窓口で支払った額と異なる場合があります。" }
-                @if totals.benefit > YenSum::ZERO {
-                    li { "この年の診療分について、高額療養費などの給付金 " (yen(totals.benefit)) " が支給されています。医療費控除の計算では「保険金などで補填される金額」として差し引いてください。" }
+                @if offset > YenSum::ZERO {
+                    li { "「左のうち補填される金額」は、当組合が支給を決定した高額療養費・付加給付などのうち、その医療費に対応する額です（合計 " (yen(offset.get())) "）。医療費控除の明細書では「保険金などで補填される金額」に記入してください。" }
                 }
+                li { "まだ支給が決定していない給付金がある場合は、その見込額を「保険金などで補填される金額」として差し引いてください。" }
                 li { "このお知らせに載っていない医療費（まだ掲載されていない月の分、保険の対象外の分など）は、領収書をもとに医療費控除の明細書に記入してください。" }
             }
         }
