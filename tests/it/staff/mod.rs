@@ -2,6 +2,7 @@
 
 mod access;
 mod audit;
+mod benefits;
 mod claims;
 mod export;
 mod households;
