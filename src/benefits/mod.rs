@@ -4,6 +4,7 @@
 //! The pure rules are `domain::benefit`; the file reader is `import::benefits`.
 
 pub mod ingest;
+pub mod migrate;
 pub mod model;
 
 pub use ingest::DecisionWriter;

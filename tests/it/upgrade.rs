@@ -44,7 +44,7 @@ fn fixture_to_write() -> PathBuf {
 
 /// A copy of a fixture (and its key file, if it has one) in a new temporary folder: the
 /// committed files are never opened for writing.
-fn copy_of(fixture: &str) -> (tempfile::TempDir, PathBuf) {
+pub fn copy_of(fixture: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("kenpo.redb");
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
@@ -147,6 +147,11 @@ const NEXT: &[Migration] = &[
         from: 3,
         describe: "sum the claims per household, month and person",
         run: kenpo::claims::totals::build,
+    },
+    Migration {
+        from: 4,
+        describe: "add the benefit decision tables",
+        run: kenpo::benefits::migrate::add_tables,
     },
     Migration {
         from: SCHEMA_VERSION,
