@@ -1,7 +1,8 @@
 //! Claim files and benefits files uploaded in the staff console: each import runs on the
 //! blocking pool (a million rows take a while) through the CLI's importer, while its
-//! progress and outcome are kept here in memory for the status page to poll. A restart forgets the statuses,
-//! never data: an import is one transaction, so an interrupted one left nothing behind.
+//! progress and outcome are kept here in memory for the status page to poll. A restart
+//! forgets the statuses, never data: an import is one transaction, so an interrupted one
+//! left nothing behind.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
