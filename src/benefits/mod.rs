@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod ingest;
+pub mod migrate;
 pub mod model;
 pub mod query;
 pub mod retention;

@@ -1,7 +1,8 @@
-//! Claim files uploaded in the staff console: each import runs on the blocking pool (a
-//! million rows take a while) through the CLI's importer, while its progress and outcome
-//! are kept here in memory for the status page to poll. A restart forgets the statuses,
-//! never data: an import is one transaction, so an interrupted one left nothing behind.
+//! Claim files and benefits files uploaded in the staff console: each import runs on the
+//! blocking pool (a million rows take a while) through the CLI's importer, while its
+//! progress and outcome are kept here in memory for the status page to poll. A restart
+//! forgets the statuses, never data: an import is one transaction, so an interrupted one
+//! left nothing behind.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,11 +13,40 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::auth::tokens::random_token;
 use crate::import::ImportError;
-use crate::jobs::{ClaimImportError, ClaimImportSummary, Spool, import_claims_file};
+use crate::jobs::{
+    ClaimImportError, ClaimImportSummary, Spool, import_benefits_file, import_claims_file,
+};
 use crate::store::Store;
 
 /// Finished statuses are forgotten after this long.
 const KEEP_FOR: Duration = Duration::hours(24);
+
+/// Which file an upload is: both go through the same job machinery and status page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// claims.csv (医療費ファイル)
+    Claims,
+    /// benefits.csv (支給決定ファイル)
+    Benefits,
+}
+
+impl ImportKind {
+    /// The path segment of its routes: `/staff/import/{segment}`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            ImportKind::Claims => "claims",
+            ImportKind::Benefits => "benefits",
+        }
+    }
+
+    /// What the file is called on screen.
+    pub fn file_label(self) -> &'static str {
+        match self {
+            ImportKind::Claims => "医療費ファイル",
+            ImportKind::Benefits => "支給決定ファイル",
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub enum Phase {
@@ -34,6 +64,7 @@ pub enum Phase {
 
 #[derive(Debug, Clone)]
 pub struct ImportStatus {
+    pub kind: ImportKind,
     pub file_name: String,
     /// `staff:<login>`.
     pub started_by: String,
@@ -54,6 +85,8 @@ pub struct ClaimImports {
     /// Set when the server stops: an import not yet committed rolls back at its next
     /// progress step rather than hold redb's one writer through the stop.
     stopping: AtomicBool,
+    /// Counts finished imports, so that [`ClaimImports::finished`] can wait without polling.
+    ended: tokio::sync::watch::Sender<u64>,
 }
 
 impl ClaimImports {
@@ -64,8 +97,25 @@ impl ClaimImports {
     }
 
     fn set_phase(&self, id: &str, phase: Phase) {
+        let over = !matches!(phase, Phase::Running { .. });
         if let Some(status) = self.lock().get_mut(id) {
             status.phase = phase;
+        }
+        if over {
+            self.ended.send_modify(|n| *n += 1);
+        }
+    }
+
+    /// The status of an import once it is over (`None` for an unknown id): what a test
+    /// or a caller awaits instead of polling the status page.
+    pub async fn finished(&self, id: &str) -> Option<ImportStatus> {
+        let mut ended = self.ended.subscribe();
+        loop {
+            let status = self.status(id)?;
+            if !status.is_running() {
+                return Some(status);
+            }
+            ended.changed().await.ok()?;
         }
     }
 
@@ -83,6 +133,7 @@ impl ClaimImports {
     /// returns the job id for [`ClaimImports::status`]. Must be called within the runtime.
     pub fn start(
         self: &Arc<Self>,
+        kind: ImportKind,
         store: Store,
         spool: Spool,
         file_name: String,
@@ -96,6 +147,7 @@ impl ClaimImports {
             jobs.insert(
                 id.clone(),
                 ImportStatus {
+                    kind,
                     file_name,
                     started_by: actor.clone(),
                     started_at: now,
@@ -106,21 +158,19 @@ impl ClaimImports {
         let (jobs, job) = (self.clone(), id.clone());
         let work = tokio::task::spawn_blocking(move || {
             let started = Instant::now();
-            let result = import_claims_file(
-                &store,
-                &spool.path,
-                false,
-                now,
-                &actor,
-                &mut |done, total| {
-                    jobs.set_phase(&job, Phase::Running { done, total });
-                    if jobs.stopping.load(Ordering::SeqCst) {
-                        std::ops::ControlFlow::Break(())
-                    } else {
-                        std::ops::ControlFlow::Continue(())
-                    }
-                },
-            );
+            let mut progress = |done, total| {
+                jobs.set_phase(&job, Phase::Running { done, total });
+                if jobs.stopping.load(Ordering::SeqCst) {
+                    std::ops::ControlFlow::Break(())
+                } else {
+                    std::ops::ControlFlow::Continue(())
+                }
+            };
+            let import = match kind {
+                ImportKind::Claims => import_claims_file,
+                ImportKind::Benefits => import_benefits_file,
+            };
+            let result = import(&store, &spool.path, false, now, &actor, &mut progress);
             drop(spool);
             let phase = match result {
                 Ok(summary) => {
@@ -128,7 +178,8 @@ impl ClaimImports {
                     tracing::info!(
                         ms = millis as u64,
                         rows = summary.batch.rows,
-                        "claims file imported from the browser"
+                        kind = kind.segment(),
+                        "file imported from the browser"
                     );
                     Phase::Done { summary, millis }
                 }
@@ -138,7 +189,11 @@ impl ClaimImports {
                     Phase::Refused(ImportError::Io(e.to_string()))
                 }
                 Err(ClaimImportError::Unexpected(e)) => {
-                    tracing::error!(error = format!("{e:#}"), "a claims import failed");
+                    tracing::error!(
+                        error = format!("{e:#}"),
+                        kind = kind.segment(),
+                        "an import from the browser failed"
+                    );
                     Phase::Failed
                 }
             };
@@ -147,7 +202,7 @@ impl ClaimImports {
         let (jobs, job) = (self.clone(), id.clone());
         tokio::spawn(async move {
             if work.await.is_err() {
-                tracing::error!("a claims import stopped unexpectedly");
+                tracing::error!("an import from the browser stopped unexpectedly");
                 jobs.set_phase(&job, Phase::Failed);
             }
         });

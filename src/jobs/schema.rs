@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[Migration] = &[
         describe: "sum the claims per household, month and person",
         run: crate::claims::totals::build,
     },
+    Migration {
+        from: 4,
+        describe: "add the benefit decision tables",
+        run: crate::benefits::migrate::add_tables,
+    },
 ];
 
 /// This binary's schema and the steps that lead to it.

@@ -47,7 +47,9 @@ pub use tx::{ReadTx, Reader, Writer};
 /// byte first) instead of JSON.
 /// 4: the sums of the claims per household, month and person (`claim_totals`), kept with
 /// every claim; an older kenpo would change claims without them.
-pub const SCHEMA_VERSION: u64 = 4;
+/// 5: benefit decisions (`benefits`, `benefit_index`, `benefit_months`); an older kenpo
+/// would back up, purge and verify the file without them.
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = tables::ALL;

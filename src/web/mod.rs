@@ -69,11 +69,13 @@ impl AppState {
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Largest members file accepted: multipart bodies to [`MEMBERS_UPLOAD_PATH`] only.
 pub const UPLOAD_LIMIT: usize = 50 * 1024 * 1024;
-/// The two uploads: their bodies are not read by the security stack but, once the staff
+/// The uploads: their bodies are not read by the security stack but, once the staff
 /// session is checked, streamed to disk by the route (`staff::upload`), within their limits.
 pub const MEMBERS_UPLOAD_PATH: &str = "/staff/import/members";
 pub const CLAIMS_UPLOAD_PATH: &str = "/staff/import/claims";
-/// A claim file of a million rows is about 100 MiB.
+/// The benefits file: streamed like the claim file, within the same limit.
+pub const BENEFITS_UPLOAD_PATH: &str = "/staff/import/benefits";
+/// A claim file of a million rows is about 100 MiB (the benefits file's limit too).
 pub const CLAIMS_UPLOAD_LIMIT: u64 = 200 * 1024 * 1024;
 
 pub fn routes(state: Arc<AppState>) -> impl Endpoint {

@@ -31,7 +31,9 @@ use serde::Deserialize;
 
 use super::respond::{page, page_with_status, see_other, see_other_with_cookie};
 use super::views::staff as view;
-use super::{AppState, CLAIMS_UPLOAD_PATH, Ctx, MEMBERS_UPLOAD_PATH, session};
+use super::{
+    AppState, BENEFITS_UPLOAD_PATH, CLAIMS_UPLOAD_PATH, Ctx, MEMBERS_UPLOAD_PATH, session,
+};
 use crate::auth::staff::StaffLogin as Outcome;
 
 #[handler]
@@ -173,9 +175,21 @@ pub fn routes(app: Route) -> impl Endpoint {
             MEMBERS_UPLOAD_PATH,
             post(import::members).with(uploads.clone()),
         )
-        .at(CLAIMS_UPLOAD_PATH, post(claims::upload).with(uploads))
+        .at(
+            CLAIMS_UPLOAD_PATH,
+            post(claims::upload).with(uploads.clone()),
+        )
         .at("/staff/import/claims/:id", get(claims::page))
         .at("/staff/import/claims/:id/status", get(claims::poll))
+        .at(
+            BENEFITS_UPLOAD_PATH,
+            post(claims::benefits_upload).with(uploads),
+        )
+        .at("/staff/import/benefits/:id", get(claims::benefits_page))
+        .at(
+            "/staff/import/benefits/:id/status",
+            get(claims::benefits_poll),
+        )
         .at("/staff/batches", get(batches::list))
         .at(
             "/staff/batches/:number/publish",

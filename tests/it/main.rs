@@ -39,3 +39,4 @@ mod smtp_errors;
 mod staff;
 mod stale_spool;
 mod upgrade;
+mod upgrade_v4;

@@ -13,7 +13,11 @@ async fn a_start_removes_the_upload_spools_a_crash_left_and_nothing_else() {
     running.stop().await.expect("stops");
 
     let dir = app.data.parent().expect("data dir").to_path_buf();
-    let left = [".kenpo-claims-Zk3vQ9xY.tmp", ".kenpo-members-Ab12Cd34.tmp"];
+    let left = [
+        ".kenpo-claims-Zk3vQ9xY.tmp",
+        ".kenpo-benefits-Qw12Er34.tmp",
+        ".kenpo-members-Ab12Cd34.tmp",
+    ];
     for name in left {
         std::fs::write(dir.join(name), "1201,105,00,山田　太郎\n").expect("write spool");
     }

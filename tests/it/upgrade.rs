@@ -29,9 +29,22 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
 }
 
+/// Where the fixture maker writes: `KENPO_FIXTURE_NAME` (a file name in `tests/fixtures/`,
+/// e.g. `kenpo-schema4.redb` for a data format's last file) or the release fixture.
+fn fixture_to_write() -> PathBuf {
+    match std::env::var("KENPO_FIXTURE_NAME") {
+        Ok(name) if !name.is_empty() && !name.contains('/') => {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(name)
+        }
+        _ => fixture(),
+    }
+}
+
 /// A copy of a fixture (and its key file, if it has one) in a new temporary folder: the
 /// committed files are never opened for writing.
-fn copy_of(fixture: &str) -> (tempfile::TempDir, PathBuf) {
+pub fn copy_of(fixture: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("kenpo.redb");
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
@@ -80,11 +93,12 @@ async fn the_release_fixture_is_made_by_this_test() {
     let report = verify_file(&made).expect("verify");
     assert!(report.is_consistent(), "{:?}", report.problems);
     if std::env::var_os("KENPO_WRITE_FIXTURE").is_some_and(|v| v == "1") {
-        let _ = std::fs::remove_file(fixture());
-        let _ = std::fs::remove_file(seal::key_path(&fixture()));
-        std::fs::create_dir_all(fixture().parent().expect("folder")).expect("folder");
-        std::fs::copy(&made, fixture()).expect("write the fixture");
-        std::fs::copy(seal::key_path(&app.data), seal::key_path(&fixture())).expect("the key file");
+        let target = fixture_to_write();
+        let _ = std::fs::remove_file(&target);
+        let _ = std::fs::remove_file(seal::key_path(&target));
+        std::fs::create_dir_all(target.parent().expect("folder")).expect("folder");
+        std::fs::copy(&made, &target).expect("write the fixture");
+        std::fs::copy(seal::key_path(&app.data), seal::key_path(&target)).expect("the key file");
     }
 }
 
@@ -133,6 +147,11 @@ const NEXT: &[Migration] = &[
         from: 3,
         describe: "sum the claims per household, month and person",
         run: kenpo::claims::totals::build,
+    },
+    Migration {
+        from: 4,
+        describe: "add the benefit decision tables",
+        run: kenpo::benefits::migrate::add_tables,
     },
     Migration {
         from: SCHEMA_VERSION,

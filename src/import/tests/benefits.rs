@@ -160,3 +160,25 @@ fn several_problems_of_a_line_are_each_named() {
     let columns: Vec<_> = errors.iter().filter_map(|e| e.column.as_deref()).collect();
     assert_eq!(columns, ["給付種別", "支給額", "支払予定日"]);
 }
+
+/// The README's list of 給付種別 (section 「benefits.csv（支給決定）」) is `BUILTIN`, with
+/// each kind's treatment in 医療費控除.
+#[test]
+fn the_readme_lists_every_builtin_kind_with_its_treatment() {
+    use crate::domain::benefit::BUILTIN;
+    let readme = include_str!("../../../README.md");
+    for (name, statutory, class, _) in BUILTIN {
+        let kind = if *statutory {
+            "法定給付"
+        } else {
+            "付加給付"
+        };
+        let row = format!("| {name} | {kind} | {} |", class.label());
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
+    let rows = readme
+        .lines()
+        .filter(|l| l.contains(" | 法定給付 | ") || l.contains(" | 付加給付 | "))
+        .count();
+    assert_eq!(rows, BUILTIN.len(), "no name the code does not know");
+}

@@ -1,7 +1,7 @@
 //! Hostile files for the member and claim readers (issue #11, item 4): arbitrary bytes,
 //! the samples with one cell replaced, and Shift_JIS edge cases (`fuzz_sjis`). Whatever
-//! comes in, a reader returns; a refusal says which line. (The benefit file reader of
-//! SPEC §6.4 does not exist yet; it gets the same targets when it does.)
+//! comes in, a reader returns; a refusal says which line. The benefits reader has the same
+//! targets in `fuzz_benefits`.
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -73,7 +73,7 @@ pub(super) fn hostile_bytes(len: std::ops::Range<usize>) -> impl Strategy<Value 
 }
 
 /// Arbitrary bytes, with the real header in front half of the time so the rows get read.
-fn hostile_file(header: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
+pub(super) fn hostile_file(header: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
     (any::<bool>(), hostile_bytes(0..1500)).prop_map(move |(with_header, body)| {
         let mut bytes = if with_header {
             header.to_vec()
@@ -86,7 +86,7 @@ fn hostile_file(header: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
 }
 
 /// The first line of a sample, with its line break.
-fn header_of(sample: &'static [u8]) -> &'static [u8] {
+pub(super) fn header_of(sample: &'static [u8]) -> &'static [u8] {
     let end = sample.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
     &sample[..end]
 }

@@ -5,6 +5,7 @@ mod benefits;
 mod claims;
 mod encoding;
 mod fuzz;
+mod fuzz_benefits;
 mod fuzz_sjis;
 mod members;
 

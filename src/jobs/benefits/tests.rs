@@ -137,3 +137,52 @@ fn the_sample_file_imports_as_one_benefits_batch_with_its_audit_row() {
         .find(|(_, a)| a.action == "benefits.imported");
     assert!(row.is_some(), "one benefits.imported row");
 }
+
+/// Answers `cancelled` once the import has reported `after` progress steps.
+struct StopsAfter {
+    input: Vec<u8>,
+    steps: u64,
+    after: u64,
+}
+
+impl JobIo for StopsAfter {
+    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
+        Ok(Box::new(self.input.as_slice()))
+    }
+    fn progress(&mut self, _: &str, _: u64, _: u64) {
+        self.steps += 1;
+    }
+    fn cancelled(&self) -> bool {
+        self.steps > self.after
+    }
+    fn say(&mut self, _: &str) {}
+    fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// As for claims: a server that stops during a control-socket import does not keep
+/// redb's one writer; the import rolls back at its next progress step and says so.
+#[test]
+fn a_cancelled_benefits_import_rolls_back_at_its_next_progress_step() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = union(dir.path());
+    let mut file = String::from(HEADER);
+    for i in 0..(3 * PROGRESS_EVERY) {
+        file.push_str(&format!(
+            "K{i:09},1201,105,00,高額療養費,202503,202503,20250610,2000,20250731\n"
+        ));
+    }
+    let mut io = StopsAfter {
+        input: file.into_bytes(),
+        steps: 0,
+        after: 2,
+    };
+    let result = run(&store, true, now(), &mut io);
+    assert!(
+        matches!(&result, Err(JobError::User(m)) if *m == BenefitImportError::Cancelled.to_string()),
+        "{result:?}"
+    );
+    assert_eq!(io.steps, 3, "stopped at the first step after the request");
+    assert_eq!(stored(&store), 0, "nothing of the cancelled file is stored");
+}

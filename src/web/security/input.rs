@@ -8,8 +8,8 @@ use poem::{Request, Response};
 
 use super::upload_token;
 use crate::web::{
-    BODY_LIMIT, CLAIMS_UPLOAD_LIMIT, CLAIMS_UPLOAD_PATH, MEMBERS_UPLOAD_PATH, UPLOAD_LIMIT, csrf,
-    views,
+    BENEFITS_UPLOAD_PATH, BODY_LIMIT, CLAIMS_UPLOAD_LIMIT, CLAIMS_UPLOAD_PATH, MEMBERS_UPLOAD_PATH,
+    UPLOAD_LIMIT, csrf, views,
 };
 
 /// Refuses a state change without the CSRF token `expected` (of this session and of a CSRF
@@ -89,7 +89,7 @@ fn upload_limit(req: &Request) -> Option<u64> {
         .is_some_and(|ct| ct.starts_with("multipart/form-data"));
     match req.uri().path() {
         _ if !multipart => None,
-        CLAIMS_UPLOAD_PATH => Some(CLAIMS_UPLOAD_LIMIT),
+        CLAIMS_UPLOAD_PATH | BENEFITS_UPLOAD_PATH => Some(CLAIMS_UPLOAD_LIMIT),
         MEMBERS_UPLOAD_PATH => Some(UPLOAD_LIMIT as u64),
         _ => None,
     }

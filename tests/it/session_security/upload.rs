@@ -44,7 +44,11 @@ async fn the_upload_token_rides_first_in_the_body_and_never_in_the_url() {
     admin(&app).await;
     let form = app.get("/staff/import").await.body;
     assert!(!form.contains("csrf="), "no token in any URL");
-    for action in ["/staff/import/members", "/staff/import/claims"] {
+    for action in [
+        "/staff/import/members",
+        "/staff/import/claims",
+        "/staff/import/benefits",
+    ] {
         let at = form
             .find(&format!(r#"action="{action}""#))
             .unwrap_or_else(|| panic!("a form posting to {action}"));

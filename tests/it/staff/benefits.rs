@@ -1,130 +1,134 @@
-//! Staff and benefit decisions: the household page lists them (published or not), the
-//! export in the import layout round-trips unchanged (管理者 only, audited), 統計 counts
-//! them per 決定月, and retention deletes them with the claims' rule.
+//! The benefits file in the staff console (データ取込): the same upload path, gate, status
+//! page and line-numbered error table as claims; nothing imported on error; the fixed file
+//! imports as an unpublished 支給決定 batch. The tests await the import's end
+//! (`ClaimImports::finished`) instead of polling.
 
-use chrono::{TimeZone as _, Utc};
-use kenpo::benefits::BenefitRecord;
-use kenpo::benefits::retention::purge_expired_benefits;
 use reqwest::StatusCode;
 
-use super::{admin, clerk};
-use crate::app::parse_csv;
-use crate::benefits::{BENEFITS_UTF8, app_with_members, decisions, import_benefits};
+use super::{admin, upload};
+use crate::app::{MEMBERS_UTF8, Page, TestApp, spawn_app};
+use crate::benefits::{BENEFITS_SJIS, BENEFITS_UTF8, decisions};
+use crate::claims::batches;
 
-#[tokio::test]
-async fn the_household_page_lists_its_decisions_with_their_state() {
-    let app = app_with_members().await;
-    import_benefits(&app, BENEFITS_UTF8.to_vec(), false).await;
-    admin(&app).await;
-    let page = app.get("/staff/households/1201-105").await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    for shown in [
-        "支給決定",
-        "K-0001",
-        "一部負担還元金",
-        "2,000円",
-        "未公開",
-        "K-0008",
-    ] {
-        assert!(page.body.contains(shown), "{shown}: {}", page.body);
-    }
-    assert!(
-        !page.body.contains("K-0005"),
-        "another household's decision"
+/// Uploads a benefits file, waits for its import to end, and returns the status page.
+async fn upload_benefits(app: &TestApp, bytes: &[u8]) -> Page {
+    let started = upload(app, "/staff/import/benefits", "benefits.csv", bytes).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let status = started.location.expect("status page");
+    let id = status
+        .strip_prefix("/staff/import/benefits/")
+        .expect("a benefits status page")
+        .to_string();
+    let imports = app
+        .running
+        .as_ref()
+        .expect("running")
+        .state
+        .claim_imports
+        .clone();
+    let over = imports.finished(&id).await.expect("a known import");
+    assert!(!over.is_running());
+    let fragment = app
+        .client
+        .get(format!("{}{status}/status", app.url))
+        .header("hx-request", "true")
+        .send()
+        .await
+        .expect("fragment")
+        .text()
+        .await
+        .expect("fragment text");
+    assert!(fragment.contains("id=\"claims-job\"") && !fragment.contains("hx-trigger"));
+    assert_eq!(
+        app.get(&format!("/staff/import/claims/{id}")).await.status,
+        StatusCode::NOT_FOUND,
+        "a benefits import is not shown under the claims path"
     );
-    // Newest 決定日 first: K-0008 (2026-03-10) before K-0002 (2025-07-10).
-    let (newest, older) = (page.body.find("K-0008"), page.body.find("K-0002"));
-    assert!(newest < older, "newest first");
+    app.get(&status).await
+}
+
+/// The benefits file with line 3's 給付種別 unknown and line 5's 支払予定日 before its 決定日.
+fn benefits_with_bad_lines() -> Vec<u8> {
+    String::from_utf8(BENEFITS_UTF8.to_vec())
+        .expect("utf-8")
+        .replace("家族療養費付加金", "見舞金")
+        .replace("20250415,120000,20250430", "20250415,120000,20250401")
+        .into_bytes()
 }
 
 #[tokio::test]
-async fn the_export_round_trips_unchanged_for_an_admin_only() {
-    let app = app_with_members().await;
-    import_benefits(&app, BENEFITS_UTF8.to_vec(), true).await;
-    clerk(&app).await;
-    let refused = app.get("/staff/export/benefits.csv").await;
-    assert_ne!(refused.status, StatusCode::OK);
-    super::staff_logout(&app).await;
-    super::staff_login(&app, super::ADMIN, super::ADMIN_PASSWORD).await;
-    let export = app.get("/staff/export/benefits.csv").await;
-    assert_eq!(export.status, StatusCode::OK);
-    assert!(export.body.starts_with('\u{feff}'));
-    let rows = parse_csv(export.body.as_bytes());
-    let original = parse_csv(BENEFITS_UTF8);
-    assert_eq!(rows.first(), original.first(), "the import layout's header");
-    let sorted = |mut v: Vec<Vec<String>>| {
-        v.sort();
-        v
-    };
-    assert_eq!(
-        sorted(rows.clone()),
-        sorted(original),
-        "every row as imported"
-    );
-    let before = decisions(&app.store()).await;
-    let said = import_benefits(&app, export.body.clone().into_bytes(), false).await;
-    assert!(said[0].contains("変更なし 8 件"), "{said:?}");
-    assert_eq!(
-        decisions(&app.store()).await,
-        before,
-        "the round trip changes nothing"
-    );
-    let audit = app.get("/staff/audit?action=benefits.exported").await;
-    assert!(audit.body.contains("rows=8"), "{}", audit.body);
-}
-
-#[tokio::test]
-async fn statistics_count_decisions_and_amounts_per_month() {
-    let app = app_with_members().await;
-    import_benefits(&app, BENEFITS_UTF8.to_vec(), false).await;
+async fn a_benefits_upload_with_errors_shows_the_line_table_and_the_fixed_file_imports() {
+    let app = spawn_app().await;
     admin(&app).await;
-    let stats = app.get("/staff/stats").await;
-    assert_eq!(stats.status, StatusCode::OK);
+    let members = upload(&app, "/staff/import/members", "members.csv", MEMBERS_UTF8).await;
+    assert_eq!(members.status, StatusCode::OK, "{}", members.body);
+    let form = app.get("/staff/import").await;
     assert!(
-        stats.body.contains("支給決定（決定月別・直近12か月）"),
+        form.body.contains("支給決定ファイル（benefits.csv）")
+            && form.body.contains(r#"action="/staff/import/benefits""#),
         "{}",
-        stats.body
+        form.body
     );
-    // t0 is in 2026-11: of the file only K-0008 (2026-03, 9,000円) is in the last 12 months.
-    assert!(stats.body.contains("2026-03"), "{}", stats.body);
-    assert!(stats.body.contains("9,000円"), "{}", stats.body);
-    assert!(
-        !stats.body.contains("214,602円"),
-        "2025-09 is older than 12 months"
-    );
-}
 
-#[tokio::test]
-async fn retention_deletes_the_decisions_that_left_the_claims_window() {
-    let app = app_with_members().await;
-    import_benefits(&app, BENEFITS_UTF8.to_vec(), true).await;
-    // At 2030-11 the 60-month window starts at 2025-12: the file's decisions for earlier
-    // months go, K-0008 (対象 2025-12) stays.
-    let now = Utc
-        .with_ymd_and_hms(2030, 11, 2, 3, 0, 0)
-        .single()
-        .expect("now");
-    let store = app.store();
-    let deleted = tokio::task::spawn_blocking(move || purge_expired_benefits(&store, now, 1000))
-        .await
-        .expect("join")
-        .expect("purge");
-    assert_eq!(deleted, 7);
-    let left: Vec<String> = decisions(&app.store())
-        .await
-        .into_iter()
-        .map(|(_, BenefitRecord { decision, .. })| decision.number)
-        .collect();
-    assert_eq!(left, ["K-0008"]);
-    admin(&app).await;
-    let audit = app
-        .get("/staff/audit?action=benefits.retention_purged")
-        .await;
+    let refused = upload_benefits(&app, &benefits_with_bad_lines()).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    for shown in [
+        "<td>3行目</td><td>給付種別</td>",
+        "給付種別「見舞金」は次のいずれかで入力してください: 高額療養費・",
+        "<td>5行目</td><td>支払予定日</td>",
+        "支払予定日（20250401）が決定日（20250415）より前です",
+        "どの行も取り込んでいません",
+    ] {
+        assert!(refused.body.contains(shown), "{shown}: {}", refused.body);
+    }
+    assert!(batches(&app).await.is_empty(), "nothing imported");
+    assert!(decisions(&app.store()).await.is_empty());
+
+    let done = upload_benefits(&app, BENEFITS_SJIS).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(
-        audit
-            .body
-            .contains("deleted=7 before=202512 retention_months=60"),
+        done.body.contains("<h1>支給決定ファイルの取込</h1>"),
+        "{}",
+        done.body
+    );
+    assert!(
+        done.body.contains("取り込みました（取り込み番号 1）"),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains("<dd>8 件</dd>"), "{}", done.body);
+    assert!(
+        done.body
+            .contains("<dt>対象年月</dt><dd>2025年3月〜2025年12月</dd>")
+    );
+    let stored = batches(&app).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].kind, kenpo::claims::BatchKind::Benefits);
+    assert_eq!(stored[0].imported_by, "staff:admin");
+    assert!(!stored[0].is_published());
+    assert_eq!(decisions(&app.store()).await.len(), 8);
+
+    let list = app.get("/staff/batches").await;
+    assert!(list.body.contains("<td>支給決定</td>") && list.body.contains("未公開"));
+    let audit = app.get("/staff/audit?action=benefits.imported").await;
+    assert!(
+        audit.body.contains("staff:admin") && audit.body.contains("rows=8"),
         "{}",
         audit.body
     );
+    assert_eq!(
+        app.get("/staff/import/benefits/unknown").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let leftovers = std::fs::read_dir(app.dir.path())
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("kenpo-benefits"))
+        .count();
+    assert_eq!(leftovers, 0, "the spooled files are removed");
 }

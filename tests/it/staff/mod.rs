@@ -3,6 +3,7 @@
 mod access;
 mod audit;
 mod benefit_kinds;
+mod benefit_pages;
 mod benefits;
 mod claims;
 mod export;

@@ -136,6 +136,7 @@ async fn an_upload_without_token_or_staff_cookie_is_refused_before_its_body_is_r
     for path in [
         "/staff/import/members",
         "/staff/import/claims",
+        "/staff/import/benefits",
         "/staff/importXYZ",
     ] {
         let status = answer_to_unfinished_upload(&app.url, path, "").await;

@@ -137,7 +137,11 @@ async fn a_made_up_staff_cookie_is_refused_before_any_of_the_upload_body_is_read
         token: raw.token.clone(),
     };
     const BODY: u64 = 45 * 1024 * 1024;
-    for path in ["/staff/import/members", "/staff/import/claims"] {
+    for path in [
+        "/staff/import/members",
+        "/staff/import/claims",
+        "/staff/import/benefits",
+    ] {
         let stream = send_head(&app, path, &forged, BODY).await;
         let (mut reader, mut writer) = stream.into_split();
         // Count what the client manages to send: the kernel's socket buffers hold a few

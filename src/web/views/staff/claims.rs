@@ -1,15 +1,15 @@
-//! 医療費ファイルの取込: the upload form, the status of a running import (polled by htmx
-//! every second), then its summary or the line-numbered error table.
+//! 医療費ファイル・支給決定ファイルの取込: the upload forms, the status of a running import
+//! (polled by htmx every second), then its summary or the line-numbered error table.
 
 use maud::{Markup, html};
 
 use crate::claims::Batch;
 use crate::clock::format_jst;
-use crate::console::claim_imports::{ImportStatus, Phase};
+use crate::console::claim_imports::{ImportKind, ImportStatus, Phase};
 use crate::import::ImportError;
 use crate::web::Ctx;
 use crate::web::views::components::{csrf, line_table};
-use crate::web::views::staff::batches::{actor_label, months};
+use crate::web::views::staff::batches::{actor_label, months, months_label};
 
 pub fn form(ctx: &Ctx) -> Markup {
     html! {
@@ -33,14 +33,35 @@ pub fn form(ctx: &Ctx) -> Markup {
     }
 }
 
-pub fn status_path(id: &str) -> String {
-    format!("/staff/import/claims/{id}")
+/// The benefits file's card of データ取込.
+pub fn benefits_form(ctx: &Ctx) -> Markup {
+    html! {
+        section.card {
+            h2 { "支給決定ファイル（benefits.csv）" }
+            p { "決定番号で支給決定を追加・差し替えます。誤りが1件でもあれば、何も取り込みません。公開するまで加入者には見えません。" }
+            form method="post" action="/staff/import/benefits" enctype="multipart/form-data"
+                hx-post="/staff/import/benefits" hx-encoding="multipart/form-data" hx-target="#main" hx-push-url="true" hx-indicator="#benefits-upload-progress" {
+                // First, before the file (see the claims form).
+                (csrf(ctx))
+                div.field {
+                    label for="benefits-file" { "支給決定ファイル（UTF-8 または Shift_JIS の CSV、200 MB まで）" }
+                    input #benefits-file type="file" name="file" accept=".csv,text/csv" required;
+                }
+                div.actions { button.button.button--primary type="submit" { "支給決定を取り込む" } }
+                p #benefits-upload-progress .htmx-indicator role="status" { "ファイルを送信しています。しばらくお待ちください…" }
+            }
+        }
+    }
+}
+
+pub fn status_path(kind: ImportKind, id: &str) -> String {
+    format!("/staff/import/{}/{id}", kind.segment())
 }
 
 /// The whole status page.
 pub fn page(id: &str, status: &ImportStatus) -> Markup {
     html! {
-        h1 { "医療費ファイルの取込" }
+        h1 { (status.kind.file_label()) "の取込" }
         p {
             "ファイル：" (status.file_name) "（" (format_jst(status.started_at)) "　"
             (actor_label(&status.started_by)) "）"
@@ -55,9 +76,9 @@ pub fn section(id: &str, status: &ImportStatus) -> Markup {
     html! {
         @match &status.phase {
             Phase::Running { done, total } => {
-                div #claims-job hx-get=(format!("{}/status", status_path(id))) hx-trigger="every 1s" hx-target="this" hx-swap="outerHTML" {
+                div #claims-job hx-get=(format!("{}/status", status_path(status.kind, id))) hx-trigger="every 1s" hx-target="this" hx-swap="outerHTML" {
                     (running(*done, *total))
-                    p { a href=(status_path(id)) { "最新の状況を表示" } }
+                    p { a href=(status_path(status.kind, id)) { "最新の状況を表示" } }
                 }
             }
             Phase::Done { summary, millis } => {
@@ -98,7 +119,7 @@ fn done(batch: &Batch, millis: u128) -> Markup {
             dt { "新規" } dd { (batch.added) " 件" }
             dt { "差し替え" } dd { (batch.replaced) " 件" }
             dt { "変更なし" } dd { (batch.unchanged) " 件" }
-            dt { "診療年月" } dd { (months(batch)) }
+            dt { (months_label(batch)) } dd { (months(batch)) }
             dt { "処理時間" } dd { (millis) " ミリ秒" }
         }
         ul.links {
@@ -128,6 +149,7 @@ mod tests {
 
     fn status(phase: Phase) -> ImportStatus {
         ImportStatus {
+            kind: ImportKind::Claims,
             file_name: "claims.csv".into(),
             started_by: "staff:tanaka".into(),
             started_at: chrono::DateTime::UNIX_EPOCH,

@@ -1,4 +1,4 @@
-//! データ取込: the upload forms (members here, claims in `claims`), the line-numbered
+//! データ取込: the upload forms (members here, claims and benefits in `claims`), the line-numbered
 //! error table, the members summary.
 
 use maud::{Markup, html};
@@ -29,6 +29,7 @@ pub fn form(ctx: &Ctx, may_export: bool) -> Markup {
             }
         }
         (super::claims::form(ctx))
+        (super::claims::benefits_form(ctx))
         @if may_export {
             section.card {
                 h2 { "データの書き出し（管理者）" }
