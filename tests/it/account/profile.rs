@@ -186,7 +186,13 @@ async fn password_change_refusals_are_shown_beside_their_fields() {
 #[tokio::test]
 async fn every_member_page_offers_logout_by_post() {
     let app = logged_in().await;
-    for path in ["/menu", "/menu/profile", "/menu/password", "/menu/expenses"] {
+    for path in [
+        "/menu",
+        "/menu/profile",
+        "/menu/password",
+        "/menu/expenses",
+        "/menu/benefits",
+    ] {
         let page = app.get(path).await;
         assert_eq!(page.status, StatusCode::OK, "{path}");
         assert!(page.body.contains(r#"action="/logout""#), "{path}");

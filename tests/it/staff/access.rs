@@ -136,6 +136,9 @@ async fn a_staff_session_sees_member_data_only_through_staff_pages() {
         "/menu",
         "/menu/notices",
         "/menu/expenses",
+        "/menu/tax-notice",
+        "/menu/benefits",
+        "/menu/benefits/K-0001",
         "/register/identity",
     ] {
         let resp = staff
