@@ -2,16 +2,15 @@
 //! or none, streamed row by row into one write transaction, like `import claims`.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::claims::{PROGRESS_EVERY, Spool, count_rows};
+use super::claims::{PROGRESS_EVERY, import_batch_file, run_batch_file};
 use super::{JobError, JobIo};
-use crate::audit::{Action, Actor, AuditEntry};
+use crate::audit::{Action, AuditEntry};
 use crate::benefits::DecisionWriter;
 use crate::claims::{Outcome, PublishError, publish};
 use crate::domain::benefit::{BenefitDecision, BenefitKinds};
@@ -34,32 +33,7 @@ pub fn run(
     now: DateTime<Utc>,
     io: &mut dyn JobIo,
 ) -> Result<(), JobError> {
-    let spooled;
-    let path = match io.input_path() {
-        Some(path) => path,
-        None => {
-            spooled = Spool::beside_named(store.path(), "benefits");
-            spooled.fill(&mut io.input()?)?;
-            spooled.path.clone()
-        }
-    };
-    let summary = import_benefits_file(
-        store,
-        &path,
-        publish,
-        now,
-        &Actor::Cli.to_string(),
-        &mut |done, total| {
-            io.progress("取り込み", done, total);
-            if io.cancelled() {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        },
-    )?;
-    io.say(&summary.to_string());
-    Ok(())
+    run_batch_file(store, publish, now, io, "benefits", import_benefits)
 }
 
 /// Imports the benefits file at `path` (counting its rows first, for progress) as one
@@ -72,21 +46,7 @@ pub fn import_benefits_file(
     actor: &str,
     progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<BenefitImportSummary, BenefitImportError> {
-    let rows = count_rows(path)?;
-    if progress(0, rows).is_break() {
-        return Err(BenefitImportError::Cancelled);
-    }
-    let file =
-        File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    import_benefits(
-        store,
-        Box::new(BufReader::with_capacity(256 * 1024, file)),
-        rows,
-        publish,
-        now,
-        actor,
-        progress,
-    )
+    import_batch_file(store, path, publish, now, actor, progress, import_benefits)
 }
 
 /// Imports a benefits file as one batch, publishing it too when `publish_now`. The

@@ -32,32 +32,7 @@ pub fn run(
     now: DateTime<Utc>,
     io: &mut dyn JobIo,
 ) -> Result<(), JobError> {
-    let spooled;
-    let path = match io.input_path() {
-        Some(path) => path,
-        None => {
-            spooled = Spool::beside(store.path());
-            spooled.fill(&mut io.input()?)?;
-            spooled.path.clone()
-        }
-    };
-    let summary = import_claims_file(
-        store,
-        &path,
-        publish,
-        now,
-        &Actor::Cli.to_string(),
-        &mut |done, total| {
-            io.progress("取り込み", done, total);
-            if io.cancelled() {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        },
-    )?;
-    io.say(&summary.to_string());
-    Ok(())
+    run_batch_file(store, publish, now, io, "claims", import_claims)
 }
 
 /// Imports the claim file at `path` (counting its rows first, for progress) as one batch;
@@ -70,21 +45,79 @@ pub fn import_claims_file(
     actor: &str,
     progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<ClaimImportSummary, ClaimImportError> {
+    import_batch_file(store, path, publish, now, actor, progress, import_claims)
+}
+
+/// The import of one kind of batch file (claims, benefit decisions) from a stream of
+/// `rows` rows: [`import_claims`] or `jobs::benefits::import_benefits`.
+pub(super) type ImportFn = fn(
+    &Store,
+    Box<dyn Read>,
+    u64,
+    bool,
+    DateTime<Utc>,
+    &str,
+    &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<ClaimImportSummary, ClaimImportError>;
+
+/// The command-line job of a batch file: the file named, or the sent bytes spooled beside
+/// the data file as a `.kenpo-{kind}-….tmp`, imported with progress and cancellation.
+pub(super) fn run_batch_file(
+    store: &Store,
+    publish: bool,
+    now: DateTime<Utc>,
+    io: &mut dyn JobIo,
+    kind: &str,
+    import: ImportFn,
+) -> Result<(), JobError> {
+    let spooled;
+    let path = match io.input_path() {
+        Some(path) => path,
+        None => {
+            spooled = Spool::beside_named(store.path(), kind);
+            spooled.fill(&mut io.input()?)?;
+            spooled.path.clone()
+        }
+    };
+    let actor = Actor::Cli.to_string();
+    let summary = import_batch_file(
+        store,
+        &path,
+        publish,
+        now,
+        &actor,
+        &mut |done, total| {
+            io.progress("取り込み", done, total);
+            if io.cancelled() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        },
+        import,
+    )?;
+    io.say(&summary.to_string());
+    Ok(())
+}
+
+/// A batch file at `path`: its rows counted first (for progress), then imported.
+pub(super) fn import_batch_file(
+    store: &Store,
+    path: &Path,
+    publish: bool,
+    now: DateTime<Utc>,
+    actor: &str,
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+    import: ImportFn,
+) -> Result<ClaimImportSummary, ClaimImportError> {
     let rows = count_rows(path)?;
     if progress(0, rows).is_break() {
         return Err(ClaimImportError::Cancelled);
     }
     let file =
         File::open(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-    import_claims(
-        store,
-        Box::new(BufReader::with_capacity(256 * 1024, file)),
-        rows,
-        publish,
-        now,
-        actor,
-        progress,
-    )
+    let source = Box::new(BufReader::with_capacity(256 * 1024, file));
+    import(store, source, rows, publish, now, actor, progress)
 }
 
 /// Imports a claim file as one batch, publishing it too when `publish`.
