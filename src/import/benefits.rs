@@ -2,15 +2,14 @@
 //! stream like the claim file. Whether the person of a decision exists, and whether a
 //! 決定番号 came twice, are the caller's checks (they need the data file).
 
-use std::collections::VecDeque;
-use std::io::{Chain, Read};
+use std::io::Read;
 
 use chrono::{Datelike as _, NaiveDate};
 use csv::StringRecord;
 
-use super::encoding::open_reader;
-use super::error::{ImportError, LineError, MAX_LINE_ERRORS};
-use super::fields::{Next, Row, check_header, csv_reader, next_record};
+use super::error::{ImportError, LineError};
+use super::fields::Row;
+use super::rows::{RowFormat, RowReader, read_all};
 use crate::domain::benefit::{BenefitDecision, BenefitKind, BenefitKinds};
 use crate::domain::claim::YearMonth;
 use crate::domain::member::normalize_code;
@@ -47,95 +46,57 @@ pub const MAX_SPAN_MONTHS: i64 = 12;
 pub const DUPLICATE_NUMBER: &str = "この決定番号は、このファイルのより前の行にもあります\
      （決定番号は1件ごとに別の番号にしてください）";
 
-/// Reads decisions one by one from a benefits file.
-pub struct BenefitReader {
-    reader: csv::Reader<Chain<Box<dyn Read>, &'static [u8]>>,
-    record: StringRecord,
-    pending: VecDeque<LineError>,
-    finished: bool,
-    kinds: BenefitKinds,
+/// The rows of the benefits file, with the 給付種別 the union accepts (the built-in ones
+/// and its own).
+#[derive(Debug, Clone, Default)]
+pub struct BenefitRows {
+    pub kinds: BenefitKinds,
 }
+
+impl RowFormat for BenefitRows {
+    type Item = BenefitDecision;
+
+    fn columns(&self) -> &'static [&'static str] {
+        &COLUMNS
+    }
+
+    fn read(&self, record: &StringRecord, line: u64) -> Result<BenefitDecision, Vec<LineError>> {
+        read_decision(record, line, &self.kinds)
+    }
+}
+
+/// Reads decisions one by one from a benefits file.
+pub type BenefitReader = RowReader<BenefitRows>;
 
 impl BenefitReader {
-    /// Starts reading UTF-8 text (as returned by [`open_reader`]); checks the header.
-    /// `kinds` are the 給付種別 the union accepts (the built-in ones and its own).
-    pub fn new(utf8: Box<dyn Read>, kinds: BenefitKinds) -> Result<Self, ImportError> {
-        let mut reader = csv_reader(utf8);
-        check_header(&mut reader, &COLUMNS)?;
-        Ok(Self {
-            reader,
-            record: StringRecord::new(),
-            pending: VecDeque::new(),
-            finished: false,
-            kinds,
-        })
-    }
-
     /// Starts reading raw bytes in UTF-8 or Shift_JIS (detected); checks the header.
     pub fn open(raw: impl Read + 'static, kinds: BenefitKinds) -> Result<Self, ImportError> {
-        Self::new(open_reader(raw)?, kinds)
+        Self::open_with(raw, BenefitRows { kinds })
     }
 
-    /// The next decision with the line it starts on, or one problem of a line. A line
-    /// with several problems gives several errors in a row. `None` at the end of the
-    /// file, and after an error that makes the rest unreadable.
+    /// Starts reading UTF-8 text (as returned by `open_reader`); checks the header.
+    pub fn new(utf8: Box<dyn Read>, kinds: BenefitKinds) -> Result<Self, ImportError> {
+        Self::with_format(utf8, BenefitRows { kinds })
+    }
+
+    /// The next decision with the line it starts on, or one problem of a line.
     pub fn next_decision(&mut self) -> Option<Result<(u64, BenefitDecision), LineError>> {
-        if let Some(error) = self.pending.pop_front() {
-            return Some(Err(error));
-        }
-        if self.finished {
-            return None;
-        }
-        match next_record(&mut self.reader, &mut self.record, COLUMNS.len()) {
-            Next::End => {
-                self.finished = true;
-                None
-            }
-            Next::Record(line) => match read_decision(&self.record, line, &self.kinds) {
-                Ok(decision) => Some(Ok((line, decision))),
-                Err(errors) => {
-                    self.pending.extend(errors);
-                    self.pending.pop_front().map(Err)
-                }
-            },
-            Next::Error { error, fatal } => {
-                self.finished = fatal;
-                Some(Err(error))
-            }
-        }
-    }
-}
-
-impl Iterator for BenefitReader {
-    type Item = Result<(u64, BenefitDecision), LineError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.next_decision()
+        self.next_row()
     }
 }
 
 /// Reads a whole benefits file (UTF-8 or Shift_JIS) into memory: for small files and
-/// tests. Collects up to [`MAX_LINE_ERRORS`] problems.
+/// tests. Collects up to [`MAX_LINE_ERRORS`](super::MAX_LINE_ERRORS) problems.
 pub fn read_benefits(
     raw: impl Read + 'static,
     kinds: &BenefitKinds,
 ) -> Result<Vec<BenefitDecision>, ImportError> {
-    let mut decisions = Vec::new();
-    let mut errors = Vec::new();
-    for item in BenefitReader::open(raw, kinds.clone())? {
-        match item {
-            Ok((_, decision)) => decisions.push(decision),
-            Err(error) => errors.push(error),
-        }
-        if errors.len() >= MAX_LINE_ERRORS {
-            break;
-        }
-    }
-    if errors.is_empty() {
-        Ok(decisions)
-    } else {
-        Err(ImportError::Lines(errors))
-    }
+    read_all(
+        raw,
+        BenefitRows {
+            kinds: kinds.clone(),
+        },
+    )
 }
 
 fn read_decision(

@@ -2,14 +2,13 @@
 //! million rows, so claims are handed out one at a time and never all held here.
 //! Whether the person of a claim exists is the caller's check.
 
-use std::collections::VecDeque;
-use std::io::{Chain, Read};
+use std::io::Read;
 
 use csv::StringRecord;
 
-use super::encoding::open_reader;
-use super::error::{ImportError, LineError, MAX_LINE_ERRORS};
-use super::fields::{Next, Row, check_header, csv_reader, next_record};
+use super::error::{ImportError, LineError};
+use super::fields::Row;
+use super::rows::{RowFormat, RowReader, read_all};
 use crate::domain::claim::{Claim, ClaimKind, YearMonth};
 use crate::domain::member::normalize_code;
 
@@ -40,89 +39,46 @@ const TOTAL_COST: usize = 8;
 const SELF_PAY: usize = 9;
 const BENEFIT: usize = 10;
 
-/// Reads claims one by one from a claim file.
-pub struct ClaimReader {
-    reader: csv::Reader<Chain<Box<dyn Read>, &'static [u8]>>,
-    record: StringRecord,
-    pending: VecDeque<LineError>,
-    finished: bool,
+/// The rows of the claim file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClaimRows;
+
+impl RowFormat for ClaimRows {
+    type Item = Claim;
+
+    fn columns(&self) -> &'static [&'static str] {
+        &COLUMNS
+    }
+
+    fn read(&self, record: &StringRecord, line: u64) -> Result<Claim, Vec<LineError>> {
+        read_claim(record, line)
+    }
 }
+
+/// Reads claims one by one from a claim file.
+pub type ClaimReader = RowReader<ClaimRows>;
 
 impl ClaimReader {
-    /// Starts reading UTF-8 text (as returned by [`open_reader`]); checks the header.
-    pub fn new(utf8: Box<dyn Read>) -> Result<Self, ImportError> {
-        let mut reader = csv_reader(utf8);
-        check_header(&mut reader, &COLUMNS)?;
-        Ok(Self {
-            reader,
-            record: StringRecord::new(),
-            pending: VecDeque::new(),
-            finished: false,
-        })
-    }
-
     /// Starts reading raw bytes in UTF-8 or Shift_JIS (detected); checks the header.
     pub fn open(raw: impl Read + 'static) -> Result<Self, ImportError> {
-        Self::new(open_reader(raw)?)
+        Self::open_with(raw, ClaimRows)
     }
 
-    /// The next claim with the line it starts on, or one problem of a line. A line with
-    /// several problems gives several errors in a row. `None` at the end of the file,
-    /// and after an error that makes the rest unreadable.
+    /// Starts reading UTF-8 text (as returned by `open_reader`); checks the header.
+    pub fn new(utf8: Box<dyn Read>) -> Result<Self, ImportError> {
+        Self::with_format(utf8, ClaimRows)
+    }
+
+    /// The next claim with the line it starts on, or one problem of a line.
     pub fn next_claim(&mut self) -> Option<Result<(u64, Claim), LineError>> {
-        if let Some(error) = self.pending.pop_front() {
-            return Some(Err(error));
-        }
-        if self.finished {
-            return None;
-        }
-        match next_record(&mut self.reader, &mut self.record, COLUMNS.len()) {
-            Next::End => {
-                self.finished = true;
-                None
-            }
-            Next::Record(line) => match read_claim(&self.record, line) {
-                Ok(claim) => Some(Ok((line, claim))),
-                Err(errors) => {
-                    self.pending.extend(errors);
-                    self.pending.pop_front().map(Err)
-                }
-            },
-            Next::Error { error, fatal } => {
-                self.finished = fatal;
-                Some(Err(error))
-            }
-        }
-    }
-}
-
-impl Iterator for ClaimReader {
-    type Item = Result<(u64, Claim), LineError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.next_claim()
+        self.next_row()
     }
 }
 
 /// Reads a whole claim file (UTF-8 or Shift_JIS) into memory: for small files and tests.
-/// Collects up to [`MAX_LINE_ERRORS`] problems.
+/// Collects up to [`MAX_LINE_ERRORS`](super::MAX_LINE_ERRORS) problems.
 pub fn read_claims(raw: impl Read + 'static) -> Result<Vec<Claim>, ImportError> {
-    let mut claims = Vec::new();
-    let mut errors = Vec::new();
-    for item in ClaimReader::open(raw)? {
-        match item {
-            Ok((_, claim)) => claims.push(claim),
-            Err(error) => errors.push(error),
-        }
-        if errors.len() >= MAX_LINE_ERRORS {
-            break;
-        }
-    }
-    if errors.is_empty() {
-        Ok(claims)
-    } else {
-        Err(ImportError::Lines(errors))
-    }
+    read_all(raw, ClaimRows)
 }
 
 fn read_claim(record: &StringRecord, line: u64) -> Result<Claim, Vec<LineError>> {

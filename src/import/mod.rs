@@ -12,6 +12,7 @@ pub mod error;
 mod fields;
 mod member_rules;
 pub mod members;
+pub mod rows;
 
 #[cfg(test)]
 mod tests;
