@@ -6,11 +6,12 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::model::{
-    Batch, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord, batch_person_key, claim_key,
-    claim_month_key,
+    Batch, BatchKind, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord, batch_person_key,
+    claim_key, claim_month_key,
 };
 use super::totals::Changes;
-use crate::domain::claim::Claim;
+use crate::domain::claim::{Claim, YearMonth};
+use crate::domain::member::HouseholdKey;
 use crate::store::{WriteTx, Writer, tables};
 
 /// What storing one claim did.
@@ -27,13 +28,7 @@ pub enum Outcome {
 /// Collects one batch's claims. Create it, [`BatchWriter::put`] each claim, then
 /// [`BatchWriter::finish`] writes the batch record.
 pub struct BatchWriter {
-    batch: Batch,
-    /// Whether the batch will be published with its import: an unchanged claim still
-    /// waiting in an unpublished batch then moves into this one (SPEC §6.2: `--publish`
-    /// publishes every row of the file, changed or not).
-    publishing: bool,
-    people: HashSet<String>,
-    published: HashMap<String, bool>,
+    state: BatchState,
     /// The `claim_months` key written last.
     last_mark: String,
     /// Changes to `claim_totals` not yet written.
@@ -48,32 +43,15 @@ impl BatchWriter {
         actor: &str,
         publishing: bool,
     ) -> anyhow::Result<Self> {
-        let id = w.next_id("batches")?;
         Ok(Self {
-            batch: Batch {
-                id,
-                kind: super::model::BatchKind::Claims,
-                imported_at: now,
-                imported_by: actor.to_string(),
-                rows: 0,
-                added: 0,
-                replaced: 0,
-                unchanged: 0,
-                first_month: None,
-                last_month: None,
-                published_at: None,
-                published_by: None,
-            },
-            publishing,
-            people: HashSet::new(),
-            published: HashMap::new(),
+            state: BatchState::start(w, BatchKind::Claims, now, actor, publishing)?,
             last_mark: String::new(),
             totals: Changes::default(),
         })
     }
 
     pub fn id(&self) -> &str {
-        &self.batch.id
+        &self.state.batch.id
     }
 
     /// The tables [`BatchWriter::put`] uses, for [`Writer::with_tables`].
@@ -89,12 +67,7 @@ impl BatchWriter {
     /// Stores one claim (replacing an earlier claim of the same receipt number).
     pub fn put(&mut self, w: &mut impl WriteTx, claim: Claim) -> anyhow::Result<Outcome> {
         let outcome = self.store(w, claim)?;
-        match outcome {
-            Outcome::Added => self.batch.added += 1,
-            Outcome::Replaced => self.batch.replaced += 1,
-            Outcome::Unchanged => self.batch.unchanged += 1,
-            Outcome::Duplicate => {}
-        }
+        self.state.count(outcome);
         if self.totals.due() {
             self.totals.apply(w)?;
         }
@@ -102,21 +75,18 @@ impl BatchWriter {
     }
 
     fn store(&mut self, w: &mut impl WriteTx, claim: Claim) -> anyhow::Result<Outcome> {
-        self.batch.rows += 1;
-        let month = Some(claim.month);
-        self.batch.first_month = self.batch.first_month.min(month).or(month);
-        self.batch.last_month = self.batch.last_month.max(month);
+        self.state.row(claim.month, claim.month);
         let receipt = claim.receipt_number.as_str();
         let index = ClaimIndex {
             key: claim_key(&claim),
-            batch: self.batch.id.clone(),
+            batch: self.state.batch.id.clone(),
         };
         // The index entry is written at once and the one it replaced examined (one lookup
         // for a new number, the usual case); it is put back when nothing is to change.
         // The claim the number had, if any: its sums go when this one is stored.
         let mut stored = None;
         let outcome = match w.replace(receipt, &index)? {
-            Some(old) if old.batch == self.batch.id => {
+            Some(old) if old.batch == self.state.batch.id => {
                 w.put(receipt, &old)?;
                 return Ok(Outcome::Duplicate);
             }
@@ -124,7 +94,7 @@ impl BatchWriter {
                 stored = w.get::<ClaimRecord>(&old.key)?;
                 match &stored {
                     Some(same) if same.claim == claim => {
-                        if !self.publishing || self.is_published(w, &same.batch)? {
+                        if self.state.keeps(w, &same.batch)? {
                             w.put(receipt, &old)?;
                             return Ok(Outcome::Unchanged);
                         }
@@ -138,11 +108,7 @@ impl BatchWriter {
             }
             None => Outcome::Added,
         };
-        let person = batch_person_key(&self.batch.id, &claim.household, &claim.branch);
-        if !self.people.contains(&person) {
-            w.put(&person, &BatchPerson)?;
-            self.people.insert(person);
-        }
+        self.state.mark_person(w, &claim.household, &claim.branch)?;
         // Rows of one household and month often follow each other: one mark for them.
         let mark = claim_month_key(&claim);
         if mark != self.last_mark {
@@ -150,7 +116,7 @@ impl BatchWriter {
             self.last_mark = mark;
         }
         let record = ClaimRecord {
-            batch: self.batch.id.clone(),
+            batch: self.state.batch.id.clone(),
             claim,
         };
         self.totals.replaced(stored.as_ref(), &record);
@@ -158,7 +124,95 @@ impl BatchWriter {
         Ok(outcome)
     }
 
-    fn is_published(&mut self, w: &impl WriteTx, batch: &str) -> anyhow::Result<bool> {
+    /// Writes the batch record; returns it.
+    pub fn finish(mut self, w: &mut Writer) -> anyhow::Result<Batch> {
+        self.totals.apply(w)?;
+        self.state.finish(w)
+    }
+}
+
+/// What every kind of batch (claims, benefit decisions) keeps while its rows are stored:
+/// the batch record and its counts, the people already marked in `batch_people`, and
+/// which earlier batches are published.
+pub struct BatchState {
+    pub batch: Batch,
+    /// Whether the batch will be published with its import: an unchanged row still
+    /// waiting in an unpublished batch then moves into this one (SPEC §6.2: `--publish`
+    /// publishes every row of the file, changed or not).
+    publishing: bool,
+    people: HashSet<String>,
+    published: HashMap<String, bool>,
+}
+
+impl BatchState {
+    /// A new batch of `kind` with the next batch id (claims and decisions share the ids).
+    pub fn start(
+        w: &mut Writer,
+        kind: BatchKind,
+        now: DateTime<Utc>,
+        actor: &str,
+        publishing: bool,
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            batch: Batch {
+                id: w.next_id("batches")?,
+                kind,
+                imported_at: now,
+                imported_by: actor.to_string(),
+                rows: 0,
+                added: 0,
+                replaced: 0,
+                unchanged: 0,
+                first_month: None,
+                last_month: None,
+                published_at: None,
+                published_by: None,
+            },
+            publishing,
+            people: HashSet::new(),
+            published: HashMap::new(),
+        })
+    }
+
+    /// A row of the file, about the months `from..=to`.
+    pub fn row(&mut self, from: YearMonth, to: YearMonth) {
+        self.batch.rows += 1;
+        let (from, to) = (Some(from), Some(to));
+        self.batch.first_month = self.batch.first_month.min(from).or(from);
+        self.batch.last_month = self.batch.last_month.max(to);
+    }
+
+    /// Counts what storing a row did.
+    pub fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Added => self.batch.added += 1,
+            Outcome::Replaced => self.batch.replaced += 1,
+            Outcome::Unchanged => self.batch.unchanged += 1,
+            Outcome::Duplicate => {}
+        }
+    }
+
+    /// Marks the person in `batch_people` (once per batch): who to tell on publication.
+    pub fn mark_person(
+        &mut self,
+        w: &mut impl WriteTx,
+        household: &HouseholdKey,
+        branch: &str,
+    ) -> anyhow::Result<()> {
+        let person = batch_person_key(&self.batch.id, household, branch);
+        if !self.people.contains(&person) {
+            w.put(&person, &BatchPerson)?;
+            self.people.insert(person);
+        }
+        Ok(())
+    }
+
+    /// Whether an unchanged row stored in `batch` stays there: always, unless this batch is
+    /// published with its import and `batch` is not published yet.
+    pub fn keeps(&mut self, w: &impl WriteTx, batch: &str) -> anyhow::Result<bool> {
+        if !self.publishing {
+            return Ok(true);
+        }
         if let Some(known) = self.published.get(batch) {
             return Ok(*known);
         }
@@ -168,8 +222,7 @@ impl BatchWriter {
     }
 
     /// Writes the batch record; returns it.
-    pub fn finish(mut self, w: &mut Writer) -> anyhow::Result<Batch> {
-        self.totals.apply(w)?;
+    pub fn finish(self, w: &mut Writer) -> anyhow::Result<Batch> {
         w.put(&self.batch.id, &self.batch)?;
         Ok(self.batch)
     }

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, TimeZone as _, Utc};
 
 use super::*;
+use crate::claims::BatchPerson;
 use crate::claims::model::batch_prefix;
 use crate::domain::benefit::OffsetClass;
 use crate::domain::claim::YearMonth;
