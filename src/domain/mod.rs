@@ -15,6 +15,7 @@ pub mod japan_time;
 pub mod maintenance;
 pub mod member;
 pub mod password;
+pub mod phone;
 pub mod search_text;
 pub mod user_id;
 pub mod whole_number;
