@@ -10,6 +10,7 @@ mod binary;
 mod browser_account;
 mod browser_claims;
 mod browser_journey;
+mod browser_postcards;
 mod browser_staff;
 mod cache_setting;
 mod claims;
