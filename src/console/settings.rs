@@ -40,6 +40,14 @@ pub struct SettingsInput {
 }
 
 impl SettingsInput {
+    fn sender(&self) -> sender::SenderInput<'_> {
+        sender::SenderInput {
+            postal_code: &self.sender_postal_code,
+            address: &self.sender_address,
+            phone: &self.sender_phone,
+        }
+    }
+
     pub fn from_settings(s: &UnionSettings) -> Self {
         Self {
             union_name: s.union_name.clone(),
@@ -181,7 +189,10 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
             AUDIT_RETENTION_MONTHS,
         ) as u32;
     }
-    sender::parse(&mut e, input, &mut s);
+    // A form of an older page (without the hidden `sender_fields`) keeps the stored sender.
+    if !input.sender_fields.is_empty() {
+        sender::parse(&mut e, &input.sender(), &mut s);
+    }
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
@@ -258,7 +269,7 @@ pub fn save(
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))
     .collect();
-    changed.extend(sender::changed(&before, &after));
+    changed.extend(sender::changed(&before.sender(), &after.sender()));
     AuditEntry::new(now, actor, Action::SettingsChanged)
         .detail(changed.join(","))
         .record(w)?;

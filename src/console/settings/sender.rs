@@ -2,7 +2,6 @@
 //! Each may stay empty (the print then names the union alone), but a 住所 needs its
 //! 郵便番号 and the other way round.
 
-use super::{FieldErrors, SettingsInput};
 use crate::domain::household::trim_spaces;
 use crate::domain::member::parse_postal_code;
 use crate::domain::phone::parse_phone_number;
@@ -19,15 +18,18 @@ pub fn postal_for_form(digits: &str) -> String {
     }
 }
 
-/// Reads the three fields into `s`; a form of an older page (without the hidden
-/// `sender_fields`) keeps what is stored.
-pub(super) fn parse(e: &mut FieldErrors, input: &SettingsInput, s: &mut UnionSettings) {
-    if input.sender_fields.is_empty() {
-        return;
-    }
-    let postal = trim_spaces(&input.sender_postal_code);
-    let address = trim_spaces(&input.sender_address);
-    let phone = trim_spaces(&input.sender_phone);
+/// The three fields as typed: 郵便番号, 住所, 電話番号.
+pub struct SenderInput<'a> {
+    pub postal_code: &'a str,
+    pub address: &'a str,
+    pub phone: &'a str,
+}
+
+/// Reads the three fields into `s`, or pushes each field's message onto `e`.
+pub fn parse(e: &mut Vec<(&'static str, String)>, input: &SenderInput<'_>, s: &mut UnionSettings) {
+    let postal = trim_spaces(input.postal_code);
+    let address = trim_spaces(input.address);
+    let phone = trim_spaces(input.phone);
     s.sender_postal_code = if postal.is_empty() {
         String::new()
     } else if let Some(digits) = parse_postal_code(postal) {
@@ -72,17 +74,14 @@ pub(super) fn parse(e: &mut FieldErrors, input: &SettingsInput, s: &mut UnionSet
 }
 
 /// The names of the sender fields that differ, for the audit row.
-pub(super) fn changed(before: &SettingsInput, after: &SettingsInput) -> Vec<&'static str> {
+pub fn changed(before: &SenderInput<'_>, after: &SenderInput<'_>) -> Vec<&'static str> {
     [
         (
             "sender_postal_code",
-            before.sender_postal_code != after.sender_postal_code,
+            before.postal_code != after.postal_code,
         ),
-        (
-            "sender_address",
-            before.sender_address != after.sender_address,
-        ),
-        ("sender_phone", before.sender_phone != after.sender_phone),
+        ("sender_address", before.address != after.address),
+        ("sender_phone", before.phone != after.phone),
     ]
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))
@@ -93,30 +92,25 @@ pub(super) fn changed(before: &SettingsInput, after: &SettingsInput) -> Vec<&'st
 mod tests {
     use super::*;
 
-    fn input(postal: &str, address: &str, phone: &str) -> SettingsInput {
-        SettingsInput {
-            sender_postal_code: postal.into(),
-            sender_address: address.into(),
-            sender_phone: phone.into(),
-            sender_fields: "1".into(),
-            ..SettingsInput::default()
-        }
-    }
-
-    fn read(i: &SettingsInput) -> (UnionSettings, Vec<&'static str>) {
-        let mut e = FieldErrors::new();
+    fn read(postal_code: &str, address: &str, phone: &str) -> (UnionSettings, Vec<&'static str>) {
+        let mut e = Vec::new();
         let mut s = UnionSettings::default();
-        parse(&mut e, i, &mut s);
+        let input = SenderInput {
+            postal_code,
+            address,
+            phone,
+        };
+        parse(&mut e, &input, &mut s);
         (s, e.into_iter().map(|(field, _)| field).collect())
     }
 
     #[test]
     fn a_full_sender_is_stored_folded() {
-        let (s, errors) = read(&input(
+        let (s, errors) = read(
             "〒１００－０００１",
             " 東京都千代田区千代田1-1 ",
             "０３－１２３４－５６７８",
-        ));
+        );
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(s.sender_postal_code, "1000001");
         assert_eq!(s.sender_address, "東京都千代田区千代田1-1");
@@ -126,34 +120,13 @@ mod tests {
 
     #[test]
     fn nothing_at_all_is_allowed_and_half_a_sender_is_not() {
-        assert!(read(&input("", "", "")).1.is_empty());
-        assert!(read(&input("", "", "03-1234-5678")).1.is_empty());
-        assert_eq!(
-            read(&input("", "東京都千代田区", "")).1,
-            ["sender_postal_code"]
-        );
-        assert_eq!(read(&input("100-0001", "", "")).1, ["sender_address"]);
-        assert_eq!(
-            read(&input("100-001", "東京都", "")).1,
-            ["sender_postal_code"]
-        );
-        assert_eq!(
-            read(&input("100-0001", "東京都", "1234")).1,
-            ["sender_phone"]
-        );
+        assert!(read("", "", "").1.is_empty());
+        assert!(read("", "", "03-1234-5678").1.is_empty());
+        assert_eq!(read("", "東京都千代田区", "").1, ["sender_postal_code"]);
+        assert_eq!(read("100-0001", "", "").1, ["sender_address"]);
+        assert_eq!(read("100-001", "東京都", "").1, ["sender_postal_code"]);
+        assert_eq!(read("100-0001", "東京都", "1234").1, ["sender_phone"]);
         let long = "東".repeat(MAX_ADDRESS_CHARS + 1);
-        assert_eq!(read(&input("100-0001", &long, "")).1, ["sender_address"]);
-    }
-
-    #[test]
-    fn a_form_without_the_sender_fields_keeps_what_is_stored() {
-        let mut e = FieldErrors::new();
-        let mut s = UnionSettings {
-            sender_address: "東京都".into(),
-            ..UnionSettings::default()
-        };
-        parse(&mut e, &SettingsInput::default(), &mut s);
-        assert!(e.is_empty());
-        assert_eq!(s.sender_address, "東京都");
+        assert_eq!(read("100-0001", &long, "").1, ["sender_address"]);
     }
 }

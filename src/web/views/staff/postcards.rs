@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 mod letter;
+mod parts;
 mod plain;
 mod pressure;
 pub mod print;

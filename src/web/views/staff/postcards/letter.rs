@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 
-use super::print::{Print, credentials, first_steps, postal, sender};
+use super::parts::{Print, credentials, first_steps, postal, sender};
 use crate::auth::credentials::Postcard;
 
 pub fn page(p: &Print<'_>, c: &Postcard) -> Markup {

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::print::{Print, postal};
+use super::parts::{Print, postal};
 use crate::auth::credentials::Postcard;
 use crate::clock::format_jst_date;
 

@@ -5,7 +5,7 @@
 
 use maud::{Markup, html};
 
-use super::print::{Print, credentials, first_steps, sender};
+use super::parts::{Print, credentials, first_steps, sender};
 use crate::auth::credentials::Postcard;
 
 /// The seven 郵便番号 boxes (assets/postcards-pressure.css places them).
