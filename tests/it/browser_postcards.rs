@@ -141,6 +141,18 @@ async fn the_pressure_sealed_postcard_prints_the_password_only_inside() {
         for seen in [&card.id, &card.password, &app.url, "有効期限"] {
             assert!(inside.contains(seen), "inside lacks {seen:?}:\n{inside}");
         }
+        // The credentials sit on the first inside panel (the left 100 mm of the sheet).
+        let panel = Area {
+            x: 0.0,
+            y: 0.0,
+            width: 100.0 * PT,
+            height: 148.0 * PT,
+        };
+        let panel = squeeze(&pdf.text_in(2 * i + 2, panel));
+        assert!(
+            panel.contains(&card.password),
+            "not on the first inside panel:\n{panel}"
+        );
     }
     assert_eq!(
         pdf.page_sizes(),
