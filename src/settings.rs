@@ -56,6 +56,15 @@ pub struct UnionSettings {
     /// The union's own 付加給付 names for the benefits file (SPEC §6.4), beside the built-in
     /// ones (`domain::benefit::BUILTIN`).
     pub benefit_kinds: Vec<CustomBenefitKind>,
+    /// The sender (差出人) printed on postcards and letters beside the union's name: its
+    /// 郵便番号 (seven digits), 住所 and 電話番号. Empty until a 管理者 sets them (also in
+    /// data files written before they existed).
+    #[serde(default)]
+    pub sender_postal_code: String,
+    #[serde(default)]
+    pub sender_address: String,
+    #[serde(default)]
+    pub sender_phone: String,
 }
 
 impl Record for UnionSettings {
@@ -82,6 +91,9 @@ impl Default for UnionSettings {
             public_url: String::new(),
             audit_retention_months: DEFAULT_AUDIT_RETENTION_MONTHS,
             benefit_kinds: Vec::new(),
+            sender_postal_code: String::new(),
+            sender_address: String::new(),
+            sender_phone: String::new(),
         }
     }
 }
@@ -113,6 +125,13 @@ impl UnionSettings {
         self.insurer_number.as_ref().map_or("", |n| n.as_str())
     }
 
+    /// Whether any of the sender's postal code, address or phone is set.
+    pub fn has_sender_address(&self) -> bool {
+        !(self.sender_postal_code.is_empty()
+            && self.sender_address.is_empty()
+            && self.sender_phone.is_empty())
+    }
+
     /// Whether `kenpo init` has run.
     pub fn is_initialised(&self) -> bool {
         !self.union_name.is_empty() && self.insurer_number.is_some()
@@ -141,6 +160,10 @@ mod tests {
         assert!(settings.staff_totp_required);
         assert_eq!(settings.account_lock_minutes, 45);
         assert!(UnionSettings::default().staff_totp_required);
+        assert_eq!(settings.sender_postal_code, "");
+        assert_eq!(settings.sender_address, "");
+        assert_eq!(settings.sender_phone, "");
+        assert!(!settings.has_sender_address());
     }
 
     #[test]

@@ -7,6 +7,8 @@ use crate::domain::insurer_number::InsurerNumber;
 use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Writer;
 
+pub mod sender;
+
 /// The form as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
@@ -29,9 +31,23 @@ pub struct SettingsInput {
     /// stored value rather than switching the second factor off by omission.
     pub staff_totp_field: String,
     pub audit_retention_months: String,
+    /// 差出人 (the sender on postcards and letters); a hidden `sender_fields` marks a form
+    /// that has them, so that an older page's form keeps the stored sender.
+    pub sender_postal_code: String,
+    pub sender_address: String,
+    pub sender_phone: String,
+    pub sender_fields: String,
 }
 
 impl SettingsInput {
+    fn sender(&self) -> sender::SenderInput<'_> {
+        sender::SenderInput {
+            postal_code: &self.sender_postal_code,
+            address: &self.sender_address,
+            phone: &self.sender_phone,
+        }
+    }
+
     pub fn from_settings(s: &UnionSettings) -> Self {
         Self {
             union_name: s.union_name.clone(),
@@ -49,6 +65,10 @@ impl SettingsInput {
             staff_totp_required: if s.staff_totp_required { "on" } else { "" }.to_string(),
             staff_totp_field: "1".to_string(),
             audit_retention_months: s.audit_retention_months.to_string(),
+            sender_postal_code: sender::postal_for_form(&s.sender_postal_code),
+            sender_address: s.sender_address.clone(),
+            sender_phone: s.sender_phone.clone(),
+            sender_fields: "1".to_string(),
         }
     }
 }
@@ -169,6 +189,10 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
             AUDIT_RETENTION_MONTHS,
         ) as u32;
     }
+    // A form of an older page (without the hidden `sender_fields`) keeps the stored sender.
+    if !input.sender_fields.is_empty() {
+        sender::parse(&mut e, &input.sender(), &mut s);
+    }
     if e.is_empty() { Ok(s) } else { Err(e) }
 }
 
@@ -190,7 +214,7 @@ pub fn save(
     let before = SettingsInput::from_settings(&current);
     let after = SettingsInput::from_settings(&new);
     w.put(SETTINGS, &new)?;
-    let changed: Vec<&str> = [
+    let mut changed: Vec<&str> = [
         ("union_name", before.union_name != after.union_name),
         (
             "insurer_number",
@@ -245,6 +269,7 @@ pub fn save(
     .into_iter()
     .filter_map(|(name, changed)| changed.then_some(name))
     .collect();
+    changed.extend(sender::changed(&before.sender(), &after.sender()));
     AuditEntry::new(now, actor, Action::SettingsChanged)
         .detail(changed.join(","))
         .record(w)?;

@@ -16,6 +16,7 @@ pub mod maintenance;
 pub mod member;
 pub mod offsets;
 pub mod password;
+pub mod phone;
 pub mod search_text;
 pub mod user_id;
 pub mod whole_number;

@@ -16,6 +16,7 @@ use crate::web::guard::{guard, staff::staff_user};
 use crate::web::respond::{internal, staff_page, staff_page_with_status};
 use crate::web::views::staff::nav::{Confirm, confirm};
 use crate::web::views::staff::postcards as view;
+use crate::web::views::staff::postcards::print::Layout;
 use crate::web::{AppState, Ctx};
 
 #[derive(Deserialize, Default)]
@@ -24,6 +25,22 @@ pub struct Scope {
     scope: String,
     #[serde(default)]
     households: String,
+    /// The print layout chosen on the はがき発行 screen (empty: the 圧着はがき).
+    #[serde(default)]
+    layout: String,
+}
+
+const NO_LAYOUT: &str = "印刷の形式を、一覧から選んでください。";
+
+/// The households named, unless the issue is for every unregistered household.
+fn chosen_households(q: &Scope) -> Result<Vec<HouseholdKey>, String> {
+    if q.scope == "all" {
+        return Ok(Vec::new());
+    }
+    match parse_households(&q.households)? {
+        list if list.is_empty() => Err("発行する世帯の記号-番号を入力してください。".into()),
+        list => Ok(list),
+    }
 }
 
 fn parse_households(text: &str) -> Result<Vec<HouseholdKey>, String> {
@@ -42,6 +59,7 @@ async fn render(
     state: &AppState,
     user: &StaffUser,
     households: &str,
+    layout: Layout,
     error: Option<&str>,
 ) -> poem::Result<Response> {
     let (unregistered, issues) = state
@@ -68,7 +86,7 @@ async fn render(
         user,
         status,
         "はがき発行",
-        view::page(ctx, unregistered, &issues, households, error),
+        view::page(ctx, unregistered, &issues, households, layout, error),
     ))
 }
 
@@ -78,7 +96,7 @@ pub async fn show(
     Data(state): Data<&Arc<AppState>>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    render(ctx, state, &user, "", None).await
+    render(ctx, state, &user, "", Layout::Pressure, None).await
 }
 
 #[handler]
@@ -88,22 +106,22 @@ pub async fn confirm_page(
     Query(q): Query<Scope>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    let all = q.scope == "all";
-    let target = match parse_households(&q.households) {
-        Ok(list) if all || !list.is_empty() => list,
-        Ok(_) => {
-            return render(
-                ctx,
-                state,
-                &user,
-                &q.households,
-                Some("発行する世帯の記号-番号を入力してください。"),
-            )
-            .await;
-        }
-        Err(e) => return render(ctx, state, &user, &q.households, Some(&e)).await,
+    let Some(layout) = Layout::parse(&q.layout) else {
+        return render(
+            ctx,
+            state,
+            &user,
+            &q.households,
+            Layout::Pressure,
+            Some(NO_LAYOUT),
+        )
+        .await;
     };
-    let what = if all {
+    let target = match chosen_households(&q) {
+        Ok(list) => list,
+        Err(e) => return render(ctx, state, &user, &q.households, layout, Some(&e)).await,
+    };
+    let what = if target.is_empty() {
         "未登録の全世帯".to_string()
     } else {
         target
@@ -112,14 +130,20 @@ pub async fn confirm_page(
             .collect::<Vec<_>>()
             .join("、")
     };
+    let households = if target.is_empty() {
+        String::new()
+    } else {
+        q.households.clone()
+    };
     let c = Confirm {
         title: "はがきの発行",
         message: "発行すると、対象世帯のそれまでの仮ID・仮パスワードは使えなくなります。元に戻せません。",
-        details: vec![("対象", what)],
+        details: vec![("対象", what), ("印刷の形式", layout.label().to_string())],
         action: "/staff/postcards/issue".into(),
         hidden: vec![
             ("scope", q.scope.clone()),
-            ("households", q.households.clone()),
+            ("households", households),
+            ("layout", layout.as_str().to_string()),
         ],
         button: "発行する",
         cancel: "/staff/postcards".into(),
@@ -134,25 +158,20 @@ pub async fn issue(
     Form(f): Form<Scope>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    let target = match parse_households(&f.households) {
-        Ok(list) if f.scope == "all" || !list.is_empty() => {
-            if f.scope == "all" {
-                Vec::new()
-            } else {
-                list
-            }
-        }
-        Ok(_) => {
-            return render(
-                ctx,
-                state,
-                &user,
-                "",
-                Some("発行する世帯の記号-番号を入力してください。"),
-            )
-            .await;
-        }
-        Err(e) => return render(ctx, state, &user, &f.households, Some(&e)).await,
+    let Some(layout) = Layout::parse(&f.layout) else {
+        return render(
+            ctx,
+            state,
+            &user,
+            &f.households,
+            Layout::Pressure,
+            Some(NO_LAYOUT),
+        )
+        .await;
+    };
+    let target = match chosen_households(&f) {
+        Ok(list) => list,
+        Err(e) => return render(ctx, state, &user, &f.households, layout, Some(&e)).await,
     };
     let (store, now, actor) = (state.store.clone(), ctx.now, user.actor());
     let result = tokio::task::spawn_blocking(move || {
@@ -167,6 +186,7 @@ pub async fn issue(
                 state,
                 &user,
                 "",
+                layout,
                 Some("発行する世帯がありません（すべて登録済みです）。"),
             )
             .await
@@ -178,11 +198,21 @@ pub async fn issue(
                 ctx,
                 &user,
                 "発行しました",
-                view::issued(count, &token),
+                view::issued(count, &token, layout),
             ))
         }
         Err(IssueError::Unexpected(e)) => Err(internal(e)),
-        Err(e) => render(ctx, state, &user, &f.households, Some(&e.to_string())).await,
+        Err(e) => {
+            render(
+                ctx,
+                state,
+                &user,
+                &f.households,
+                layout,
+                Some(&e.to_string()),
+            )
+            .await
+        }
     }
 }
 
@@ -216,17 +246,37 @@ pub fn download(Data(ctx): Data<&Ctx>, Path(token): Path<String>) -> poem::Resul
         .body(csv))
 }
 
+#[derive(Deserialize, Default)]
+pub struct PrintQuery {
+    #[serde(default)]
+    layout: String,
+}
+
 #[handler]
 pub fn print(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
     Path(token): Path<String>,
+    Query(q): Query<PrintQuery>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
+    // Checked before the one print of the issue is taken.
+    let Some(layout) = Layout::parse(&q.layout) else {
+        return Ok(staff_page_with_status(
+            ctx,
+            &user,
+            StatusCode::BAD_REQUEST,
+            "印刷の形式",
+            maud::html! {
+                h1 { "印刷の形式が選ばれていません" }
+                p role="alert" { (NO_LAYOUT) " 印刷画面はまだ開かれていないため、発行結果の画面のリンクから開けます。" }
+            },
+        ));
+    };
     let Some(cards) = drops::take(&token, &user.login, Part::Print, ctx.now) else {
         return Ok(gone(ctx, &user));
     };
-    let html = view::print(ctx, &cards, &state.login_url(), &ctx.settings.union_name);
+    let html = view::print::document(ctx, layout, &cards, &state.login_url());
     Ok(Response::builder()
         .content_type("text/html; charset=utf-8")
         .body(html.into_string()))

@@ -138,3 +138,79 @@ async fn saving_settings_keeps_what_changed_since_the_request_began() {
         assert_eq!(s.public_url, "https://kenpo.example.jp");
     }
 }
+
+/// 差出人 in 組合の設定: a bad 郵便番号 or 電話番号 is refused beside its field and saves
+/// nothing; a good one is stored, shown again and audited by field name.
+#[tokio::test]
+async fn the_sender_address_is_validated_saved_and_audited() {
+    let app = spawn_app().await;
+    admin(&app).await;
+    let form = app.get("/staff/settings").await;
+    assert!(form.body.contains("差出人") && form.body.contains("sender_postal_code"));
+    let mut fields = vec![
+        ("union_name", "テスト健康保険組合"),
+        ("insurer_number", "06131114"),
+        ("service_name", "けんぽWeb"),
+        ("credential_validity_days", "90"),
+        ("temp_id_max_failures", "5"),
+        ("temp_id_lock_minutes", "30"),
+        ("session_idle_minutes", "30"),
+        ("session_absolute_hours", "12"),
+        ("password_max_age_days", "1825"),
+        ("retention_months", "60"),
+        ("sender_fields", "1"),
+        ("sender_postal_code", "100-001"),
+        ("sender_address", "東京都千代田区千代田1-1"),
+        ("sender_phone", "03-1234"),
+    ];
+    let refused = app
+        .post_form("/staff/settings", "/staff/settings", &fields)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("id=\"sender_postal_code-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("id=\"sender_phone-error\""),
+        "{}",
+        refused.body
+    );
+    let stored = |app: &crate::app::TestApp| {
+        let store = app.store();
+        async move {
+            store
+                .read(|r| r.get::<kenpo::settings::UnionSettings>(SETTINGS))
+                .await
+                .expect("read")
+                .expect("settings")
+        }
+    };
+    assert_eq!(stored(&app).await.sender_address, "", "nothing saved");
+
+    fields[11] = ("sender_postal_code", "１００－０００１");
+    fields[13] = ("sender_phone", "03-1234-5678");
+    let saved = app
+        .post_form("/staff/settings", "/staff/settings", &fields)
+        .await;
+    assert!(saved.body.contains("設定を保存しました"), "{}", saved.body);
+    assert!(saved.body.contains("value=\"100-0001\""), "{}", saved.body);
+    let s = stored(&app).await;
+    assert_eq!(
+        (
+            s.sender_postal_code.as_str(),
+            s.sender_address.as_str(),
+            s.sender_phone.as_str()
+        ),
+        ("1000001", "東京都千代田区千代田1-1", "03-1234-5678")
+    );
+    let audit = app.get("/staff/audit?action=settings.changed").await;
+    assert!(
+        audit
+            .body
+            .contains("sender_postal_code,sender_address,sender_phone"),
+        "{}",
+        audit.body
+    );
+}

@@ -50,6 +50,12 @@ pub fn page(
             (Field { value: &f.account_lock_minutes, error: err("account_lock_minutes"), inputmode: Some("numeric"), hint: Some("ログインに10回失敗したときの最初のロック時間です。ロックのたびに前回の2倍になり、前回のログイン以降100回失敗すると、仮パスワードでのログインか職員による解除まで続きます。"), ..Field::new("account_lock_minutes", "ログインロックの時間（分）") }.render())
             (Field { value: &f.former_member_login_months, error: err("former_member_login_months"), inputmode: Some("numeric"), hint: Some("被保険者が資格を喪失した後、世帯がログインできる期間です。"), ..Field::new("former_member_login_months", "資格喪失後のログイン期間（月）") }.render())
             (Field { value: &f.audit_retention_months, error: err("audit_retention_months"), inputmode: Some("numeric"), hint: Some("これより古い監査ログは毎日の処理で削除されます（12〜240か月、初期値は84か月＝7年）。"), ..Field::new("audit_retention_months", "監査ログの保存期間（月）") }.render())
+            h2 { "差出人（はがき・封筒）" }
+            p.hint { "仮ID・仮パスワードのはがきと封筒の文書に、組合名とあわせて差出人として印刷します。未設定のときは組合名だけを印刷します。" }
+            input type="hidden" name="sender_fields" value="1";
+            (Field { value: &f.sender_postal_code, error: err("sender_postal_code"), required: false, inputmode: Some("numeric"), autocomplete: "postal-code", hint: Some("7桁。例：100-0001"), ..Field::new("sender_postal_code", "郵便番号") }.render())
+            (Field { value: &f.sender_address, error: err("sender_address"), required: false, hint: Some("60文字以内。郵便番号と住所は両方とも入力してください。"), ..Field::new("sender_address", "住所") }.render())
+            (Field { value: &f.sender_phone, error: err("sender_phone"), required: false, kind: "tel", inputmode: Some("tel"), hint: Some("問い合わせ先として印刷します。例：03-1234-5678"), ..Field::new("sender_phone", "電話番号") }.render())
             h2 { "職員のログイン" }
             input type="hidden" name="staff_totp_field" value="1";
             div.field {
