@@ -165,4 +165,6 @@ fn split(
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

@@ -1,17 +1,16 @@
 //! The apportionment against the National Tax Agency's own 医療費控除 guidance (明細書の
-//! 記載要領, タックスアンサー No.1120, 質疑応答事例), and its properties on random input.
+//! 記載要領, タックスアンサー No.1120, 質疑応答事例). Its properties on random input are in
+//! `properties.rs`.
 
 use chrono::NaiveDate;
-use proptest::prelude::*;
 
 use super::*;
-use crate::fuzzing::{config, ensure, run};
 
-fn month(yyyymm: u32) -> YearMonth {
+pub(super) fn month(yyyymm: u32) -> YearMonth {
     YearMonth::new((yyyymm / 100) as i32, yyyymm % 100).unwrap_or(YearMonth::MIN)
 }
 
-fn day(yyyymmdd: u32) -> NaiveDate {
+pub(super) fn day(yyyymmdd: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(
         (yyyymmdd / 10000) as i32,
         yyyymmdd / 100 % 100,
@@ -20,11 +19,17 @@ fn day(yyyymmdd: u32) -> NaiveDate {
     .unwrap_or_default()
 }
 
-fn yen(amount: u64) -> Yen {
+pub(super) fn yen(amount: u64) -> Yen {
     Yen::clamped(amount)
 }
 
-fn claim(person: &str, yyyymm: u32, receipt: &str, self_pay: u64, benefit: u64) -> ClaimShare {
+pub(super) fn claim(
+    person: &str,
+    yyyymm: u32,
+    receipt: &str,
+    self_pay: u64,
+    benefit: u64,
+) -> ClaimShare {
     ClaimShare {
         person: person.into(),
         month: month(yyyymm),
@@ -34,7 +39,7 @@ fn claim(person: &str, yyyymm: u32, receipt: &str, self_pay: u64, benefit: u64) 
     }
 }
 
-fn decision(
+pub(super) fn decision(
     number: &str,
     person: &str,
     (from, to): (u32, u32),
@@ -241,132 +246,4 @@ fn a_yearly_decision_splits_across_years_and_adds_up() {
     assert_eq!(claims_of(&o), [5_000, 15_000, 0]);
     let shared: u64 = o.decisions[0].shares.iter().map(|(_, y)| y.get()).sum();
     assert_eq!(shared, 20_000);
-}
-
-// Properties on random households: two people, four months.
-
-fn claims_strategy() -> impl Strategy<Value = Vec<ClaimShare>> {
-    proptest::collection::vec((0..2u8, 0..4u32, 0..200_000u64, 0..200_000u64), 0..8).prop_map(
-        |rows| {
-            rows.into_iter()
-                .enumerate()
-                .map(|(i, (p, m, pay, benefit))| {
-                    claim(&format!("0{p}"), 202501 + m, &format!("R{i}"), pay, benefit)
-                })
-                .collect()
-        },
-    )
-}
-
-fn decisions_strategy() -> impl Strategy<Value = Vec<DecisionShare>> {
-    proptest::collection::vec(
-        (0..2u8, 0..4u32, 0..4u32, 0..3usize, 0..400_000u64, 1..4u32),
-        0..6,
-    )
-    .prop_map(|rows| {
-        rows.into_iter()
-            .enumerate()
-            .map(|(i, (p, a, b, class, amount, d))| {
-                let (from, to) = (202501 + a.min(b), 202501 + a.max(b));
-                let class = OffsetClass::ALL[class];
-                decision(
-                    &format!("K{i}"),
-                    &format!("0{p}"),
-                    (from, to),
-                    class,
-                    amount,
-                    20250600 + d,
-                )
-            })
-            .collect()
-    })
-}
-
-fn check(claims: &[ClaimShare], decisions: &[DecisionShare]) -> Result<(), TestCaseError> {
-    let o = apportion(claims, decisions);
-    ensure(o == apportion(claims, decisions), || {
-        "not deterministic".into()
-    })?;
-    for (c, off) in claims.iter().zip(&o.claims) {
-        ensure(*off <= c.self_pay, || format!("{off:?} above {c:?}"))?;
-    }
-    for (i, (d, r)) in decisions.iter().zip(&o.decisions).enumerate() {
-        let shared: u64 = r.shares.iter().map(|(_, y)| y.get()).sum();
-        ensure(shared == r.matched.get(), || {
-            format!("shares of {i} ≠ matched")
-        })?;
-        if d.class != OffsetClass::Receipt {
-            ensure(*r == DecisionOffset::default(), || {
-                format!("{i} touched claims")
-            })?;
-            continue;
-        }
-        ensure(r.matched.get() + r.rest.get() == d.amount.get(), || {
-            format!("{i}: matched + rest ≠ amount")
-        })?;
-        if r.rest > Yen::ZERO {
-            // The rest is unmatched only because every claim it covers is paid back fully.
-            for (c, off) in claims.iter().zip(&o.claims) {
-                if d.covers(&c.person, c.month) {
-                    ensure(*off == c.self_pay, || format!("{i} left rest beside {c:?}"))?;
-                }
-            }
-        }
-    }
-    for (ci, c) in claims.iter().enumerate() {
-        let decided = decisions
-            .iter()
-            .any(|d| d.class == OffsetClass::Receipt && d.covers(&c.person, c.month));
-        let from_decisions: u64 = o
-            .decisions
-            .iter()
-            .flat_map(|r| r.shares.iter())
-            .filter(|(i, _)| *i == ci)
-            .map(|(_, y)| y.get())
-            .sum();
-        let expected = if decided {
-            from_decisions
-        } else {
-            c.claim_benefit.min(c.self_pay).get()
-        };
-        ensure(o.claims[ci].get() == expected, || format!("claim {ci}"))?;
-    }
-    Ok(())
-}
-
-/// The same claims and decisions in reverse order give the same figures, reordered.
-fn order_free(claims: &[ClaimShare], decisions: &[DecisionShare]) -> Result<(), TestCaseError> {
-    let o = apportion(claims, decisions);
-    let rc: Vec<_> = claims.iter().rev().cloned().collect();
-    let rd: Vec<_> = decisions.iter().rev().cloned().collect();
-    let r = apportion(&rc, &rd);
-    let n = claims.len();
-    let back: Vec<Yen> = r.claims.iter().rev().copied().collect();
-    ensure(back == o.claims, || {
-        "claims depend on the input order".into()
-    })?;
-    for (a, b) in o.decisions.iter().zip(r.decisions.iter().rev()) {
-        let mut mapped: Vec<(usize, Yen)> = b.shares.iter().map(|&(i, y)| (n - 1 - i, y)).collect();
-        let mut own = a.shares.clone();
-        mapped.sort();
-        own.sort();
-        ensure(
-            (a.matched, a.rest) == (b.matched, b.rest) && own == mapped,
-            || "decisions depend on the input order".into(),
-        )?;
-    }
-    Ok(())
-}
-
-#[test]
-fn fuzz_apportion_properties() {
-    run(
-        "offsets_apportion",
-        config(file!(), 1.0),
-        (claims_strategy(), decisions_strategy()),
-        |(claims, decisions)| {
-            check(&claims, &decisions)?;
-            order_free(&claims, &decisions)
-        },
-    );
 }
