@@ -8,11 +8,12 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::claims::{PROGRESS_EVERY, import_batch_file, run_batch_file};
+use super::batch_file::{close_batch, import_batch_file, run_batch_file};
+use super::claims::PROGRESS_EVERY;
 use super::{JobError, JobIo};
-use crate::audit::{Action, AuditEntry};
+use crate::audit::Action;
 use crate::benefits::DecisionWriter;
-use crate::claims::{Outcome, PublishError, publish};
+use crate::claims::Outcome;
 use crate::domain::benefit::{BenefitDecision, BenefitKinds};
 use crate::domain::member::Person;
 use crate::import::benefits::DUPLICATE_NUMBER;
@@ -74,22 +75,7 @@ pub fn import_benefits(
             return Err(BenefitImportError::File(ImportError::Lines(errors)));
         }
         let batch = batch.finish(w)?;
-        AuditEntry::new(now, actor, Action::BenefitsImported)
-            .target(format!("batch:{}", batch.number()))
-            .detail(format!(
-                "rows={} added={} replaced={} unchanged={}",
-                batch.rows, batch.added, batch.replaced, batch.unchanged
-            ))
-            .record(w)?;
-        let published = if publish_now {
-            Some(publish(w, &batch.id, now, actor).map_err(|e| match e {
-                PublishError::NotFound(_) => BenefitImportError::Refused(e.to_string()),
-                PublishError::Unexpected(e) => BenefitImportError::Unexpected(e),
-            })?)
-        } else {
-            None
-        };
-        Ok(BenefitImportSummary { batch, published })
+        close_batch(w, batch, Action::BenefitsImported, publish_now, now, actor)
     })
 }
 

@@ -3,6 +3,7 @@
 //! it talks to the person only through [`JobIo`].
 
 mod backup;
+mod batch_file;
 mod benefits;
 mod claims;
 mod members;
@@ -21,10 +22,11 @@ use serde::{Deserialize, Serialize};
 use crate::audit::Actor;
 use crate::store::Store;
 
+pub use batch_file::Spool;
 pub use benefits::{
     BenefitImportError, BenefitImportSummary, import_benefits, import_benefits_file,
 };
-pub use claims::{ClaimImportError, ClaimImportSummary, Spool, import_claims, import_claims_file};
+pub use claims::{ClaimImportError, ClaimImportSummary, import_claims, import_claims_file};
 pub use members::{ImportSummary, import_members};
 pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
 

@@ -1,3 +1,4 @@
+use crate::jobs::Spool;
 use std::os::unix::fs::PermissionsExt as _;
 
 use super::*;
