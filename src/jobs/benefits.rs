@@ -148,7 +148,10 @@ fn stream_rows(
     let mut person = String::new();
     let mut errors = Vec::new();
     let mut done = 0u64;
-    while let Some(item) = reader.next_decision() {
+    // The limit is checked here too: an unknown person's row skips the check below.
+    while errors.len() < MAX_LINE_ERRORS
+        && let Some(item) = reader.next_decision()
+    {
         match item {
             Err(error) => errors.push(error),
             Ok((line, decision)) => {

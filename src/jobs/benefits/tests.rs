@@ -153,6 +153,33 @@ fn a_number_repeated_after_an_unchanged_row_is_refused_too() {
 }
 
 #[test]
+fn a_file_of_unregistered_people_reports_at_most_the_error_limit() {
+    // The usual mistake (decisions before the members file): every row is refused, and the
+    // report stops at MAX_LINE_ERRORS like every other refusal.
+    let dir = tempfile::tempdir().expect("dir");
+    let store = union(dir.path());
+    let mut text = HEADER.to_string();
+    for n in 0..MAX_LINE_ERRORS + 5 {
+        text.push_str(&format!(
+            "K-{n},9999,1,00,高額療養費,202503,202503,20250610,2000,20250731\n"
+        ));
+    }
+    let result = import_benefits(
+        &store,
+        Box::new(std::io::Cursor::new(text.into_bytes())),
+        0,
+        false,
+        now(),
+        "cli",
+        &mut |_, _| ControlFlow::Continue(()),
+    );
+    let Err(BenefitImportError::File(ImportError::Lines(errors))) = result else {
+        panic!("expected a refusal by line");
+    };
+    assert_eq!(errors.len(), MAX_LINE_ERRORS);
+}
+
+#[test]
 fn the_sample_file_imports_as_one_benefits_batch_with_its_audit_row() {
     let dir = tempfile::tempdir().expect("dir");
     let store = union(dir.path());
