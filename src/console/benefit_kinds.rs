@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::audit::{Action, AuditEntry};
 use crate::benefits::BenefitRecord;
 use crate::domain::benefit::{BenefitKinds, CustomBenefitKind, OffsetClass};
+use crate::domain::csv_cell::neutralise;
 use crate::domain::member::trim_spaces;
 use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::Writer;
@@ -46,6 +47,13 @@ pub fn parse(
         errors.push((
             "name",
             "給付種別の名前に改行・カンマ・引用符は使えません".into(),
+        ));
+    } else if neutralise(&name) != name.as_str() {
+        // The export would write it as text ('=…), and the import would then refuse it.
+        errors.push((
+            "name",
+            "給付種別の名前は = + - @ で始めることはできません（表計算ソフトが数式として扱うため）"
+                .into(),
         ));
     } else if BenefitKinds::is_builtin(&name) {
         errors.push((

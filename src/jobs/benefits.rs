@@ -89,13 +89,15 @@ fn stream_rows(
     progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<Vec<LineError>, BenefitImportError> {
     let mut known_people: HashSet<String> = HashSet::new();
-    // Numbers seen in this file, for the duplicate check once a row is refused (the
-    // writer finds them itself while the file is clean).
+    // Numbers seen in this file, for the duplicate check.
     let mut numbers: HashSet<String> = HashSet::new();
     let mut person = String::new();
     let mut errors = Vec::new();
     let mut done = 0u64;
-    while let Some(item) = reader.next_decision() {
+    // The limit is checked here too: an unknown person's row skips the check below.
+    while errors.len() < MAX_LINE_ERRORS
+        && let Some(item) = reader.next_decision()
+    {
         match item {
             Err(error) => errors.push(error),
             Ok((line, decision)) => {
@@ -109,8 +111,10 @@ fn stream_rows(
                     }
                     known_people.insert(person.clone());
                 }
+                // The set decides too while the file is clean: a row left unchanged keeps
+                // its old batch in the index, so the writer cannot see it come again.
                 let repeated = !numbers.insert(decision.number.clone());
-                let duplicate = if errors.is_empty() {
+                let duplicate = if errors.is_empty() && !repeated {
                     batch.put(w, decision)? == Outcome::Duplicate
                 } else {
                     repeated

@@ -88,7 +88,10 @@ fn stream_rows(
     let mut person = String::new();
     let mut errors = Vec::new();
     let mut done = 0u64;
-    while let Some(item) = reader.next_claim() {
+    // The limit is checked here too: an unknown person's row skips the check below.
+    while errors.len() < MAX_LINE_ERRORS
+        && let Some(item) = reader.next_claim()
+    {
         match item {
             Err(error) => errors.push(error),
             Ok((line, claim)) => {

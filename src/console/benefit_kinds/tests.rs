@@ -57,6 +57,17 @@ fn refusals_name_their_field() {
 }
 
 #[test]
+fn a_name_a_spreadsheet_reads_as_a_formula_is_refused() {
+    // The export writes such a name as text ('=…), which the import then refuses: the
+    // union's own export would no longer round-trip (SPEC §6.5).
+    for name in ["=1+2", "+還元金", "-還元金", "@還元金", "=HYPERLINK('x')"] {
+        assert_eq!(fields(parse(&input(name, "none"), &[])), ["name"], "{name}");
+    }
+    let ok = parse(&input("還元金-特別", "none"), &[]).expect("a sign inside is fine");
+    assert_eq!(ok.name, "還元金-特別");
+}
+
+#[test]
 fn a_kind_in_use_is_not_removed_and_an_unused_one_is() {
     let dir = tempfile::tempdir().expect("dir");
     let store = Store::open(&dir.path().join("k.redb")).expect("open");

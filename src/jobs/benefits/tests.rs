@@ -112,6 +112,74 @@ fn unknown_people_and_repeated_numbers_are_refused_by_line() {
 }
 
 #[test]
+fn a_number_repeated_after_an_unchanged_row_is_refused_too() {
+    // The first K-1 equals the stored decision (unchanged: the index keeps its old batch),
+    // so the writer alone cannot tell that the second K-1 is the same file's number again.
+    let dir = tempfile::tempdir().expect("dir");
+    let store = union(dir.path());
+    let first =
+        format!("{HEADER}K-1,1201,105,00,高額療養費,202503,202503,20250610,2000,20250731\n");
+    run_job(
+        Job::ImportBenefits { publish: false },
+        &store,
+        now(),
+        &mut Quiet(first.into_bytes()),
+    )
+    .expect("imported");
+    let twice = format!(
+        "{HEADER}K-1,1201,105,00,高額療養費,202503,202503,20250610,2000,20250731\n\
+         K-1,1201,105,00,高額療養費,202503,202503,20250610,9000,20250731\n"
+    );
+    let result = run_job(
+        Job::ImportBenefits { publish: false },
+        &store,
+        now(),
+        &mut Quiet(twice.into_bytes()),
+    );
+    let Err(JobError::User(message)) = result else {
+        panic!("expected a refusal, got {result:?}");
+    };
+    assert!(
+        message.contains(&format!("3行目 「決定番号」: {DUPLICATE_NUMBER}")),
+        "{message}"
+    );
+    let amounts: Vec<u64> = store
+        .read_blocking(|r| r.scan::<BenefitRecord>(""))
+        .expect("read")
+        .into_iter()
+        .map(|(_, r)| r.decision.amount.get())
+        .collect();
+    assert_eq!(amounts, [2000], "the stored decision is untouched");
+}
+
+#[test]
+fn a_file_of_unregistered_people_reports_at_most_the_error_limit() {
+    // The usual mistake (decisions before the members file): every row is refused, and the
+    // report stops at MAX_LINE_ERRORS like every other refusal.
+    let dir = tempfile::tempdir().expect("dir");
+    let store = union(dir.path());
+    let mut text = HEADER.to_string();
+    for n in 0..MAX_LINE_ERRORS + 5 {
+        text.push_str(&format!(
+            "K-{n},9999,1,00,高額療養費,202503,202503,20250610,2000,20250731\n"
+        ));
+    }
+    let result = import_benefits(
+        &store,
+        Box::new(std::io::Cursor::new(text.into_bytes())),
+        0,
+        false,
+        now(),
+        "cli",
+        &mut |_, _| ControlFlow::Continue(()),
+    );
+    let Err(BenefitImportError::File(ImportError::Lines(errors))) = result else {
+        panic!("expected a refusal by line");
+    };
+    assert_eq!(errors.len(), MAX_LINE_ERRORS);
+}
+
+#[test]
 fn the_sample_file_imports_as_one_benefits_batch_with_its_audit_row() {
     let dir = tempfile::tempdir().expect("dir");
     let store = union(dir.path());

@@ -106,3 +106,38 @@ fn a_cancelled_import_rolls_back_at_its_next_progress_step_and_says_so() {
         .expect("count");
     assert_eq!(stored, 3 * PROGRESS_EVERY);
 }
+
+/// Claims before the members file: every row names an unregistered person, and the report
+/// stops at MAX_LINE_ERRORS like every other refusal (it once listed every row).
+#[test]
+fn a_file_of_unregistered_people_reports_at_most_the_error_limit() {
+    use chrono::{TimeZone as _, Utc};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("kenpo.redb")).expect("open");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
+        .single()
+        .expect("time");
+    let mut claims = String::from(
+        "レセプト番号,記号,番号,枝番,診療年月,区分,医療機関等名称,日数,医療費総額,自己負担額,給付金\n",
+    );
+    for i in 0..MAX_LINE_ERRORS + 5 {
+        claims.push_str(&format!(
+            "C{i:09},9999,1,00,202409,外来,試験クリニック,1,1000,300,0\n"
+        ));
+    }
+    let result = import_claims(
+        &store,
+        Box::new(std::io::Cursor::new(claims.into_bytes())),
+        0,
+        false,
+        now,
+        "cli",
+        &mut |_, _| ControlFlow::Continue(()),
+    );
+    let Err(ClaimImportError::File(ImportError::Lines(errors))) = result else {
+        panic!("expected a refusal by line");
+    };
+    assert_eq!(errors.len(), MAX_LINE_ERRORS);
+}

@@ -121,7 +121,7 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
                     } }
                 } }
             }
-            (tax_offsets::section(v.people, v.decisions, v.year))
+            (tax_offsets::section(v.people, v.decisions, v.year, v.status.map(|s| s.through)))
             ul.notes {
                 li { "「被保険者等が支払った医療費の額」は、健康保険の自己負担相当額（窓口負担相当額）です。実際に窓口で支払った額と異なる場合があります。" }
                 @if offset > YenSum::ZERO {

@@ -7,12 +7,14 @@ use maud::{Markup, html};
 use super::benefits::span;
 use crate::benefits::tax::YearDecision;
 use crate::domain::benefit::OffsetClass;
+use crate::domain::claim::YearMonth;
 use crate::domain::expenses::yen;
 use crate::domain::member::Person;
 use crate::domain::yen::Yen;
 
-/// One sentence per fact about how a decision is set against the year's costs.
-pub fn explanations(d: &YearDecision, year: i32) -> Vec<String> {
+/// One sentence per fact about how a decision is set against the year's costs. `through`:
+/// the latest 診療年月 of the published claims (`None`: none yet).
+pub fn explanations(d: &YearDecision, year: i32, through: Option<YearMonth>) -> Vec<String> {
     let decision = &d.decision;
     let mut out = Vec::new();
     match decision.class {
@@ -23,7 +25,7 @@ pub fn explanations(d: &YearDecision, year: i32) -> Vec<String> {
                 out.push("対象期間が2つの年にわたるため、両方の年のお知らせに載せています。費用を支払った年の分として差し引いてください。".to_string());
             }
         }
-        OffsetClass::Receipt => receipt_explanations(d, &mut out),
+        OffsetClass::Receipt => receipt_explanations(d, through, &mut out),
     }
     if decision.class != OffsetClass::None && decision.decided_on.year() > year {
         out.push(format!(
@@ -34,9 +36,12 @@ pub fn explanations(d: &YearDecision, year: i32) -> Vec<String> {
     out
 }
 
-fn receipt_explanations(d: &YearDecision, out: &mut Vec<String>) {
+fn receipt_explanations(d: &YearDecision, through: Option<YearMonth>, out: &mut Vec<String>) {
+    // Covered months whose claims are not published yet: what is left over may be theirs,
+    // and the member, adding those months from the receipts, must subtract it there.
+    let pending = through.is_none_or(|t| d.decision.to > t);
     match d.claims.as_slice() {
-        [] if d.other_years == Yen::ZERO => out
+        [] if d.other_years == Yen::ZERO && !pending => out
             .push("この年のお知らせに対象の医療費がないため、差し引く額はありません。".to_string()),
         [] => {}
         [(c, _)] => out.push(format!(
@@ -61,7 +66,12 @@ fn receipt_explanations(d: &YearDecision, out: &mut Vec<String>) {
             yen(d.other_years)
         ));
     }
-    if d.rest > Yen::ZERO {
+    if d.rest > Yen::ZERO && pending {
+        out.push(format!(
+            "{}は、対象期間のうちまだこのお知らせに載っていない月の医療費にあたります。その月の医療費を領収書をもとに記入するときに、その医療費の額まで差し引いてください。",
+            yen(d.rest)
+        ));
+    } else if d.rest > Yen::ZERO {
         out.push(format!(
             "{}は対象の医療費を超えるため、ほかの医療費からは差し引きません。",
             yen(d.rest)
@@ -70,7 +80,12 @@ fn receipt_explanations(d: &YearDecision, out: &mut Vec<String>) {
 }
 
 /// 「給付金（保険金などで補填される金額）」, one table per person with decisions.
-pub fn section(people: &[Person], decisions: &[YearDecision], year: i32) -> Markup {
+pub fn section(
+    people: &[Person],
+    decisions: &[YearDecision],
+    year: i32,
+    through: Option<YearMonth>,
+) -> Markup {
     html! {
         @if !decisions.is_empty() {
             section.tax-offsets aria-labelledby="offsets-title" {
@@ -78,7 +93,7 @@ pub fn section(people: &[Person], decisions: &[YearDecision], year: i32) -> Mark
                 @for p in people {
                     @let own: Vec<&YearDecision> = decisions.iter().filter(|d| d.decision.branch == p.branch).collect();
                     @if !own.is_empty() {
-                        (person_table(p, &own, year))
+                        (person_table(p, &own, year, through))
                     }
                 }
             }
@@ -86,7 +101,12 @@ pub fn section(people: &[Person], decisions: &[YearDecision], year: i32) -> Mark
     }
 }
 
-fn person_table(p: &Person, own: &[&YearDecision], year: i32) -> Markup {
+fn person_table(
+    p: &Person,
+    own: &[&YearDecision],
+    year: i32,
+    through: Option<YearMonth>,
+) -> Markup {
     html! {
         div.table-scroll { table.data.tax-offsets__table {
             caption { (p.name) }
@@ -101,9 +121,12 @@ fn person_table(p: &Person, own: &[&YearDecision], year: i32) -> Markup {
                     td.num {
                         @if d.decision.class == OffsetClass::Receipt { (yen(d.this_year)) } @else { "—" }
                     }
-                    td { @for line in explanations(d, year) { (line) br; } }
+                    td { @for line in explanations(d, year, through) { (line) br; } }
                 } }
             }
         } }
     }
 }
+
+#[cfg(test)]
+mod tests;
