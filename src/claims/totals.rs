@@ -248,4 +248,4 @@ pub fn for_each_stored(
 #[cfg(test)]
 mod paging_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -16,7 +16,7 @@ use crate::domain::member::{Person, Relationship, Sex};
 use crate::domain::yen::Yen;
 use crate::store::{Store, StoreKey as _};
 
-pub(super) fn household(number: &str) -> HouseholdKey {
+pub(crate) fn household(number: &str) -> HouseholdKey {
     HouseholdKey::new("1201", number).expect("household")
 }
 
@@ -24,7 +24,7 @@ pub(super) fn ym(y: i32, m: u32) -> YearMonth {
     YearMonth::new(y, m).expect("month")
 }
 
-pub(super) fn person(h: &HouseholdKey, branch: &str) -> Person {
+pub(crate) fn person(h: &HouseholdKey, branch: &str) -> Person {
     let date = NaiveDate::from_ymd_opt(1980, 1, 1).expect("date");
     Person {
         household: h.clone(),

@@ -141,3 +141,53 @@ fn a_file_of_unregistered_people_reports_at_most_the_error_limit() {
     };
     assert_eq!(errors.len(), MAX_LINE_ERRORS);
 }
+
+/// A receipt number twice in one file is refused even when its first row equals the stored
+/// claim (that row leaves the index on its old batch, so the writer alone cannot tell).
+#[test]
+fn a_receipt_number_repeated_after_an_unchanged_row_is_refused_too() {
+    use chrono::{TimeZone as _, Utc};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(&dir.path().join("kenpo.redb")).expect("open");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 2, 1, 0, 0)
+        .single()
+        .expect("time");
+    let person =
+        crate::claims::totals::tests::person(&crate::claims::totals::tests::household("105"), "00");
+    store
+        .write_blocking(|w| {
+            use crate::store::StoreKey as _;
+            w.put(&person.key().store_key(), &person)
+        })
+        .expect("person");
+    let header = "レセプト番号,記号,番号,枝番,診療年月,区分,医療機関等名称,日数,医療費総額,自己負担額,給付金\n";
+    let row = "C1,1201,105,00,202409,外来,試験クリニック,1,1000,300,0\n";
+    let import = |text: String| {
+        import_claims(
+            &store,
+            Box::new(std::io::Cursor::new(text.into_bytes())),
+            0,
+            false,
+            now,
+            "cli",
+            &mut |_, _| ControlFlow::Continue(()),
+        )
+    };
+    import(format!("{header}{row}")).expect("first import");
+    let changed = "C1,1201,105,00,202409,外来,試験クリニック,1,9000,2700,0\n";
+    let result = import(format!("{header}{row}{changed}"));
+    let Err(ClaimImportError::File(ImportError::Lines(errors))) = result else {
+        panic!("expected a refusal by line, got {result:?}");
+    };
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 3, "{errors:?}");
+    let costs: Vec<u64> = store
+        .read_blocking(|r| r.scan::<crate::claims::ClaimRecord>(""))
+        .expect("read")
+        .into_iter()
+        .map(|(_, r)| u64::from(r.claim.total_cost))
+        .collect();
+    assert_eq!(costs, [1000], "the stored claim is untouched");
+}
