@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::audit::{Action, AuditEntry};
 use crate::benefits::BenefitRecord;
-use crate::domain::benefit::{BenefitKinds, CustomBenefitKind, OffsetClass};
+use crate::domain::benefit::{BenefitKinds, CustomBenefitKind, OffsetClass, fold_dashes};
 use crate::domain::csv_cell::neutralise;
 use crate::domain::member::trim_spaces;
 use crate::settings::{SETTINGS, UnionSettings};
@@ -60,7 +60,10 @@ pub fn parse(
             "name",
             format!("「{name}」は標準の給付種別にあります。追加する必要はありません"),
         ));
-    } else if current.iter().any(|c| c.name == name) {
+    } else if current
+        .iter()
+        .any(|c| fold_dashes(&c.name) == fold_dashes(&name))
+    {
         errors.push(("name", format!("「{name}」はすでに追加されています")));
     }
     let class = OffsetClass::from_code(input.class.trim());

@@ -206,9 +206,10 @@ impl BenefitKinds {
                 explanation: (*text).to_string(),
             });
         }
+        let folded = fold_dashes(name);
         self.custom
             .iter()
-            .find(|c| c.name == name)
+            .find(|c| fold_dashes(&c.name) == folded)
             .map(|c| BenefitKind {
                 name: c.name.clone(),
                 statutory: false,
@@ -234,6 +235,19 @@ impl BenefitKinds {
     pub fn is_builtin(name: &str) -> bool {
         BUILTIN.iter().any(|(n, ..)| *n == trim_spaces(name))
     }
+}
+
+/// A name as compared: the wave dash 〜 (U+301C) and the full-width tilde ～ (U+FF5E) are
+/// one character (Shift_JIS files decode the same byte as the latter), and so are the
+/// minus signs a keyboard or an old file may give (−, －).
+pub fn fold_dashes(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '\u{301C}' => '\u{FF5E}',
+            '\u{2212}' => '\u{FF0D}',
+            other => other,
+        })
+        .collect()
 }
 
 /// One decision (one row of benefits.csv).
@@ -280,6 +294,13 @@ mod tests {
         assert_eq!(names.first(), Some(&"高額療養費"));
         assert_eq!(names.last(), Some(&"人間ドック補助金"));
         assert!(BenefitKinds::is_builtin("一部負担還元金"));
+        // A name typed with the wave dash matches the file's full-width tilde (Shift_JIS).
+        let wave = BenefitKinds::new(&[CustomBenefitKind {
+            name: "夏季〜冬季補助金".into(),
+            class: OffsetClass::None,
+            explanation: String::new(),
+        }]);
+        assert!(wave.find("夏季～冬季補助金").is_some());
         assert_eq!(
             OffsetClass::from_code("outside"),
             Some(OffsetClass::Outside)
