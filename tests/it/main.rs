@@ -13,6 +13,7 @@ mod browser_account;
 mod browser_benefits;
 mod browser_claims;
 mod browser_journey;
+mod browser_reading;
 mod browser_staff;
 mod cache_setting;
 mod claims;
