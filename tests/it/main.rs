@@ -14,6 +14,7 @@ mod browser_benefits;
 mod browser_claims;
 mod browser_history;
 mod browser_journey;
+mod browser_layout;
 mod browser_print;
 mod browser_reading;
 mod browser_staff;
