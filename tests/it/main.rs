@@ -12,6 +12,7 @@ mod binary;
 mod browser_account;
 mod browser_benefits;
 mod browser_claims;
+mod browser_gallery;
 mod browser_history;
 mod browser_journey;
 mod browser_layout;
