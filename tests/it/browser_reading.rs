@@ -82,7 +82,7 @@ const MEMBER_PAGES: &[(&str, &str)] = &[
     ),
     ("/menu/benefits", "2025年に決定した給付金"),
     ("/menu/benefits/K-0003", "支給決定通知書"),
-    ("/menu/notices", "お知らせ"),
+    ("/menu/notices", "健診のご案内"),
     ("/menu/profile", "個人情報管理"),
     ("/menu/password", "パスワード変更"),
     ("/terms", "注意事項・免責事項"),
@@ -104,6 +104,9 @@ pub fn shots() -> std::path::PathBuf {
 
 async fn every_member_page(width: u32) {
     let app = a_busy_household().await;
+    crate::staff::admin(&app).await;
+    let notice = "今年の健診の受付を始めました。\n\n- 申込は12月末まで";
+    crate::staff::notices::write(&app, "健診のご案内", notice, "2026-11-01T09:00", "").await;
     let browser = Browser::start().await;
     browser.set_window_size(width, 900).await;
     for (path, text) in PUBLIC_PAGES {
@@ -141,6 +144,10 @@ async fn every_member_page(width: u32) {
         }
     }
     assert!(cells > 500, "only {cells} table cells were checked");
+    browser.goto(&format!("{}/menu/notices", app.url)).await;
+    browser.click_link("健診のご案内").await;
+    browser.wait_for_text("申込は12月末まで", WAIT).await;
+    assert_sound(&browser, &format!("a notice at {width} px")).await;
     browser.close().await;
 }
 
@@ -152,4 +159,10 @@ async fn every_member_page_reads_well_at_1280_px() {
 #[tokio::test]
 async fn every_member_page_reads_well_at_360_px() {
     every_member_page(360).await;
+}
+
+/// A tablet, or a narrow window: just wider than the phone layout's cards.
+#[tokio::test]
+async fn every_member_page_reads_well_at_800_px() {
+    every_member_page(800).await;
 }
