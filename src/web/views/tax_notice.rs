@@ -101,8 +101,8 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
                 div.table-scroll { table.data.cards {
                     thead { tr {
                         th scope="col" { "療養を受けた年月" } th scope="col" { "療養を受けた者" }
-                        th scope="col" { "療養を受けた病院・診療所・薬局等の名称" } th scope="col" { "区分" }
-                        th.num scope="col" { "日数" } th.num scope="col" { "医療費の総額" }
+                        th scope="col" { "療養を受けた病院・診療所・薬局等の名称" } th.nowrap scope="col" { "区分" }
+                        th.num.nowrap scope="col" { "日数" } th.num scope="col" { "医療費の総額" }
                         th.num scope="col" { "被保険者等が支払った医療費の額" }
                         th.num scope="col" { "左のうち補填される金額" }
                     } }
