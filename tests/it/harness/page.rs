@@ -85,10 +85,45 @@ pub async fn assert_accessible(browser: &Browser, what: &str) {
     );
 }
 
-/// Both checks, as every member page must pass them.
+/// htmx runs without attribute inheritance, and no element that makes a request inside
+/// an element with `hx-push-url` leaves its own push unsaid (issue 15: the live user-ID
+/// check inherited its form's and wrote its request into the address bar).
+pub async fn assert_no_inherited_push(browser: &Browser, what: &str) {
+    let v = browser
+        .client
+        .execute(
+            "const inherits = typeof htmx === 'undefined' || !htmx.config.disableInheritance;
+             const asks = '[hx-get],[hx-post],[hx-put],[hx-patch],[hx-delete]';
+             const bad = [...document.querySelectorAll(asks)]
+               .filter(el => !el.hasAttribute('hx-push-url') && el.parentElement
+                 && el.parentElement.closest('[hx-push-url]'))
+               .map(el => el.outerHTML.slice(0, 120));
+             return [inherits, bad];",
+            vec![],
+        )
+        .await
+        .expect("look at the htmx attributes");
+    assert_eq!(
+        v.get(0).and_then(Value::as_bool),
+        Some(false),
+        "{what}: htmx is missing or inherits attributes"
+    );
+    let bad = v
+        .get(1)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        bad.is_empty(),
+        "{what}: elements inside a pushing element leave hx-push-url unsaid: {bad:?}"
+    );
+}
+
+/// The checks every member page must pass.
 pub async fn assert_sound(browser: &Browser, what: &str) {
     assert_fits(browser, what).await;
     assert_accessible(browser, what).await;
+    assert_no_inherited_push(browser, what).await;
 }
 
 /// The header texts of the data tables' columns whose cells must stay on one line.
