@@ -51,6 +51,27 @@ pub fn visible_sums(
     Ok(out)
 }
 
+/// The years from `first` to `last` in which `people` have visible claims, newest first.
+pub fn years_with_claims(
+    r: &Reader,
+    household: &HouseholdKey,
+    people: &[Person],
+    first: i32,
+    last: i32,
+) -> anyhow::Result<Vec<i32>> {
+    let (Some(from), Some(to)) = (YearMonth::new(first, 1), YearMonth::new(last, 12)) else {
+        return Ok(Vec::new());
+    };
+    let mut years: Vec<i32> = visible_sums(r, household, people, from, to)?
+        .iter()
+        .filter(|s| s.totals.claims > 0)
+        .map(|s| s.month.year())
+        .collect();
+    years.dedup();
+    years.reverse();
+    Ok(years)
+}
+
 /// The sum of every row of `sums`.
 pub fn total(sums: &[MonthSum]) -> Totals {
     sums.iter().fold(Totals::default(), |mut t, s| {

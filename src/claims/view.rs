@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::pages::{MonthSum, page_claims, pages, total, visible_sums};
+use super::pages::{MonthSum, page_claims, pages, total, visible_sums, years_with_claims};
 use super::query::{DataStatus, data_status, visible_claims, visible_people};
 use crate::audit::{Action, AuditEntry, GroupCommit};
 use crate::domain::claim::{Claim, YearMonth};
@@ -82,6 +82,9 @@ pub struct Selected {
     pub branch: Option<String>,
     /// Page number (from 1) and rows per page.
     pub page: Option<(usize, usize)>,
+    /// The first and last year to look through for years that have claims of these people
+    /// (`None`: don't look).
+    pub years: Option<(i32, i32)>,
 }
 
 /// What the medical-expense screens show: sums from `claim_totals`, and one page of rows.
@@ -99,6 +102,8 @@ pub struct ExpensePage {
     /// The page's claims, newest month first.
     pub claims: Vec<Claim>,
     pub status: Option<DataStatus>,
+    /// The years of [`Selected::years`] with claims of the people shown, newest first.
+    pub years: Vec<i32>,
 }
 
 /// What a medical-expense screen asks for, once it knows the household's people and how
@@ -152,6 +157,10 @@ where
                 }
                 None => (1, 1, Vec::new()),
             };
+            let years = match selected.years {
+                Some((first, last)) => years_with_claims(r, &household, &shown, first, last)?,
+                None => Vec::new(),
+            };
             let data = ExpensePage {
                 people,
                 sums,
@@ -160,6 +169,7 @@ where
                 pages,
                 claims,
                 status,
+                years,
             };
             Ok::<_, anyhow::Error>(Some((data, ask.what, ask.keep)))
         })

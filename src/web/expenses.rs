@@ -37,6 +37,8 @@ async fn load(
     screen: &str,
     asked: Option<usize>,
 ) -> poem::Result<Loaded> {
+    // The chart (no page asked) links the years that have data among those offered.
+    let with_years = asked.is_none();
     check_household(query, &m.household)?;
     let viewer = Viewer {
         actor: Actor::Member(m.user_key.to_string()).to_string(),
@@ -60,6 +62,11 @@ async fn load(
             to: selection.period.to,
             branch: chosen.as_ref().map(|p| p.branch.clone()),
             page: asked.map(|p| (p, view::PAGE_SIZE)),
+            years: with_years.then(|| {
+                let offered = years(latest);
+                let first = offered.iter().min().copied().unwrap_or(latest.year());
+                (first, latest.year())
+            }),
         };
         let keep = (selection, chosen, years(latest));
         Some(Ask {
@@ -134,6 +141,7 @@ pub async fn chart_page(
         person: loaded.person.as_ref(),
         sums: &loaded.data.sums,
         status: loaded.data.status,
+        years: &loaded.data.years,
     };
     Ok(vary(page(
         ctx,

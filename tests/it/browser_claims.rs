@@ -79,7 +79,7 @@ async fn a_member_filters_expenses_and_opens_the_chart_and_the_tax_notice() {
     browser.wait_for_text("月別の医療費（グラフ）", WAIT).await;
     browser
         .client
-        .find(Locator::Css("svg.chart rect"))
+        .find(Locator::Css("svg.month-chart rect"))
         .await
         .expect("bars drawn");
     browser.screenshot(dir.join("12-chart-1280.png")).await;

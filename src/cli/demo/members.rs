@@ -23,21 +23,62 @@ const SURNAMES: &[(&str, &str)] = &[
     ("山口", "ヤマグチ"),
     ("松本", "マツモト"),
 ];
-const MEN: &[(&str, &str)] = &[
-    ("太郎", "タロウ"),
-    ("健一", "ケンイチ"),
-    ("大輔", "ダイスケ"),
-    ("翔", "ショウ"),
-    ("誠", "マコト"),
-    ("拓也", "タクヤ"),
+/// Given names per list: six, as many as the demo drew from before names had generations,
+/// so that the same random draws make the same households, dates and claims.
+const NAMES: usize = 6;
+/// Given names by generation (born before 1975, 1975–1994, from 1995), each list long
+/// enough that a household never needs one name twice.
+const MEN: [[(&str, &str); NAMES]; 3] = [
+    [
+        ("誠", "マコト"),
+        ("浩", "ヒロシ"),
+        ("健一", "ケンイチ"),
+        ("茂", "シゲル"),
+        ("隆", "タカシ"),
+        ("博之", "ヒロユキ"),
+    ],
+    [
+        ("大輔", "ダイスケ"),
+        ("拓也", "タクヤ"),
+        ("健太", "ケンタ"),
+        ("翔太", "ショウタ"),
+        ("達也", "タツヤ"),
+        ("直樹", "ナオキ"),
+    ],
+    [
+        ("蓮", "レン"),
+        ("陽翔", "ハルト"),
+        ("湊", "ミナト"),
+        ("悠真", "ユウマ"),
+        ("大和", "ヤマト"),
+        ("颯太", "ソウタ"),
+    ],
 ];
-const WOMEN: &[(&str, &str)] = &[
-    ("花子", "ハナコ"),
-    ("美咲", "ミサキ"),
-    ("陽子", "ヨウコ"),
-    ("さくら", "サクラ"),
-    ("由美", "ユミ"),
-    ("恵", "メグミ"),
+const WOMEN: [[(&str, &str); NAMES]; 3] = [
+    [
+        ("陽子", "ヨウコ"),
+        ("恵子", "ケイコ"),
+        ("由美", "ユミ"),
+        ("京子", "キョウコ"),
+        ("直美", "ナオミ"),
+        ("久美子", "クミコ"),
+    ],
+    [
+        ("美咲", "ミサキ"),
+        ("愛", "アイ"),
+        ("彩", "アヤ"),
+        ("麻衣", "マイ"),
+        ("恵", "メグミ"),
+        ("優子", "ユウコ"),
+    ],
+    [
+        ("さくら", "サクラ"),
+        ("陽葵", "ヒマリ"),
+        ("結衣", "ユイ"),
+        ("芽依", "メイ"),
+        ("葵", "アオイ"),
+        ("結菜", "ユイナ"),
+    ],
 ];
 const TOWNS: &[(&str, &str)] = &[
     ("1000001", "東京都千代田区千代田1-1"),
@@ -49,6 +90,36 @@ const TOWNS: &[(&str, &str)] = &[
 
 fn pick<'a>(rng: &mut StdRng, list: &'a [(&'a str, &'a str)]) -> (&'a str, &'a str) {
     list[rng.random_range(0..list.len())]
+}
+
+/// The given names usual for a person of `sex` born in `year`.
+pub fn given_names(sex: Sex, year: i32) -> &'static [(&'static str, &'static str)] {
+    let generation = match year {
+        ..1975 => 0,
+        1975..1995 => 1,
+        _ => 2,
+    };
+    match sex {
+        Sex::Female => &WOMEN[generation],
+        _ => &MEN[generation],
+    }
+}
+
+/// The given name drawn as `draw` (in `0..NAMES`) for a person of the generation of
+/// `birth`, or the next one that nobody in the household has yet.
+fn given_name(
+    draw: usize,
+    sex: Sex,
+    birth: NaiveDate,
+    taken: &mut Vec<&'static str>,
+) -> (&'static str, &'static str) {
+    let list = given_names(sex, birth.year());
+    let free = (0..list.len())
+        .map(|i| list[(draw + i) % list.len()])
+        .find(|(name, _)| !taken.contains(name))
+        .unwrap_or(list[draw % list.len()]);
+    taken.push(free.0);
+    free
 }
 
 fn date(rng: &mut StdRng, from_year: i32, to_year: i32) -> NaiveDate {
@@ -68,8 +139,11 @@ pub fn synthetic_members(households: u32) -> Vec<Person> {
         };
         let (surname, surname_kana) = pick(&mut rng, SURNAMES);
         let male = rng.random_bool(0.6);
-        let (given, given_kana) = pick(&mut rng, if male { MEN } else { WOMEN });
+        let own_sex = if male { Sex::Male } else { Sex::Female };
+        let draw = rng.random_range(0..NAMES);
         let birth = date(&mut rng, 1960, 2000);
+        let mut taken = Vec::new();
+        let (given, given_kana) = given_name(draw, own_sex, birth, &mut taken);
         let (postal, address) = pick(&mut rng, TOWNS);
         let acquired = NaiveDate::from_ymd_opt(birth.year() + 22, 4, 1).unwrap_or(birth);
         let person = |branch: &str,
@@ -100,30 +174,26 @@ pub fn synthetic_members(households: u32) -> Vec<Person> {
             given,
             given_kana,
             birth,
-            if male { Sex::Male } else { Sex::Female },
+            own_sex,
             Relationship::Insured,
         ));
         if rng.random_bool(0.7) {
-            let (g, k) = pick(&mut rng, if male { WOMEN } else { MEN });
             let sex = if male { Sex::Female } else { Sex::Male };
-            people.push(person(
-                "01",
-                g,
-                k,
-                date(&mut rng, birth.year() - 3, birth.year() + 3),
-                sex,
-                Relationship::Spouse,
-            ));
+            let draw = rng.random_range(0..NAMES);
+            let born = date(&mut rng, birth.year() - 3, birth.year() + 3);
+            let (g, k) = given_name(draw, sex, born, &mut taken);
+            people.push(person("01", g, k, born, sex, Relationship::Spouse));
         }
         for c in 0..rng.random_range(0..3) {
             let girl = rng.random_bool(0.5);
-            let (g, k) = pick(&mut rng, if girl { WOMEN } else { MEN });
+            let draw = rng.random_range(0..NAMES);
             let born = date(
                 &mut rng,
                 (birth.year() + 25).min(2024),
                 (birth.year() + 40).min(2025),
             );
             let sex = if girl { Sex::Female } else { Sex::Male };
+            let (g, k) = given_name(draw, sex, born, &mut taken);
             people.push(person(
                 &format!("{:02}", c + 2),
                 g,

@@ -35,3 +35,47 @@ fn the_retention_job_keeps_the_demo_data_until_its_oldest_month_expires() {
         in_oldest
     );
 }
+
+/// Issue 15: one demo household listed 「山本　さくら」 as the insured person and again as a
+/// dependant. Every household's names differ, share one family name, and given names come
+/// from the list of the person's generation and sex.
+#[test]
+fn demo_households_have_distinct_names_that_fit_their_generation() {
+    use std::collections::BTreeMap;
+
+    use chrono::Datelike as _;
+
+    use super::members::given_names;
+
+    let people = synthetic_members(300);
+    let mut households: BTreeMap<String, Vec<&crate::domain::member::Person>> = BTreeMap::new();
+    for p in &people {
+        households
+            .entry(p.household.to_string())
+            .or_default()
+            .push(p);
+    }
+    for (key, members) in &households {
+        let mut names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), members.len(), "{key}: a name twice: {names:?}");
+        let family = |p: &crate::domain::member::Person| {
+            p.name.split('\u{3000}').next().unwrap_or("").to_string()
+        };
+        assert!(
+            members.iter().all(|p| family(p) == family(members[0])),
+            "{key}: {names:?}"
+        );
+        for p in members {
+            let given = p.name.split('\u{3000}').nth(1).unwrap_or("");
+            let list = given_names(p.sex, p.birth_date.year());
+            assert!(
+                list.iter().any(|(name, _)| *name == given),
+                "{key}: {} (born {}) has a name of another generation",
+                p.name,
+                p.birth_date.year()
+            );
+        }
+    }
+}

@@ -5,6 +5,7 @@ use maud::{Markup, html};
 
 use super::benefits::{day, span};
 use super::expenses::name_of;
+use super::print::print_button;
 use crate::clock::format_jst_date;
 use crate::domain::benefit::{
     BenefitDecision, BenefitKinds, CUSTOM_EXPLANATION, CustomBenefitKind, OffsetClass,
@@ -45,8 +46,8 @@ pub fn page(v: &NoticeView<'_>) -> Markup {
         .unwrap_or_else(|| CUSTOM_EXPLANATION.to_string());
     html! {
         div.no-print {
-            p.hint { "印刷するときは、ブラウザの印刷機能（A4 縦）をお使いください。" }
             p.links-inline { a href="/menu/benefits" { "一覧へ戻る" } }
+            (print_button())
         }
         article.benefit-notice aria-labelledby="notice-title" {
             p.benefit-notice__union { (v.union_name) }

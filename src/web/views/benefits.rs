@@ -39,11 +39,13 @@ pub fn day(date: NaiveDate) -> String {
 
 pub fn page(v: &BenefitsView<'_>) -> Markup {
     html! {
-        h1 { "給付金のお知らせ（支給決定通知）" }
-        p.hint { "当組合が支給を決定した給付金（高額療養費、付加給付など）をお知らせします。各行の「通知書」から、支給決定通知書を印刷できます。" }
-        (filter_form(v))
-        div #benefits-results aria-live="polite" { (results(v)) }
-        p { a href="/menu" { "メニューへ戻る" } }
+        div.page--wide {
+            h1 { "給付金のお知らせ（支給決定通知）" }
+            p.hint { "当組合が支給を決定した給付金（高額療養費、付加給付など）をお知らせします。各行の「通知書」から、支給決定通知書を印刷できます。" }
+            (filter_form(v))
+            div #benefits-results aria-live="polite" { (results(v)) }
+            p { a href="/menu" { "メニューへ戻る" } }
+        }
     }
 }
 
@@ -104,7 +106,7 @@ fn year_table(v: &BenefitsView<'_>, year: i32, list: &[&BenefitDecision]) -> Mar
     html! {
         h2 #(heading) { (year) "年に決定した給付金" }
         div.table-scroll {
-            table.data.benefits aria-labelledby=(heading) {
+            table.data.cards.benefits aria-labelledby=(heading) {
                 thead { tr {
                     th scope="col" { "決定日" } th scope="col" { "給付種別" } th scope="col" { "対象者" }
                     th scope="col" { "対象期間" } th.num scope="col" { "支給額" } th scope="col" { "支払予定日" }
@@ -112,14 +114,18 @@ fn year_table(v: &BenefitsView<'_>, year: i32, list: &[&BenefitDecision]) -> Mar
                 } }
                 tbody {
                     @for d in list { tr {
-                        td { (day(d.decided_on)) } td { (d.kind) } td { (name_of(v.people, &d.branch)) }
-                        td { (span(d.from, d.to)) } td.num { (yen(d.amount)) } td { (day(d.pay_on)) }
-                        td { a href=(format!("/menu/benefits/{}", d.number)) aria-label=(format!("{} {}の通知書", day(d.decided_on), d.kind)) { "通知書" } }
+                        td.nowrap.card-title data-label="決定日" { (day(d.decided_on)) }
+                        td.nowrap data-label="給付種別" { (d.kind) }
+                        td.nowrap data-label="対象者" { (name_of(v.people, &d.branch)) }
+                        td.nowrap data-label="対象期間" { (span(d.from, d.to)) }
+                        td.num data-label="支給額" { (yen(d.amount)) }
+                        td.nowrap data-label="支払予定日" { (day(d.pay_on)) }
+                        td data-label="通知書" { a href=(format!("/menu/benefits/{}", d.number)) aria-label=(format!("{} {}の通知書", day(d.decided_on), d.kind)) { "通知書" } }
                     } }
                 }
                 tfoot { tr {
-                    th scope="row" colspan="4" { (year) "年の合計（" (thousands(list.len() as u64)) "件）" }
-                    td.num { (yen(total.get())) } td {} td {}
+                    th.card-title scope="row" colspan="4" { (year) "年の合計（" (thousands(list.len() as u64)) "件）" }
+                    td.num data-label="支給額" { (yen(total.get())) } td {} td {}
                 } }
             }
         }

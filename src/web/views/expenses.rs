@@ -48,11 +48,13 @@ pub fn data_note(status: Option<DataStatus>) -> Markup {
 
 pub fn page(v: &ExpensesView<'_>) -> Markup {
     html! {
-        h1 { "医療費照会" }
-        (data_note(v.status))
-        (filter_form(v))
-        div #expenses-results aria-live="polite" { (results(v)) }
-        p { a href="/menu" { "メニューへ戻る" } }
+        div.page--wide {
+            h1 { "医療費照会" }
+            (data_note(v.status))
+            (filter_form(v))
+            div #expenses-results aria-live="polite" { (results(v)) }
+            p { a href="/menu" { "メニューへ戻る" } }
+        }
     }
 }
 
@@ -116,7 +118,7 @@ pub fn results(v: &ExpensesView<'_>) -> Markup {
             p.notice { "この条件で掲載されている医療費はありません。" }
         } @else {
             div.table-scroll {
-                table.data aria-labelledby="results-heading" {
+                table.data.cards aria-labelledby="results-heading" {
                     thead { tr {
                         th scope="col" { "診療年月" } th scope="col" { "受診者" } th scope="col" { "区分" }
                         th scope="col" { "医療機関等の名称" } th.num scope="col" { "日数" }
@@ -124,9 +126,14 @@ pub fn results(v: &ExpensesView<'_>) -> Markup {
                     } }
                     tbody {
                         @for c in shown { tr {
-                            td { (c.month) } td { (name_of(v.people, &c.branch)) } td { (c.kind.label()) }
-                            td { (c.provider) } td.num { (c.days) "日" }
-                            td.num { (yen(c.total_cost)) } td.num { (yen(c.self_pay)) } td.num { (yen(c.benefit)) }
+                            td.nowrap.card-title data-label="診療年月" { (c.month) }
+                            td.nowrap data-label="受診者" { (name_of(v.people, &c.branch)) }
+                            td.nowrap data-label="区分" { (c.kind.label()) }
+                            td data-label="医療機関等の名称" { (c.provider) }
+                            td.num data-label="日数" { (c.days) "日" }
+                            td.num data-label="医療費総額" { (yen(c.total_cost)) }
+                            td.num data-label="自己負担額" { (yen(c.self_pay)) }
+                            td.num data-label="給付金" { (yen(c.benefit)) }
                         } }
                     }
                 }

@@ -5,8 +5,11 @@ use maud::{DOCTYPE, Markup, html};
 use crate::web::{Ctx, assets};
 
 /// htmx settings: no eval, no script tags, no history cache (medical pages never land in
-/// localStorage), and error answers swapped in so their message is seen.
-const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"selfRequestsOnly":true,"responseHandling":[{"code":"204","swap":false},{"code":"...","swap":true}]}"#;
+/// localStorage), error answers swapped in so their message is seen, and no inheritance:
+/// an element states its own `hx-target`, `hx-push-url`… (an element inside a form that
+/// pushes its URL once inherited `hx-push-url` and wrote its own request into the address
+/// bar). `hx-headers` (the CSRF token on `<body>`) is merged from ancestors either way.
+const HTMX_CONFIG: &str = r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0,"selfRequestsOnly":true,"disableInheritance":true,"responseHandling":[{"code":"204","swap":false},{"code":"...","swap":true}]}"#;
 
 pub fn service_name(ctx: &Ctx) -> &str {
     if ctx.settings.service_name.is_empty() {

@@ -131,7 +131,7 @@ pub fn profile(ctx: &Ctx, form: &ProfileForm) -> Markup {
         }
         form.card method="post" action="/register/profile" hx-post="/register/profile" hx-target="#main" hx-push-url="true" hx-disabled-elt="find button" novalidate {
             (csrf(ctx))
-            div hx-get="/register/user-id-check" hx-trigger="input changed delay:400ms from:#user_id" hx-target="#user_id-live" hx-include="#user_id" hx-swap="innerHTML" {
+            div hx-get="/register/user-id-check" hx-trigger="input changed delay:400ms from:#user_id" hx-target="#user_id-live" hx-include="#user_id" hx-swap="innerHTML" hx-push-url="false" {
                 (Field {
                     value: &form.user_id, autocomplete: "username", error: form.user_id_error.as_deref(),
                     hint: Some("8文字以上13文字以内 ※登録後は変更できません"), autofocus: first == Some("user_id"),

@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::expenses::name_of;
+use super::print::print_button;
 use super::tax_offsets;
 use crate::benefits::tax::{OffsetClaim, YearDecision};
 use crate::claims::query::DataStatus;
@@ -61,7 +62,7 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
         sum(|c| c.offset),
     );
     let (included, missing) = coverage(v.year, v.status);
-    html! {
+    html! { div.page--wide {
         div.no-print {
             @if let Some(problem) = v.problem { p.flash.flash--warning role="status" { (problem) } }
             form.filter method="get" action="/menu/tax-notice" {
@@ -77,7 +78,7 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
                 a href=(format!("/menu/tax-notice.csv?year={}", v.year)) download { "CSVファイルをダウンロード（医療費集計フォームの形式）" }
                 a href="/menu" { "メニューへ戻る" }
             }
-            p.hint { "印刷するときは、ブラウザの印刷機能（A4 縦）をお使いください。" }
+            (print_button())
         }
         article.tax-notice aria-labelledby="notice-title" {
             h1 #notice-title { "医療費のお知らせ（医療費控除用）" }
@@ -97,11 +98,11 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
             @if v.claims.is_empty() {
                 p { "この年に掲載されている医療費はありません。" }
             } @else {
-                div.table-scroll { table.data {
+                div.table-scroll { table.data.cards {
                     thead { tr {
                         th scope="col" { "療養を受けた年月" } th scope="col" { "療養を受けた者" }
-                        th scope="col" { "療養を受けた病院・診療所・薬局等の名称" } th scope="col" { "区分" }
-                        th.num scope="col" { "日数" } th.num scope="col" { "医療費の総額" }
+                        th scope="col" { "療養を受けた病院・診療所・薬局等の名称" } th.nowrap scope="col" { "区分" }
+                        th.num.nowrap scope="col" { "日数" } th.num scope="col" { "医療費の総額" }
                         th.num scope="col" { "被保険者等が支払った医療費の額" }
                         th.num scope="col" { "左のうち補填される金額" }
                     } }
@@ -109,15 +110,22 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
                         @for oc in v.claims {
                             @let c = &oc.claim;
                             tr {
-                                td { (c.month) } td { (name_of(v.people, &c.branch)) } td { (c.provider) }
-                                td { (c.kind.label()) } td.num { (c.days) "日" } td.num { (yen(c.total_cost)) }
-                                td.num { (yen(c.self_pay)) } td.num { (yen(oc.offset)) }
+                                td.nowrap.card-title data-label="療養を受けた年月" { (c.month) }
+                                td.nowrap data-label="療養を受けた者" { (name_of(v.people, &c.branch)) }
+                                td data-label="療養を受けた病院・診療所・薬局等の名称" { (c.provider) }
+                                td.nowrap data-label="区分" { (c.kind.label()) }
+                                td.num data-label="日数" { (c.days) "日" }
+                                td.num data-label="医療費の総額" { (yen(c.total_cost)) }
+                                td.num data-label="被保険者等が支払った医療費の額" { (yen(c.self_pay)) }
+                                td.num data-label="左のうち補填される金額" { (yen(oc.offset)) }
                             }
                         }
                     }
                     tfoot { tr {
-                        th scope="row" colspan="5" { "合計（" (v.claims.len()) "件）" }
-                        td.num { (yen(total_cost.get())) } td.num { (yen(self_pay.get())) } td.num { (yen(offset.get())) }
+                        th.card-title scope="row" colspan="5" { "合計（" (v.claims.len()) "件）" }
+                        td.num data-label="医療費の総額" { (yen(total_cost.get())) }
+                        td.num data-label="被保険者等が支払った医療費の額" { (yen(self_pay.get())) }
+                        td.num data-label="左のうち補填される金額" { (yen(offset.get())) }
                     } }
                 } }
             }
@@ -131,5 +139,5 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
                 li { "このお知らせに載っていない医療費（まだ掲載されていない月の分、保険の対象外の分など）は、領収書をもとに医療費控除の明細書に記入してください。" }
             }
         }
-    }
+    } }
 }

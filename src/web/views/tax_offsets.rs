@@ -108,7 +108,7 @@ fn person_table(
     through: Option<YearMonth>,
 ) -> Markup {
     html! {
-        div.table-scroll { table.data.tax-offsets__table {
+        div.table-scroll { table.data.cards.tax-offsets__table {
             caption { (p.name) }
             thead { tr {
                 th scope="col" { "給付種別" } th scope="col" { "対象期間" } th.num scope="col" { "支給額" }
@@ -116,12 +116,13 @@ fn person_table(
             } }
             tbody {
                 @for d in own { tr {
-                    td { (d.decision.kind) } td { (span(d.decision.from, d.decision.to)) }
-                    td.num { (yen(d.decision.amount)) }
-                    td.num {
+                    td.nowrap.card-title data-label="給付種別" { (d.decision.kind) }
+                    td.nowrap data-label="対象期間" { (span(d.decision.from, d.decision.to)) }
+                    td.num data-label="支給額" { (yen(d.decision.amount)) }
+                    td.num data-label="この年の医療費から差し引く額" {
                         @if d.decision.class == OffsetClass::Receipt { (yen(d.this_year)) } @else { "—" }
                     }
-                    td { @for line in explanations(d, year, through) { (line) br; } }
+                    td.card-block data-label="説明" { @for line in explanations(d, year, through) { (line) br; } }
                 } }
             }
         } }

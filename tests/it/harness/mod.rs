@@ -3,6 +3,7 @@
 //! chromedriver ([`browser::Browser`]). Both fail loudly when missing.
 
 pub mod browser;
+pub mod page;
 pub mod pdf;
 pub mod smtp;
 

@@ -10,7 +10,7 @@ mod export;
 mod households;
 mod login;
 mod mfa;
-mod notices;
+pub mod notices;
 mod outbox;
 mod passwords;
 mod postcards;

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use super::{admin, register_member};
 use crate::app::spawn_app;
 
-async fn write(app: &crate::app::TestApp, title: &str, body: &str, from: &str, until: &str) {
+pub async fn write(app: &crate::app::TestApp, title: &str, body: &str, from: &str, until: &str) {
     let saved = app
         .post_form(
             "/staff/notices/new",
