@@ -116,7 +116,8 @@ fn decide(
         return refuse(w, attempt, Some(account), check);
     }
     let actor = Actor::staff(key).to_string();
-    if account.totp.is_some() {
+    // A passkey is a second factor as TOTP is: the code step offers what the account has.
+    if super::passkey::staff::has_second_factor(w, &account)? {
         AuditEntry::new(*now, actor, Action::StaffPasswordAccepted)
             .client(client.clone())
             .record(w)?;

@@ -1,0 +1,330 @@
+//! Staff passkeys: registered and deleted by each staff member on their own 二要素認証
+//! page (with the current password), used as the second factor wherever a TOTP code is
+//! accepted, and counted as one by 「職員の二要素認証を必須にする」.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use webauthn_rs::prelude::{Passkey, PublicKeyCredential, RegisterPublicKeyCredential, Webauthn};
+
+use super::ceremony::{self, Purpose};
+use super::member::PasskeyError;
+use super::{MAX_PER_OWNER, Owner, StoredPasskey, of_owner};
+use crate::audit::{Action, Actor, AuditEntry};
+use crate::auth::failures::count_failure;
+use crate::auth::hash;
+use crate::auth::login_outcome::LoggedIn;
+use crate::auth::model::{SessionKind, StaffAccount};
+use crate::auth::session;
+use crate::auth::tokens::token_digest;
+use crate::auth::totp::{CHALLENGE_MINUTES, CodeError, StaffChallenge};
+use crate::store::{ReadTx, Store, Writer};
+
+/// Whether the staff account has a second factor: TOTP or at least one passkey.
+pub fn has_second_factor(r: &impl ReadTx, account: &StaffAccount) -> anyhow::Result<bool> {
+    Ok(account.totp.is_some() || has_passkeys(r, &account.login)?)
+}
+
+/// Whether `login` has a passkey.
+pub fn has_passkeys(r: &impl ReadTx, login: &str) -> anyhow::Result<bool> {
+    Ok(!of_owner(r, &Owner::Staff(login.to_ascii_lowercase()))?.is_empty())
+}
+
+/// Options for `navigator.credentials.create`, asking for a discoverable credential (the
+/// login screens' 「パスキーでログイン」 finds it without an ID being typed).
+fn creation_options(ccr: &impl serde::Serialize) -> anyhow::Result<Value> {
+    let mut options = serde_json::to_value(ccr)?;
+    if let Some(selection) = options.pointer_mut("/publicKey/authenticatorSelection") {
+        selection["residentKey"] = Value::from("required");
+        selection["requireResidentKey"] = Value::from(true);
+    }
+    Ok(options)
+}
+
+/// Starts a registration for `owner` inside the caller's transaction.
+pub(super) fn start_registration_in(
+    w: &mut Writer,
+    rp: &Webauthn,
+    owner: Owner,
+    user_name: &str,
+    name: String,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(String, Value), PasskeyError>> {
+    let existing = of_owner(w, &owner)?;
+    if existing.len() >= MAX_PER_OWNER {
+        return Ok(Err(PasskeyError::TooMany));
+    }
+    let handle = super::user_handle(w, &owner)?;
+    let exclude = existing
+        .iter()
+        .map(|p| p.passkey.cred_id().clone())
+        .collect();
+    let (ccr, state) = rp
+        .start_passkey_registration(handle, user_name, &name, Some(exclude))
+        .map_err(|e| anyhow::anyhow!("cannot start a passkey registration: {e:?}"))?;
+    let options = creation_options(&ccr)?;
+    let purpose = Purpose::Register { owner, name, state };
+    let token = ceremony::start(w, purpose, now)?;
+    Ok(Ok((token, options)))
+}
+
+/// Verifies and stores the answer to a registration of `owner`.
+pub(super) fn finish_registration_in(
+    w: &mut Writer,
+    rp: &Webauthn,
+    owner: &Owner,
+    token: &str,
+    credential: &RegisterPublicKeyCredential,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<StoredPasskey, PasskeyError>> {
+    let Some(Purpose::Register {
+        owner: started_for,
+        name,
+        state,
+    }) = ceremony::take(w, token, now)?
+    else {
+        return Ok(Err(PasskeyError::Refused));
+    };
+    if &started_for != owner {
+        return Ok(Err(PasskeyError::Refused));
+    }
+    let passkey: Passkey = match rp.finish_passkey_registration(credential, &state) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::info!("refused a passkey registration: {e:?}");
+            return Ok(Err(PasskeyError::Refused));
+        }
+    };
+    let id = super::credential_id(passkey.cred_id().as_ref());
+    if super::is_registered(w, &id)? {
+        return Ok(Err(PasskeyError::Refused));
+    }
+    if of_owner(w, owner)?.len() >= MAX_PER_OWNER {
+        return Ok(Err(PasskeyError::TooMany));
+    }
+    let stored = StoredPasskey {
+        owner: owner.clone(),
+        name,
+        passkey,
+        created_at: now,
+        last_used_at: None,
+    };
+    super::insert(w, &stored)?;
+    Ok(Ok(stored))
+}
+
+/// Checks a staff member's current password; a wrong one counts like a wrong login.
+async fn confirm_password(
+    store: &Store,
+    key: &str,
+    password: String,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> Result<(), PasskeyError> {
+    let lookup = key.to_string();
+    let account = store
+        .read(move |r| r.get::<StaffAccount>(&lookup))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the session's staff account is gone"))?;
+    let waits = crate::auth::staff_login::account_waits(&account, now);
+    let right = hash::verify(password, Some(account.password_hash.clone())).await;
+    if right && !waits {
+        return Ok(());
+    }
+    let key = key.to_string();
+    store
+        .write(move |w| -> anyhow::Result<()> {
+            AuditEntry::new(now, Actor::staff(&key), Action::PasskeyChangeFailed)
+                .target(Actor::staff(&key).to_string())
+                .client(client.clone())
+                .record(w)?;
+            if let (false, Some(mut account)) = (waits, w.get::<StaffAccount>(&key)?) {
+                count_failure(w, &key, &mut account, client, now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Err(PasskeyError::WrongPassword)
+}
+
+/// A staff member starts registering a passkey of their own.
+pub async fn start_registration(
+    store: &Store,
+    rp: Webauthn,
+    login: &str,
+    raw_name: &str,
+    password: String,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> Result<(String, Value), PasskeyError> {
+    let name = super::parse_name(raw_name).map_err(PasskeyError::Name)?;
+    let key = login.to_ascii_lowercase();
+    confirm_password(store, &key, password, now, client).await?;
+    store
+        .write(move |w| start_registration_in(w, &rp, Owner::Staff(key.clone()), &key, name, now))
+        .await?
+}
+
+/// The answer to [`start_registration`]; audited.
+pub async fn finish_registration(
+    store: &Store,
+    rp: Webauthn,
+    login: &str,
+    token: String,
+    credential: RegisterPublicKeyCredential,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> Result<String, PasskeyError> {
+    let key = login.to_ascii_lowercase();
+    store
+        .write(move |w| -> anyhow::Result<Result<String, PasskeyError>> {
+            let owner = Owner::Staff(key.clone());
+            let stored = match finish_registration_in(w, &rp, &owner, &token, &credential, now)? {
+                Ok(s) => s,
+                Err(e) => return Ok(Err(e)),
+            };
+            AuditEntry::new(now, Actor::staff(&key), Action::PasskeyRegistered)
+                .target(Actor::staff(&key).to_string())
+                .client(client)
+                .detail(stored.name.clone())
+                .record(w)?;
+            Ok(Ok(stored.name))
+        })
+        .await?
+}
+
+/// A staff member deletes one of their passkeys (current password first).
+pub async fn delete(
+    store: &Store,
+    login: &str,
+    id: String,
+    password: String,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> Result<String, PasskeyError> {
+    let key = login.to_ascii_lowercase();
+    confirm_password(store, &key, password, now, client.clone()).await?;
+    store
+        .write(move |w| -> anyhow::Result<Result<String, PasskeyError>> {
+            let Some(gone) = super::remove(w, &Owner::Staff(key.clone()), &id)? else {
+                return Ok(Err(PasskeyError::NotFound));
+            };
+            AuditEntry::new(now, Actor::staff(&key), Action::PasskeyDeleted)
+                .target(Actor::staff(&key).to_string())
+                .client(client)
+                .detail(gone.name.clone())
+                .record(w)?;
+            Ok(Ok(gone.name))
+        })
+        .await?
+}
+
+/// A staff member's passkeys, for their 二要素認証 page.
+pub async fn list(store: &Store, login: &str) -> anyhow::Result<Vec<StoredPasskey>> {
+    let owner = Owner::Staff(login.to_ascii_lowercase());
+    store.read(move |r| of_owner(r, &owner)).await
+}
+
+/// The live code step of `challenge_token`, if any: its digest and login.
+fn live_challenge(
+    w: &Writer,
+    challenge_digest: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<StaffChallenge>> {
+    let found = w.get::<StaffChallenge>(challenge_digest)?;
+    Ok(found.filter(|c| now - c.created_at <= chrono::Duration::minutes(CHALLENGE_MINUTES)))
+}
+
+/// The code step's 「パスキーで確認」: a ceremony limited to this staff member's passkeys.
+pub async fn start_second_factor(
+    store: &Store,
+    rp: Webauthn,
+    challenge_token: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, Value), CodeError> {
+    let challenge = token_digest(challenge_token);
+    store
+        .write(
+            move |w| -> anyhow::Result<Result<(String, Value), CodeError>> {
+                let Some(live) = live_challenge(w, &challenge, now)? else {
+                    return Ok(Err(CodeError::Gone));
+                };
+                let keys: Vec<Passkey> = of_owner(w, &Owner::Staff(live.login.clone()))?
+                    .into_iter()
+                    .map(|p| p.passkey)
+                    .collect();
+                if keys.is_empty() {
+                    return Ok(Err(CodeError::Gone));
+                }
+                let (rcr, state) = rp
+                    .start_passkey_authentication(&keys)
+                    .map_err(|e| anyhow::anyhow!("cannot start a passkey check: {e:?}"))?;
+                let options = serde_json::to_value(&rcr)?;
+                let purpose = Purpose::SecondFactor {
+                    login: live.login,
+                    challenge,
+                    state,
+                };
+                Ok(Ok((ceremony::start(w, purpose, now)?, options)))
+            },
+        )
+        .await?
+}
+
+/// The answer to [`start_second_factor`]: a session, like a right TOTP code.
+pub async fn finish_second_factor(
+    store: &Store,
+    rp: Webauthn,
+    token: String,
+    credential: PublicKeyCredential,
+    now: DateTime<Utc>,
+    client: Option<String>,
+) -> Result<LoggedIn, CodeError> {
+    store
+        .write(move |w| -> anyhow::Result<Result<LoggedIn, CodeError>> {
+            let Some(Purpose::SecondFactor {
+                login,
+                challenge,
+                state,
+            }) = ceremony::take(w, &token, now)?
+            else {
+                return Ok(Err(CodeError::Gone));
+            };
+            let Some(_) = live_challenge(w, &challenge, now)? else {
+                return Ok(Err(CodeError::Gone));
+            };
+            let account = w.get::<StaffAccount>(&login)?;
+            let Some(mut account) = account.filter(|a| !a.disabled && !a.lock(now).is_locked())
+            else {
+                w.delete::<StaffChallenge>(&challenge)?;
+                return Ok(Err(CodeError::Gone));
+            };
+            let actor = Actor::staff(&login).to_string();
+            let result = match rp.finish_passkey_authentication(&credential, &state) {
+                Ok(result) => result,
+                Err(e) => {
+                    tracing::info!("refused a staff passkey: {e:?}");
+                    AuditEntry::new(now, actor, Action::StaffCodeFailed)
+                        .client(client.clone())
+                        .detail("passkey")
+                        .record(w)?;
+                    count_failure(w, &login, &mut account, client, now)?;
+                    return Ok(Err(CodeError::Wrong));
+                }
+            };
+            super::login::record_use(w, &Owner::Staff(login.clone()), &result, now)?;
+            w.delete::<StaffChallenge>(&challenge)?;
+            account.failures().clear();
+            w.put(&login, &account)?;
+            AuditEntry::new(now, actor, Action::StaffLoginSucceeded)
+                .client(client)
+                .detail("passkey as second factor")
+                .record(w)?;
+            let kind = SessionKind::Staff {
+                login: account.login.clone(),
+                role: account.role,
+            };
+            let token = session::start(w, kind.clone(), now)?;
+            Ok(Ok(LoggedIn { token, kind }))
+        })
+        .await?
+}
