@@ -191,3 +191,29 @@ pub fn staff_section(ctx: &Ctx, rows: &[PasskeyRow], enabled: bool) -> Markup {
         }
     }
 }
+
+/// The household's passkeys on its staff page, with one button that deletes them all.
+pub fn household_passkeys(ctx: &Ctx, rows: &[PasskeyRow], base: &str) -> Markup {
+    html! {
+        h2 { "パスキー" }
+        @if rows.is_empty() {
+            p { "登録されているパスキーはありません。" }
+        } @else {
+            div.table-scroll {
+                table.table {
+                    thead { tr { th scope="col" { "名前" } th scope="col" { "登録日" } th scope="col" { "最後に使った日" } } }
+                    tbody {
+                        @for row in rows {
+                            tr { td { (row.name) } td { (format_jst_date(row.created_at)) } td { (last_used(row)) } }
+                        }
+                    }
+                }
+            }
+            p.hint { "端末をなくした・盗まれたなどの申し出があったときに削除します。パスワードでのログインには影響しません。削除すると世帯にメールでお知らせします。" }
+            form method="post" action=(format!("{base}/passkeys/delete")) {
+                (csrf(ctx))
+                button.button.button--secondary type="submit" { "この世帯のパスキーをすべて削除" }
+            }
+        }
+    }
+}
