@@ -218,6 +218,24 @@ pub async fn delete(
         .await?
 }
 
+/// A 管理者 removes a staff member's passkeys with their TOTP (a lost phone); audited.
+pub fn remove_all_by_admin(
+    w: &mut Writer,
+    login: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let key = login.to_ascii_lowercase();
+    let gone = super::remove_all(w, &Owner::Staff(key.clone()))?;
+    if !gone.is_empty() {
+        AuditEntry::new(now, actor, Action::PasskeyDeleted)
+            .target(Actor::staff(&key).to_string())
+            .detail(gone.join("、"))
+            .record(w)?;
+    }
+    Ok(())
+}
+
 /// A staff member's passkeys, for their 二要素認証 page.
 pub async fn list(store: &Store, login: &str) -> anyhow::Result<Vec<StoredPasskey>> {
     let owner = Owner::Staff(login.to_ascii_lowercase());

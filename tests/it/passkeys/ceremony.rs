@@ -6,12 +6,10 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::account::register;
-use crate::app::{AppOptions, TestApp, client, csrf_of, spawn_app_on_localhost};
-use crate::harness::authenticator::Authenticator;
+use crate::app::{TestApp, client, csrf_of};
 use crate::harness::browser::Browser;
 
-use super::{audit, logout, password_login, register_passkey, rows};
+use super::{audit, household_with_a_passkey, rows};
 
 /// Starts a passkey login from the page the browser is on and keeps its options.
 const START: &str = r#"
@@ -86,19 +84,6 @@ async fn finish(app: &TestApp, answer: &Value) -> (StatusCode, String) {
         .expect("finish");
     let status = resp.status();
     (status, resp.text().await.expect("body"))
-}
-
-/// A household with one passkey on the browser's authenticator, logged out.
-async fn household_with_a_passkey() -> (TestApp, String, Browser) {
-    let (mut app, base) = spawn_app_on_localhost(AppOptions { smtp_port: None }).await;
-    register(&app).await;
-    app.client = client();
-    let browser = Browser::start().await;
-    Authenticator::add(&browser).await;
-    password_login(&browser, &base).await;
-    register_passkey(&browser, &base, "わたしのスマホ").await;
-    logout(&browser).await;
-    (app, base, browser)
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! origin are refused.
 
 mod ceremony;
+mod flows;
 mod member;
 mod staff;
 
@@ -12,8 +13,9 @@ use std::time::Duration;
 use fantoccini::Locator;
 use kenpo::audit::AuditEntry;
 
-use crate::account::{PASSWORD, USER};
-use crate::app::TestApp;
+use crate::account::{PASSWORD, USER, register};
+use crate::app::{AppOptions, TestApp, client, spawn_app_on_localhost};
+use crate::harness::authenticator::Authenticator;
 use crate::harness::browser::Browser;
 
 pub const WAIT: Duration = Duration::from_secs(15);
@@ -70,4 +72,17 @@ pub async fn audit(app: &TestApp) -> Vec<AuditEntry> {
 
 pub fn rows<'a>(all: &'a [AuditEntry], action: &str) -> Vec<&'a AuditEntry> {
     all.iter().filter(|e| e.action == action).collect()
+}
+
+/// A household with one passkey on the browser's authenticator, logged out.
+pub async fn household_with_a_passkey() -> (TestApp, String, Browser) {
+    let (mut app, base) = spawn_app_on_localhost(AppOptions { smtp_port: None }).await;
+    register(&app).await;
+    app.client = client();
+    let browser = Browser::start().await;
+    Authenticator::add(&browser).await;
+    password_login(&browser, &base).await;
+    register_passkey(&browser, &base, "わたしのスマホ").await;
+    logout(&browser).await;
+    (app, base, browser)
 }
