@@ -280,11 +280,22 @@ pub async fn login_start(
     let Some(rp) = relying_party(ctx, state) else {
         return Ok(refused(UNAVAILABLE, None));
     };
-    let (token, options) = passkey::login::start(&state.store, rp, false, ctx.now)
-        .await
-        .map_err(internal)?;
-    Ok(started(token, options))
+    match passkey::login::start(&state.store, rp, false, ctx.now).await {
+        Ok((token, options)) => Ok(started(token, options)),
+        Err(e) => busy_or_internal(e),
+    }
 }
+
+/// Too many ceremonies waiting (a flood of starts): a message, not an error page.
+pub(super) fn busy_or_internal(e: anyhow::Error) -> poem::Result<Response> {
+    if e.downcast_ref::<passkey::ceremony::Busy>().is_some() {
+        tracing::warn!("refused a passkey start: too many ceremonies waiting");
+        return Ok(refused(BUSY, None));
+    }
+    Err(internal(e))
+}
+
+const BUSY: &str = "ただいま混み合っています。しばらくしてからもう一度お試しいただくか、パスワードでログインしてください。";
 
 /// What a refused passkey login reads (no more than a refused password login says).
 pub(super) const LOGIN_REFUSED: &str = "パスキーでログインできませんでした。登録済みのパスキーをお使いか、ご確認ください。パスワードでもログインできます。";

@@ -49,8 +49,23 @@ impl Record for Ceremony {
     const TABLE: &'static str = tables::PASSKEY_CEREMONIES;
 }
 
+/// Most ceremonies waiting at once: anyone may start a login ceremony, so their rows are
+/// capped (expired ones are swept first) rather than left to fill the disk.
+pub const MAX_OPEN: u64 = 10_000;
+
+/// Too many ceremonies are waiting: the start is refused ([`MAX_OPEN`]).
+#[derive(Debug, thiserror::Error)]
+#[error("too many passkey ceremonies are waiting")]
+pub struct Busy;
+
 /// Stores a ceremony; returns the token the browser sends back with its answer.
 pub fn start(w: &mut Writer, purpose: Purpose, now: DateTime<Utc>) -> anyhow::Result<String> {
+    if w.count::<Ceremony>()? >= MAX_OPEN {
+        sweep(w, now)?;
+        if w.count::<Ceremony>()? >= MAX_OPEN {
+            return Err(Busy.into());
+        }
+    }
     let token = random_token();
     let ceremony = Ceremony {
         purpose,

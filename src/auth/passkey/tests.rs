@@ -17,3 +17,32 @@ fn a_name_is_trimmed_and_bounded() {
     assert!(parse_name(&"あ".repeat(30)).is_ok());
     assert!(parse_name("a\u{7}b").is_err());
 }
+
+#[test]
+fn ceremonies_are_capped_and_the_expired_are_swept_to_make_room() {
+    use chrono::TimeZone as _;
+    let dir = tempfile::tempdir().expect("temp");
+    let store = crate::store::Store::open(&dir.path().join("k.redb")).expect("open");
+    let rp = relying_party("https://kenpo.example.or.jp", "").expect("rp");
+    let t0 = chrono::Utc.timestamp_opt(1_800_000_000, 0).unwrap();
+    let start = |w: &mut Writer, at| {
+        let (_, state) = rp.start_discoverable_authentication().expect("start");
+        let purpose = ceremony::Purpose::Login {
+            staff: false,
+            state,
+        };
+        ceremony::start(w, purpose, at)
+    };
+    let full = store
+        .write_blocking(|w| {
+            for _ in 0..ceremony::MAX_OPEN {
+                start(w, t0)?;
+            }
+            let refused = start(w, t0).is_err();
+            let later = t0 + chrono::Duration::minutes(ceremony::CEREMONY_MINUTES + 1);
+            let made_room = start(w, later).is_ok();
+            Ok::<_, anyhow::Error>((refused, made_room, w.count::<ceremony::Ceremony>()?))
+        })
+        .expect("write");
+    assert_eq!(full, (true, true, 1));
+}

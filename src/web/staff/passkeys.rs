@@ -234,10 +234,10 @@ pub async fn only_start(
     let Some(rp) = rp else {
         return Ok(refused(UNAVAILABLE, None));
     };
-    let (token, options) = passkey::login::start(&state.store, rp, true, ctx.now)
-        .await
-        .map_err(internal)?;
-    Ok(started(token, options))
+    match passkey::login::start(&state.store, rp, true, ctx.now).await {
+        Ok((token, options)) => Ok(started(token, options)),
+        Err(e) => crate::web::passkeys::busy_or_internal(e),
+    }
 }
 
 #[handler]
