@@ -16,6 +16,7 @@ mod menu;
 mod notices;
 mod pacing;
 mod pages;
+mod passkey_login;
 mod passkeys;
 mod profile;
 mod recovery;
@@ -135,8 +136,8 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
             "/menu/profile/passkeys/delete",
             get(passkeys::delete_page).post(passkeys::delete_submit),
         )
-        .at("/passkey/login/start", post(passkeys::login_start))
-        .at("/passkey/login/finish", post(passkeys::login_finish))
+        .at("/passkey/login/start", post(passkey_login::login_start))
+        .at("/passkey/login/finish", post(passkey_login::login_finish))
         .at("/menu/expenses", get(expenses::list))
         .at("/menu/expenses/chart", get(expenses::chart_page))
         .at("/menu/benefits", get(benefits::list))

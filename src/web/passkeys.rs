@@ -12,11 +12,10 @@ use serde_json::{Value, json};
 use webauthn_rs::prelude::Webauthn;
 
 use super::guard::guard;
-use super::guard::member::{MemberSession, home_of, member};
+use super::guard::member::{MemberSession, member};
 use super::respond::{internal, page, page_with_status, see_other};
 use super::views::passkeys as view;
 use super::{AppState, Ctx, session};
-use crate::auth::passkey::login::Attempt;
 use crate::auth::passkey::member::{self as uc, Member, PasskeyError};
 use crate::auth::passkey::{self, PasskeyRow};
 
@@ -51,7 +50,7 @@ pub(super) fn go(to: &str) -> Response {
     json_answer(StatusCode::OK, json!({ "redirect": to }))
 }
 
-const UNAVAILABLE: &str =
+pub(super) const UNAVAILABLE: &str =
     "このアドレスではパスキーをご利用いただけません。パスワードでログインしてください。";
 
 /// Whatever the script sent, as the library's type: `None` when it is not one.
@@ -269,70 +268,5 @@ pub async fn delete_submit(
         Err(PasskeyError::NotFound) => Ok(see_other("/menu/profile")),
         Err(PasskeyError::Unexpected(e)) => Err(internal(e)),
         Err(e) => Ok(refuse(&e.to_string())),
-    }
-}
-
-#[handler]
-pub async fn login_start(
-    Data(ctx): Data<&Ctx>,
-    Data(state): Data<&Arc<AppState>>,
-) -> poem::Result<Response> {
-    let Some(rp) = relying_party(ctx, state) else {
-        return Ok(refused(UNAVAILABLE, None));
-    };
-    match passkey::login::start(&state.store, rp, false, ctx.now).await {
-        Ok((token, options)) => Ok(started(token, options)),
-        Err(e) => busy_or_internal(e),
-    }
-}
-
-/// Too many ceremonies waiting (a flood of starts): a message, not an error page.
-pub(super) fn busy_or_internal(e: anyhow::Error) -> poem::Result<Response> {
-    if e.downcast_ref::<passkey::ceremony::Busy>().is_some() {
-        tracing::warn!("refused a passkey start: too many ceremonies waiting");
-        return Ok(refused(BUSY, None));
-    }
-    Err(internal(e))
-}
-
-const BUSY: &str = "ただいま混み合っています。しばらくしてからもう一度お試しいただくか、パスワードでログインしてください。";
-
-/// What a refused passkey login reads (no more than a refused password login says).
-pub(super) const LOGIN_REFUSED: &str = "パスキーでログインできませんでした。登録済みのパスキーをお使いか、ご確認ください。パスワードでもログインできます。";
-
-#[handler]
-pub async fn login_finish(
-    Data(ctx): Data<&Ctx>,
-    Data(state): Data<&Arc<AppState>>,
-    Json(input): Json<FinishInput>,
-) -> poem::Result<Response> {
-    let Some(rp) = relying_party(ctx, state) else {
-        return Ok(refused(UNAVAILABLE, None));
-    };
-    let (token, credential) = input.into_parts();
-    let Some(credential) = parse(credential) else {
-        return Ok(refused(LOGIN_REFUSED, None));
-    };
-    let attempt = Attempt {
-        key: String::new(),
-        now: ctx.now,
-        client: ctx.client.clone(),
-        old_session: ctx.member_session.as_ref().map(|(k, _)| k.clone()),
-    };
-    match passkey::login::finish_member(&state.store, rp, token, credential, attempt).await {
-        Ok(done) => {
-            let mut answer = go(home_of(&done.kind));
-            if let Ok(v) = session::member_cookie(state, &done.token).parse() {
-                answer
-                    .headers_mut()
-                    .insert(poem::http::header::SET_COOKIE, v);
-            }
-            Ok(answer)
-        }
-        Err(crate::auth::login::LoginError::Unexpected(e)) => Err(internal(e)),
-        Err(e @ crate::auth::login::LoginError::MembershipEnded { .. }) => {
-            Ok(refused(&e.message(), None))
-        }
-        Err(_) => Ok(refused(LOGIN_REFUSED, None)),
     }
 }

@@ -234,10 +234,10 @@ pub async fn delete_all_by_staff(
                 .detail(gone.join("、"))
                 .record(w)?;
             let state = w.get::<HouseholdState>(&crate::store::StoreKey::store_key(&household))?;
-            if let Some(user_key) = state.and_then(|s| s.account) {
-                if let Some(account) = w.get::<Account>(&user_key)? {
-                    mail_deletion(w, &account, &gone, now)?;
-                }
+            if let Some(user_key) = state.and_then(|s| s.account)
+                && let Some(account) = w.get::<Account>(&user_key)?
+            {
+                mail_deletion(w, &account, &gone, now)?;
             }
             Ok(gone.len())
         })

@@ -12,6 +12,7 @@
 pub mod ceremony;
 pub mod login;
 pub mod member;
+pub mod second_factor;
 pub mod staff;
 
 use base64::Engine as _;

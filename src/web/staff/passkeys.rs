@@ -182,7 +182,7 @@ pub async fn second_factor_start(
     let Some(rp) = relying_party(ctx, state) else {
         return Ok(refused(UNAVAILABLE, None));
     };
-    match uc::start_second_factor(&state.store, rp, &f.challenge, ctx.now).await {
+    match passkey::second_factor::start(&state.store, rp, &f.challenge, ctx.now).await {
         Ok((token, options)) => Ok(started(token, options)),
         Err(CodeError::Unexpected(e)) => Err(internal(e)),
         Err(_) => Ok(refused(GONE, None)),
@@ -213,7 +213,7 @@ pub async fn second_factor_finish(
         return Ok(refused(GONE, None));
     };
     let (now, client) = (ctx.now, ctx.client.clone());
-    match uc::finish_second_factor(&state.store, rp, token, credential, now, client).await {
+    match passkey::second_factor::finish(&state.store, rp, token, credential, now, client).await {
         Ok(done) => Ok(logged_in(state, &done.token)),
         Err(CodeError::Unexpected(e)) => Err(internal(e)),
         Err(CodeError::Wrong) => Ok(refused(
@@ -236,7 +236,7 @@ pub async fn only_start(
     };
     match passkey::login::start(&state.store, rp, true, ctx.now).await {
         Ok((token, options)) => Ok(started(token, options)),
-        Err(e) => crate::web::passkeys::busy_or_internal(e),
+        Err(e) => crate::web::passkey_login::busy_or_internal(e),
     }
 }
 
