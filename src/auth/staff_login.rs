@@ -122,7 +122,7 @@ fn decide(
     }
     let actor = Actor::staff(key).to_string();
     // A passkey is a second factor as TOTP is: the code step offers what the account has.
-    if super::passkey::staff::has_second_factor(w, &account)? {
+    if super::passkey::has_second_factor(w, &account)? {
         AuditEntry::new(*now, actor, Action::StaffPasswordAccepted)
             .client(client.clone())
             .record(w)?;
@@ -130,7 +130,7 @@ fn decide(
         return Ok(Ok(StaffLogin::NeedsCode {
             challenge,
             totp: account.totp.is_some(),
-            passkey: super::passkey::staff::has_passkeys(w, key)?,
+            passkey: super::passkey::has_passkeys(w, key)?,
         }));
     }
     account.failures().clear();

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use webauthn_rs::prelude::{RegisterPublicKeyCredential, Webauthn};
 
+pub use super::registration::PasskeyError;
 use super::{MAX_PER_OWNER, Owner, StoredPasskey, of_owner};
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::auth::model::{Account, HouseholdState};
@@ -22,40 +23,6 @@ pub struct Member {
     /// The account's normalised user ID.
     pub user_key: String,
     pub household: HouseholdKey,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum PasskeyError {
-    /// The name is refused; the message goes beside the name field.
-    #[error("{0}")]
-    Name(&'static str),
-    #[error("現在のパスワードが正しくありません。")]
-    WrongPassword,
-    /// A wrong current password locked the account and ended the household's sessions.
-    #[error("ロックされました")]
-    Locked,
-    #[error(
-        "パスキーは1つのアカウントにつき10個まで登録できます。使っていないパスキーを削除してから登録してください。"
-    )]
-    TooMany,
-    /// The browser's answer did not verify, came too late or came twice.
-    #[error("パスキーを確認できませんでした。お手数ですが、もう一度お試しください。")]
-    Refused,
-    #[error("そのパスキーは見つかりませんでした。")]
-    NotFound,
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl PasskeyError {
-    /// The form field the message belongs beside.
-    pub fn field(&self) -> &'static str {
-        match self {
-            PasskeyError::Name(_) | PasskeyError::TooMany => "passkey_name",
-            PasskeyError::WrongPassword | PasskeyError::Locked => "passkey_password",
-            _ => "passkey",
-        }
-    }
 }
 
 /// What the household's mails are signed with, and the time as they print it.
@@ -107,7 +74,7 @@ pub async fn start_registration(
     confirm_password(store, &member, password, now, client).await?;
     let user_name = member.user_key.clone();
     store
-        .write(move |w| super::staff::start_registration_in(w, &rp, owner, &user_name, name, now))
+        .write(move |w| super::registration::start_in(w, &rp, owner, &user_name, name, now))
         .await?
 }
 
@@ -125,17 +92,11 @@ pub async fn finish_registration(
     store
         .write(move |w| -> anyhow::Result<Result<String, PasskeyError>> {
             let owner = Owner::Household(member.household.clone());
-            let stored = match super::staff::finish_registration_in(
-                w,
-                &rp,
-                &owner,
-                &token,
-                &credential,
-                now,
-            )? {
-                Ok(stored) => stored,
-                Err(e) => return Ok(Err(e)),
-            };
+            let stored =
+                match super::registration::finish_in(w, &rp, &owner, &token, &credential, now)? {
+                    Ok(stored) => stored,
+                    Err(e) => return Ok(Err(e)),
+                };
             AuditEntry::new(
                 now,
                 Actor::Member(member.user_key.clone()),

@@ -12,6 +12,7 @@
 pub mod ceremony;
 pub mod login;
 pub mod member;
+pub mod registration;
 pub mod second_factor;
 pub mod staff;
 
@@ -130,6 +131,19 @@ pub fn relying_party(base_url: &str, service_name: &str) -> Option<Webauthn> {
         .ok()
 }
 
+/// Whether the staff account has a second factor: TOTP or at least one passkey.
+pub fn has_second_factor(
+    r: &impl ReadTx,
+    account: &crate::auth::model::StaffAccount,
+) -> anyhow::Result<bool> {
+    Ok(account.totp.is_some() || has_passkeys(r, &account.login)?)
+}
+
+/// Whether `login` has a passkey.
+pub fn has_passkeys(r: &impl ReadTx, login: &str) -> anyhow::Result<bool> {
+    Ok(!of_owner(r, &Owner::Staff(login.to_ascii_lowercase()))?.is_empty())
+}
+
 /// The owner's passkeys, oldest first.
 pub fn of_owner(r: &impl ReadTx, owner: &Owner) -> anyhow::Result<Vec<StoredPasskey>> {
     let mut found: Vec<StoredPasskey> = r
@@ -154,6 +168,17 @@ pub fn user_handle(w: &mut Writer, owner: &Owner) -> anyhow::Result<Uuid> {
     w.put(&owner_link(owner), &link)?;
     w.put(&handle_link(&handle), &link)?;
     Ok(handle)
+}
+
+/// Removes the owner's user handle (both links); a later owner of the same name gets a new one.
+pub fn forget_handle(w: &mut Writer, owner: &Owner) -> anyhow::Result<()> {
+    if let Some(link) = w.get::<PasskeyLink>(&owner_link(owner))? {
+        w.delete::<PasskeyLink>(&owner_link(owner))?;
+        if let Ok(handle) = Uuid::parse_str(&link.handle) {
+            w.delete::<PasskeyLink>(&handle_link(&handle))?;
+        }
+    }
+    Ok(())
 }
 
 /// Who a user handle belongs to.

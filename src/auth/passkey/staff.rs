@@ -4,109 +4,15 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use webauthn_rs::prelude::{Passkey, RegisterPublicKeyCredential, Webauthn};
+use webauthn_rs::prelude::{RegisterPublicKeyCredential, Webauthn};
 
-use super::ceremony::{self, Purpose};
-use super::member::PasskeyError;
-use super::{MAX_PER_OWNER, Owner, StoredPasskey, of_owner};
+use super::registration::PasskeyError;
+use super::{Owner, StoredPasskey, of_owner};
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::auth::failures::count_failure;
 use crate::auth::hash;
 use crate::auth::model::StaffAccount;
-use crate::store::{ReadTx, Store, Writer};
-
-/// Whether the staff account has a second factor: TOTP or at least one passkey.
-pub fn has_second_factor(r: &impl ReadTx, account: &StaffAccount) -> anyhow::Result<bool> {
-    Ok(account.totp.is_some() || has_passkeys(r, &account.login)?)
-}
-
-/// Whether `login` has a passkey.
-pub fn has_passkeys(r: &impl ReadTx, login: &str) -> anyhow::Result<bool> {
-    Ok(!of_owner(r, &Owner::Staff(login.to_ascii_lowercase()))?.is_empty())
-}
-
-/// Options for `navigator.credentials.create`, asking for a discoverable credential (the
-/// login screens' 「パスキーでログイン」 finds it without an ID being typed).
-fn creation_options(ccr: &impl serde::Serialize) -> anyhow::Result<Value> {
-    let mut options = serde_json::to_value(ccr)?;
-    if let Some(selection) = options.pointer_mut("/publicKey/authenticatorSelection") {
-        selection["residentKey"] = Value::from("required");
-        selection["requireResidentKey"] = Value::from(true);
-    }
-    Ok(options)
-}
-
-/// Starts a registration for `owner` inside the caller's transaction.
-pub(super) fn start_registration_in(
-    w: &mut Writer,
-    rp: &Webauthn,
-    owner: Owner,
-    user_name: &str,
-    name: String,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Result<(String, Value), PasskeyError>> {
-    let existing = of_owner(w, &owner)?;
-    if existing.len() >= MAX_PER_OWNER {
-        return Ok(Err(PasskeyError::TooMany));
-    }
-    let handle = super::user_handle(w, &owner)?;
-    let exclude = existing
-        .iter()
-        .map(|p| p.passkey.cred_id().clone())
-        .collect();
-    let (ccr, state) = rp
-        .start_passkey_registration(handle, user_name, &name, Some(exclude))
-        .map_err(|e| anyhow::anyhow!("cannot start a passkey registration: {e:?}"))?;
-    let options = creation_options(&ccr)?;
-    let purpose = Purpose::Register { owner, name, state };
-    let token = ceremony::start(w, purpose, now)?;
-    Ok(Ok((token, options)))
-}
-
-/// Verifies and stores the answer to a registration of `owner`.
-pub(super) fn finish_registration_in(
-    w: &mut Writer,
-    rp: &Webauthn,
-    owner: &Owner,
-    token: &str,
-    credential: &RegisterPublicKeyCredential,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Result<StoredPasskey, PasskeyError>> {
-    let Some(Purpose::Register {
-        owner: started_for,
-        name,
-        state,
-    }) = ceremony::take(w, token, now)?
-    else {
-        return Ok(Err(PasskeyError::Refused));
-    };
-    if &started_for != owner {
-        return Ok(Err(PasskeyError::Refused));
-    }
-    let passkey: Passkey = match rp.finish_passkey_registration(credential, &state) {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::info!("refused a passkey registration: {e:?}");
-            return Ok(Err(PasskeyError::Refused));
-        }
-    };
-    let id = super::credential_id(passkey.cred_id().as_ref());
-    if super::is_registered(w, &id)? {
-        return Ok(Err(PasskeyError::Refused));
-    }
-    if of_owner(w, owner)?.len() >= MAX_PER_OWNER {
-        return Ok(Err(PasskeyError::TooMany));
-    }
-    let stored = StoredPasskey {
-        owner: owner.clone(),
-        name,
-        passkey,
-        created_at: now,
-        last_used_at: None,
-    };
-    super::insert(w, &stored)?;
-    Ok(Ok(stored))
-}
+use crate::store::{Store, Writer};
 
 /// Checks a staff member's current password; a wrong one counts like a wrong login.
 async fn confirm_password(
@@ -156,7 +62,9 @@ pub async fn start_registration(
     let key = login.to_ascii_lowercase();
     confirm_password(store, &key, password, now, client).await?;
     store
-        .write(move |w| start_registration_in(w, &rp, Owner::Staff(key.clone()), &key, name, now))
+        .write(move |w| {
+            super::registration::start_in(w, &rp, Owner::Staff(key.clone()), &key, name, now)
+        })
         .await?
 }
 
@@ -174,10 +82,11 @@ pub async fn finish_registration(
     store
         .write(move |w| -> anyhow::Result<Result<String, PasskeyError>> {
             let owner = Owner::Staff(key.clone());
-            let stored = match finish_registration_in(w, &rp, &owner, &token, &credential, now)? {
-                Ok(s) => s,
-                Err(e) => return Ok(Err(e)),
-            };
+            let stored =
+                match super::registration::finish_in(w, &rp, &owner, &token, &credential, now)? {
+                    Ok(s) => s,
+                    Err(e) => return Ok(Err(e)),
+                };
             AuditEntry::new(now, Actor::staff(&key), Action::PasskeyRegistered)
                 .target(Actor::staff(&key).to_string())
                 .client(client)
@@ -230,6 +139,12 @@ pub fn remove_all_by_admin(
             .record(w)?;
     }
     Ok(())
+}
+
+/// A deleted staff account: its passkeys (audited) and its user handle go.
+pub fn forget(w: &mut Writer, login: &str, actor: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    remove_all_by_admin(w, login, actor, now)?;
+    super::forget_handle(w, &Owner::Staff(login.to_ascii_lowercase()))
 }
 
 /// A staff member's passkeys, for their 二要素認証 page.

@@ -46,3 +46,23 @@ fn ceremonies_are_capped_and_the_expired_are_swept_to_make_room() {
         .expect("write");
     assert_eq!(full, (true, true, 1));
 }
+
+#[test]
+fn a_forgotten_owner_gets_a_new_user_handle_and_the_old_one_names_nobody() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = crate::store::Store::open(&dir.path().join("k.redb")).expect("open");
+    let owner = Owner::Staff("tanaka".into());
+    let (old, again, gone, new) = store
+        .write_blocking(|w| {
+            let old = user_handle(w, &owner)?;
+            let again = user_handle(w, &owner)?;
+            forget_handle(w, &owner)?;
+            let gone = owner_of_handle(w, &old)?;
+            let new = user_handle(w, &owner)?;
+            Ok::<_, anyhow::Error>((old, again, gone, new))
+        })
+        .expect("write");
+    assert_eq!(old, again, "one handle per owner");
+    assert_eq!(gone, None);
+    assert_ne!(old, new);
+}

@@ -103,7 +103,7 @@ async fn detail_page(
     let (account, passkeys) = state
         .store
         .read(move |r| {
-            let passkeys = crate::auth::passkey::staff::has_passkeys(r, &key)?;
+            let passkeys = crate::auth::passkey::has_passkeys(r, &key)?;
             anyhow::Ok((r.get::<StaffAccount>(&key)?, passkeys))
         })
         .await

@@ -46,7 +46,7 @@ pub async fn must_enrol(ctx: &Ctx, state: &AppState, login: &str) -> poem::Resul
     let lacks = state
         .store
         .read(move |r| match r.get::<StaffAccount>(&key)? {
-            Some(a) => Ok(!crate::auth::passkey::staff::has_second_factor(r, &a)?),
+            Some(a) => Ok(!crate::auth::passkey::has_second_factor(r, &a)?),
             // A deleted account is left to the page's guard (its session ends with it).
             None => anyhow::Ok(false),
         })
