@@ -23,7 +23,7 @@ fn scripted(
 ) -> Markup {
     html! {
         div.passkey-box data-passkey-box hidden {
-            form data-passkey=(kind) data-start=(start) data-finish=(finish) novalidate {
+            form.card data-passkey=(kind) data-start=(start) data-finish=(finish) novalidate {
                 (csrf(ctx))
                 (fields)
                 p.field-error data-passkey-message role="alert" hidden {}
