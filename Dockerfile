@@ -8,7 +8,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends musl-tools \
  && rm -rf /var/lib/apt/lists/* \
  && rustup target add ${TARGET}
-# ring compiles C and assembly; the musl target needs the musl C compiler.
+# ring compiles C and assembly, and OpenSSL (passkeys, `vendored-openssl`) is built from
+# source: the musl target needs the musl C compiler.
 ENV CC_x86_64_unknown_linux_musl=musl-gcc \
     CARGO_TERM_COLOR=never
 WORKDIR /src
@@ -18,7 +19,7 @@ COPY Cargo.toml Cargo.lock ./
 RUN mkdir src \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
- && cargo build --release --locked --target ${TARGET} \
+ && cargo build --release --locked --target ${TARGET} --features vendored-openssl \
  && rm -rf src
 
 # The real sources. COPY keeps the context's mtimes, which may be older than the stub build:
@@ -26,7 +27,7 @@ RUN mkdir src \
 COPY src ./src
 COPY assets ./assets
 RUN touch src/main.rs src/lib.rs \
- && cargo build --release --locked --target ${TARGET}
+ && cargo build --release --locked --target ${TARGET} --features vendored-openssl
 
 # The image's /data must already belong to nonroot (65532): a named volume is created from the
 # image directory with its ownership, and distroless has no shell to chown at start-up.

@@ -46,6 +46,9 @@ pub struct UnionSettings {
     /// the enrolment page after the password. On by default, also for data files written
     /// before the setting existed (a missing field takes the default).
     pub staff_totp_required: bool,
+    /// 「職員のパスキーだけでのログインを認める」: while on, a staff member may log in with a
+    /// passkey alone (「パスキーでログイン」 on the staff login). Off by default.
+    pub staff_passkey_login: bool,
     /// The portal's public URL for links in mails. `kenpo serve` records its base URL here
     /// when it starts, so that jobs run from the command line (which know no URL) can link
     /// to the login page; empty until the server has run once.
@@ -88,6 +91,7 @@ impl Default for UnionSettings {
             maintenance: MaintenanceRule::default(),
             account_lock_minutes: 30,
             staff_totp_required: true,
+            staff_passkey_login: false,
             public_url: String::new(),
             audit_retention_months: DEFAULT_AUDIT_RETENTION_MONTHS,
             benefit_kinds: Vec::new(),

@@ -72,6 +72,14 @@ pub enum Action {
     NoticeWithdrawn,
     /// `outbox.retried`
     OutboxRetried,
+    /// `passkey.change_failed`
+    PasskeyChangeFailed,
+    /// `passkey.deleted`
+    PasskeyDeleted,
+    /// `passkey.login_failed`
+    PasskeyLoginFailed,
+    /// `passkey.registered`
+    PasskeyRegistered,
     /// `person.hidden_from_household`
     PersonHiddenFromHousehold,
     /// `person.shown_to_household`
@@ -178,6 +186,10 @@ impl Action {
         Action::NoticeUpdated,
         Action::NoticeWithdrawn,
         Action::OutboxRetried,
+        Action::PasskeyChangeFailed,
+        Action::PasskeyDeleted,
+        Action::PasskeyLoginFailed,
+        Action::PasskeyRegistered,
         Action::PersonHiddenFromHousehold,
         Action::PersonShownToHousehold,
         Action::RecoveryPasswordRequested,
@@ -250,6 +262,10 @@ impl Action {
             Action::NoticeUpdated => "notice.updated",
             Action::NoticeWithdrawn => "notice.withdrawn",
             Action::OutboxRetried => "outbox.retried",
+            Action::PasskeyChangeFailed => "passkey.change_failed",
+            Action::PasskeyDeleted => "passkey.deleted",
+            Action::PasskeyLoginFailed => "passkey.login_failed",
+            Action::PasskeyRegistered => "passkey.registered",
             Action::PersonHiddenFromHousehold => "person.hidden_from_household",
             Action::PersonShownToHousehold => "person.shown_to_household",
             Action::RecoveryPasswordRequested => "recovery.password_requested",

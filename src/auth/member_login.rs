@@ -137,6 +137,26 @@ fn decide(
         Check::Password if same && !locked && !expired => {}
         _ => return refuse(w, &attempt, Some(account), check),
     }
+    let detail = if check == Check::Recovery {
+        "recovery password"
+    } else {
+        "password"
+    };
+    succeed(w, &attempt, account, detail)
+}
+
+/// The checks after a right proof (a password, a recovery password or a passkey): a former
+/// member's household past its last day is refused; otherwise the failures clear, a session
+/// starts (ending `old_session`), forced to the password change when the password is too
+/// old or a recovery password was used, and the login is audited with `detail`.
+pub(super) fn succeed(
+    w: &mut Writer,
+    attempt: &Attempt,
+    mut account: Account,
+    detail: &str,
+) -> anyhow::Result<Result<LoggedIn, LoginError>> {
+    let Attempt { key, now, .. } = attempt;
+    let actor = Actor::member(Some(key)).to_string();
     let settings = w.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
     // SPEC §6.1: a former member's household keeps its login for a while, then loses it.
     let insured = w.get::<crate::domain::member::Person>(&crate::store::key(&[
@@ -168,11 +188,7 @@ fn decide(
     AuditEntry::new(*now, actor, Action::LoginSucceeded)
         .target(account.household.to_string())
         .client(attempt.client.clone())
-        .detail(if check == Check::Recovery {
-            "recovery password"
-        } else {
-            "password"
-        })
+        .detail(detail)
         .record(w)?;
     let token = session::start(w, kind.clone(), *now)?;
     Ok(Ok(LoggedIn { token, kind }))

@@ -11,6 +11,7 @@ pub mod login;
 mod login_outcome;
 mod member_login;
 pub mod model;
+pub mod passkey;
 pub mod password_change;
 pub mod profile;
 pub mod reauth;

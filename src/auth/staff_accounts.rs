@@ -246,6 +246,8 @@ pub fn delete(
     }
     w.delete::<StaffAccount>(&key)?;
     end_sessions(w, &key)?;
+    // Its passkeys and user handle go too: a later account of the same login is someone else.
+    super::passkey::staff::forget(w, &key, actor, now)?;
     AuditEntry::new(now, actor, Action::StaffDeleted)
         .target(key)
         .record(w)?;

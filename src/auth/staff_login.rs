@@ -16,7 +16,12 @@ use crate::store::{Store, Writer};
 /// What a right password leads to: a session, or the code step for a second factor.
 pub enum StaffLogin {
     Done(LoggedIn),
-    NeedsCode { challenge: String },
+    /// The code step: `totp` and `passkey` say which second factors the account has.
+    NeedsCode {
+        challenge: String,
+        totp: bool,
+        passkey: bool,
+    },
 }
 
 /// The account's failed logins, as the throttle ladder sees them.
@@ -116,12 +121,17 @@ fn decide(
         return refuse(w, attempt, Some(account), check);
     }
     let actor = Actor::staff(key).to_string();
-    if account.totp.is_some() {
+    // A passkey is a second factor as TOTP is: the code step offers what the account has.
+    if super::passkey::has_second_factor(w, &account)? {
         AuditEntry::new(*now, actor, Action::StaffPasswordAccepted)
             .client(client.clone())
             .record(w)?;
         let challenge = super::totp::start_challenge(w, key, *now)?;
-        return Ok(Ok(StaffLogin::NeedsCode { challenge }));
+        return Ok(Ok(StaffLogin::NeedsCode {
+            challenge,
+            totp: account.totp.is_some(),
+            passkey: super::passkey::has_passkeys(w, key)?,
+        }));
     }
     account.failures().clear();
     w.put(key, &account)?;

@@ -1,5 +1,5 @@
 //! Removes what has expired but was never presented again: sessions, mailed links,
-//! staff second-factor challenges, and throttle counts that a quiet day has reset. Run daily by the server beside the retention job.
+//! staff second-factor challenges, passkey ceremonies, and throttle counts that a quiet day has reset. Run daily by the server beside the retention job.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -32,6 +32,7 @@ pub fn sweep_expired(store: &Store, now: DateTime<Utc>) -> anyhow::Result<u64> {
                 removed += 1;
             }
         }
+        removed += super::passkey::ceremony::sweep(w, now)?;
         // Every ladder kept in the throttle table forgets after at most a day of quiet.
         for (key, attempts) in w.scan::<Attempts>("")? {
             if attempts

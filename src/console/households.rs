@@ -1,5 +1,6 @@
 //! Finding a household and what its page shows; the privacy flag and revealing the e-mail.
 
+use crate::auth::passkey::Owner;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -125,6 +126,8 @@ pub struct HouseholdView {
     /// The household's benefit decisions, newest 決定日 first, each with whether its batch
     /// is published (staff see unpublished ones and hidden people's too).
     pub decisions: Vec<(BenefitDecision, bool)>,
+    /// The household's passkeys (staff may delete them: a lost phone).
+    pub passkeys: Vec<crate::auth::passkey::PasskeyRow>,
 }
 
 /// The household's decisions for its staff page, newest first.
@@ -180,6 +183,10 @@ pub fn load(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<HouseholdView
         sessions,
         audit: audit_trail(r, h, 200)?,
         decisions: decisions_of(r, h)?,
+        passkeys: crate::auth::passkey::of_owner(r, &Owner::Household(h.clone()))?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     }))
 }
 

@@ -30,6 +30,9 @@ pub struct SettingsInput {
     /// A hidden `1` beside the checkbox: a form without it (an older page) keeps the
     /// stored value rather than switching the second factor off by omission.
     pub staff_totp_field: String,
+    /// The checkbox 「職員のパスキーだけでのログインを認める」 (same rule: kept when the
+    /// hidden `staff_totp_field` is absent).
+    pub staff_passkey_login: String,
     pub audit_retention_months: String,
     /// 差出人 (the sender on postcards and letters); a hidden `sender_fields` marks a form
     /// that has them, so that an older page's form keeps the stored sender.
@@ -64,6 +67,7 @@ impl SettingsInput {
             former_member_login_months: s.former_member_login_months.to_string(),
             staff_totp_required: if s.staff_totp_required { "on" } else { "" }.to_string(),
             staff_totp_field: "1".to_string(),
+            staff_passkey_login: if s.staff_passkey_login { "on" } else { "" }.to_string(),
             audit_retention_months: s.audit_retention_months.to_string(),
             sender_postal_code: sender::postal_for_form(&s.sender_postal_code),
             sender_address: s.sender_address.clone(),
@@ -180,6 +184,7 @@ pub fn parse(input: &SettingsInput, current: &UnionSettings) -> Result<UnionSett
     }
     if !input.staff_totp_field.is_empty() {
         s.staff_totp_required = input.staff_totp_required == "on";
+        s.staff_passkey_login = input.staff_passkey_login == "on";
     }
     if !input.audit_retention_months.trim().is_empty() {
         s.audit_retention_months = number(
@@ -260,6 +265,10 @@ pub fn save(
         (
             "staff_totp_required",
             before.staff_totp_required != after.staff_totp_required,
+        ),
+        (
+            "staff_passkey_login",
+            before.staff_passkey_login != after.staff_passkey_login,
         ),
         (
             "audit_retention_months",

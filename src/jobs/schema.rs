@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         describe: "add the benefit decision tables",
         run: crate::benefits::migrate::add_tables,
     },
+    Migration {
+        from: 5,
+        describe: "add the passkey tables",
+        run: crate::auth::passkey::add_tables,
+    },
 ];
 
 /// This binary's schema and the steps that lead to it.

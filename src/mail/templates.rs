@@ -5,8 +5,8 @@ use crate::mail::outbox::NewMail;
 mod account;
 
 pub use account::{
-    MailNames, account_locked, email_changed_notice, email_confirmation, password_changed_notice,
-    temporary_password, user_id_link,
+    MailNames, account_locked, email_changed_notice, email_confirmation, passkey_registered,
+    passkeys_deleted, password_changed_notice, temporary_password, user_id_link,
 };
 
 /// The welcome mail after registration: states the login user ID, never a password.

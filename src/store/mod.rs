@@ -49,7 +49,9 @@ pub use tx::{ReadTx, Reader, Writer};
 /// every claim; an older kenpo would change claims without them.
 /// 5: benefit decisions (`benefits`, `benefit_index`, `benefit_months`); an older kenpo
 /// would back up, purge and verify the file without them.
-pub const SCHEMA_VERSION: u64 = 5;
+/// 6: passkeys (`passkeys`, `passkey_links`, `passkey_ceremonies`); an older kenpo would
+/// back up and verify the file without them.
+pub const SCHEMA_VERSION: u64 = 6;
 
 /// Every table of the data file, so that `open` can create them and `backup` can copy them.
 pub const ALL_TABLES: &[&str] = tables::ALL;

@@ -74,6 +74,16 @@ pub const BENEFIT_INDEX: &str = "benefit_index";
 /// retention.
 pub const BENEFIT_MONTHS: &str = "benefit_months";
 
+/// Members' and staff's passkeys (WebAuthn credentials), `h␟symbol␟number␟credential` or
+/// `s␟login␟credential`.
+pub const PASSKEYS: &str = "passkeys";
+/// Passkey look-ups: `c␟credential` and `u␟user handle` → the owner, `o␟owner` → the
+/// owner's user handle.
+pub const PASSKEY_LINKS: &str = "passkey_links";
+/// WebAuthn ceremonies waiting for the browser's answer, by the SHA-256 of their token
+/// (a few minutes each, used once).
+pub const PASSKEY_CEREMONIES: &str = "passkey_ceremonies";
+
 /// Every table, so that `open` can create them and `backup` can copy them.
 pub const ALL: &[&str] = &[
     META,
@@ -109,6 +119,9 @@ pub const ALL: &[&str] = &[
     BENEFITS,
     BENEFIT_INDEX,
     BENEFIT_MONTHS,
+    PASSKEYS,
+    PASSKEY_LINKS,
+    PASSKEY_CEREMONIES,
 ];
 
 /// The tables whose records are written in a compact binary form with a format version

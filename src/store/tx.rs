@@ -192,6 +192,13 @@ impl Writer {
         scan(&t, prefix)
     }
 
+    /// How many rows `R`'s table holds (as the transaction sees it).
+    pub fn count<R: Record>(&self) -> anyhow::Result<u64> {
+        use redb::ReadableTableMetadata as _;
+        let t = self.txn.open_table(table(R::TABLE))?;
+        Ok(t.len()?)
+    }
+
     /// Calls `f` for each record in `range`, in key order or `reverse`d, until it returns false.
     pub fn walk<R: Record>(
         &self,

@@ -66,6 +66,7 @@ pub async fn submit(
     // Refused beside the field: a malformed address, a missing or wrong password, or too
     // many confirmation mails. What was typed stays, but never the password.
     let account = load_account(state, member.user_key).await?;
+    let passkeys = super::passkeys::profile_section(ctx, state, member.household).await?;
     let v = ProfileView {
         email: &account.email,
         notify: account.notify,
@@ -73,6 +74,7 @@ pub async fn submit(
         email_error: email_error.as_deref(),
         password_error: password_error.as_deref(),
         flash: None,
+        passkeys: Some(passkeys),
     };
     let markup = view::profile(ctx, &v);
     let status = StatusCode::UNPROCESSABLE_ENTITY;

@@ -22,7 +22,11 @@ pub struct LoginQuery {
 }
 
 #[handler]
-pub async fn show(Data(ctx): Data<&Ctx>, Query(q): Query<LoginQuery>) -> Response {
+pub async fn show(
+    Data(ctx): Data<&Ctx>,
+    Data(state): Data<&Arc<AppState>>,
+    Query(q): Query<LoginQuery>,
+) -> Response {
     if let Some((_, s)) = &ctx.member_session {
         return see_other(home_of(&s.kind));
     }
@@ -41,6 +45,7 @@ pub async fn show(Data(ctx): Data<&Ctx>, Query(q): Query<LoginQuery>) -> Respons
         login_view(
             ctx,
             &LoginForm {
+                passkey: super::passkeys::relying_party(ctx, state).is_some(),
                 user_id: "",
                 error: None,
                 notice,
@@ -93,6 +98,7 @@ pub async fn submit(
             state.mail_wake.notify_one();
             let message = err.message();
             let form = LoginForm {
+                passkey: super::passkeys::relying_party(ctx, state).is_some(),
                 user_id: input.user_id.trim(),
                 error: Some(&message),
                 notice: None,

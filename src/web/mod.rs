@@ -16,6 +16,8 @@ mod menu;
 mod notices;
 mod pacing;
 mod pages;
+mod passkey_login;
+mod passkeys;
 mod profile;
 mod recovery;
 mod registration;
@@ -122,6 +124,20 @@ pub fn routes(state: Arc<AppState>) -> impl Endpoint {
             "/menu/password",
             get(profile::password_page).post(profile::password_submit),
         )
+        .at(
+            "/menu/profile/passkeys/start",
+            post(passkeys::register_start),
+        )
+        .at(
+            "/menu/profile/passkeys/finish",
+            post(passkeys::register_finish),
+        )
+        .at(
+            "/menu/profile/passkeys/delete",
+            get(passkeys::delete_page).post(passkeys::delete_submit),
+        )
+        .at("/passkey/login/start", post(passkey_login::login_start))
+        .at("/passkey/login/finish", post(passkey_login::login_finish))
         .at("/menu/expenses", get(expenses::list))
         .at("/menu/expenses/chart", get(expenses::chart_page))
         .at("/menu/benefits", get(benefits::list))

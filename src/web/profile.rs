@@ -47,6 +47,12 @@ fn flash(done: Option<&str>) -> Option<&'static str> {
             "新しいメールアドレスに確認のメールをお送りしました。メールに記載のURLを開くと変更が完了します。",
         ),
         Some("notify") => Some("通知設定を保存しました。"),
+        Some("passkey") => Some(
+            "パスキーを登録しました。次回から、この端末ではパスキーでログインできます。ご登録のメールアドレスにお知らせをお送りしました。",
+        ),
+        Some("passkey_deleted") => {
+            Some("パスキーを削除しました。ご登録のメールアドレスにお知らせをお送りしました。")
+        }
         _ => None,
     }
 }
@@ -59,6 +65,7 @@ pub async fn profile_page(
 ) -> poem::Result<Response> {
     let member = guard!(member(ctx));
     let account = load_account(state, member.user_key).await?;
+    let passkeys = super::passkeys::profile_section(ctx, state, member.household).await?;
     let v = ProfileView {
         email: &account.email,
         notify: account.notify,
@@ -66,6 +73,7 @@ pub async fn profile_page(
         email_error: None,
         password_error: None,
         flash: flash(q.done.as_deref()),
+        passkeys: Some(passkeys),
     };
     Ok(page(ctx, PROFILE_TITLE, view::profile(ctx, &v)))
 }

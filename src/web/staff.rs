@@ -15,6 +15,7 @@ pub mod maintenance;
 pub mod multipart;
 pub mod notices;
 pub mod outbox;
+pub mod passkeys;
 pub mod password;
 pub mod postcards;
 pub mod settings;
@@ -36,12 +37,23 @@ use super::{
 };
 use crate::auth::staff::StaffLogin as Outcome;
 
+/// The staff login form, with 「パスキーでログイン」 while the 管理者 allows passkey-only
+/// logins (and passkeys can work at the portal's address).
+fn login_form(ctx: &Ctx, state: &AppState, login: &str, error: Option<&str>) -> maud::Markup {
+    let passkey =
+        ctx.settings.staff_passkey_login && super::passkeys::relying_party(ctx, state).is_some();
+    maud::html! {
+        (view::login(ctx, login, error))
+        @if passkey { (super::views::passkeys::staff_login(ctx)) }
+    }
+}
+
 #[handler]
-pub fn login_page(Data(ctx): Data<&Ctx>) -> Response {
+pub fn login_page(Data(ctx): Data<&Ctx>, Data(state): Data<&Arc<AppState>>) -> Response {
     if ctx.staff_session.is_some() {
         return see_other("/staff");
     }
-    page(ctx, "管理画面ログイン", view::login(ctx, "", None))
+    page(ctx, "管理画面ログイン", login_form(ctx, state, "", None))
 }
 
 #[derive(Deserialize)]
@@ -80,11 +92,22 @@ pub async fn login_submit(
             };
             see_other_with_cookie(next, &session::staff_cookie(state, &done.token))
         }
-        Ok(Outcome::NeedsCode { challenge }) => page(
-            ctx,
-            "確認コードの入力",
-            super::views::staff::totp::code_step(ctx, &challenge, None),
-        ),
+        Ok(Outcome::NeedsCode {
+            challenge,
+            totp,
+            passkey,
+        }) => {
+            let passkey = passkey && super::passkeys::relying_party(ctx, state).is_some();
+            let markup = maud::html! {
+                @if totp || !passkey {
+                    (super::views::staff::totp::code_step(ctx, &challenge, None))
+                } @else {
+                    h1 { "二要素目の確認" }
+                }
+                @if passkey { (super::views::passkeys::second_factor(ctx, &challenge)) }
+            };
+            page(ctx, "確認コードの入力", markup)
+        }
         Err(err) => {
             if let crate::auth::login::LoginError::Unexpected(e) = &err {
                 tracing::error!("staff login failed unexpectedly: {e:#}");
@@ -94,7 +117,7 @@ pub async fn login_submit(
                 ctx,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "管理画面ログイン",
-                view::login(ctx, input.login.trim(), Some(&message)),
+                login_form(ctx, state, input.login.trim(), Some(&message)),
             )
         }
     };
@@ -127,6 +150,38 @@ pub fn routes(app: Route) -> impl Endpoint {
     // One gate for both upload routes: they share its places.
     let uploads = upload::UploadGate::new();
     app.at("/staff/login/code", post(totp::login_code))
+        .at(
+            "/staff/login/passkey/start",
+            post(passkeys::second_factor_start),
+        )
+        .at(
+            "/staff/login/passkey/finish",
+            post(passkeys::second_factor_finish),
+        )
+        .at(
+            "/staff/login/passkey-only/start",
+            post(passkeys::only_start),
+        )
+        .at(
+            "/staff/login/passkey-only/finish",
+            post(passkeys::only_finish),
+        )
+        .at(
+            "/staff/passkeys/register/start",
+            post(passkeys::register_start),
+        )
+        .at(
+            "/staff/passkeys/register/finish",
+            post(passkeys::register_finish),
+        )
+        .at(
+            "/staff/passkeys/delete",
+            get(passkeys::delete_page).post(passkeys::delete_submit),
+        )
+        .at(
+            "/staff/households/:key/passkeys/delete",
+            post(passkeys::household_delete),
+        )
         .at(
             "/staff/accounts",
             get(accounts::list).post(accounts::create),

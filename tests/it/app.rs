@@ -73,11 +73,39 @@ pub async fn spawn_app_behind_proxy() -> TestApp {
     .await
 }
 
+/// The app at `http://localhost:<port>` (its `--base-url`), listening on 127.0.0.1: a
+/// browser accepts a domain name, never an IP address, as a passkey's relying party.
+/// Returns the app and the URL to browse to.
+pub async fn spawn_app_on_localhost(opts: AppOptions) -> (TestApp, String) {
+    let port = crate::harness::free_port();
+    let base_url = format!("http://localhost:{port}");
+    let app = spawn_listening(
+        opts,
+        Vec::new(),
+        Some(base_url.clone()),
+        ConnectionLimits::default(),
+        format!("127.0.0.1:{port}"),
+    )
+    .await;
+    (app, base_url)
+}
+
 async fn spawn(
     opts: AppOptions,
     trusted_proxies: Vec<std::net::IpAddr>,
     base_url: Option<String>,
     limits: ConnectionLimits,
+) -> TestApp {
+    let listen = "127.0.0.1:0".to_string();
+    spawn_listening(opts, trusted_proxies, base_url, limits, listen).await
+}
+
+async fn spawn_listening(
+    opts: AppOptions,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    base_url: Option<String>,
+    limits: ConnectionLimits,
+    listen: String,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
@@ -100,7 +128,7 @@ async fn spawn(
     });
     let running = start(ServeOptions {
         data: data.clone(),
-        listen: "127.0.0.1:0".into(),
+        listen,
         base_url,
         smtp,
         clock: Arc::new(clock.clone()),

@@ -37,6 +37,7 @@ mod harness_selftest;
 mod mail_outage;
 mod mail_pool;
 mod maintenance;
+mod passkeys;
 mod registration;
 mod restore;
 mod session_security;

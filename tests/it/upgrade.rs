@@ -154,6 +154,11 @@ const NEXT: &[Migration] = &[
         run: kenpo::benefits::migrate::add_tables,
     },
     Migration {
+        from: 5,
+        describe: "add the passkey tables",
+        run: kenpo::auth::passkey::add_tables,
+    },
+    Migration {
         from: SCHEMA_VERSION,
         describe: "test step: record the terms of use again",
         run: |w| {

@@ -17,7 +17,8 @@ const FORMAT_4: &str = "tests/fixtures/kenpo-schema4.redb";
 
 #[tokio::test]
 async fn a_format_4_file_is_backed_up_migrated_to_5_and_takes_benefit_decisions() {
-    assert_eq!(SCHEMA_VERSION, 5);
+    // Format 6 (passkeys) came after: the file goes through both steps.
+    assert_eq!(SCHEMA_VERSION, 6);
     let (dir, path) = copy_of(FORMAT_4);
     let before = verify_file(&path).expect("verify the format-4 file");
     assert_eq!(before.schema, Some(4));
@@ -41,7 +42,7 @@ async fn a_format_4_file_is_backed_up_migrated_to_5_and_takes_benefit_decisions(
 
     let after = verify_file(&path).expect("verify the upgraded file");
     assert!(after.is_consistent(), "{:?}", after.problems);
-    assert_eq!(after.schema, Some(5));
+    assert_eq!(after.schema, Some(SCHEMA_VERSION));
     for table in [
         "claims",
         "claim_index",
@@ -51,7 +52,14 @@ async fn a_format_4_file_is_backed_up_migrated_to_5_and_takes_benefit_decisions(
     ] {
         assert_eq!(after.rows(table), before.rows(table), "{table} kept");
     }
-    for table in ["benefits", "benefit_index", "benefit_months"] {
+    for table in [
+        "benefits",
+        "benefit_index",
+        "benefit_months",
+        "passkeys",
+        "passkey_links",
+        "passkey_ceremonies",
+    ] {
         assert_eq!(after.rows(table), Some(0), "{table} exists, empty");
     }
 

@@ -163,6 +163,34 @@ pub fn account_locked(to: &str, names: MailNames, until: Option<&str>, login_url
     names.mail(to, "アカウントをロックしました", text)
 }
 
+/// A passkey was registered on the household's account: its name only, and what to do
+/// if nobody in the household did it.
+pub fn passkey_registered(to: &str, names: MailNames, name: &str, at_jst: &str) -> NewMail {
+    let text = format!(
+        "\
+{at_jst}に、パスキー「{name}」が登録されました。
+このパスキーを登録した端末では、パスワードを入力せずにログインできます。
+
+ご家族のどなたも登録していない場合は、すぐにログインして「個人情報管理」から
+このパスキーを削除し、パスワードを変更してください。
+"
+    );
+    names.mail(to, "パスキーが登録されました", text)
+}
+
+/// Passkeys were deleted from the household's account (by the household or by the union).
+pub fn passkeys_deleted(to: &str, names: MailNames, deleted: &[String], at_jst: &str) -> NewMail {
+    let list: String = deleted.iter().map(|n| format!("・{n}\n")).collect();
+    let text = format!(
+        "\
+{at_jst}に、次のパスキーが削除されました。
+{list}
+パスワードでのログインは、これまでどおりご利用いただけます。
+"
+    );
+    names.mail(to, "パスキーが削除されました", text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +218,8 @@ mod tests {
             password_changed_notice("a@example.jp", NAMES, "x"),
             account_locked("a@example.jp", NAMES, Some("x"), "u"),
             account_locked("a@example.jp", NAMES, None, "u"),
+            passkey_registered("a@example.jp", NAMES, "母のiPhone", "x"),
+            passkeys_deleted("a@example.jp", NAMES, &["母のiPhone".into()], "x"),
         ] {
             assert!(!m.body.contains("パスワード："), "{}", m.body);
             assert!(!m.body.contains("生年月日"), "{}", m.body);

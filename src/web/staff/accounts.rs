@@ -100,12 +100,15 @@ async fn detail_page(
     flash: Option<&str>,
 ) -> poem::Result<Response> {
     let key = login.to_ascii_lowercase();
-    let account = state
+    let (account, passkeys) = state
         .store
-        .read(move |r| r.get::<StaffAccount>(&key))
+        .read(move |r| {
+            let passkeys = crate::auth::passkey::has_passkeys(r, &key)?;
+            anyhow::Ok((r.get::<StaffAccount>(&key)?, passkeys))
+        })
         .await
-        .map_err(internal)?
-        .ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
+        .map_err(internal)?;
+    let account = account.ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -116,7 +119,7 @@ async fn detail_page(
         user,
         status,
         "職員アカウント",
-        view::detail(ctx, &account, user, error, flash),
+        view::detail(ctx, &account, passkeys, user, error, flash),
     ))
 }
 
@@ -225,8 +228,9 @@ pub async fn totp_reset(
             if actor == Actor::staff(&l).to_string() {
                 return Err(StaffAdminError::OwnSecondFactor);
             }
-            crate::auth::totp::disable(w, &l, &actor, now)
-                .map(|_| ())
+            crate::auth::totp::disable(w, &l, &actor, now).map_err(StaffAdminError::from)?;
+            // A lost phone may hold the staff member's passkeys too: they go with it.
+            crate::auth::passkey::staff::remove_all_by_admin(w, &l, &actor, now)
                 .map_err(StaffAdminError::from)
         })
         .await;

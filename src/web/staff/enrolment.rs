@@ -23,6 +23,13 @@ const OPEN: &[&str] = &[
     "/staff/logout",
     ENROLMENT,
     "/staff/totp/start",
+    // A passkey is the other way to a second factor, and its login steps.
+    "/staff/passkeys/register/start",
+    "/staff/passkeys/register/finish",
+    "/staff/login/passkey/start",
+    "/staff/login/passkey/finish",
+    "/staff/login/passkey-only/start",
+    "/staff/login/passkey-only/finish",
 ];
 
 fn is_staff_path(path: &str) -> bool {
@@ -36,13 +43,17 @@ pub async fn must_enrol(ctx: &Ctx, state: &AppState, login: &str) -> poem::Resul
         return Ok(false);
     }
     let key = login.to_ascii_lowercase();
-    let account = state
+    let lacks = state
         .store
-        .read(move |r| r.get::<StaffAccount>(&key))
+        .read(move |r| match r.get::<StaffAccount>(&key)? {
+            Some(a) => Ok(!crate::auth::passkey::has_second_factor(r, &a)?),
+            // A deleted account is left to the page's guard (its session ends with it).
+            None => anyhow::Ok(false),
+        })
         .await
         .map_err(internal)?;
-    // A deleted account is left to the page's guard (its session ends with the account).
-    Ok(account.is_some_and(|a| a.totp.is_none()))
+    // A passkey counts as the second factor as TOTP does.
+    Ok(lacks)
 }
 
 /// The middleware around every route (member paths pass untouched).

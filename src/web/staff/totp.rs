@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use poem::http::StatusCode;
-use poem::web::{Data, Form};
+use poem::web::{Data, Form, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
@@ -36,13 +36,30 @@ fn enrolment_frame(
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
 /// Reads only: the enrolment's secret is made by [`start`] (a POST), never by a GET.
 #[handler]
 pub async fn show(
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
+    Query(q): Query<DoneQuery>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
+    // A passkey is the other second factor: its list and registration follow each variant.
+    let passkeys = super::passkeys::section(ctx, state, &user.login).await?;
+    let passkeys = maud::html! {
+        @match q.done.as_deref() {
+            Some("passkey") => p.flash role="status" { "パスキーを登録しました。" },
+            Some("passkey_deleted") => p.flash role="status" { "パスキーを削除しました。" },
+            _ => {},
+        }
+        (passkeys)
+    };
     let login = user.login.to_ascii_lowercase();
     let found = state
         .store
@@ -62,7 +79,7 @@ pub async fn show(
             ctx,
             &user,
             "二要素認証",
-            view::enrolled(&since, required),
+            maud::html! { (view::enrolled(&since, required)) (passkeys) },
         ));
     }
     let Some(secret) = pending else {
@@ -71,7 +88,7 @@ pub async fn show(
             &user,
             StatusCode::OK,
             "二要素認証",
-            view::not_enrolled(ctx, required),
+            maud::html! { (view::not_enrolled(ctx, required)) (passkeys) },
         ));
     };
     let url = uc::otpauth_url(&secret, &user.login, service_name(ctx)).map_err(internal)?;
@@ -80,7 +97,7 @@ pub async fn show(
         &user,
         StatusCode::OK,
         "二要素認証の設定",
-        view::enrol(ctx, &secret, &url, None, required),
+        maud::html! { (view::enrol(ctx, &secret, &url, None, required)) (passkeys) },
     ))
 }
 

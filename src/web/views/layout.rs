@@ -35,6 +35,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                 title { (full_title(ctx, title)) }
                 link rel="stylesheet" href=(assets::url("kenpo.css"));
                 script src=(assets::url("vendor/htmx-2.0.11.min.js")) defer {}
+                script src=(assets::url("passkey.js")) defer {}
             }
             body hx-headers=(csrf_header) {
                 a.skip href="#main" { "本文へ移動" }

@@ -6,6 +6,8 @@ use super::components::{Field, csrf, error_summary};
 use crate::web::Ctx;
 
 pub struct LoginForm<'a> {
+    /// 「パスキーでログイン」 (where passkeys can work at the portal's address).
+    pub passkey: bool,
     pub user_id: &'a str,
     pub error: Option<&'a str>,
     pub notice: Option<&'a str>,
@@ -40,6 +42,7 @@ pub fn login(ctx: &Ctx, form: &LoginForm) -> Markup {
             (Field { kind: "password", autocomplete: "current-password", ..Field::new("password", "パスワード") }.render())
             div.actions { button.button.button--primary type="submit" { "ログイン" } }
         }
+        @if form.passkey { (super::passkeys::member_login(ctx)) }
         ul.links {
             li { a href="/forgot-id" { "IDを忘れた方はこちら" } }
             li { a href="/forgot-password" { "パスワードを忘れた方はこちら" } }

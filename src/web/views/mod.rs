@@ -10,6 +10,7 @@ pub mod layout;
 pub mod login;
 pub mod menu;
 pub mod notices;
+pub mod passkeys;
 pub mod print;
 pub mod profile;
 pub mod recovery;

@@ -14,6 +14,8 @@ pub struct ProfileView<'a> {
     /// Beside `現在のパスワード`, asked with every e-mail change.
     pub password_error: Option<&'a str>,
     pub flash: Option<&'a str>,
+    /// The passkey section (its list, and registration where passkeys can work).
+    pub passkeys: Option<Markup>,
 }
 
 pub fn profile(ctx: &Ctx, v: &ProfileView) -> Markup {
@@ -60,6 +62,7 @@ pub fn profile(ctx: &Ctx, v: &ProfileView) -> Markup {
                 div.actions { button.button.button--primary type="submit" { "通知設定を保存" } }
             }
         }
+        @if let Some(passkeys) = &v.passkeys { (passkeys) }
         p { a href="/menu" { "メニューへ戻る" } }
         (logout_form(ctx))
     }

@@ -2,6 +2,7 @@
 //! it receives ([`smtp::SmtpServer`]) and headless Chromium driven through
 //! chromedriver ([`browser::Browser`]). Both fail loudly when missing.
 
+pub mod authenticator;
 pub mod browser;
 pub mod page;
 pub mod pdf;

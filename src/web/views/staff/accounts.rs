@@ -75,6 +75,8 @@ pub fn list(ctx: &Ctx, accounts: &[StaffAccount], form: &NewStaffForm) -> Markup
 pub fn detail(
     ctx: &Ctx,
     a: &StaffAccount,
+    // The account has passkeys (reset with TOTP: both are its second factor).
+    passkeys: bool,
     viewer: &StaffUser,
     error: Option<&str>,
     flash: Option<&str>,
@@ -108,7 +110,7 @@ pub fn detail(
                 (csrf(ctx))
                 button.button.button--secondary type="submit" { (label) }
             }
-            @if a.totp.is_some() {
+            @if a.totp.is_some() || passkeys {
                 form method="post" action=(format!("{base}/totp-reset")) hx-post=(format!("{base}/totp-reset")) hx-target="#main" {
                     (csrf(ctx))
                     button.button.button--secondary type="submit" { "二要素認証を解除する" }

@@ -174,6 +174,7 @@ pub fn page(ctx: &Ctx, v: &HouseholdView, revealed: Option<&str>, flash: Option<
             a.button.button--secondary href=(format!("{base}/end-sessions")) { "ログイン中の画面を終了" }
         }
         (people(ctx, v))
+        (crate::web::views::passkeys::household_passkeys(ctx, &v.passkeys, &base))
         (decisions(v))
         h2 { "この世帯の記録" }
         @if v.audit.is_empty() { p { "記録はありません。" } }

@@ -60,7 +60,11 @@ pub fn page(
             input type="hidden" name="staff_totp_field" value="1";
             div.field {
                 label { input #staff_totp_required type="checkbox" name="staff_totp_required" value="on" aria-describedby="staff-totp-hint" checked[f.staff_totp_required == "on"]; " 職員の二要素認証を必須にする" }
-                p.hint #staff-totp-hint { "職員は加入者の医療費の情報を見ることができます。必須にすると、二要素認証を設定していない職員は、ログインの直後に設定の画面へ進み、設定を終えるまでほかの画面を使えません。" }
+                p.hint #staff-totp-hint { "職員は加入者の医療費の情報を見ることができます。必須にすると、二要素認証を設定していない職員は、ログインの直後に設定の画面へ進み、設定を終えるまでほかの画面を使えません。認証アプリの確認コードとパスキーのどちらでも二要素認証になります。" }
+            }
+            div.field {
+                label { input #staff_passkey_login type="checkbox" name="staff_passkey_login" value="on" aria-describedby="staff-passkey-hint" checked[f.staff_passkey_login == "on"]; " 職員のパスキーだけでのログインを認める" }
+                p.hint #staff-passkey-hint { "認めると、パスキーを登録した職員は、ログインIDとパスワードを入力せずにパスキーだけでログインできます（パスキーは端末の指紋・顔・暗証番号による確認を伴うため、二要素認証に相当します）。" }
             }
             div.actions { button.button.button--primary type="submit" { "保存" } }
         }
