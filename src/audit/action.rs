@@ -3,306 +3,105 @@
 
 use std::fmt;
 
-/// An audited action. [`Action::as_str`] is its stored form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `account.email_change_failed`
-    AccountEmailChangeFailed,
-    /// `account.email_change_requested`
-    AccountEmailChangeRequested,
-    /// `account.email_changed`
-    AccountEmailChanged,
-    /// `account.locked`
-    AccountLocked,
-    /// `account.notify_changed`
-    AccountNotifyChanged,
-    /// `account.password_change_failed`
-    AccountPasswordChangeFailed,
-    /// `account.password_changed`
-    AccountPasswordChanged,
-    /// `account.unlocked`
-    AccountUnlocked,
-    /// `audit.exported`
-    AuditExported,
-    /// `audit.retention_purged`
-    AuditRetentionPurged,
-    /// `benefits.exported`
-    BenefitsExported,
-    /// `benefits.imported`
-    BenefitsImported,
-    /// `benefits.published`
-    BenefitsPublished,
-    /// `benefits.retention_purged`
-    BenefitsRetentionPurged,
-    /// `benefits.viewed`
-    BenefitsViewed,
-    /// `claims.exported`
-    ClaimsExported,
-    /// `claims.imported`
-    ClaimsImported,
-    /// `claims.published`
-    ClaimsPublished,
-    /// `claims.retention_purged`
-    ClaimsRetentionPurged,
-    /// `claims.viewed`
-    ClaimsViewed,
-    /// `credentials.issued`
-    CredentialsIssued,
-    /// `login.failed`
-    LoginFailed,
-    /// `login.membership_ended`
-    LoginMembershipEnded,
-    /// `login.succeeded`
-    LoginSucceeded,
-    /// `login.temporary`
-    LoginTemporary,
-    /// `logout`
-    Logout,
-    /// `members.exported`
-    MembersExported,
-    /// `members.imported`
-    MembersImported,
-    /// `notice.created`
-    NoticeCreated,
-    /// `notice.restored`
-    NoticeRestored,
-    /// `notice.updated`
-    NoticeUpdated,
-    /// `notice.withdrawn`
-    NoticeWithdrawn,
-    /// `outbox.retried`
-    OutboxRetried,
-    /// `passkey.change_failed`
-    PasskeyChangeFailed,
-    /// `passkey.deleted`
-    PasskeyDeleted,
-    /// `passkey.login_failed`
-    PasskeyLoginFailed,
-    /// `passkey.registered`
-    PasskeyRegistered,
-    /// `person.hidden_from_household`
-    PersonHiddenFromHousehold,
-    /// `person.shown_to_household`
-    PersonShownToHousehold,
-    /// `recovery.password_requested`
-    RecoveryPasswordRequested,
-    /// `recovery.used`
-    RecoveryUsed,
-    /// `recovery.user_id_requested`
-    RecoveryUserIdRequested,
-    /// `recovery.user_id_shown`
-    RecoveryUserIdShown,
-    /// `registration.completed`
-    RegistrationCompleted,
-    /// `registration.identity_failed`
-    RegistrationIdentityFailed,
-    /// `registration.identity_verified`
-    RegistrationIdentityVerified,
-    /// `sessions.ended_by_staff`
-    SessionsEndedByStaff,
-    /// `settings.changed`
-    SettingsChanged,
-    /// `settings.maintenance_rule_changed`
-    SettingsMaintenanceRuleChanged,
-    /// `settings.maintenance_window_added`
-    SettingsMaintenanceWindowAdded,
-    /// `settings.maintenance_window_cancelled`
-    SettingsMaintenanceWindowCancelled,
-    /// `staff.code_failed`
-    StaffCodeFailed,
-    /// `staff.created`
-    StaffCreated,
-    /// `staff.deleted`
-    StaffDeleted,
-    /// `staff.disabled`
-    StaffDisabled,
-    /// `staff.email_revealed`
-    StaffEmailRevealed,
-    /// `staff.enabled`
-    StaffEnabled,
-    /// `staff.household_viewed`
-    StaffHouseholdViewed,
-    /// `staff.locked`
-    StaffLocked,
-    /// `staff.login_failed`
-    StaffLoginFailed,
-    /// `staff.login_succeeded`
-    StaffLoginSucceeded,
-    /// `staff.login_succeeded_recovery_code`
-    StaffLoginSucceededRecoveryCode,
-    /// `staff.password_accepted`
-    StaffPasswordAccepted,
-    /// `staff.password_change_refused`
-    StaffPasswordChangeRefused,
-    /// `staff.password_changed`
-    StaffPasswordChanged,
-    /// `staff.password_reset`
-    StaffPasswordReset,
-    /// `staff.totp_disable_refused`
-    StaffTotpDisableRefused,
-    /// `staff.totp_disabled`
-    StaffTotpDisabled,
-    /// `staff.totp_enabled`
-    StaffTotpEnabled,
-    /// `temporary_id.locked`
-    TemporaryIdLocked,
-    /// `terms.published`
-    TermsPublished,
+/// Declares [`Action`] from one list of `Variant => "stored.name"`, in the order of the
+/// names: the enum, [`Action::ALL`] and [`Action::as_str`] cannot disagree.
+macro_rules! actions {
+    ($($variant:ident => $name:literal,)*) => {
+        /// An audited action. [`Action::as_str`] is its stored form.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $(#[doc = concat!("`", $name, "`")] $variant,)*
+        }
+
+        impl Action {
+            /// Every action, in the order of their stored names.
+            pub const ALL: &[Action] = &[$(Action::$variant,)*];
+
+            /// The name the data file keeps.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    AccountEmailChangeFailed => "account.email_change_failed",
+    AccountEmailChangeRequested => "account.email_change_requested",
+    AccountEmailChanged => "account.email_changed",
+    AccountLocked => "account.locked",
+    AccountNotifyChanged => "account.notify_changed",
+    AccountPasswordChangeFailed => "account.password_change_failed",
+    AccountPasswordChanged => "account.password_changed",
+    AccountUnlocked => "account.unlocked",
+    AuditExported => "audit.exported",
+    AuditRetentionPurged => "audit.retention_purged",
+    BenefitsExported => "benefits.exported",
+    BenefitsImported => "benefits.imported",
+    BenefitsPublished => "benefits.published",
+    BenefitsRetentionPurged => "benefits.retention_purged",
+    BenefitsViewed => "benefits.viewed",
+    ClaimsExported => "claims.exported",
+    ClaimsImported => "claims.imported",
+    ClaimsPublished => "claims.published",
+    ClaimsRetentionPurged => "claims.retention_purged",
+    ClaimsViewed => "claims.viewed",
+    CredentialsIssued => "credentials.issued",
+    LoginFailed => "login.failed",
+    LoginMembershipEnded => "login.membership_ended",
+    LoginSucceeded => "login.succeeded",
+    LoginTemporary => "login.temporary",
+    Logout => "logout",
+    MembersExported => "members.exported",
+    MembersImported => "members.imported",
+    NoticeCreated => "notice.created",
+    NoticeRestored => "notice.restored",
+    NoticeUpdated => "notice.updated",
+    NoticeWithdrawn => "notice.withdrawn",
+    OutboxRetried => "outbox.retried",
+    PasskeyChangeFailed => "passkey.change_failed",
+    PasskeyDeleted => "passkey.deleted",
+    PasskeyLoginFailed => "passkey.login_failed",
+    PasskeyRegistered => "passkey.registered",
+    PersonHiddenFromHousehold => "person.hidden_from_household",
+    PersonShownToHousehold => "person.shown_to_household",
+    RecoveryPasswordRequested => "recovery.password_requested",
+    RecoveryUsed => "recovery.used",
+    RecoveryUserIdRequested => "recovery.user_id_requested",
+    RecoveryUserIdShown => "recovery.user_id_shown",
+    RegistrationCompleted => "registration.completed",
+    RegistrationIdentityFailed => "registration.identity_failed",
+    RegistrationIdentityVerified => "registration.identity_verified",
+    SessionsEndedByStaff => "sessions.ended_by_staff",
+    SettingsChanged => "settings.changed",
+    SettingsMaintenanceRuleChanged => "settings.maintenance_rule_changed",
+    SettingsMaintenanceWindowAdded => "settings.maintenance_window_added",
+    SettingsMaintenanceWindowCancelled => "settings.maintenance_window_cancelled",
+    StaffCodeFailed => "staff.code_failed",
+    StaffCreated => "staff.created",
+    StaffDeleted => "staff.deleted",
+    StaffDisabled => "staff.disabled",
+    StaffEmailRevealed => "staff.email_revealed",
+    StaffEnabled => "staff.enabled",
+    StaffHouseholdViewed => "staff.household_viewed",
+    StaffLocked => "staff.locked",
+    StaffLoginFailed => "staff.login_failed",
+    StaffLoginSucceeded => "staff.login_succeeded",
+    StaffLoginSucceededRecoveryCode => "staff.login_succeeded_recovery_code",
+    StaffPasswordAccepted => "staff.password_accepted",
+    StaffPasswordChangeRefused => "staff.password_change_refused",
+    StaffPasswordChanged => "staff.password_changed",
+    StaffPasswordReset => "staff.password_reset",
+    StaffTotpDisableRefused => "staff.totp_disable_refused",
+    StaffTotpDisabled => "staff.totp_disabled",
+    StaffTotpEnabled => "staff.totp_enabled",
+    TemporaryIdLocked => "temporary_id.locked",
+    TermsPublished => "terms.published",
 }
 
 impl Action {
-    /// Every action, in the order of their stored names.
-    pub const ALL: &[Action] = &[
-        Action::AccountEmailChangeFailed,
-        Action::AccountEmailChangeRequested,
-        Action::AccountEmailChanged,
-        Action::AccountLocked,
-        Action::AccountNotifyChanged,
-        Action::AccountPasswordChangeFailed,
-        Action::AccountPasswordChanged,
-        Action::AccountUnlocked,
-        Action::AuditExported,
-        Action::AuditRetentionPurged,
-        Action::BenefitsExported,
-        Action::BenefitsImported,
-        Action::BenefitsPublished,
-        Action::BenefitsRetentionPurged,
-        Action::BenefitsViewed,
-        Action::ClaimsExported,
-        Action::ClaimsImported,
-        Action::ClaimsPublished,
-        Action::ClaimsRetentionPurged,
-        Action::ClaimsViewed,
-        Action::CredentialsIssued,
-        Action::LoginFailed,
-        Action::LoginMembershipEnded,
-        Action::LoginSucceeded,
-        Action::LoginTemporary,
-        Action::Logout,
-        Action::MembersExported,
-        Action::MembersImported,
-        Action::NoticeCreated,
-        Action::NoticeRestored,
-        Action::NoticeUpdated,
-        Action::NoticeWithdrawn,
-        Action::OutboxRetried,
-        Action::PasskeyChangeFailed,
-        Action::PasskeyDeleted,
-        Action::PasskeyLoginFailed,
-        Action::PasskeyRegistered,
-        Action::PersonHiddenFromHousehold,
-        Action::PersonShownToHousehold,
-        Action::RecoveryPasswordRequested,
-        Action::RecoveryUsed,
-        Action::RecoveryUserIdRequested,
-        Action::RecoveryUserIdShown,
-        Action::RegistrationCompleted,
-        Action::RegistrationIdentityFailed,
-        Action::RegistrationIdentityVerified,
-        Action::SessionsEndedByStaff,
-        Action::SettingsChanged,
-        Action::SettingsMaintenanceRuleChanged,
-        Action::SettingsMaintenanceWindowAdded,
-        Action::SettingsMaintenanceWindowCancelled,
-        Action::StaffCodeFailed,
-        Action::StaffCreated,
-        Action::StaffDeleted,
-        Action::StaffDisabled,
-        Action::StaffEmailRevealed,
-        Action::StaffEnabled,
-        Action::StaffHouseholdViewed,
-        Action::StaffLocked,
-        Action::StaffLoginFailed,
-        Action::StaffLoginSucceeded,
-        Action::StaffLoginSucceededRecoveryCode,
-        Action::StaffPasswordAccepted,
-        Action::StaffPasswordChangeRefused,
-        Action::StaffPasswordChanged,
-        Action::StaffPasswordReset,
-        Action::StaffTotpDisableRefused,
-        Action::StaffTotpDisabled,
-        Action::StaffTotpEnabled,
-        Action::TemporaryIdLocked,
-        Action::TermsPublished,
-    ];
-
-    /// The name the data file keeps.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::AccountEmailChangeFailed => "account.email_change_failed",
-            Action::AccountEmailChangeRequested => "account.email_change_requested",
-            Action::AccountEmailChanged => "account.email_changed",
-            Action::AccountLocked => "account.locked",
-            Action::AccountNotifyChanged => "account.notify_changed",
-            Action::AccountPasswordChangeFailed => "account.password_change_failed",
-            Action::AccountPasswordChanged => "account.password_changed",
-            Action::AccountUnlocked => "account.unlocked",
-            Action::AuditExported => "audit.exported",
-            Action::AuditRetentionPurged => "audit.retention_purged",
-            Action::BenefitsExported => "benefits.exported",
-            Action::BenefitsImported => "benefits.imported",
-            Action::BenefitsPublished => "benefits.published",
-            Action::BenefitsRetentionPurged => "benefits.retention_purged",
-            Action::BenefitsViewed => "benefits.viewed",
-            Action::ClaimsExported => "claims.exported",
-            Action::ClaimsImported => "claims.imported",
-            Action::ClaimsPublished => "claims.published",
-            Action::ClaimsRetentionPurged => "claims.retention_purged",
-            Action::ClaimsViewed => "claims.viewed",
-            Action::CredentialsIssued => "credentials.issued",
-            Action::LoginFailed => "login.failed",
-            Action::LoginMembershipEnded => "login.membership_ended",
-            Action::LoginSucceeded => "login.succeeded",
-            Action::LoginTemporary => "login.temporary",
-            Action::Logout => "logout",
-            Action::MembersExported => "members.exported",
-            Action::MembersImported => "members.imported",
-            Action::NoticeCreated => "notice.created",
-            Action::NoticeRestored => "notice.restored",
-            Action::NoticeUpdated => "notice.updated",
-            Action::NoticeWithdrawn => "notice.withdrawn",
-            Action::OutboxRetried => "outbox.retried",
-            Action::PasskeyChangeFailed => "passkey.change_failed",
-            Action::PasskeyDeleted => "passkey.deleted",
-            Action::PasskeyLoginFailed => "passkey.login_failed",
-            Action::PasskeyRegistered => "passkey.registered",
-            Action::PersonHiddenFromHousehold => "person.hidden_from_household",
-            Action::PersonShownToHousehold => "person.shown_to_household",
-            Action::RecoveryPasswordRequested => "recovery.password_requested",
-            Action::RecoveryUsed => "recovery.used",
-            Action::RecoveryUserIdRequested => "recovery.user_id_requested",
-            Action::RecoveryUserIdShown => "recovery.user_id_shown",
-            Action::RegistrationCompleted => "registration.completed",
-            Action::RegistrationIdentityFailed => "registration.identity_failed",
-            Action::RegistrationIdentityVerified => "registration.identity_verified",
-            Action::SessionsEndedByStaff => "sessions.ended_by_staff",
-            Action::SettingsChanged => "settings.changed",
-            Action::SettingsMaintenanceRuleChanged => "settings.maintenance_rule_changed",
-            Action::SettingsMaintenanceWindowAdded => "settings.maintenance_window_added",
-            Action::SettingsMaintenanceWindowCancelled => "settings.maintenance_window_cancelled",
-            Action::StaffCodeFailed => "staff.code_failed",
-            Action::StaffCreated => "staff.created",
-            Action::StaffDeleted => "staff.deleted",
-            Action::StaffDisabled => "staff.disabled",
-            Action::StaffEmailRevealed => "staff.email_revealed",
-            Action::StaffEnabled => "staff.enabled",
-            Action::StaffHouseholdViewed => "staff.household_viewed",
-            Action::StaffLocked => "staff.locked",
-            Action::StaffLoginFailed => "staff.login_failed",
-            Action::StaffLoginSucceeded => "staff.login_succeeded",
-            Action::StaffLoginSucceededRecoveryCode => "staff.login_succeeded_recovery_code",
-            Action::StaffPasswordAccepted => "staff.password_accepted",
-            Action::StaffPasswordChangeRefused => "staff.password_change_refused",
-            Action::StaffPasswordChanged => "staff.password_changed",
-            Action::StaffPasswordReset => "staff.password_reset",
-            Action::StaffTotpDisableRefused => "staff.totp_disable_refused",
-            Action::StaffTotpDisabled => "staff.totp_disabled",
-            Action::StaffTotpEnabled => "staff.totp_enabled",
-            Action::TemporaryIdLocked => "temporary_id.locked",
-            Action::TermsPublished => "terms.published",
-        }
-    }
-
     /// The action a stored name stands for; `None` for a name this kenpo does not write.
     pub fn parse(name: &str) -> Option<Action> {
         Self::ALL.iter().copied().find(|a| a.as_str() == name)

@@ -11,3 +11,11 @@ fn every_action_has_one_name_and_reads_back() {
     assert_eq!(Action::LoginSucceeded.as_str(), "login.succeeded");
     assert_eq!(Action::parse("test.row"), None);
 }
+
+#[test]
+fn actions_are_listed_in_the_order_of_their_names() {
+    let names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted);
+}
