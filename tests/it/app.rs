@@ -1,18 +1,21 @@
 //! `spawn_app()`: the real app on a loopback port over a temp redb file, a manual clock,
 //! and an HTTP client with a cookie jar and redirects off.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone as _, Utc};
 use kenpo::auth::model::StaffAccount;
 use kenpo::clock::ManualClock;
-use kenpo::jobs::{self, Job, JobIo};
+use kenpo::jobs::Job;
 use kenpo::server::{ConnectionLimits, Running, ServeOptions, start};
 use kenpo::settings::SETTINGS;
 use kenpo::store::Store;
 use reqwest::StatusCode;
 use tempfile::TempDir;
+
+mod job_io;
+pub use job_io::{CapturedIo, parse_csv, remote, run_local};
 
 pub const UNION: &str = "テスト健康保険組合";
 pub const INSURER: &str = "06131114";
@@ -156,41 +159,6 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
-/// Collects what a job says, for assertions.
-#[derive(Default)]
-pub struct CapturedIo {
-    pub input: Option<Vec<u8>>,
-    pub said: Vec<String>,
-    pub output: Option<Vec<u8>>,
-}
-
-impl JobIo for CapturedIo {
-    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
-        Ok(Box::new(std::io::Cursor::new(
-            self.input.clone().unwrap_or_default(),
-        )))
-    }
-    fn progress(&mut self, _label: &str, _done: u64, _total: u64) {}
-    fn say(&mut self, line: &str) {
-        self.said.push(line.to_string());
-    }
-    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
-        self.output = Some(std::fs::read(path)?);
-        Ok(())
-    }
-}
-
-/// Runs a job on a data file no server owns.
-pub fn run_local(data: &Path, job: Job, input: Option<Vec<u8>>) -> CapturedIo {
-    let store = kenpo::store::Store::open(data).expect("open store");
-    let mut io = CapturedIo {
-        input,
-        ..Default::default()
-    };
-    jobs::run(job, &store, t0(), &mut io).expect("job succeeds");
-    io
-}
-
 /// The `csrf` hidden input of a page.
 pub fn csrf_of(html: &str) -> String {
     let doc = scraper::Html::parse_document(html);
@@ -290,31 +258,6 @@ impl TestApp {
         self.post_form("/", "/", &[("user_id", user_id), ("password", password)])
             .await
     }
-}
-
-/// Hands a job to the running server over its control socket.
-pub fn remote(data: &Path, job: Job, input: Option<Vec<u8>>) -> CapturedIo {
-    let dir = tempfile::tempdir().expect("temp");
-    let input_path = input.map(|bytes| {
-        let p = dir.path().join("input.csv");
-        std::fs::write(&p, bytes).expect("write input");
-        p
-    });
-    let mut io = CapturedIo::default();
-    kenpo::control::run_remote(data, job, input_path.as_deref(), &mut io)
-        .expect("remote job succeeds");
-    io
-}
-
-pub fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
-    let text = String::from_utf8(bytes.to_vec()).expect("utf-8");
-    let text = text.trim_start_matches('\u{feff}');
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes());
-    r.records()
-        .map(|rec| rec.expect("record").iter().map(str::to_string).collect())
-        .collect()
 }
 
 /// The status, redirect, headers and body of a response.
