@@ -7,7 +7,7 @@ use poem::web::{Data, Json};
 use poem::{Response, handler};
 
 use super::guard::member::home_of;
-use super::passkeys::{FinishInput, UNAVAILABLE, go, parse, refused, relying_party, started};
+use super::passkeys::{FinishInput, UNAVAILABLE, answer, go, refused, relying_party, started};
 use super::respond::internal;
 use super::{AppState, Ctx, session};
 use crate::auth::passkey::{self, login::Attempt};
@@ -46,12 +46,9 @@ pub async fn login_finish(
     Data(state): Data<&Arc<AppState>>,
     Json(input): Json<FinishInput>,
 ) -> poem::Result<Response> {
-    let Some(rp) = relying_party(ctx, state) else {
-        return Ok(refused(UNAVAILABLE, None));
-    };
-    let (token, credential) = input.into_parts();
-    let Some(credential) = parse(credential) else {
-        return Ok(refused(LOGIN_REFUSED, None));
+    let (rp, token, credential) = match answer(ctx, state, input, LOGIN_REFUSED) {
+        Ok(parts) => parts,
+        Err(refusal) => return Ok(refusal),
     };
     let attempt = Attempt {
         key: String::new(),

@@ -72,6 +72,25 @@ impl FinishInput {
     }
 }
 
+/// A ceremony's answer from the script: the relying party, the ceremony's token and the
+/// credential as the library's type; or the refusal to send back (`bad` when the
+/// credential is not one).
+pub(super) fn answer<T: serde::de::DeserializeOwned>(
+    ctx: &Ctx,
+    state: &AppState,
+    input: FinishInput,
+    bad: &str,
+) -> Result<(Webauthn, String, T), Response> {
+    let Some(rp) = relying_party(ctx, state) else {
+        return Err(refused(UNAVAILABLE, None));
+    };
+    let (token, credential) = input.into_parts();
+    let Some(credential) = parse(credential) else {
+        return Err(refused(bad, None));
+    };
+    Ok((rp, token, credential))
+}
+
 fn as_member(m: MemberSession) -> Member {
     Member {
         user_key: m.user_key,
@@ -157,13 +176,11 @@ pub async fn register_finish(
     Json(input): Json<FinishInput>,
 ) -> poem::Result<Response> {
     let m = guard!(member(ctx));
-    let Some(rp) = relying_party(ctx, state) else {
-        return Ok(refused(UNAVAILABLE, None));
-    };
-    let (token, credential) = input.into_parts();
-    let Some(credential) = parse(credential) else {
-        return Ok(refused(&PasskeyError::Refused.to_string(), None));
-    };
+    let (rp, token, credential) =
+        match answer(ctx, state, input, &PasskeyError::Refused.to_string()) {
+            Ok(parts) => parts,
+            Err(refusal) => return Ok(refusal),
+        };
     let (now, client) = (ctx.now, ctx.client.clone());
     match uc::finish_registration(
         &state.store,

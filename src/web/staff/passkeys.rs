@@ -13,7 +13,7 @@ use crate::auth::passkey::member::PasskeyError;
 use crate::auth::passkey::{self, PasskeyRow, staff as uc};
 use crate::auth::totp::CodeError;
 use crate::web::guard::{guard, staff::staff_user};
-use crate::web::passkeys::{FinishInput, go, parse, refused, relying_party, started};
+use crate::web::passkeys::{FinishInput, answer, go, parse, refused, relying_party, started};
 use crate::web::respond::{internal, see_other, staff_page, staff_page_with_status};
 use crate::web::views::passkeys as view;
 use crate::web::{AppState, Ctx, session};
@@ -73,13 +73,11 @@ pub async fn register_finish(
     Json(input): Json<FinishInput>,
 ) -> poem::Result<Response> {
     let user = guard!(staff_user(ctx));
-    let Some(rp) = relying_party(ctx, state) else {
-        return Ok(refused(UNAVAILABLE, None));
-    };
-    let (token, credential) = input.into_parts();
-    let Some(credential) = parse(credential) else {
-        return Ok(refused(&PasskeyError::Refused.to_string(), None));
-    };
+    let (rp, token, credential) =
+        match answer(ctx, state, input, &PasskeyError::Refused.to_string()) {
+            Ok(parts) => parts,
+            Err(refusal) => return Ok(refusal),
+        };
     let (now, client) = (ctx.now, ctx.client.clone());
     match uc::finish_registration(
         &state.store,
@@ -205,12 +203,9 @@ pub async fn second_factor_finish(
     Data(state): Data<&Arc<AppState>>,
     Json(input): Json<FinishInput>,
 ) -> poem::Result<Response> {
-    let Some(rp) = relying_party(ctx, state) else {
-        return Ok(refused(UNAVAILABLE, None));
-    };
-    let (token, credential) = input.into_parts();
-    let Some(credential) = parse(credential) else {
-        return Ok(refused(GONE, None));
+    let (rp, token, credential) = match answer(ctx, state, input, GONE) {
+        Ok(parts) => parts,
+        Err(refusal) => return Ok(refusal),
     };
     let (now, client) = (ctx.now, ctx.client.clone());
     match passkey::second_factor::finish(&state.store, rp, token, credential, now, client).await {
