@@ -228,6 +228,20 @@ pub fn for_each_stored(
     to: YearMonth,
     mut f: impl FnMut(YearMonth, &str, &str, &ClaimTotals) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    walk_stored(r, household, from, to, |month, branch, batch, totals| {
+        f(month, branch, batch, totals)?;
+        Ok(true)
+    })
+}
+
+/// [`for_each_stored`], stopping as soon as `f` returns `false`.
+pub fn walk_stored(
+    r: &Reader,
+    household: &HouseholdKey,
+    from: YearMonth,
+    to: YearMonth,
+    mut f: impl FnMut(YearMonth, &str, &str, &ClaimTotals) -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
     let start = month_start(household, from);
     let end = format!("{}{}", month_start(household, to), char::MAX);
     r.walk::<ClaimTotals>(
@@ -236,11 +250,9 @@ pub fn for_each_stored(
             std::ops::Bound::Excluded(end.as_str()),
         ),
         false,
-        |k, totals| {
-            if let Some((month, branch, batch)) = parts(k) {
-                f(month, branch, batch, &totals)?;
-            }
-            Ok(true)
+        |k, totals| match parts(k) {
+            Some((month, branch, batch)) => f(month, branch, batch, &totals),
+            None => Ok(true),
         },
     )
 }

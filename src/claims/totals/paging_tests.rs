@@ -51,3 +51,40 @@ fn a_page_reads_only_the_claims_of_its_months() {
     );
     assert_eq!(last.last().map(|c| c.month), Some(ym(2024, 1)));
 }
+
+/// The chart's years with data cost one sums row per year that has data (plus what a
+/// year without any reads), not every sums row of the six years offered.
+#[test]
+fn years_with_claims_read_one_sums_row_per_year() {
+    use crate::claims::pages::years_with_claims;
+    use crate::claims::totals::ClaimTotals;
+
+    let dir = tempfile::tempdir().expect("temp");
+    let store = Store::open(&dir.path().join("k.redb")).expect("open");
+    let a = household("1");
+    store
+        .write_blocking(|w| {
+            let p = person(&a, "00");
+            w.put(&p.key().store_key(), &p)
+        })
+        .expect("person");
+    // Claims in every month of 2021, 2022, 2024 and 2025 (none in 2023): 48 sums rows.
+    let claims: Vec<Claim> = [2021, 2022, 2024, 2025]
+        .into_iter()
+        .flat_map(|y| (1..=12u32).map(move |m| (y, m)))
+        .map(|(y, m)| claim(&format!("R{y}{m:02}"), &a, "00", ym(y, m), 500))
+        .collect();
+    import(&store, &claims, true);
+    let (years, read) = store
+        .read_blocking(|r| {
+            let people = visible_people(r, &a)?;
+            let years = years_with_claims(r, &a, &people, 2020, 2025)?;
+            Ok::<_, anyhow::Error>((years, r.decoded::<ClaimTotals>()))
+        })
+        .expect("read");
+    assert_eq!(years, [2025, 2024, 2022, 2021]);
+    assert_eq!(
+        read, 4,
+        "one row for each year with data, none for the others"
+    );
+}
