@@ -12,7 +12,6 @@ use super::fields::Row;
 use super::rows::{RowFormat, RowReader, read_all};
 use crate::domain::benefit::{BenefitDecision, BenefitKind, BenefitKinds};
 use crate::domain::claim::YearMonth;
-use crate::domain::member::normalize_code;
 
 /// The header of the benefits file, in order.
 pub const COLUMNS: [&str; 10] = [
@@ -105,7 +104,7 @@ fn read_decision(
     kinds: &BenefitKinds,
 ) -> Result<BenefitDecision, Vec<LineError>> {
     let mut row = Row::new(record, line, &COLUMNS);
-    let number = read_number(&mut row);
+    let number = row.record_number(NUMBER_COLUMN);
     let household = row.household(SYMBOL, NUMBER);
     let branch = row.branch(BRANCH);
     let kind = read_kind(&mut row, kinds);
@@ -200,23 +199,6 @@ fn months_between(from: YearMonth, to: YearMonth) -> i64 {
 
 fn yyyymmdd(date: NaiveDate) -> String {
     date.format("%Y%m%d").to_string()
-}
-
-fn read_number(row: &mut Row<'_>) -> Option<String> {
-    let text = row.required(NUMBER_COLUMN)?;
-    let number = normalize_code(text);
-    let valid = number.chars().count() <= 40
-        && number
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !valid {
-        row.error(
-            NUMBER_COLUMN,
-            format!("決定番号「{text}」は半角の英数字（40文字まで）で入力してください"),
-        );
-        return None;
-    }
-    Some(number)
 }
 
 fn read_month(row: &mut Row<'_>, index: usize) -> Option<YearMonth> {

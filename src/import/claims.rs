@@ -10,7 +10,6 @@ use super::error::{ImportError, LineError};
 use super::fields::Row;
 use super::rows::{RowFormat, RowReader, read_all};
 use crate::domain::claim::{Claim, ClaimKind, YearMonth};
-use crate::domain::member::normalize_code;
 
 /// The header of the claim file, in order.
 pub const COLUMNS: [&str; 11] = [
@@ -83,7 +82,7 @@ pub fn read_claims(raw: impl Read + 'static) -> Result<Vec<Claim>, ImportError> 
 
 fn read_claim(record: &StringRecord, line: u64) -> Result<Claim, Vec<LineError>> {
     let mut row = Row::new(record, line, &COLUMNS);
-    let receipt_number = read_receipt_number(&mut row);
+    let receipt_number = row.record_number(RECEIPT_NUMBER);
     let household = row.household(SYMBOL, NUMBER);
     let branch = row.branch(BRANCH);
     let month = read_month(&mut row);
@@ -128,23 +127,6 @@ fn read_claim(record: &StringRecord, line: u64) -> Result<Claim, Vec<LineError>>
         },
         _ => Err(row.into_errors()),
     }
-}
-
-fn read_receipt_number(row: &mut Row<'_>) -> Option<String> {
-    let text = row.required(RECEIPT_NUMBER)?;
-    let number = normalize_code(text);
-    let valid = number.chars().count() <= 40
-        && number
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
-    if !valid {
-        row.error(
-            RECEIPT_NUMBER,
-            format!("レセプト番号「{text}」は半角の英数字（40文字まで）で入力してください"),
-        );
-        return None;
-    }
-    Some(number)
 }
 
 fn read_month(row: &mut Row<'_>) -> Option<YearMonth> {

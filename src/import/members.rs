@@ -5,11 +5,12 @@ use csv::StringRecord;
 
 use super::encoding::decode;
 use super::error::{ImportError, LineError, MAX_LINE_ERRORS};
-use super::fields::{Next, Row, check_header, csv_reader, next_record};
+use super::fields::Row;
 use super::member_rules::{
     Identity, check_branch_matches_relationship, check_dates, check_households,
     check_postcard_address,
 };
+use super::records::{Next, check_header, csv_reader, next_record};
 use crate::domain::member::{INSURED_BRANCH, Person, Relationship, Sex, parse_postal_code};
 
 pub use super::member_rules::COLUMNS;

@@ -12,6 +12,7 @@ pub mod error;
 mod fields;
 mod member_rules;
 pub mod members;
+mod records;
 pub mod rows;
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use csv::StringRecord;
 
 use super::encoding::open_reader;
 use super::error::{ImportError, LineError, MAX_LINE_ERRORS};
-use super::fields::{Next, check_header, csv_reader, next_record};
+use super::records::{Next, check_header, csv_reader, next_record};
 
 /// What one kind of file's rows are: its header, and how a line becomes a value.
 pub trait RowFormat {

@@ -133,12 +133,13 @@ pub(super) async fn profile_section(
     Ok(view::member_section(ctx, &rows, enabled))
 }
 
+/// The form that starts a registration (members and staff alike).
 #[derive(Deserialize)]
 pub struct StartFields {
     #[serde(default)]
-    passkey_name: String,
+    pub(super) passkey_name: String,
     #[serde(default)]
-    passkey_password: String,
+    pub(super) passkey_password: String,
 }
 
 #[handler]

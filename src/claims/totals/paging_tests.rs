@@ -1,4 +1,5 @@
 //! The expense screen reads a page's claims, not the household's every claim.
+//! Test code only (`#[cfg(test)]` in `totals.rs`): an `expect` here fails the test.
 
 use super::tests::{claim, household, import, person, ym};
 use crate::claims::ClaimRecord;

@@ -13,7 +13,9 @@ use crate::auth::passkey::member::PasskeyError;
 use crate::auth::passkey::{self, PasskeyRow, staff as uc};
 use crate::auth::totp::CodeError;
 use crate::web::guard::{guard, staff::staff_user};
-use crate::web::passkeys::{FinishInput, answer, go, parse, refused, relying_party, started};
+use crate::web::passkeys::{
+    FinishInput, StartFields, answer, go, parse, refused, relying_party, started,
+};
 use crate::web::respond::{internal, see_other, staff_page, staff_page_with_status};
 use crate::web::views::passkeys as view;
 use crate::web::{AppState, Ctx, session};
@@ -38,14 +40,6 @@ fn staff_refusal(e: PasskeyError) -> poem::Result<Response> {
         PasskeyError::Unexpected(e) => Err(internal(e)),
         e => Ok(refused(&e.to_string(), Some(e.field()))),
     }
-}
-
-#[derive(Deserialize)]
-pub struct StartFields {
-    #[serde(default)]
-    passkey_name: String,
-    #[serde(default)]
-    passkey_password: String,
 }
 
 #[handler]
