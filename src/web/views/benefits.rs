@@ -114,13 +114,13 @@ fn year_table(v: &BenefitsView<'_>, year: i32, list: &[&BenefitDecision]) -> Mar
                 } }
                 tbody {
                     @for d in list { tr {
-                        td.nowrap.card-title data-label="決定日" { (day(d.decided_on)) }
-                        td.nowrap data-label="給付種別" { (d.kind) }
-                        td.nowrap data-label="対象者" { (name_of(v.people, &d.branch)) }
-                        td.nowrap data-label="対象期間" { (span(d.from, d.to)) }
-                        td.num data-label="支給額" { (yen(d.amount)) }
-                        td.nowrap data-label="支払予定日" { (day(d.pay_on)) }
-                        td data-label="通知書" { a href=(format!("/menu/benefits/{}", d.number)) aria-label=(format!("{} {}の通知書", day(d.decided_on), d.kind)) { "通知書" } }
+                        td.nowrap.card-title { (day(d.decided_on)) }
+                        td.nowrap { (d.kind) }
+                        td.nowrap { (name_of(v.people, &d.branch)) }
+                        td.nowrap { (span(d.from, d.to)) }
+                        td.num { (yen(d.amount)) }
+                        td.nowrap { (day(d.pay_on)) }
+                        td { a href=(format!("/menu/benefits/{}", d.number)) aria-label=(format!("{} {}の通知書", day(d.decided_on), d.kind)) { "通知書" } }
                     } }
                 }
                 tfoot { tr {

@@ -118,7 +118,9 @@ pub fn results(v: &ExpensesView<'_>) -> Markup {
             p.notice { "この条件で掲載されている医療費はありません。" }
         } @else {
             div.table-scroll {
-                table.data.cards aria-labelledby="results-heading" {
+                // Column styles and the phone cards' labels come from the stylesheet
+                // (`table.claims-list`): a page of 100 rows stays small.
+                table.data.cards.by-column.claims-list aria-labelledby="results-heading" {
                     thead { tr {
                         th scope="col" { "診療年月" } th scope="col" { "受診者" } th scope="col" { "区分" }
                         th scope="col" { "医療機関等の名称" } th.num scope="col" { "日数" }
@@ -126,14 +128,14 @@ pub fn results(v: &ExpensesView<'_>) -> Markup {
                     } }
                     tbody {
                         @for c in shown { tr {
-                            td.nowrap.card-title data-label="診療年月" { (c.month) }
-                            td.nowrap data-label="受診者" { (name_of(v.people, &c.branch)) }
-                            td.nowrap data-label="区分" { (c.kind.label()) }
-                            td data-label="医療機関等の名称" { (c.provider) }
-                            td.num data-label="日数" { (c.days) "日" }
-                            td.num data-label="医療費総額" { (yen(c.total_cost)) }
-                            td.num data-label="自己負担額" { (yen(c.self_pay)) }
-                            td.num data-label="給付金" { (yen(c.benefit)) }
+                            td { (c.month) }
+                            td { (name_of(v.people, &c.branch)) }
+                            td { (c.kind.label()) }
+                            td { (c.provider) }
+                            td { (c.days) "日" }
+                            td { (yen(c.total_cost)) }
+                            td { (yen(c.self_pay)) }
+                            td { (yen(c.benefit)) }
                         } }
                     }
                 }

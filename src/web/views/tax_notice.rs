@@ -98,7 +98,7 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
             @if v.claims.is_empty() {
                 p { "この年に掲載されている医療費はありません。" }
             } @else {
-                div.table-scroll { table.data.cards {
+                div.table-scroll { table.data.cards.by-column.tax-claims {
                     thead { tr {
                         th scope="col" { "療養を受けた年月" } th scope="col" { "療養を受けた者" }
                         th scope="col" { "療養を受けた病院・診療所・薬局等の名称" } th.nowrap scope="col" { "区分" }
@@ -110,14 +110,14 @@ pub fn page(v: &TaxNoticeView<'_>) -> Markup {
                         @for oc in v.claims {
                             @let c = &oc.claim;
                             tr {
-                                td.nowrap.card-title data-label="療養を受けた年月" { (c.month) }
-                                td.nowrap data-label="療養を受けた者" { (name_of(v.people, &c.branch)) }
-                                td data-label="療養を受けた病院・診療所・薬局等の名称" { (c.provider) }
-                                td.nowrap data-label="区分" { (c.kind.label()) }
-                                td.num data-label="日数" { (c.days) "日" }
-                                td.num data-label="医療費の総額" { (yen(c.total_cost)) }
-                                td.num data-label="被保険者等が支払った医療費の額" { (yen(c.self_pay)) }
-                                td.num data-label="左のうち補填される金額" { (yen(oc.offset)) }
+                                td { (c.month) }
+                                td { (name_of(v.people, &c.branch)) }
+                                td { (c.provider) }
+                                td { (c.kind.label()) }
+                                td { (c.days) "日" }
+                                td { (yen(c.total_cost)) }
+                                td { (yen(c.self_pay)) }
+                                td { (yen(oc.offset)) }
                             }
                         }
                     }

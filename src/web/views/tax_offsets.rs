@@ -116,13 +116,13 @@ fn person_table(
             } }
             tbody {
                 @for d in own { tr {
-                    td.nowrap.card-title data-label="給付種別" { (d.decision.kind) }
-                    td.nowrap data-label="対象期間" { (span(d.decision.from, d.decision.to)) }
-                    td.num data-label="支給額" { (yen(d.decision.amount)) }
-                    td.num data-label="この年の医療費から差し引く額" {
+                    td.nowrap.card-title { (d.decision.kind) }
+                    td.nowrap { (span(d.decision.from, d.decision.to)) }
+                    td.num { (yen(d.decision.amount)) }
+                    td.num {
                         @if d.decision.class == OffsetClass::Receipt { (yen(d.this_year)) } @else { "—" }
                     }
-                    td.card-block data-label="説明" { @for line in explanations(d, year, through) { (line) br; } }
+                    td.card-block { @for line in explanations(d, year, through) { (line) br; } }
                 } }
             }
         } }

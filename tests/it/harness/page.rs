@@ -164,10 +164,12 @@ pub const AMOUNT_COLUMNS: &[&str] = &[
 /// For every cell of `table.data` under one of [`ONE_LINE_COLUMNS`] (found by its
 /// column header, or its `data-label` in the phone layout): the cell's text is drawn on
 /// one line; an amount is right-aligned (on the wide layout) in tabular figures.
-/// Returns how many cells were checked, so that a test can see the tables were there.
-pub async fn assert_tables_read_well(browser: &Browser, what: &str) -> u64 {
+/// In the phone layout every card line's label (its `::before`) reads its column header.
+/// Returns how many cells were checked and how many card labels, so that a test can see
+/// the tables were there.
+pub async fn assert_tables_read_well(browser: &Browser, what: &str) -> (u64, u64) {
     let script = format!(
-        "const oneLine = {one}; const amounts = {amounts}; const problems = []; let checked = 0;
+        "const oneLine = {one}; const amounts = {amounts}; const problems = []; let checked = 0, labelled = 0;
          const lines = (el) => {{
            const r = document.createRange(); r.selectNodeContents(el);
            const tops = new Set();
@@ -179,6 +181,11 @@ pub async fn assert_tables_read_well(browser: &Browser, what: &str) -> u64 {
            for (const row of table.querySelectorAll('tbody tr')) {{
              [...row.children].forEach((cell, i) => {{
                const head = heads[i];
+               const before = getComputedStyle(cell, '::before');
+               if (getComputedStyle(row).display !== 'table-row' && before.display !== 'none' && cell.textContent.trim() !== '') {{
+                 labelled++;
+                 if (before.content !== JSON.stringify(head)) problems.push(head + ' 「' + cell.textContent.trim() + '」 labelled ' + before.content);
+               }}
                if (!oneLine.includes(head)) return;
                const value = cell.querySelector('.cell-value') || cell;
                if (value.textContent.trim() === '') return;
@@ -195,7 +202,7 @@ pub async fn assert_tables_read_well(browser: &Browser, what: &str) -> u64 {
              }});
            }}
          }}
-         return [checked, problems];",
+         return [checked, problems, labelled];",
         one = serde_json::json!(ONE_LINE_COLUMNS),
         amounts = serde_json::json!(AMOUNT_COLUMNS),
     );
@@ -205,6 +212,7 @@ pub async fn assert_tables_read_well(browser: &Browser, what: &str) -> u64 {
         .await
         .expect("measure the tables");
     let checked = v.get(0).and_then(Value::as_u64).unwrap_or(0);
+    let labelled = v.get(2).and_then(Value::as_u64).unwrap_or(0);
     let problems: Vec<String> = v
         .get(1)
         .and_then(Value::as_array)
@@ -220,7 +228,7 @@ pub async fn assert_tables_read_well(browser: &Browser, what: &str) -> u64 {
         problems.len(),
         problems.join("\n")
     );
-    checked
+    (checked, labelled)
 }
 
 /// The page printed by Chromium on A4 with the stylesheet's 15 mm margins, at 100 %
