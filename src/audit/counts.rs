@@ -36,6 +36,17 @@ impl AuditDay {
         }
         self.rows += 1;
     }
+
+    /// Adds the rows counted in `other`.
+    fn merge(&mut self, other: AuditDay) {
+        if self.rows == 0 || other.first < self.first {
+            self.first = other.first;
+        }
+        if other.last > self.last {
+            self.last = other.last;
+        }
+        self.rows += other.rows;
+    }
 }
 
 /// Rows of one action on one day: `audit_counts`, keyed `YYYY-MM-DD␟action`.
@@ -50,15 +61,35 @@ pub fn day_key(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
 }
 
-/// Counts a new row (called with the row, in its write).
-pub(super) fn add(w: &mut Writer, entry: &AuditEntry, id: &str) -> anyhow::Result<()> {
-    let day = day_key(today_jst(entry.at));
-    let mut d = w.get::<AuditDay>(&day)?.unwrap_or_default();
-    d.add(id);
-    w.put(&day, &d)?;
-    let k = key(&[&day, &entry.action]);
-    let n = w.get::<AuditCount>(&k)?.unwrap_or_default().0;
-    w.put(&k, &AuditCount(n + 1))
+/// The counters of rows being written, added to the stored ones once for all the rows of
+/// a write ([`Pending::write`]).
+#[derive(Default)]
+pub(super) struct Pending {
+    days: BTreeMap<String, AuditDay>,
+    actions: BTreeMap<String, u64>,
+}
+
+impl Pending {
+    /// Counts a new row.
+    pub(super) fn add(&mut self, entry: &AuditEntry, id: &str) {
+        let day = day_key(today_jst(entry.at));
+        *self.actions.entry(key(&[&day, &entry.action])).or_default() += 1;
+        self.days.entry(day).or_default().add(id);
+    }
+
+    /// Adds the counts to the stored counters (called in the rows' write).
+    pub(super) fn write(self, w: &mut Writer) -> anyhow::Result<()> {
+        for (day, new) in self.days {
+            let mut d = w.get::<AuditDay>(&day)?.unwrap_or_default();
+            d.merge(new);
+            w.put(&day, &d)?;
+        }
+        for (k, n) in self.actions {
+            let stored = w.get::<AuditCount>(&k)?.unwrap_or_default().0;
+            w.put(&k, &AuditCount(stored + n))?;
+        }
+        Ok(())
+    }
 }
 
 /// How many rows of `action` each of `days` holds (one counter read per day).

@@ -184,9 +184,7 @@ fn commit(store: &Store, group: Vec<(Box<AuditEntry>, oneshot::Sender<Outcome>)>
     let fail = c.fail_with.load(Ordering::SeqCst);
     let written = catch_unwind(AssertUnwindSafe(|| {
         store.write_blocking(|w| {
-            for entry in entries {
-                entry.record(w)?;
-            }
+            AuditEntry::record_all(w, entries.into_iter().map(|e| *e).collect())?;
             if fail != 0 {
                 return Err(anyhow::Error::from(std::io::Error::from_raw_os_error(fail))
                     .context("commit (injected failure)"));

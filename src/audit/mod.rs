@@ -97,13 +97,29 @@ impl AuditEntry {
 
     /// Appends the entry and returns its key.
     fn insert(self, w: &mut Writer) -> anyhow::Result<String> {
-        let id = w.next_id("audit")?;
-        if let Some(target) = &self.target {
-            w.put(&crate::store::key(&[target, &id]), &AuditByTarget)?;
+        let mut ids = Self::insert_all(w, vec![self])?;
+        ids.pop()
+            .ok_or_else(|| anyhow::anyhow!("the audit row was not given a key"))
+    }
+
+    /// Appends `entries` in order, as [`AuditEntry::record`] would one by one, reading and
+    /// writing the sequence and each counter once for them all (a group commit's rows).
+    pub fn record_all(w: &mut Writer, entries: Vec<AuditEntry>) -> anyhow::Result<()> {
+        Self::insert_all(w, entries).map(|_| ())
+    }
+
+    fn insert_all(w: &mut Writer, entries: Vec<AuditEntry>) -> anyhow::Result<Vec<String>> {
+        let ids = w.next_ids("audit", entries.len())?;
+        let mut counted = counts::Pending::default();
+        for (entry, id) in entries.into_iter().zip(&ids) {
+            if let Some(target) = &entry.target {
+                w.put(&crate::store::key(&[target, id]), &AuditByTarget)?;
+            }
+            counted.add(&entry, id);
+            w.put(id, &entry)?;
         }
-        counts::add(w, &self, &id)?;
-        w.put(&id, &self)?;
-        Ok(id)
+        counted.write(w)?;
+        Ok(ids)
     }
 }
 

@@ -186,3 +186,60 @@ fn the_day_counters_follow_every_row() {
         .expect("counts");
     assert_eq!(counts, [2, 1, 0]);
 }
+
+/// Every audit table as text, to compare two data files.
+fn audit_tables(store: &Store) -> Vec<String> {
+    use super::{AuditByTarget, AuditCount, AuditDay};
+    store
+        .read_blocking(|r| {
+            let mut all = Vec::new();
+            for (k, e) in r.scan::<AuditEntry>("")? {
+                all.push(format!("row {k} {}", serde_json::to_string(&e)?));
+            }
+            for (k, _) in r.scan::<AuditByTarget>("")? {
+                all.push(format!("target {k}"));
+            }
+            for (k, d) in r.scan::<AuditDay>("")? {
+                all.push(format!("day {k} {d:?}"));
+            }
+            for (k, n) in r.scan::<AuditCount>("")? {
+                all.push(format!("count {k} {}", n.0));
+            }
+            anyhow::Ok(all)
+        })
+        .expect("read")
+}
+
+/// A group commit writes its rows with one read and write of the sequence and of each
+/// counter: the data file ends up exactly as with the rows written one by one.
+#[test]
+fn rows_written_together_equal_rows_written_one_by_one() {
+    let rows = || {
+        (0..12)
+            .map(|n| {
+                let action = [Action::ClaimsViewed, Action::SettingsChanged][n % 2];
+                let entry = AuditEntry::new(at(1 + (n as u32 / 5), 23), "member:a", action);
+                let entry = entry.detail(format!("{n}"));
+                if n % 3 == 0 {
+                    entry
+                } else {
+                    entry.target(format!("1201-{}", n % 4))
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let (_a, together) = store();
+    let (_b, one_by_one) = store();
+    for s in [&together, &one_by_one] {
+        put(s, vec![row(at(1, 9), 100), row(at(2, 9), 101)]);
+    }
+    together
+        .write_blocking(|w| AuditEntry::record_all(w, rows()))
+        .expect("group");
+    for entry in rows() {
+        put(&one_by_one, vec![entry]);
+    }
+    let (a, b) = (audit_tables(&together), audit_tables(&one_by_one));
+    assert_eq!(a.len(), 14 + 8 + 3 + 6, "{a:#?}");
+    assert_eq!(a, b);
+}

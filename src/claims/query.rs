@@ -1,7 +1,6 @@
 //! What a household may see: its people minus those hidden from it (SPEC §5.8), and the
 //! claims of published batches only.
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
@@ -34,26 +33,31 @@ pub fn visible_people(r: &Reader, household: &HouseholdKey) -> anyhow::Result<Ve
 /// the union's whole import history is not read).
 pub struct Published<'r> {
     r: &'r Reader,
-    known: HashMap<String, bool>,
+    /// The batches met so far, the last one met first: a page's claims come in runs of
+    /// one batch, so the look-up is usually the first comparison.
+    known: Vec<(String, bool)>,
 }
 
 impl<'r> Published<'r> {
     pub fn new(r: &'r Reader) -> Self {
         Self {
             r,
-            known: HashMap::new(),
+            known: Vec::new(),
         }
     }
 
     pub fn contains(&mut self, batch: &str) -> anyhow::Result<bool> {
-        if let Some(known) = self.known.get(batch) {
-            return Ok(*known);
+        if let Some(i) = self.known.iter().position(|(b, _)| b == batch) {
+            let found = self.known.remove(i);
+            let published = found.1;
+            self.known.insert(0, found);
+            return Ok(published);
         }
         let published = self
             .r
             .get::<Batch>(batch)?
             .is_some_and(|b| b.is_published());
-        self.known.insert(batch.to_string(), published);
+        self.known.insert(0, (batch.to_string(), published));
         Ok(published)
     }
 }
@@ -68,7 +72,6 @@ pub fn visible_claims(
     to: YearMonth,
 ) -> anyhow::Result<Vec<Claim>> {
     let mut published = Published::new(r);
-    let branches: HashSet<&str> = people.iter().map(|p| p.branch.as_str()).collect();
     // The months' keys only: nothing past `to` is decoded.
     let start = household_month_start(household, from);
     let end = format!("{}{}", household_month_start(household, to), char::MAX);
@@ -78,7 +81,9 @@ pub fn visible_claims(
     );
     let mut claims = Vec::new();
     r.walk::<ClaimRecord>(range, false, |_, record| {
-        if branches.contains(record.claim.branch.as_str()) && published.contains(&record.batch)? {
+        // A household has a handful of people: a look down the list beats hashing.
+        let visible = people.iter().any(|p| p.branch == record.claim.branch);
+        if visible && published.contains(&record.batch)? {
             claims.push(record.claim);
         }
         Ok(true)

@@ -13,20 +13,38 @@ pub fn thousands(n: impl Into<u128>) -> String {
 
 /// Appends `n` with thousands separators (no allocation of its own: the screens write
 /// several amounts per row).
-fn push_thousands(out: &mut String, mut n: u128) {
-    // u128::MAX has 39 digits.
+fn push_thousands(out: &mut String, n: u128) {
+    // u128::MAX has 39 digits. An amount that fits 64 bits (every one a person pays) is
+    // divided in 64-bit arithmetic: 128-bit division is a library call.
     let mut digits = [0u8; 39];
     let mut len = 0;
-    loop {
-        if let Some(d) = digits.get_mut(len) {
-            *d = b'0' + (n % 10) as u8;
+    let mut next = |d: u8| {
+        if let Some(slot) = digits.get_mut(len) {
+            *slot = b'0' + d;
         }
         len += 1;
-        n /= 10;
-        if n == 0 || len == digits.len() {
-            break;
+    };
+    match u64::try_from(n) {
+        Ok(mut small) => loop {
+            next((small % 10) as u8);
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut big = n;
+            loop {
+                next((big % 10) as u8);
+                big /= 10;
+                if big == 0 {
+                    break;
+                }
+            }
         }
     }
+    let len = len.min(digits.len());
+    out.reserve(len + len / 3);
     for i in (0..len).rev() {
         out.push(char::from(digits.get(i).copied().unwrap_or(b'0')));
         if i > 0 && i % 3 == 0 {

@@ -247,10 +247,17 @@ impl Writer {
 
     /// The next number of a named sequence (1, 2, 3, ...), formatted as a sortable key.
     pub fn next_id(&mut self, sequence: &str) -> anyhow::Result<String> {
+        let mut ids = self.next_ids(sequence, 1)?;
+        ids.pop()
+            .ok_or_else(|| anyhow::anyhow!("no id was taken from {sequence}"))
+    }
+
+    /// The next `n` ids of `sequence`, in order, with one read and one write of it.
+    pub fn next_ids(&mut self, sequence: &str, n: usize) -> anyhow::Result<Vec<String>> {
         let current = self.get::<Sequence>(sequence)?.map(|s| s.0).unwrap_or(0);
-        let next = current + 1;
-        self.put(sequence, &Sequence(next))?;
-        Ok(format!("{next:020}"))
+        let last = current + n as u64;
+        self.put(sequence, &Sequence(last))?;
+        Ok((current + 1..=last).map(|id| format!("{id:020}")).collect())
     }
 }
 
