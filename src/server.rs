@@ -170,33 +170,42 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
 /// for its hash) would leave a change its member never saw confirmed.
 const STOP_GRACE: Duration = Duration::from_secs(35);
 
-/// Resolves on Ctrl-C or SIGTERM (containers stop with SIGTERM).
-pub async fn termination() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Resolves on Ctrl-C or SIGTERM (containers stop with SIGTERM). The handlers are in place
+/// when this returns, before the future is first polled: call it before the server starts
+/// answering, so that a stop asked for as soon as it answers is a clean stop and not the
+/// signal's default (the process killed).
+pub fn termination() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = ctrl_c => {},
-                    _ = term.recv() => {},
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = int.recv() => {},
+                        _ = term.recv() => {},
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = ctrl_c.await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
-    let _ = ctrl_c.await;
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Runs until a termination signal, then shuts down cleanly.
 pub async fn run(opts: ServeOptions) -> anyhow::Result<()> {
+    let stop = termination();
     let running = start(opts).await?;
     tracing::info!(addr = %running.addr, "kenpo is serving");
-    termination().await;
+    stop.await;
     tracing::info!("shutting down");
     let store = running.state.store.clone();
     let stopped = running.stop().await;

@@ -150,6 +150,7 @@ pub async fn run(data: PathBuf, args: ServeArgs, cache_mib: u64) -> Result<(), J
         .await
         .map_err(|e| JobError::Unexpected(e.into()))??;
     let opts = crate::cli::serve_options(data.clone(), &args, Arc::new(SystemClock), cache_mib)?;
+    let stop = crate::server::termination();
     let running = crate::server::start(opts)
         .await
         .map_err(crate::cli::open_error_message)?;
@@ -192,6 +193,6 @@ pub async fn run(data: PathBuf, args: ServeArgs, cache_mib: u64) -> Result<(), J
         staff_mfa_line(&running.state.store).await
     );
     println!("Press Ctrl-C to stop.");
-    crate::server::termination().await;
+    stop.await;
     running.stop().await.map_err(JobError::Unexpected)
 }
