@@ -62,13 +62,26 @@ pub async fn tax_year(
     what: String,
     year: i32,
 ) -> anyhow::Result<TaxYear> {
+    tax_year_shown(store, audit, viewer, (what, year), |data| data).await
+}
+
+/// [`tax_year`], turned into what the screen sends by `render` on the blocking pool while
+/// the audit row commits (the page is written where its data was read, and no claim
+/// crosses threads); the result is handed back only once the row is durable.
+pub async fn tax_year_shown<O: Send + 'static>(
+    store: &Store,
+    audit: &GroupCommit,
+    viewer: Viewer,
+    (what, year): (String, i32),
+    render: impl FnOnce(TaxYear) -> O + Send + 'static,
+) -> anyhow::Result<O> {
     let household = viewer.household.clone();
     let entry = AuditEntry::new(viewer.now, viewer.actor, Action::ClaimsViewed)
         .target(viewer.household.to_string())
         .client(viewer.client)
         .detail(what);
     let recorded = audit.submit(entry);
-    let read = store.read(move |r| read_year(r, &household, year));
+    let read = store.read(move |r| read_year(r, &household, year).map(render));
     let (recorded, data) = tokio::join!(recorded.wait(), read);
     recorded?;
     data

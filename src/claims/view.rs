@@ -121,15 +121,20 @@ pub struct Ask<T> {
 /// claims of the page shown are read. The audit row then commits (with the rows of other
 /// views, see [`GroupCommit`]) and the data is handed back only once the row is durable;
 /// if its commit fails, nothing is.
-pub async fn expenses<T, F>(
+///
+/// `render` turns the data into what the screen sends; it runs while the row commits, and
+/// its result is handed back only once the row is durable.
+pub async fn expenses<T, F, R, O>(
     store: &Store,
     audit: &GroupCommit,
     viewer: Viewer,
     choose: F,
-) -> anyhow::Result<Option<(ExpensePage, T)>>
+    render: R,
+) -> anyhow::Result<Option<O>>
 where
     F: FnOnce(&[Person], Option<DataStatus>) -> Option<Ask<T>> + Send + 'static,
     T: Send + 'static,
+    R: FnOnce(ExpensePage, T) -> O,
 {
     let household = viewer.household.clone();
     let read = store
@@ -181,6 +186,8 @@ where
         .target(viewer.household.to_string())
         .client(viewer.client)
         .detail(what);
-    audit.record(entry).await?;
-    Ok(Some((data, keep)))
+    let recorded = audit.submit(entry);
+    let shown = render(data, keep);
+    recorded.wait().await?;
+    Ok(Some(shown))
 }

@@ -29,14 +29,16 @@ struct Loaded {
     years: Vec<i32>,
 }
 
-async fn load(
+/// Loads the selection's data (audited) and renders it with `render` while the audit row
+/// commits.
+async fn load<O>(
     ctx: &Ctx,
     state: &AppState,
     m: &MemberSession,
     query: &ExpenseQuery,
-    screen: &str,
-    asked: Option<usize>,
-) -> poem::Result<Loaded> {
+    (screen, asked): (&str, Option<usize>),
+    render: impl FnOnce(Loaded) -> O,
+) -> poem::Result<O> {
     // The chart (no page asked) links the years that have data among those offered.
     let with_years = asked.is_none();
     check_household(query, &m.household)?;
@@ -75,16 +77,18 @@ async fn load(
             keep,
         })
     };
-    let found = expenses(&state.store, &state.audit, viewer, choose)
+    let render = |data, (selection, person, years)| {
+        render(Loaded {
+            data,
+            selection,
+            person,
+            years,
+        })
+    };
+    let found = expenses(&state.store, &state.audit, viewer, choose, render)
         .await
         .map_err(internal)?;
-    let (data, (selection, person, years)) = found.ok_or_else(not_found)?;
-    Ok(Loaded {
-        data,
-        selection,
-        person,
-        years,
-    })
+    found.ok_or_else(not_found)
 }
 
 /// Whether htmx asked for the results part only (the filter form stays in place).
@@ -101,24 +105,39 @@ pub async fn list(
 ) -> poem::Result<Response> {
     let m = guard!(member(ctx));
     let asked = page_number(&query);
-    let loaded = load(ctx, state, &m, &query, "expenses", Some(asked)).await?;
-    let v = view::ExpensesView {
-        people: &loaded.data.people,
-        person: loaded.person.as_ref(),
-        selection: &loaded.selection,
-        years: &loaded.years,
-        totals: loaded.data.totals,
-        claims: &loaded.data.claims,
-        page: loaded.data.page,
-        pages: loaded.data.pages,
-        status: loaded.data.status,
-    };
-    let response = if wants_results_only(ctx, req) {
+    let results_only = wants_results_only(ctx, req);
+    let shown = load(
+        ctx,
+        state,
+        &m,
+        &query,
+        ("expenses", Some(asked)),
+        |loaded| {
+            let v = view::ExpensesView {
+                people: &loaded.data.people,
+                person: loaded.person.as_ref(),
+                selection: &loaded.selection,
+                years: &loaded.years,
+                totals: loaded.data.totals,
+                claims: &loaded.data.claims,
+                page: loaded.data.page,
+                pages: loaded.data.pages,
+                status: loaded.data.status,
+            };
+            if results_only {
+                view::results(&v)
+            } else {
+                view::page(&v)
+            }
+        },
+    )
+    .await?;
+    let response = if results_only {
         Response::builder()
             .content_type("text/html; charset=utf-8")
-            .body(view::results(&v).into_string())
+            .body(shown.into_string())
     } else {
-        page(ctx, "医療費照会", with_logout(ctx, view::page(&v)))
+        page(ctx, "医療費照会", with_logout(ctx, shown))
     };
     Ok(vary(response))
 }
@@ -130,23 +149,26 @@ pub async fn chart_page(
     Query(query): Query<ExpenseQuery>,
 ) -> poem::Result<Response> {
     let m = guard!(member(ctx));
-    let loaded = load(ctx, state, &m, &query, "expenses-chart", None).await?;
-    let people: Vec<Person> = match &loaded.person {
-        Some(p) => vec![p.clone()],
-        None => loaded.data.people.clone(),
-    };
-    let v = chart::ChartView {
-        people: &people,
-        selection: &loaded.selection,
-        person: loaded.person.as_ref(),
-        sums: &loaded.data.sums,
-        status: loaded.data.status,
-        years: &loaded.data.years,
-    };
+    let shown = load(ctx, state, &m, &query, ("expenses-chart", None), |loaded| {
+        let people: Vec<Person> = match &loaded.person {
+            Some(p) => vec![p.clone()],
+            None => loaded.data.people.clone(),
+        };
+        let v = chart::ChartView {
+            people: &people,
+            selection: &loaded.selection,
+            person: loaded.person.as_ref(),
+            sums: &loaded.data.sums,
+            status: loaded.data.status,
+            years: &loaded.data.years,
+        };
+        chart::page(&v)
+    })
+    .await?;
     Ok(vary(page(
         ctx,
         "月別の医療費（グラフ）",
-        with_logout(ctx, chart::page(&v)),
+        with_logout(ctx, shown),
     )))
 }
 

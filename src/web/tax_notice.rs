@@ -13,7 +13,7 @@ use super::views::menu::with_logout;
 use super::views::tax_notice::{TaxNoticeView, page as notice_page};
 use super::{AppState, Ctx};
 use crate::audit::Actor;
-use crate::benefits::tax::{OffsetClaim, TaxYear, tax_year};
+use crate::benefits::tax::{OffsetClaim, TaxYear, tax_year, tax_year_shown};
 use crate::claims::view::Viewer;
 use crate::clock::today_jst;
 use crate::domain::claim::YearMonth;
@@ -41,23 +41,17 @@ fn chosen_year(ctx: &Ctx, query: &ExpenseQuery) -> (Period, Option<&'static str>
     }
 }
 
-async fn load(
-    ctx: &Ctx,
-    state: &AppState,
-    m: &MemberSession,
-    period: Period,
-    screen: &str,
-) -> poem::Result<TaxYear> {
-    let viewer = Viewer {
+fn viewer(ctx: &Ctx, m: &MemberSession) -> Viewer {
+    Viewer {
         actor: Actor::Member(m.user_key.to_string()).to_string(),
         household: m.household.clone(),
         client: ctx.client.clone(),
         now: ctx.now,
-    };
-    let what = format!("{screen} {}", period.label());
-    tax_year(&state.store, &state.audit, viewer, what, period.from.year())
-        .await
-        .map_err(internal)
+    }
+}
+
+fn what(screen: &str, period: Period) -> String {
+    format!("{screen} {}", period.label())
 }
 
 #[handler]
@@ -69,23 +63,30 @@ pub async fn show(
     let m = guard!(member(ctx));
     check_household(&query, &m.household)?;
     let (period, problem) = chosen_year(ctx, &query);
-    let data = load(ctx, state, &m, period, "tax-notice").await?;
-    let years = years(latest_month(ctx.now, data.status));
-    let v = TaxNoticeView {
-        year: period.from.year(),
-        years: &years,
-        problem,
-        union_name: &ctx.settings.union_name,
-        people: &data.people,
-        claims: &data.claims,
-        decisions: &data.decisions,
-        status: data.status,
-        now: ctx.now,
+    let (now, union_name) = (ctx.now, ctx.settings.union_name.clone());
+    let render = move |data: TaxYear| {
+        let years = years(latest_month(now, data.status));
+        let v = TaxNoticeView {
+            year: period.from.year(),
+            years: &years,
+            problem,
+            union_name: &union_name,
+            people: &data.people,
+            claims: &data.claims,
+            decisions: &data.decisions,
+            status: data.status,
+            now,
+        };
+        notice_page(&v)
     };
+    let asked = (what("tax-notice", period), period.from.year());
+    let shown = tax_year_shown(&state.store, &state.audit, viewer(ctx, &m), asked, render)
+        .await
+        .map_err(internal)?;
     Ok(page(
         ctx,
         "医療費のお知らせ（医療費控除用）",
-        with_logout(ctx, notice_page(&v)),
+        with_logout(ctx, shown),
     ))
 }
 
@@ -98,7 +99,16 @@ pub async fn csv(
     let m = guard!(member(ctx));
     check_household(&query, &m.household)?;
     let (period, _) = chosen_year(ctx, &query);
-    let data = load(ctx, state, &m, period, "tax-notice-csv").await?;
+    let what = what("tax-notice-csv", period);
+    let data = tax_year(
+        &state.store,
+        &state.audit,
+        viewer(ctx, &m),
+        what,
+        period.from.year(),
+    )
+    .await
+    .map_err(internal)?;
     let body = form_csv(&data.people, &data.claims).map_err(internal)?;
     let year = period.from.year();
     let disposition = format!(
