@@ -13,6 +13,7 @@ mod key_check;
 mod keys;
 pub mod migrate;
 mod open;
+pub mod pool;
 mod range;
 mod raw;
 mod refusal;
@@ -237,8 +238,28 @@ impl Store {
         Ok(value)
     }
 
-    /// Runs `f` in a read transaction on the blocking pool.
+    /// Runs `f` in a read transaction on the read pool ([`pool`]): for the short reads of
+    /// pages and jobs.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Reader) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<anyhow::Error> + Send + 'static,
+    {
+        let store = self.clone();
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        pool::run(Box::new(move || {
+            let _ = answer.send(store.read_blocking(f));
+        }))
+        .map_err(E::from)?;
+        answered
+            .await
+            .map_err(|_| E::from(anyhow::anyhow!("the read ended without an answer")))?
+    }
+
+    /// [`Store::read`] for a read that may take seconds (an export, the statistics,
+    /// `verify`): on tokio's blocking pool, so that it holds up no page.
+    pub async fn read_long<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&Reader) -> Result<T, E> + Send + 'static,
         T: Send + 'static,

@@ -32,7 +32,7 @@ async fn render(
 ) -> poem::Result<Response> {
     let mut batches: Vec<Batch> = state
         .store
-        .read(|r| r.scan::<Batch>(""))
+        .read_long(|r| r.scan::<Batch>(""))
         .await
         .map_err(internal)?
         .into_iter()

@@ -23,7 +23,7 @@ async fn download(
 ) -> poem::Result<Response> {
     let user = guard!(staff_admin(ctx));
     let (actor, now, client) = (user.actor(), ctx.now, ctx.client.clone());
-    let Export { bytes, rows } = state.store.read(build).await.map_err(internal)?;
+    let Export { bytes, rows } = state.store.read_long(build).await.map_err(internal)?;
     state
         .store
         .write(move |w| {

@@ -39,7 +39,7 @@ async fn render(
     let only = parse(filter);
     let (rows, counts) = state
         .store
-        .read(move |r| uc::list(r, only))
+        .read_long(move |r| uc::list(r, only))
         .await
         .map_err(internal)?;
     let filter = if only.is_some() { filter } else { "" };

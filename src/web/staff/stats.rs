@@ -19,7 +19,7 @@ pub async fn show(
     let now = ctx.now;
     let stats = state
         .store
-        .read(move |r| crate::console::stats::compute(r, now))
+        .read_long(move |r| crate::console::stats::compute(r, now))
         .await
         .map_err(internal)?;
     Ok(staff_page(ctx, &user, "統計", view::page(&stats)))
