@@ -104,7 +104,7 @@ mod tests {
                 let store = store.clone();
                 tokio::spawn(async move {
                     store
-                        .read(move |r| anyhow::Ok(r.count::<crate::audit::AuditEntry>()? + n))
+                        .read(move |r| anyhow::Ok(r.count::<crate::domain::member::Person>()? + n))
                         .await
                 })
             })
@@ -124,7 +124,9 @@ mod tests {
             .read(|_| -> anyhow::Result<()> { panic!("a read that fails") })
             .await;
         assert!(panicked.is_err(), "a panicking read answers an error");
-        let after = store.read(|r| r.count::<crate::audit::AuditEntry>()).await;
+        let after = store
+            .read(|r| r.count::<crate::domain::member::Person>())
+            .await;
         assert_eq!(after.expect("the pool goes on"), 0);
     }
 }
