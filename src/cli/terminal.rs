@@ -20,11 +20,26 @@ pub fn run_job(
 ) -> Result<(), JobError> {
     let mut io = TerminalIo::new(input, out);
     match jobs::schema::open_store_with_cache(data, cache_bytes) {
-        Ok(store) => jobs::run(job, &store, SystemClock.now(), &mut io),
+        Ok(store) => {
+            // A bulk import grows the file; with the file to itself, compacting it after costs
+            // a fraction of the import (never done by the server, whose readers hold pages).
+            let compact = matches!(job, Job::ImportClaims { .. } | Job::ImportBenefits { .. });
+            let result = jobs::run(job, &store, SystemClock.now(), &mut io);
+            if result.is_ok()
+                && compact
+                && let Err(e) = store.compact_and_close(cache_bytes.max(COMPACT_CACHE_BYTES))
+            {
+                tracing::warn!("the data file was not compacted: {e:#}");
+            }
+            result
+        }
         Err(OpenError::AlreadyOpen(_)) => crate::control::run_remote(data, job, input, &mut io),
         Err(e) => Err(JobError::User(e.to_string())),
     }
 }
+
+/// The page cache of the compaction after an import (it reads every page of the file).
+const COMPACT_CACHE_BYTES: usize = 128 << 20;
 
 /// The person's side of a job: progress bars on a terminal, files on disk.
 pub struct TerminalIo<'a> {

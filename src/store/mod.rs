@@ -4,6 +4,7 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+mod bulk;
 pub mod bytes;
 mod cache;
 mod codec;
@@ -31,7 +32,8 @@ use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use cache::{JOB_CACHE_MIB, SERVE_CACHE_MIB, cache_bytes};
+pub use bulk::{Deferral, Repeat};
+pub use cache::{CLAIM_IMPORT_CACHE_MIB, JOB_CACHE_MIB, SERVE_CACHE_MIB, cache_bytes};
 pub use keys::{KEY_SEP, StoreKey, household_prefix, key, key_into};
 pub use migrate::{Migration, Schema};
 pub use open::{OpenTables, WriteTx};
@@ -191,6 +193,26 @@ impl Store {
                 repaired,
             }),
         }
+    }
+
+    /// Compacts the data file and closes it, when this is its last handle and no
+    /// transaction is open (a job the command line ran on a file it opened itself: no other
+    /// process can hold the file). Moves every page as low as it goes and cuts the free
+    /// tail off the file, with a page cache of `cache_bytes` (the file is closed and opened
+    /// again for it). Returns whether it compacted; otherwise the handle is just closed.
+    pub fn compact_and_close(self, cache_bytes: usize) -> anyhow::Result<bool> {
+        let Ok(handle) = Arc::try_unwrap(self.db) else {
+            return Ok(false);
+        };
+        let Some(db) = handle.into_last() else {
+            return Ok(false);
+        };
+        let Ok(db) = Arc::try_unwrap(db) else {
+            return Ok(false);
+        };
+        drop(db);
+        let (mut db, _) = handle::open(&self.path, cache_bytes).context("open the data file")?;
+        db.compact().context("compact the data file")
     }
 
     /// How long redb's repair took when this open found the file not closed cleanly
