@@ -198,20 +198,17 @@ impl Store {
     /// Compacts the data file and closes it, when this is its last handle and no
     /// transaction is open (a job the command line ran on a file it opened itself: no other
     /// process can hold the file). Moves every page as low as it goes and cuts the free
-    /// tail off the file, with a page cache of `cache_bytes` (the file is closed and opened
-    /// again for it). Returns whether it compacted; otherwise the handle is just closed.
-    pub fn compact_and_close(self, cache_bytes: usize) -> anyhow::Result<bool> {
+    /// tail off the file. Returns whether it compacted; otherwise the handle is just closed.
+    pub fn compact_and_close(self) -> anyhow::Result<bool> {
         let Ok(handle) = Arc::try_unwrap(self.db) else {
             return Ok(false);
         };
         let Some(db) = handle.into_last() else {
             return Ok(false);
         };
-        let Ok(db) = Arc::try_unwrap(db) else {
+        let Ok(mut db) = Arc::try_unwrap(db) else {
             return Ok(false);
         };
-        drop(db);
-        let (mut db, _) = handle::open(&self.path, cache_bytes).context("open the data file")?;
         db.compact().context("compact the data file")
     }
 

@@ -51,7 +51,7 @@ fn compacting_cuts_the_free_pages_and_keeps_every_record() {
             .expect("commit");
     }
     let before = std::fs::metadata(&path).expect("stat").len();
-    assert!(store.compact_and_close(8 << 20).expect("compact"));
+    assert!(store.compact_and_close().expect("compact"));
     let after = std::fs::metadata(&path).expect("stat").len();
     assert!(after * 3 < before * 2, "{before} -> {after} bytes");
     let store = Store::open(&path).expect("open again");
@@ -66,6 +66,6 @@ fn a_shared_handle_is_not_compacted() {
     let dir = tempfile::tempdir().expect("temp");
     let store = Store::open(&dir.path().join("k.redb")).expect("open");
     let other = store.clone();
-    assert!(!store.compact_and_close(8 << 20).expect("compact"));
+    assert!(!store.compact_and_close().expect("compact"));
     assert!(other.read_blocking(|r| r.count::<Note>()).is_ok());
 }
