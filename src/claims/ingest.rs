@@ -6,13 +6,12 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::model::{
-    Batch, BatchKind, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord, batch_person_key,
-    claim_key, claim_month_key,
+    Batch, BatchKind, BatchPerson, ClaimIndex, ClaimMonth, ClaimRecord, claim_key, claim_month_key,
 };
 use super::totals::Changes;
 use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::member::HouseholdKey;
-use crate::store::{WriteTx, Writer, tables};
+use crate::store::{Deferral, OpenTables, Repeat, WriteTx, Writer, key_into, tables};
 
 /// What storing one claim did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +63,23 @@ impl BatchWriter {
         tables::BATCHES,
     ];
 
+    /// Holds back the writes of the claim tables until [`OpenTables::apply_deferred`] (a
+    /// bulk import: they are then written in key order, see `store::bulk`). A receipt
+    /// number twice in the batch is then found by [`BatchWriter::repeated`], not by
+    /// [`BatchWriter::put`]. Label each claim's writes with its line ([`OpenTables::label`]).
+    pub fn defer_writes(t: &mut OpenTables<'_>) -> anyhow::Result<()> {
+        t.defer(tables::CLAIMS, Deferral::Rows)?;
+        t.defer(tables::CLAIM_INDEX, Deferral::Labelled)?;
+        t.defer(tables::CLAIM_MONTHS, Deferral::Marks)?;
+        t.defer(tables::BATCH_PEOPLE, Deferral::Marks)
+    }
+
+    /// With [deferred writes](BatchWriter::defer_writes): the receipt numbers stored twice
+    /// so far, each with the label (line) of its second row.
+    pub fn repeated(t: &mut OpenTables<'_>) -> Vec<Repeat> {
+        t.repeats(tables::CLAIM_INDEX)
+    }
+
     /// Stores one claim (replacing an earlier claim of the same receipt number).
     pub fn put(&mut self, w: &mut impl WriteTx, claim: Claim) -> anyhow::Result<Outcome> {
         let outcome = self.store(w, claim)?;
@@ -81,20 +97,19 @@ impl BatchWriter {
             key: claim_key(&claim),
             batch: self.state.batch.id.clone(),
         };
-        // The index entry is written at once and the one it replaced examined (one lookup
-        // for a new number, the usual case); it is put back when nothing is to change.
-        // The claim the number had, if any: its sums go when this one is stored.
+        // The claim the number had, if any: its sums go when this one is stored. Through
+        // deferred tables (the import) the lookup sees the data file before this batch, and
+        // a number twice in the file is found when the writes are applied.
         let mut stored = None;
-        let outcome = match w.replace(receipt, &index)? {
-            Some(old) if old.batch == self.state.batch.id => {
-                w.put(receipt, &old)?;
-                return Ok(Outcome::Duplicate);
-            }
+        let outcome = match w.get::<ClaimIndex>(receipt)? {
+            Some(old) if old.batch == self.state.batch.id => return Ok(Outcome::Duplicate),
             Some(old) => {
                 stored = w.get::<ClaimRecord>(&old.key)?;
                 match &stored {
                     Some(same) if same.claim == claim => {
                         if self.state.keeps(w, &same.batch)? {
+                            // Written again as it is, so that a deferred index sees the
+                            // number come twice.
                             w.put(receipt, &old)?;
                             return Ok(Outcome::Unchanged);
                         }
@@ -108,6 +123,7 @@ impl BatchWriter {
             }
             None => Outcome::Added,
         };
+        w.put(receipt, &index)?;
         self.state.mark_person(w, &claim.household, &claim.branch)?;
         // Rows of one household and month often follow each other: one mark for them.
         let mark = claim_month_key(&claim);
@@ -142,6 +158,8 @@ pub struct BatchState {
     publishing: bool,
     people: HashSet<String>,
     published: HashMap<String, bool>,
+    /// A buffer for keys.
+    scratch: String,
 }
 
 impl BatchState {
@@ -171,6 +189,7 @@ impl BatchState {
             publishing,
             people: HashSet::new(),
             published: HashMap::new(),
+            scratch: String::new(),
         })
     }
 
@@ -199,11 +218,17 @@ impl BatchState {
         household: &HouseholdKey,
         branch: &str,
     ) -> anyhow::Result<()> {
-        let person = batch_person_key(&self.batch.id, household, branch);
+        // Built in a kept buffer: most rows name a person already marked.
+        let mut person = std::mem::take(&mut self.scratch);
+        key_into(
+            &mut person,
+            &[&self.batch.id, &household.symbol, &household.number, branch],
+        );
         if !self.people.contains(&person) {
             w.put(&person, &BatchPerson)?;
-            self.people.insert(person);
+            self.people.insert(person.clone());
         }
+        self.scratch = person;
         Ok(())
     }
 

@@ -10,10 +10,10 @@ use super::model::{Batch, BatchKind, BatchPerson, batch_prefix};
 use crate::audit::{Action, AuditEntry};
 use crate::auth::model::{Account, HouseholdState};
 use crate::clock::today_jst;
-use crate::domain::member::{HouseholdKey, Person};
+use crate::domain::member::HouseholdKey;
 use crate::mail::{outbox, templates};
 use crate::settings::{SETTINGS, UnionSettings};
-use crate::store::{KEY_SEP, ReadTx, StoreKey as _, Writer, tables};
+use crate::store::{KEY_SEP, ReadTx, Record, StoreKey as _, Writer, tables};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishSummary {
@@ -88,6 +88,25 @@ pub fn publish(
     Ok(summary)
 }
 
+/// What the audience needs of a stored person (`domain::member::Person`): two fields,
+/// read without building the rest (a batch concerns up to hundreds of thousands of
+/// people). A view for reading only: it refuses to be written.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PersonFlags {
+    #[serde(default)]
+    hidden_from_household: bool,
+    #[serde(default)]
+    lost: Option<chrono::NaiveDate>,
+}
+
+impl Record for PersonFlags {
+    const TABLE: &'static str = tables::PEOPLE;
+
+    fn encode(&self, _key: &str) -> anyhow::Result<Vec<u8>> {
+        anyhow::bail!("PersonFlags is a view for reading people, not a record to write")
+    }
+}
+
 /// The tables [`audience`] reads.
 const AUDIENCE_TABLES: &[&str] = &[
     tables::BATCH_PEOPLE,
@@ -138,7 +157,7 @@ fn households_with_visible_claims(
             number: number.to_string(),
         };
         let hidden = w
-            .get::<Person>(&household.person(branch).store_key())?
+            .get::<PersonFlags>(&household.person(branch).store_key())?
             .is_some_and(|p| p.hidden_from_household);
         if !hidden {
             households.insert(household);
@@ -153,7 +172,7 @@ fn notification_address(
     household: &HouseholdKey,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<String>> {
-    let insured = w.get::<Person>(&household.insured().store_key())?;
+    let insured = w.get::<PersonFlags>(&household.insured().store_key())?;
     let left = insured
         .and_then(|p| p.lost)
         .is_some_and(|lost| lost <= today_jst(now));

@@ -163,6 +163,10 @@ pub fn main(cli: Cli) -> i32 {
     let data = data_path(&cli.data);
     let cache = crate::store::cache_bytes(cli.cache_mib.unwrap_or(crate::store::JOB_CACHE_MIB));
     let serve_cache = cli.cache_mib.unwrap_or(crate::store::SERVE_CACHE_MIB);
+    let claim_import_cache = crate::store::cache_bytes(
+        cli.cache_mib
+            .unwrap_or(crate::store::CLAIM_IMPORT_CACHE_MIB),
+    );
     let result = match cli.command {
         Command::Init {
             union_name,
@@ -189,7 +193,7 @@ pub fn main(cli: Cli) -> i32 {
             Job::ImportClaims { publish },
             Some(&file),
             None,
-            cache,
+            claim_import_cache,
         ),
         Command::Import {
             what: ImportWhat::Benefits { file, publish },

@@ -65,7 +65,13 @@ pub fn import_claims(
         let mut open = BatchWriter::TABLES.to_vec();
         open.push(tables::PEOPLE);
         let errors = w.with_tables(&open, |t| {
-            stream_rows(t, &mut reader, &mut batch, rows, progress)
+            BatchWriter::defer_writes(t)?;
+            let errors = stream_rows(t, &mut reader, &mut batch, rows, progress)?;
+            if !errors.is_empty() {
+                // All or nothing: the transaction is rolled back, nothing to write.
+                t.discard_deferred();
+            }
+            Ok::<_, ClaimImportError>(errors)
         })?;
         if !errors.is_empty() {
             return Err(ClaimImportError::File(ImportError::Lines(errors)));
@@ -86,6 +92,8 @@ fn stream_rows(
 ) -> Result<Vec<LineError>, ClaimImportError> {
     let mut known_people: HashSet<String> = HashSet::new();
     let mut unchanged = Unchanged::default();
+    // Whether the first problem is a number found repeated row by row.
+    let mut repeat_first = false;
     let mut person = String::new();
     let mut errors = Vec::new();
     let mut done = 0u64;
@@ -106,13 +114,14 @@ fn stream_rows(
                     }
                     known_people.insert(person.clone());
                 }
-                if errors.is_empty() && put(w, batch, claim, &mut unchanged)? == Outcome::Duplicate
-                {
-                    errors.push(LineError::new(
-                        line,
-                        Some("レセプト番号"),
-                        "このレセプト番号は、このファイルのより前の行にもあります（レセプト番号は1件ごとに別の番号にしてください）",
-                    ));
+                w.label(line);
+                if errors.is_empty() {
+                    if put(w, batch, claim, &mut unchanged)? == Outcome::Duplicate {
+                        errors.push(repeated_number(line));
+                        repeat_first = true;
+                    } else if w.deferred_bytes() > HELD_BACK_BYTES {
+                        write_held_back(w, &mut errors)?;
+                    }
                 }
                 if done.is_multiple_of(PROGRESS_EVERY) && progress(done, rows.max(done)).is_break()
                 {
@@ -128,14 +137,49 @@ fn stream_rows(
     if progress(done, done).is_break() {
         return Err(ClaimImportError::Cancelled);
     }
+    // A number twice among the rows held back came before any problem found so far (rows
+    // are stored only while there is none), and before a repeat found row by row, which
+    // the writer would then not have reached.
+    if let Some(line) = first_repeat(w) {
+        if repeat_first {
+            errors[0] = repeated_number(line);
+        } else {
+            errors.insert(0, repeated_number(line));
+            errors.truncate(MAX_LINE_ERRORS);
+        }
+    }
     Ok(errors)
 }
 
+/// Held-back writes of the claim tables (`BatchWriter::defer_writes`) past this many bytes
+/// are written before the file ends, so that the import's memory stays bounded: one write
+/// in key order for files up to about a million rows (BENCHMARKS.md, P3).
+/// (Small in unit tests, so that they write held-back rows before the end of a file too.)
+const HELD_BACK_BYTES: usize = if cfg!(test) { 2 << 10 } else { 144 << 20 };
+
+/// Writes the held-back rows, unless a receipt number came twice among them.
+fn write_held_back(w: &mut OpenTables<'_>, errors: &mut Vec<LineError>) -> anyhow::Result<()> {
+    match first_repeat(w) {
+        Some(line) => {
+            errors.push(repeated_number(line));
+            w.discard_deferred();
+            Ok(())
+        }
+        None => w.apply_deferred(),
+    }
+}
+
+/// The line of the first row whose receipt number came earlier among the held-back rows.
+fn first_repeat(w: &mut OpenTables<'_>) -> Option<u64> {
+    BatchWriter::repeated(w).iter().map(|r| r.label).min()
+}
+
 /// The receipt numbers of this file's unchanged rows, as keyed 64-bit hashes. An unchanged
-/// row leaves its index entry on the older batch, so the writer cannot see the number come
-/// again; a fresh import (every row new) keeps nothing here. A hash shared by two numbers
-/// (about one in 10^7 files of a million unchanged rows) refuses that line as repeated; the
-/// keys are new in every import, so importing the file again reads it.
+/// row leaves its index entry on the older batch, so once the held-back writes are written
+/// before the end of the file (`HELD_BACK_BYTES`), the number coming again can no longer
+/// be seen there; a fresh import (every row new) keeps nothing here. A hash shared by two
+/// numbers (about one in 10^7 files of a million unchanged rows) refuses that line as
+/// repeated; the keys are new in every import, so importing the file again reads it.
 #[derive(Default)]
 struct Unchanged {
     keys: std::hash::RandomState,
@@ -161,6 +205,15 @@ fn put(
     Ok(outcome)
 }
 
+/// A receipt number that came earlier in the file.
+fn repeated_number(line: u64) -> LineError {
+    LineError::new(
+        line,
+        Some("レセプト番号"),
+        "このレセプト番号は、このファイルのより前の行にもあります（レセプト番号は1件ごとに別の番号にしてください）",
+    )
+}
+
 fn unknown_person(line: u64, claim: &Claim) -> LineError {
     LineError::new(
         line,
@@ -172,5 +225,7 @@ fn unknown_person(line: u64, claim: &Claim) -> LineError {
     )
 }
 
+#[cfg(test)]
+mod held_back_tests;
 #[cfg(test)]
 mod tests;

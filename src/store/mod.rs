@@ -4,6 +4,7 @@
 //! records sort together (for example `symbol\u{1f}number\u{1f}branch`), which turns
 //! "all people of a household" into one range scan.
 
+mod bulk;
 pub mod bytes;
 mod cache;
 mod codec;
@@ -32,7 +33,8 @@ use seal::SealKey;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use cache::{JOB_CACHE_MIB, SERVE_CACHE_MIB, cache_bytes};
+pub use bulk::{Deferral, Repeat};
+pub use cache::{CLAIM_IMPORT_CACHE_MIB, JOB_CACHE_MIB, SERVE_CACHE_MIB, cache_bytes};
 pub use keys::{KEY_SEP, StoreKey, household_prefix, key, key_into};
 pub use migrate::{Migration, Schema};
 pub use open::{OpenTables, WriteTx};
@@ -192,6 +194,23 @@ impl Store {
                 repaired,
             }),
         }
+    }
+
+    /// Compacts the data file and closes it, when this is its last handle and no
+    /// transaction is open (a job the command line ran on a file it opened itself: no other
+    /// process can hold the file). Moves every page as low as it goes and cuts the free
+    /// tail off the file. Returns whether it compacted; otherwise the handle is just closed.
+    pub fn compact_and_close(self) -> anyhow::Result<bool> {
+        let Ok(handle) = Arc::try_unwrap(self.db) else {
+            return Ok(false);
+        };
+        let Some(db) = handle.into_last() else {
+            return Ok(false);
+        };
+        let Ok(mut db) = Arc::try_unwrap(db) else {
+            return Ok(false);
+        };
+        db.compact().context("compact the data file")
     }
 
     /// How long redb's repair took when this open found the file not closed cleanly

@@ -7,6 +7,7 @@ use redb::{ReadableTable as _, Table};
 
 use std::sync::Arc;
 
+use super::bulk::{Deferral, Deferred, Repeat};
 use super::codec::{decode, encode};
 use super::seal::SealKey;
 use super::tx::scan;
@@ -47,12 +48,73 @@ impl WriteTx for Writer {
 
 /// Some tables of a write transaction, open until [`Writer::with_tables`] returns. Reading
 /// or writing a record of another table is an error.
+///
+/// A table can be [deferred](OpenTables::defer): its writes are then held back and applied
+/// in key order by [`OpenTables::apply_deferred`] (at the latest when `with_tables`'s
+/// closure returns `Ok`), and reading it sees the table without them.
 pub struct OpenTables<'w> {
     tables: Vec<(&'static str, Table<'w, &'static str, &'static [u8]>)>,
     seal: Arc<SealKey>,
+    deferred: Vec<Deferred>,
+    label: u64,
 }
 
 impl<'w> OpenTables<'w> {
+    /// Holds back the writes of the open table `name` until [`OpenTables::apply_deferred`]
+    /// (a bulk import: see `store::bulk`). Reads of it see the table without them,
+    /// deletes go to the table at once, and [`WriteTx::replace`] is refused.
+    pub fn defer(&mut self, name: &'static str, mode: Deferral) -> anyhow::Result<()> {
+        self.table(name)?;
+        if !self.deferred.iter().any(|d| d.table == name) {
+            self.deferred.push(Deferred::new(name, mode));
+        }
+        Ok(())
+    }
+
+    /// Labels the deferred writes that follow (an import's line number), so that a key
+    /// written twice is told by its label ([`Deferral::Labelled`]).
+    pub fn label(&mut self, label: u64) {
+        self.label = label;
+    }
+
+    fn deferred_mut(&mut self, name: &str) -> Option<&mut Deferred> {
+        self.deferred.iter_mut().find(|d| d.table == name)
+    }
+
+    /// The keys of the deferred table `name` written more than once so far, each with the
+    /// label of its second write, in key order.
+    pub fn repeats(&mut self, name: &str) -> Vec<Repeat> {
+        self.deferred_mut(name)
+            .map(Deferred::sort_and_merge)
+            .unwrap_or_default()
+    }
+
+    /// Writes every held-back write into its table, in key order, and forgets them (later
+    /// writes are held back again).
+    pub fn apply_deferred(&mut self) -> anyhow::Result<()> {
+        // The largest first: its memory is given back before the next table's pages fill.
+        let mut order: Vec<usize> = (0..self.deferred.len()).collect();
+        order.sort_by_key(|i| std::cmp::Reverse(self.deferred[*i].bytes_held()));
+        for i in order {
+            let mut held = self.deferred[i].take();
+            held.sort_and_merge();
+            held.apply(self.table_mut(held.table)?)?;
+        }
+        Ok(())
+    }
+
+    /// Drops the held-back writes (the transaction is about to be rolled back).
+    pub fn discard_deferred(&mut self) {
+        for held in &mut self.deferred {
+            held.take();
+        }
+    }
+
+    /// Bytes of writes held back (with their bookkeeping).
+    pub fn deferred_bytes(&self) -> usize {
+        self.deferred.iter().map(Deferred::bytes_held).sum()
+    }
+
     fn table(&self, name: &str) -> anyhow::Result<&Table<'w, &'static str, &'static [u8]>> {
         self.tables
             .iter()
@@ -85,11 +147,21 @@ impl WriteTx for OpenTables<'_> {
 
     fn put<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<()> {
         let bytes = encode(key, record)?;
+        let label = self.label;
+        if let Some(deferred) = self.deferred_mut(R::TABLE) {
+            return deferred.push(key, &bytes, label);
+        }
         self.table_mut(R::TABLE)?.insert(key, bytes.as_slice())?;
         Ok(())
     }
 
     fn replace<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<Option<R>> {
+        if self.deferred_mut(R::TABLE).is_some() {
+            anyhow::bail!(
+                "the writes of {} are deferred: nothing to replace",
+                R::TABLE
+            );
+        }
         let bytes = encode(key, record)?;
         let old = self.table_mut(R::TABLE)?.insert(key, bytes.as_slice())?;
         old.map(|v| decode(key, v.value())).transpose()
@@ -130,9 +202,14 @@ impl Writer {
                 .map_err(E::from)?;
             tables.push((*name, t));
         }
-        f(&mut OpenTables {
+        let mut open = OpenTables {
             tables,
             seal: self.seal.clone(),
-        })
+            deferred: Vec::new(),
+            label: 0,
+        };
+        let value = f(&mut open)?;
+        open.apply_deferred().map_err(E::from)?;
+        Ok(value)
     }
 }

@@ -20,6 +20,7 @@ mod browser_postcards;
 mod browser_print;
 mod browser_reading;
 mod browser_staff;
+mod bulk_import;
 mod cache_setting;
 mod claims;
 mod claims_screens;
