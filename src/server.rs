@@ -99,6 +99,7 @@ pub async fn start(opts: ServeOptions) -> anyhow::Result<Running> {
     }
     // Before the first login: an unknown ID must not pay for computing the dummy hash.
     crate::auth::hash::warm_up().await?;
+    crate::jobs::hold_back_less();
     let secrets = store.write(secrets).await?;
     let listener = tokio::net::TcpListener::bind(&opts.listen)
         .await

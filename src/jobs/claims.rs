@@ -119,7 +119,7 @@ fn stream_rows(
                     if put(w, batch, claim, &mut unchanged)? == Outcome::Duplicate {
                         errors.push(repeated_number(line));
                         repeat_first = true;
-                    } else if w.deferred_bytes() > HELD_BACK_BYTES {
+                    } else if w.deferred_bytes() > held_back_bytes() {
                         write_held_back(w, &mut errors)?;
                     }
                 }
@@ -155,7 +155,22 @@ fn stream_rows(
 /// are written before the file ends, so that the import's memory stays bounded: one write
 /// in key order for files up to about a million rows (BENCHMARKS.md, P3).
 /// (Small in unit tests, so that they write held-back rows before the end of a file too.)
-const HELD_BACK_BYTES: usize = if cfg!(test) { 2 << 10 } else { 144 << 20 };
+/// The server lowers it for the imports it runs ([`hold_back_less`]).
+static HELD_BACK_BYTES: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(if cfg!(test) { 2 << 10 } else { 144 << 20 });
+
+/// Claim imports in this process hold back at most 32 MiB of rows: the server's imports
+/// (staff upload, `kenpo import` through the control socket) share the process with the
+/// pages, and its memory stays close to its cache. A larger file is written in a few
+/// runs, which leaves some leaves half full.
+pub fn hold_back_less() {
+    let less = if cfg!(test) { 2 << 10 } else { 32 << 20 };
+    HELD_BACK_BYTES.store(less, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn held_back_bytes() -> usize {
+    HELD_BACK_BYTES.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// Writes the held-back rows, unless a receipt number came twice among them.
 fn write_held_back(w: &mut OpenTables<'_>, errors: &mut Vec<LineError>) -> anyhow::Result<()> {

@@ -26,7 +26,9 @@ pub use batch_file::Spool;
 pub use benefits::{
     BenefitImportError, BenefitImportSummary, import_benefits, import_benefits_file,
 };
-pub use claims::{ClaimImportError, ClaimImportSummary, import_claims, import_claims_file};
+pub use claims::{
+    ClaimImportError, ClaimImportSummary, hold_back_less, import_claims, import_claims_file,
+};
 pub use members::{ImportSummary, import_members};
 pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
 
