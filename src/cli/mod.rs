@@ -7,13 +7,13 @@ mod ops;
 mod serve;
 mod terminal;
 
-use ops::{healthcheck, read_password, send_test_mail};
+use ops::{healthcheck, read_password, send_test_mail, with_output};
 
 pub use limits::ConnectionArgs;
 pub use serve::{open_error_message, serve_options};
 pub use terminal::{TerminalIo, run_job};
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
@@ -268,31 +268,6 @@ fn restrict_umask() {
     unsafe {
         libc::umask(0o077);
     }
-}
-
-/// Creates the output file (new, owner-only) before the job changes anything, so that an
-/// unwritable path is refused first; removes it again if the job fails.
-fn with_output(
-    out: &Path,
-    job: impl FnOnce(&Path) -> Result<(), JobError>,
-) -> Result<(), JobError> {
-    let created = crate::store::files::create_private(out);
-    if let Err(e) = created {
-        let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
-            "it already exists; choose a new file name".to_string()
-        } else {
-            e.to_string()
-        };
-        return Err(JobError::User(format!(
-            "cannot write {}: {why}",
-            out.display()
-        )));
-    }
-    let result = job(out);
-    if result.is_err() {
-        let _ = std::fs::remove_file(out);
-    }
-    result
 }
 
 fn block_on(f: impl std::future::Future<Output = Result<(), JobError>>) -> Result<(), JobError> {

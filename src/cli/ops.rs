@@ -1,6 +1,8 @@
-//! Small operator commands: the health check, a test mail, reading a password.
+//! Small operator commands: the health check, a test mail, reading a password; the output
+//! file of a command that writes one.
 
 use std::io::{IsTerminal as _, Read as _};
+use std::path::Path;
 
 use crate::jobs::JobError;
 
@@ -78,4 +80,29 @@ pub(super) fn verify(file: &std::path::Path) -> Result<(), JobError> {
             report.problems.len()
         )))
     }
+}
+
+/// Creates the output file (new, owner-only) before the job changes anything, so that an
+/// unwritable path is refused first; removes it again if the job fails.
+pub(super) fn with_output(
+    out: &Path,
+    job: impl FnOnce(&Path) -> Result<(), JobError>,
+) -> Result<(), JobError> {
+    let created = crate::store::files::create_private(out);
+    if let Err(e) = created {
+        let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            "it already exists; choose a new file name".to_string()
+        } else {
+            e.to_string()
+        };
+        return Err(JobError::User(format!(
+            "cannot write {}: {why}",
+            out.display()
+        )));
+    }
+    let result = job(out);
+    if result.is_err() {
+        let _ = std::fs::remove_file(out);
+    }
+    result
 }

@@ -257,52 +257,6 @@ impl Store {
         Ok(value)
     }
 
-    /// Runs `f` in a read transaction on the read pool ([`pool`]): for the short reads of
-    /// pages and jobs.
-    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&Reader) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<anyhow::Error> + Send + 'static,
-    {
-        let store = self.clone();
-        let (answer, answered) = tokio::sync::oneshot::channel();
-        pool::run(Box::new(move || {
-            let _ = answer.send(store.read_blocking(f));
-        }))
-        .map_err(E::from)?;
-        answered
-            .await
-            .map_err(|_| E::from(anyhow::anyhow!("the read ended without an answer")))?
-    }
-
-    /// [`Store::read`] for a read that may take seconds (an export, the statistics,
-    /// `verify`): on tokio's blocking pool, so that it holds up no page.
-    pub async fn read_long<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&Reader) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<anyhow::Error> + Send + 'static,
-    {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.read_blocking(f))
-            .await
-            .map_err(|e| E::from(anyhow::anyhow!("read task failed: {e}")))?
-    }
-
-    /// Runs `f` in one write transaction on the blocking pool; commits when it returns `Ok`.
-    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut Writer) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        E: From<anyhow::Error> + Send + 'static,
-    {
-        let store = self.clone();
-        tokio::task::spawn_blocking(move || store.write_blocking(f))
-            .await
-            .map_err(|e| E::from(anyhow::anyhow!("write task failed: {e}")))?
-    }
-
     /// Writes a consistent copy of every table into a new data file at `target`.
     /// `progress` is called with (tables done, tables in all).
     pub fn backup_to(
