@@ -12,7 +12,7 @@ fn render(status: StatusCode, title: &str, message: &str, request_id: &str) -> R
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
-                link rel="stylesheet" href=(crate::web::assets::url("kenpo.css"));
+                @for sheet in crate::web::assets::STYLESHEETS { link rel="stylesheet" href=(crate::web::assets::url(sheet)); }
             }
             body {
                 main #main {

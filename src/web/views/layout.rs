@@ -33,7 +33,7 @@ pub fn page(ctx: &Ctx, title: &str, content: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="htmx-config" content=(HTMX_CONFIG);
                 title { (full_title(ctx, title)) }
-                link rel="stylesheet" href=(assets::url("kenpo.css"));
+                @for sheet in assets::STYLESHEETS { link rel="stylesheet" href=(assets::url(sheet)); }
                 script src=(assets::url("vendor/htmx-2.0.11.min.js")) defer {}
                 script src=(assets::url("passkey.js")) defer {}
             }

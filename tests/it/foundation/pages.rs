@@ -164,3 +164,49 @@ async fn error_pages_under_htmx_replace_the_body_not_the_main_area() {
         Some("body")
     );
 }
+
+/// A stylesheet is cached for a year only under the URL that names its content: after an
+/// upgrade no browser keeps an old sheet under a new page (the phone cards' labels live in
+/// `kenpo-tables.css`). Every sheet is linked from the page with its hash, none is pulled
+/// in by `@import`, and an asset asked for without its hash is revalidated.
+#[tokio::test]
+async fn every_stylesheet_is_linked_with_its_content_hash_and_only_that_is_cached_for_good() {
+    let app = spawn_app().await;
+    let login = app.get("/").await;
+    let links: Vec<String> = login
+        .body
+        .split("<link rel=\"stylesheet\" href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.replace("&amp;", "&"))
+        .collect();
+    for sheet in ["kenpo.css", "kenpo-tables.css", "kenpo-console.css"] {
+        assert!(
+            links
+                .iter()
+                .any(|l| l.starts_with(&format!("/assets/{sheet}?v="))),
+            "{sheet} is not linked with its hash: {links:?}"
+        );
+    }
+    for href in &links {
+        let sheet = app.get(href).await;
+        assert_eq!(sheet.status, reqwest::StatusCode::OK, "{href}");
+        assert!(
+            !sheet.body.contains("@import"),
+            "{href} imports another sheet"
+        );
+        let cache = sheet
+            .headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(cache, Some("public, max-age=31536000, immutable"), "{href}");
+    }
+    for unhashed in ["/assets/kenpo-tables.css", "/assets/kenpo.css?v=stale"] {
+        let sheet = app.get(unhashed).await;
+        let cache = sheet
+            .headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok());
+        assert_eq!(cache, Some("no-cache"), "{unhashed}");
+    }
+}
