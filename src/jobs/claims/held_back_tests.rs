@@ -1,6 +1,7 @@
 //! Claim files longer than the rows an import holds back (`HELD_BACK_BYTES`, 2 KiB in unit
 //! tests, about a dozen rows): the rows are written in key order in several steps, and a
 //! receipt number twice in the file is refused at its second line wherever the two are.
+//! Test code only (`#[cfg(test)]` in `claims.rs`): an `expect` or `panic!` here fails the test.
 
 use chrono::{DateTime, TimeZone as _, Utc};
 
