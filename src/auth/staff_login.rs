@@ -106,7 +106,7 @@ fn decide(
     check: Check,
 ) -> anyhow::Result<Result<StaffLogin, LoginError>> {
     let Attempt { key, now, client } = attempt;
-    let Some(mut account) = w.get::<StaffAccount>(key)? else {
+    let Some(account) = w.get::<StaffAccount>(key)? else {
         return refuse(w, attempt, None, check);
     };
     // A password changed between the check and now makes the check void.
@@ -133,17 +133,28 @@ fn decide(
             passkey: super::passkey::has_passkeys(w, key)?,
         }));
     }
+    let entry = AuditEntry::new(*now, actor, Action::StaffLoginSucceeded).client(client.clone());
+    Ok(Ok(StaffLogin::Done(let_in(w, key, account, entry, *now)?)))
+}
+
+/// Lets a staff member in, whichever step they passed last (password, TOTP code, passkey):
+/// clears the account's failed attempts, records `entry` and starts the session.
+pub(super) fn let_in(
+    w: &mut Writer,
+    key: &str,
+    mut account: StaffAccount,
+    entry: AuditEntry,
+    now: DateTime<Utc>,
+) -> anyhow::Result<LoggedIn> {
     account.failures().clear();
     w.put(key, &account)?;
-    AuditEntry::new(*now, actor, Action::StaffLoginSucceeded)
-        .client(client.clone())
-        .record(w)?;
+    entry.record(w)?;
     let kind = SessionKind::Staff {
         login: account.login.clone(),
         role: account.role,
     };
-    let token = session::start(w, kind.clone(), *now)?;
-    Ok(Ok(StaffLogin::Done(LoggedIn { token, kind })))
+    let token = session::start(w, kind.clone(), now)?;
+    Ok(LoggedIn { token, kind })
 }
 
 /// Records a refusal: the audit row always; the counters only for a real mismatch against an

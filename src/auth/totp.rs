@@ -7,8 +7,7 @@ use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 use super::failures::count_failure;
 use super::login_outcome::LoggedIn;
-use super::model::{SessionKind, StaffAccount, TotpEnrolment};
-use super::session;
+use super::model::{StaffAccount, TotpEnrolment};
 use super::tokens::{constant_time_eq, random_token, temporary_password, token_digest};
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Record, Store, Writer, tables};
@@ -244,17 +243,10 @@ pub async fn verify_login_code(
             };
             w.delete::<StaffChallenge>(&digest)?;
             account.totp = Some(enrolment);
-            account.failures().clear();
-            w.put(&key, &account)?;
-            AuditEntry::new(now, actor, action)
-                .client(client)
-                .record(w)?;
-            let kind = SessionKind::Staff {
-                login: account.login.clone(),
-                role: account.role,
-            };
-            let token = session::start(w, kind.clone(), now)?;
-            Ok(Ok(LoggedIn { token, kind }))
+            let entry = AuditEntry::new(now, actor, action).client(client);
+            Ok(Ok(super::staff_login::let_in(
+                w, &key, account, entry, now,
+            )?))
         })
         .await?
 }

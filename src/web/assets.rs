@@ -25,10 +25,10 @@ pub fn serve(Path(path): Path<String>, req: &Request) -> Response {
             .body("not found");
     };
     let hash = hex::encode(&file.metadata.sha256_hash()[..6]);
-    let named = req
-        .uri()
-        .query()
-        .is_some_and(|q| q.split('&').any(|pair| pair == format!("v={hash}")));
+    let named = req.uri().query().is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair.strip_prefix("v=") == Some(&hash))
+    });
     let cache = if named {
         "public, max-age=31536000, immutable"
     } else {

@@ -13,8 +13,7 @@ use crate::audit::{Action, Actor, AuditEntry};
 use crate::auth::login_outcome::{LoggedIn, LoginError};
 pub use crate::auth::member_login::Attempt;
 use crate::auth::member_login::succeed;
-use crate::auth::model::{Account, HouseholdState, SessionKind, StaffAccount};
-use crate::auth::session;
+use crate::auth::model::{Account, HouseholdState, StaffAccount};
 use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::{Store, Writer};
 
@@ -176,22 +175,15 @@ pub async fn finish_staff(
             };
             let actor = Actor::staff(&login).to_string();
             let account = w.get::<StaffAccount>(&login)?;
-            let Some(mut account) = account.filter(|a| !a.disabled && !a.lock(now).is_locked())
-            else {
+            let Some(account) = account.filter(|a| !a.disabled && !a.lock(now).is_locked()) else {
                 return refuse(w, "disabled or locked", actor, client, now);
             };
-            account.failures().clear();
-            w.put(&login, &account)?;
-            AuditEntry::new(now, actor, Action::StaffLoginSucceeded)
+            let entry = AuditEntry::new(now, actor, Action::StaffLoginSucceeded)
                 .client(client)
-                .detail("passkey only")
-                .record(w)?;
-            let kind = SessionKind::Staff {
-                login: account.login.clone(),
-                role: account.role,
-            };
-            let token = session::start(w, kind.clone(), now)?;
-            Ok(Ok(LoggedIn { token, kind }))
+                .detail("passkey only");
+            Ok(Ok(crate::auth::staff_login::let_in(
+                w, &login, account, entry, now,
+            )?))
         })
         .await?
 }

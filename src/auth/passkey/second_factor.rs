@@ -11,8 +11,7 @@ use super::{Owner, of_owner};
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::auth::failures::count_failure;
 use crate::auth::login_outcome::LoggedIn;
-use crate::auth::model::{SessionKind, StaffAccount};
-use crate::auth::session;
+use crate::auth::model::StaffAccount;
 use crate::auth::tokens::token_digest;
 use crate::auth::totp::{CHALLENGE_MINUTES, CodeError, StaffChallenge};
 use crate::store::{Store, Writer};
@@ -106,18 +105,12 @@ pub async fn finish(
             };
             super::login::record_use(w, &Owner::Staff(login.clone()), &result, now)?;
             w.delete::<StaffChallenge>(&challenge)?;
-            account.failures().clear();
-            w.put(&login, &account)?;
-            AuditEntry::new(now, actor, Action::StaffLoginSucceeded)
+            let entry = AuditEntry::new(now, actor, Action::StaffLoginSucceeded)
                 .client(client)
-                .detail("passkey as second factor")
-                .record(w)?;
-            let kind = SessionKind::Staff {
-                login: account.login.clone(),
-                role: account.role,
-            };
-            let token = session::start(w, kind.clone(), now)?;
-            Ok(Ok(LoggedIn { token, kind }))
+                .detail("passkey as second factor");
+            Ok(Ok(crate::auth::staff_login::let_in(
+                w, &login, account, entry, now,
+            )?))
         })
         .await?
 }
