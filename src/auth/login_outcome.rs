@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::model::SessionKind;
+use super::model::{SessionKind, StaffAccount};
+use crate::audit::AuditEntry;
+use crate::store::Writer;
 
 /// How long a staff account's first lock lasts (member accounts: the setting
 /// `account_lock_minutes`); each later lock lasts twice as long as the one before.
@@ -53,4 +55,27 @@ pub const TEMPORARY_ID_LOCKED_FOR_GOOD: &str = "本人確認に何度も続け�
 pub struct LoggedIn {
     pub token: String,
     pub kind: SessionKind,
+}
+
+impl LoggedIn {
+    /// Lets a staff member in, whichever step they passed last (password, TOTP code,
+    /// passkey): clears the account's failed attempts, records `entry` and starts the
+    /// session.
+    pub fn staff(
+        w: &mut Writer,
+        key: &str,
+        mut account: StaffAccount,
+        entry: AuditEntry,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<LoggedIn> {
+        account.failures().clear();
+        w.put(key, &account)?;
+        entry.record(w)?;
+        let kind = SessionKind::Staff {
+            login: account.login.clone(),
+            role: account.role,
+        };
+        let token = super::session::start(w, kind.clone(), now)?;
+        Ok(LoggedIn { token, kind })
+    }
 }

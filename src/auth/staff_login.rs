@@ -7,8 +7,7 @@ use chrono::{DateTime, Utc};
 use super::failures::{count_failure, since_last_lock};
 use super::hash::Hasher;
 use super::login_outcome::{LoggedIn, LoginError};
-use super::model::{SessionKind, StaffAccount};
-use super::session;
+use super::model::StaffAccount;
 use super::throttle::{self, Attempts, Purpose};
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::store::{Store, Writer};
@@ -134,27 +133,9 @@ fn decide(
         }));
     }
     let entry = AuditEntry::new(*now, actor, Action::StaffLoginSucceeded).client(client.clone());
-    Ok(Ok(StaffLogin::Done(let_in(w, key, account, entry, *now)?)))
-}
-
-/// Lets a staff member in, whichever step they passed last (password, TOTP code, passkey):
-/// clears the account's failed attempts, records `entry` and starts the session.
-pub(super) fn let_in(
-    w: &mut Writer,
-    key: &str,
-    mut account: StaffAccount,
-    entry: AuditEntry,
-    now: DateTime<Utc>,
-) -> anyhow::Result<LoggedIn> {
-    account.failures().clear();
-    w.put(key, &account)?;
-    entry.record(w)?;
-    let kind = SessionKind::Staff {
-        login: account.login.clone(),
-        role: account.role,
-    };
-    let token = session::start(w, kind.clone(), now)?;
-    Ok(LoggedIn { token, kind })
+    Ok(Ok(StaffLogin::Done(LoggedIn::staff(
+        w, key, account, entry, *now,
+    )?)))
 }
 
 /// Records a refusal: the audit row always; the counters only for a real mismatch against an

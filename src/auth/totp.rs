@@ -244,9 +244,7 @@ pub async fn verify_login_code(
             w.delete::<StaffChallenge>(&digest)?;
             account.totp = Some(enrolment);
             let entry = AuditEntry::new(now, actor, action).client(client);
-            Ok(Ok(super::staff_login::let_in(
-                w, &key, account, entry, now,
-            )?))
+            Ok(Ok(LoggedIn::staff(w, &key, account, entry, now)?))
         })
         .await?
 }

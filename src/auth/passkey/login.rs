@@ -181,9 +181,7 @@ pub async fn finish_staff(
             let entry = AuditEntry::new(now, actor, Action::StaffLoginSucceeded)
                 .client(client)
                 .detail("passkey only");
-            Ok(Ok(crate::auth::staff_login::let_in(
-                w, &login, account, entry, now,
-            )?))
+            Ok(Ok(LoggedIn::staff(w, &login, account, entry, now)?))
         })
         .await?
 }

@@ -108,9 +108,7 @@ pub async fn finish(
             let entry = AuditEntry::new(now, actor, Action::StaffLoginSucceeded)
                 .client(client)
                 .detail("passkey as second factor");
-            Ok(Ok(crate::auth::staff_login::let_in(
-                w, &login, account, entry, now,
-            )?))
+            Ok(Ok(LoggedIn::staff(w, &login, account, entry, now)?))
         })
         .await?
 }

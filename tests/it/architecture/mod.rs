@@ -9,6 +9,7 @@
 //! It reads text only and needs nothing but std, so it also runs on its own:
 //! `rustc --edition 2024 --test tests/it/architecture/mod.rs -o /tmp/arch && /tmp/arch`.
 
+mod blank;
 mod graph;
 mod source;
 #[cfg(test)]

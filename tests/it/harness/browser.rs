@@ -16,7 +16,10 @@ use serde_json::json;
 use super::free_port;
 
 mod start;
+mod xpath;
+
 use start::{capabilities, wait_until_listening};
+use xpath::xpath_literal;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -287,17 +290,5 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         self.shut_down_driver();
-    }
-}
-
-/// `s` as an XPath 1.0 string literal (XPath has no escapes: use `concat` for mixed quotes).
-fn xpath_literal(s: &str) -> String {
-    if !s.contains('\'') {
-        format!("'{s}'")
-    } else if !s.contains('"') {
-        format!("\"{s}\"")
-    } else {
-        let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
-        format!("concat({})", parts.join(", \"'\", "))
     }
 }
