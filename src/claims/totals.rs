@@ -19,7 +19,7 @@ use crate::domain::claim::{Claim, YearMonth};
 use crate::domain::expenses::Totals;
 use crate::domain::member::HouseholdKey;
 use crate::domain::yen::YenSum;
-use crate::store::{KEY_SEP, Reader, WriteTx, Writer, key};
+use crate::store::{KEY_SEP, Reader, Writer, key};
 
 /// The sums of one household, month, person and batch.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,95 +74,11 @@ fn parts(k: &str) -> Option<(YearMonth, &str, &str)> {
     Some((month, parts.next()?, parts.next()?))
 }
 
-/// A change still to be added to a row (claims added minus claims removed).
-#[derive(Debug, Clone, Copy, Default)]
-struct Delta {
-    claims: i64,
-    days: i64,
-    total_cost: i128,
-    self_pay: i128,
-    benefit: i128,
-}
+mod changes;
+pub use changes::Changes;
 
-fn add_signed(stored: u128, delta: i128) -> u128 {
-    if delta >= 0 {
-        stored.saturating_add(delta.unsigned_abs())
-    } else {
-        stored.saturating_sub(delta.unsigned_abs())
-    }
-}
-
-fn add_signed64(stored: u64, delta: i64) -> u64 {
-    if delta >= 0 {
-        stored.saturating_add(delta.unsigned_abs())
-    } else {
-        stored.saturating_sub(delta.unsigned_abs())
-    }
-}
-
-/// Changes to `claim_totals` gathered in memory and written in key order by
-/// [`Changes::apply`]: an import touches each row once, not once per claim.
-#[derive(Debug, Default)]
-pub struct Changes {
-    rows: BTreeMap<String, Delta>,
-}
-
-/// Rows gathered before [`Changes::due`] says to write them (bounds the import's memory).
-const MAX_PENDING: usize = 50_000;
-
-impl Changes {
-    fn change(&mut self, batch: &str, claim: &Claim, sign: i8) {
-        let d = self.rows.entry(totals_key(batch, claim)).or_default();
-        let s64 = i64::from(sign);
-        let s128 = i128::from(sign);
-        d.claims += s64;
-        d.days += s64 * i64::from(claim.days);
-        d.total_cost += s128 * i128::from(u64::from(claim.total_cost));
-        d.self_pay += s128 * i128::from(u64::from(claim.self_pay));
-        d.benefit += s128 * i128::from(u64::from(claim.benefit));
-    }
-
-    /// A claim stored in `claims`.
-    pub fn added(&mut self, record: &ClaimRecord) {
-        self.change(&record.batch, &record.claim, 1);
-    }
-
-    /// A claim removed from `claims`.
-    pub fn removed(&mut self, record: &ClaimRecord) {
-        self.change(&record.batch, &record.claim, -1);
-    }
-
-    /// `old` (if any) gave way to `new` (a replacement, or a claim moved to a new batch).
-    pub fn replaced(&mut self, old: Option<&ClaimRecord>, new: &ClaimRecord) {
-        if let Some(old) = old {
-            self.removed(old);
-        }
-        self.added(new);
-    }
-
-    /// Whether enough rows are gathered to write them now.
-    pub fn due(&self) -> bool {
-        self.rows.len() >= MAX_PENDING
-    }
-
-    /// Writes the gathered changes, in key order, and forgets them.
-    pub fn apply(&mut self, w: &mut impl WriteTx) -> anyhow::Result<()> {
-        for (k, d) in std::mem::take(&mut self.rows) {
-            let mut t = w.get::<ClaimTotals>(&k)?.unwrap_or_default();
-            t.claims = add_signed64(t.claims, d.claims);
-            t.days = add_signed64(t.days, d.days);
-            t.total_cost = add_signed(t.total_cost, d.total_cost);
-            t.self_pay = add_signed(t.self_pay, d.self_pay);
-            t.benefit = add_signed(t.benefit, d.benefit);
-            if t.claims == 0 {
-                w.delete::<ClaimTotals>(&k)?;
-            } else {
-                w.put(&k, &t)?;
-            }
-        }
-        Ok(())
-    }
-}
+/// Claims read per slice by [`rebuild`] (bounds its memory).
+const REBUILD_SLICE: usize = 50_000;
 
 /// Adds a stored claim to sums recounted from `claims` (the verify job's reference).
 pub fn count_into(sums: &mut BTreeMap<String, ClaimTotals>, record: &ClaimRecord) {
@@ -193,12 +109,12 @@ pub fn rebuild(w: &mut Writer) -> anyhow::Result<u64> {
             false,
             |k, record| {
                 slice.push((k.to_string(), record));
-                Ok(slice.len() < MAX_PENDING)
+                Ok(slice.len() < REBUILD_SLICE)
             },
         )?;
         let Some((last, _)) = slice.last() else { break };
         start = format!("{last}\u{0}");
-        let full = slice.len() >= MAX_PENDING;
+        let full = slice.len() >= REBUILD_SLICE;
         for (_, record) in &slice {
             changes.added(record);
         }

@@ -8,8 +8,10 @@ pub const JOB_CACHE_MIB: u64 = 256;
 
 /// redb's page cache of `import claims` unless `--cache-mib` says otherwise: the import
 /// holds its rows back to write them in key order (`store::bulk`, up to about 144 MiB) and
-/// reads little, so the cache gives way to them and the whole stays within 256 MiB.
-pub const CLAIM_IMPORT_CACHE_MIB: u64 = 64;
+/// its changes of the sums (`claims::totals`, up to 48 MiB), then walks each table once,
+/// so it reads little: the cache gives way to them and the whole stays within 256 MiB
+/// (16 MiB measured as fast as 64 at a million claims, BENCHMARKS.md P3).
+pub const CLAIM_IMPORT_CACHE_MIB: u64 = 16;
 
 /// redb's page cache of `serve` and `demo` unless `--cache-mib` says otherwise: what a
 /// quiet server holds once a scan has filled it (README "Memory and CPU").

@@ -10,6 +10,7 @@ mod cache;
 mod codec;
 pub mod files;
 mod handle;
+mod in_order;
 mod key_check;
 mod keys;
 pub mod migrate;

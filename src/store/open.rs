@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::bulk::{Deferral, Deferred, Repeat};
 use super::codec::{decode, encode};
+use super::in_order;
 use super::seal::SealKey;
 use super::tx::scan;
 use super::{ReadTx, Record, Writer, table};
@@ -22,6 +23,27 @@ pub trait WriteTx {
     /// Stores `record` and returns the record it replaced (one lookup instead of two).
     fn replace<R: Record>(&mut self, key: &str, record: &R) -> anyhow::Result<Option<R>>;
     fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool>;
+
+    /// Changes records of `R` in key order: for each `(key, change)` (keys strictly
+    /// ascending), `f` gets the record stored under the key (if any) and the change, and
+    /// says what to store (`None`: nothing, the key is deleted). Through [`OpenTables`]
+    /// one cursor walks the table once instead of a lookup and an insert per key.
+    fn update_in_order<R: Record, K: AsRef<str>, C>(
+        &mut self,
+        changes: impl IntoIterator<Item = (K, C)>,
+        mut f: impl FnMut(Option<R>, C) -> anyhow::Result<Option<R>>,
+    ) -> anyhow::Result<()> {
+        for (key, change) in changes {
+            let key = key.as_ref();
+            match f(self.get::<R>(key)?, change)? {
+                Some(record) => self.put(key, &record)?,
+                None => {
+                    self.delete::<R>(key)?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl WriteTx for Writer {
@@ -169,6 +191,17 @@ impl WriteTx for OpenTables<'_> {
 
     fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool> {
         Ok(self.table_mut(R::TABLE)?.remove(key)?.is_some())
+    }
+
+    fn update_in_order<R: Record, K: AsRef<str>, C>(
+        &mut self,
+        changes: impl IntoIterator<Item = (K, C)>,
+        f: impl FnMut(Option<R>, C) -> anyhow::Result<Option<R>>,
+    ) -> anyhow::Result<()> {
+        if self.deferred_mut(R::TABLE).is_some() {
+            anyhow::bail!("the writes of {} are deferred: update them later", R::TABLE);
+        }
+        in_order::update(self.table_mut(R::TABLE)?, changes, f)
     }
 }
 
