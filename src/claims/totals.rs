@@ -75,7 +75,7 @@ fn parts(k: &str) -> Option<(YearMonth, &str, &str)> {
 }
 
 mod changes;
-pub use changes::Changes;
+pub use changes::{Changes, gather_less};
 
 /// Claims read per slice by [`rebuild`] (bounds its memory).
 const REBUILD_SLICE: usize = 50_000;

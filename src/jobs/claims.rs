@@ -159,13 +159,15 @@ fn stream_rows(
 static HELD_BACK_BYTES: std::sync::atomic::AtomicUsize =
     std::sync::atomic::AtomicUsize::new(if cfg!(test) { 2 << 10 } else { 144 << 20 });
 
-/// Claim imports in this process hold back at most 32 MiB of rows: the server's imports
+/// Claim imports in this process hold back at most 32 MiB of rows (and 8 MiB of changes to
+/// the sums): the server's imports
 /// (staff upload, `kenpo import` through the control socket) share the process with the
 /// pages, and its memory stays close to its cache. A larger file is written in a few
 /// runs, which leaves some leaves half full.
 pub fn hold_back_less() {
     let less = if cfg!(test) { 2 << 10 } else { 32 << 20 };
     HELD_BACK_BYTES.store(less, std::sync::atomic::Ordering::Relaxed);
+    crate::claims::totals::gather_less();
 }
 
 fn held_back_bytes() -> usize {

@@ -9,6 +9,7 @@
 //! the buffer has doubled since the last merge.
 
 use std::cmp::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 
 use super::{ClaimTotals, KEY_SEP};
 use crate::claims::model::{ClaimRecord, push_month};
@@ -136,11 +137,20 @@ pub struct Changes {
     key: String,
 }
 
-/// Changes are merged when they have doubled since the last merge, from this many on.
-const MERGE_FROM: usize = 1 << 16;
+/// Changes are merged when they have doubled since the last merge, from this many on
+/// (few in unit tests, so that their imports merge too).
+const MERGE_FROM: usize = if cfg!(test) { 8 } else { 1 << 16 };
 /// Bytes gathered before [`Changes::due`] says to write them (bounds the import's memory:
-/// a million claims' changes stay below it).
-const MAX_BYTES: usize = 48 << 20;
+/// a million claims' changes stay below 48 MiB). [`gather_less`] lowers it. (4 KiB in unit
+/// tests, so that their imports write the sums in several steps too.)
+static MAX_BYTES: AtomicUsize = AtomicUsize::new(if cfg!(test) { 4 << 10 } else { 48 << 20 });
+
+/// Imports in this process gather at most 8 MiB of changes to the sums before writing them
+/// (the server's imports share the process with the pages: `jobs::claims::hold_back_less`).
+pub fn gather_less() {
+    let less = if cfg!(test) { 4 << 10 } else { 8 << 20 };
+    MAX_BYTES.store(less, AtomicOrdering::Relaxed);
+}
 
 impl Changes {
     fn change(&mut self, batch: &str, claim: &Claim, sign: i128) {
@@ -212,7 +222,7 @@ impl Changes {
 
     /// Whether enough changes are gathered to write them now.
     pub fn due(&self) -> bool {
-        self.bytes.len() + 4 * self.slots.len() >= MAX_BYTES
+        self.bytes.len() + 4 * self.slots.len() >= MAX_BYTES.load(AtomicOrdering::Relaxed)
     }
 
     /// Writes the gathered changes, in key order, and forgets them.
