@@ -2,8 +2,10 @@
 //! Nothing is stored before `execute`, which does everything in one transaction.
 
 mod identity;
+mod user_id;
 
 pub use identity::{IdentityError, IdentityInput, verify_identity};
+pub use user_id::{IdCheck, USER_ID_CHECKS, check_user_id};
 
 use chrono::{DateTime, Utc};
 
@@ -23,17 +25,6 @@ use crate::store::{Reader, Store, StoreKey as _, Writer};
 /// The insured person (枝番 00) of a household.
 pub fn insured_person(r: &Reader, h: &HouseholdKey) -> anyhow::Result<Option<Person>> {
     r.get::<Person>(&h.insured().store_key())
-}
-
-/// Whether a user ID is free (case-insensitive).
-pub fn user_id_taken(r: &Reader, user_id: &UserId) -> anyhow::Result<bool> {
-    Ok(r.get::<Account>(&user_id.normalized())?.is_some())
-}
-
-/// Whether a user ID is taken, read off the runtime (the wizard's form and its live check).
-pub async fn is_taken(store: &Store, user_id: &UserId) -> anyhow::Result<bool> {
-    let id = user_id.clone();
-    store.read(move |r| user_id_taken(r, &id)).await
 }
 
 /// The wizard's profile step: hashes the password off the runtime and keeps the draft in

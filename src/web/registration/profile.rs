@@ -8,7 +8,7 @@ use poem::{Response, handler};
 use serde::Deserialize;
 
 use super::IntoResponsePage as _;
-use crate::auth::registration::{self as uc};
+use crate::auth::registration::{self as uc, IdCheck};
 use crate::domain::password::{NewPassword, PasswordContext, PasswordField};
 use crate::domain::user_id::UserId;
 use crate::web::guard::{guard, member::verified};
@@ -63,9 +63,10 @@ pub async fn profile_submit(
     let user_id = UserId::parse(&input.user_id);
     match &user_id {
         Err(e) => form.user_id_error = Some(e.message().to_string()),
-        Ok(id) => match uc::is_taken(&state.store, id).await {
-            Ok(true) => form.user_id_error = Some(TAKEN.to_string()),
-            Ok(false) => {}
+        Ok(id) => match uc::check_user_id(&state.store, &w.household, id, ctx.now).await {
+            Ok(IdCheck::Taken) => form.user_id_error = Some(TAKEN.to_string()),
+            Ok(IdCheck::Wait(until)) => form.user_id_error = Some(wait(until)),
+            Ok(IdCheck::Free) => {}
             Err(e) => return internal(e).into_response_page(ctx),
         },
     }
@@ -117,6 +118,14 @@ pub async fn profile_submit(
 pub(super) const TAKEN: &str =
     "このユーザIDはすでに使われています。別のユーザIDを入力してください。";
 
+/// A household past [`uc::USER_ID_CHECKS`]: nothing is said about the ID typed.
+fn wait(until: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "ユーザIDの確認が続けて行われたため、{}まで確認できません。その後に、もう一度入力してください。",
+        crate::clock::format_jst(until)
+    )
+}
+
 #[derive(Deserialize)]
 pub struct UserIdQuery {
     #[serde(default)]
@@ -130,19 +139,19 @@ pub async fn user_id_check(
     Data(state): Data<&Arc<AppState>>,
     Query(q): Query<UserIdQuery>,
 ) -> poem::Result<Response> {
-    if verified(ctx).is_err() {
+    let Ok(w) = verified(ctx) else {
         return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
-    }
+    };
     let markup = match UserId::parse(&q.user_id) {
         Err(e) => view::user_id_status(e.message(), false),
-        Ok(id) => {
-            let taken = uc::is_taken(&state.store, &id).await.map_err(internal)?;
-            if taken {
-                view::user_id_status(TAKEN, false)
-            } else {
-                view::user_id_status("このユーザIDは使用できます。", true)
-            }
-        }
+        Ok(id) => match uc::check_user_id(&state.store, &w.household, &id, ctx.now)
+            .await
+            .map_err(internal)?
+        {
+            IdCheck::Taken => view::user_id_status(TAKEN, false),
+            IdCheck::Wait(until) => view::user_id_status(&wait(until), false),
+            IdCheck::Free => view::user_id_status("このユーザIDは使用できます。", true),
+        },
     };
     Ok(Response::builder()
         .content_type("text/html; charset=utf-8")

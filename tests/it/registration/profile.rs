@@ -105,6 +105,69 @@ async fn a_user_id_taken_in_any_letter_case_is_refused_live_and_on_submit() {
     assert!(free.body.contains("使用できます"));
 }
 
+/// One postcard could otherwise test any number of user IDs for being taken: past twenty
+/// lookups (live or submitted) the household is told when it may look again and nothing
+/// about the ID, taken or free, until then.
+#[tokio::test]
+async fn a_household_looking_up_user_ids_without_end_is_told_to_wait() {
+    let app = spawn_app().await;
+    let card = first_card(&app).await;
+    up_to_confirm(&app, &card, "Yamada.Taro").await;
+    execute(&app).await;
+    let other = TestApp {
+        client: crate::app::client(),
+        ..app
+    };
+    let rows = other.import_and_issue(MEMBERS_UTF8).await;
+    let row = rows
+        .iter()
+        .find(|r| r[1] == "106")
+        .expect("postcard for 1201-106");
+    other.login(&row[5], &row[6]).await;
+    identity(&other, "06131114", "19680102", Some("yes")).await;
+    for i in 0..20 {
+        let live = other
+            .get("/register/user-id-check?user_id=yamada.taro")
+            .await;
+        assert!(
+            live.body.contains("すでに使われています"),
+            "lookup {i}: {}",
+            live.body
+        );
+    }
+    for id in ["yamada.taro", "takahashi.y"] {
+        let live = other
+            .get(&format!("/register/user-id-check?user_id={id}"))
+            .await;
+        assert!(live.body.contains("確認できません"), "{id}: {}", live.body);
+        assert!(!live.body.contains("すでに使われています") && !live.body.contains("使用できます"));
+    }
+    let page = profile(
+        &other,
+        "takahashi.y",
+        "sakura2026go",
+        "sakura2026go",
+        "b@example.jp",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("確認できません"), "{}", page.body);
+    assert!(!page.body.contains("すでに使われています"));
+    other.clock.advance(Duration::seconds(31));
+    let free = other
+        .get("/register/user-id-check?user_id=takahashi.y")
+        .await;
+    assert!(free.body.contains("使用できます"), "{}", free.body);
+    let again = other
+        .get("/register/user-id-check?user_id=yamada.taro")
+        .await;
+    assert!(
+        again.body.contains("確認できません"),
+        "the next wait is longer: {}",
+        again.body
+    );
+}
+
 #[tokio::test]
 async fn back_keeps_everything_but_the_passwords_and_nothing_is_stored_before_execute() {
     let app = spawn_app().await;
