@@ -1,12 +1,15 @@
 //! Logging, and a memory setting for glibc.
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`); in colour only on a terminal,
+/// so that a log file or journald gets plain text.
 pub fn init() {
+    use std::io::IsTerminal as _;
     limit_glibc_arenas();
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -177,6 +177,9 @@ async fn sigterm_during_logins_and_an_import_answers_them_and_closes_the_file_cl
     }
     let imported = import.await.expect("join");
     assert!(status.success(), "exit {status}:\n{}", server.log_text());
+    // A log written to a file is plain text: no terminal colour codes.
+    let log = server.log_text();
+    assert!(log.contains("served") && !log.contains('\u{1b}'), "{log}");
     assert_eq!(errors.load(Ordering::SeqCst), 0, "server errors under load");
     assert!(answered.load(Ordering::SeqCst) > 0, "the storm ran");
     assert!(
