@@ -284,10 +284,23 @@ mod tests {
 
     #[test]
     fn a_key_is_written_as_totals_key_writes_it() {
-        use super::super::tests::{claim, household, ym};
+        use crate::domain::claim::{ClaimKind, YearMonth};
+        use crate::domain::member::HouseholdKey;
+        use crate::domain::yen::Yen;
         let record = ClaimRecord {
             batch: "00000000000000000042".into(),
-            claim: claim("R1", &household("12"), "01", ym(2025, 3), 1_000),
+            claim: Claim {
+                receipt_number: "R1".into(),
+                household: HouseholdKey::new("1201", "12").expect("household"),
+                branch: "01".into(),
+                month: YearMonth::new(2025, 3).expect("month"),
+                kind: ClaimKind::Outpatient,
+                provider: "試験クリニック".into(),
+                days: 2,
+                total_cost: Yen::clamped(1_000),
+                self_pay: Yen::clamped(300),
+                benefit: Yen::ZERO,
+            },
         };
         let mut changes = Changes::default();
         changes.added(&record);
