@@ -68,13 +68,13 @@ async fn profile_rules_are_each_refused_beside_their_field() {
     }
 }
 
-#[tokio::test]
-async fn a_user_id_taken_in_any_letter_case_is_refused_live_and_on_submit() {
+/// A household registered as `Yamada.Taro`; then a second household (1201-106), in
+/// another browser, at the profile step of its own registration.
+async fn second_household_after_yamada_taro() -> TestApp {
     let app = spawn_app().await;
     let card = first_card(&app).await;
     up_to_confirm(&app, &card, "Yamada.Taro").await;
     execute(&app).await;
-    // A second household registers in another browser.
     let other = TestApp {
         client: crate::app::client(),
         ..app
@@ -86,6 +86,12 @@ async fn a_user_id_taken_in_any_letter_case_is_refused_live_and_on_submit() {
         .expect("postcard for 1201-106");
     other.login(&row[5], &row[6]).await;
     identity(&other, "06131114", "19680102", Some("yes")).await;
+    other
+}
+
+#[tokio::test]
+async fn a_user_id_taken_in_any_letter_case_is_refused_live_and_on_submit() {
+    let other = second_household_after_yamada_taro().await;
     let live = other
         .get("/register/user-id-check?user_id=YAMADA.TARO")
         .await;
@@ -110,21 +116,7 @@ async fn a_user_id_taken_in_any_letter_case_is_refused_live_and_on_submit() {
 /// about the ID, taken or free, until then.
 #[tokio::test]
 async fn a_household_looking_up_user_ids_without_end_is_told_to_wait() {
-    let app = spawn_app().await;
-    let card = first_card(&app).await;
-    up_to_confirm(&app, &card, "Yamada.Taro").await;
-    execute(&app).await;
-    let other = TestApp {
-        client: crate::app::client(),
-        ..app
-    };
-    let rows = other.import_and_issue(MEMBERS_UTF8).await;
-    let row = rows
-        .iter()
-        .find(|r| r[1] == "106")
-        .expect("postcard for 1201-106");
-    other.login(&row[5], &row[6]).await;
-    identity(&other, "06131114", "19680102", Some("yes")).await;
+    let other = second_household_after_yamada_taro().await;
     for i in 0..20 {
         let live = other
             .get("/register/user-id-check?user_id=yamada.taro")
