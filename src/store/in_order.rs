@@ -1,9 +1,10 @@
-//! [`WriteTx::update_in_order`](super::WriteTx::update_in_order) through an open table:
-//! changes whose keys come in ascending order are read, changed and written through one
-//! redb cursor, which walks the table once and packs the rows it inserts into full leaves.
-//! A lookup and an insert per key would walk the tree from its root twice, and an import's
-//! sums spread over the whole table would read its pages back again and again
-//! (BENCHMARKS.md, P3).
+//! [`WriteTx::update_in_order`](super::WriteTx::update_in_order): changes whose keys come
+//! in ascending order are read, changed and written through one redb cursor that moves
+//! forward through the table (stepping over the stored keys between two changes, or
+//! seeking when they are many). A lookup and an insert per key walk the tree from its root
+//! twice each; an import's sums spread over the whole table read its pages back again and
+//! again that way (BENCHMARKS.md, P3). Runs of new keys are inserted together, which packs
+//! their leaves.
 
 use std::cmp::Ordering;
 use std::ops::Bound;
@@ -13,8 +14,9 @@ use redb::{CursorError, Table};
 use super::Record;
 use super::codec::{decode, encode};
 
-/// Stored keys stepped over between two changes before the cursor seeks instead.
-const MAX_STEPS: usize = 64;
+/// Stored keys stepped over between two changes before the cursor seeks instead (few in
+/// unit tests, so that their tables make it seek often).
+const MAX_STEPS: usize = if cfg!(test) { 3 } else { 64 };
 
 /// Applies `changes` (keys strictly ascending) to `table`: `f` gets each key's stored
 /// record and its change, and says what to store (`None`: the key is deleted).

@@ -25,25 +25,14 @@ pub trait WriteTx {
     fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool>;
 
     /// Changes records of `R` in key order: for each `(key, change)` (keys strictly
-    /// ascending), `f` gets the record stored under the key (if any) and the change, and
-    /// says what to store (`None`: nothing, the key is deleted). Through [`OpenTables`]
-    /// one cursor walks the table once instead of a lookup and an insert per key.
+    /// ascending, else an error), `f` gets the record stored under the key (if any) and
+    /// the change, and says what to store (`None`: nothing, the key is deleted). One
+    /// cursor walks the table (`store/in_order.rs`) instead of a lookup and a write per key.
     fn update_in_order<R: Record, K: AsRef<str>, C>(
         &mut self,
         changes: impl IntoIterator<Item = (K, C)>,
-        mut f: impl FnMut(Option<R>, C) -> anyhow::Result<Option<R>>,
-    ) -> anyhow::Result<()> {
-        for (key, change) in changes {
-            let key = key.as_ref();
-            match f(self.get::<R>(key)?, change)? {
-                Some(record) => self.put(key, &record)?,
-                None => {
-                    self.delete::<R>(key)?;
-                }
-            }
-        }
-        Ok(())
-    }
+        f: impl FnMut(Option<R>, C) -> anyhow::Result<Option<R>>,
+    ) -> anyhow::Result<()>;
 }
 
 impl WriteTx for Writer {
@@ -65,6 +54,14 @@ impl WriteTx for Writer {
     }
     fn delete<R: Record>(&mut self, key: &str) -> anyhow::Result<bool> {
         Writer::delete::<R>(self, key)
+    }
+    fn update_in_order<R: Record, K: AsRef<str>, C>(
+        &mut self,
+        changes: impl IntoIterator<Item = (K, C)>,
+        f: impl FnMut(Option<R>, C) -> anyhow::Result<Option<R>>,
+    ) -> anyhow::Result<()> {
+        let mut t = self.txn.open_table(table(R::TABLE))?;
+        in_order::update(&mut t, changes, f)
     }
 }
 

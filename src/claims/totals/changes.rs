@@ -101,7 +101,9 @@ fn unzigzag(n: u128) -> i128 {
 /// One change of the buffer: its key and its numbers.
 fn change_at(bytes: &[u8], slot: u32) -> (&[u8], Delta) {
     let (len, at) = read_uint(bytes, slot as usize);
-    let key_end = (at + usize::try_from(len).unwrap_or(usize::MAX)).min(bytes.len());
+    let key_end = at
+        .saturating_add(usize::try_from(len).unwrap_or(usize::MAX))
+        .min(bytes.len());
     let mut fields = [0i128; 5];
     let mut next = key_end;
     for field in &mut fields {
@@ -117,12 +119,15 @@ fn change_at(bytes: &[u8], slot: u32) -> (&[u8], Delta) {
         self_pay,
         benefit,
     };
-    (&bytes[at..key_end], delta)
+    (&bytes[at.min(key_end)..key_end], delta)
 }
 
 fn key_at(bytes: &[u8], slot: u32) -> &[u8] {
     let (len, at) = read_uint(bytes, slot as usize);
-    &bytes[at..(at + usize::try_from(len).unwrap_or(usize::MAX)).min(bytes.len())]
+    let end = at
+        .saturating_add(usize::try_from(len).unwrap_or(usize::MAX))
+        .min(bytes.len());
+    &bytes[at.min(end)..end]
 }
 
 /// Changes to `claim_totals` not yet written (see the module).
@@ -141,7 +146,8 @@ pub struct Changes {
 /// (few in unit tests, so that their imports merge too).
 const MERGE_FROM: usize = if cfg!(test) { 8 } else { 1 << 16 };
 /// Bytes gathered before [`Changes::due`] says to write them (bounds the import's memory:
-/// a million claims' changes stay below 48 MiB). [`gather_less`] lowers it. (4 KiB in unit
+/// a million claims' changes stay below 48 MiB; a merge briefly holds the old buffer
+/// beside the new one, so up to twice that). [`gather_less`] lowers it. (4 KiB in unit
 /// tests, so that their imports write the sums in several steps too.)
 static MAX_BYTES: AtomicUsize = AtomicUsize::new(if cfg!(test) { 4 << 10 } else { 48 << 20 });
 
@@ -232,7 +238,9 @@ impl Changes {
         let slots = std::mem::take(&mut self.slots);
         self.merged = 0;
         // Keys were pushed as `str`: every one reads back as UTF-8.
+        // A change that adds up to nothing leaves its row as it is.
         let changes = merged(&bytes, &slots)
+            .filter(|(_, delta)| *delta != Delta::default())
             .filter_map(|(key, delta)| Some((std::str::from_utf8(key).ok()?, delta)));
         w.update_in_order::<ClaimTotals, _, _>(
             changes,

@@ -1,7 +1,7 @@
 //! Test code only (`#[cfg(test)]` in `store/in_order.rs`): an `expect` here fails the test.
 //!
 //! The cursor walk of [`super::update`] leaves a table exactly as a lookup and a write per
-//! key would ([`WriteTx::update_in_order`]'s own default, which `Writer` uses), whatever
+//! key would, whatever
 //! the stored keys and the changes: keys stored or not, changed, kept or deleted, gaps
 //! shorter and longer than a cursor steps over.
 
@@ -30,7 +30,7 @@ fn key(i: u16) -> String {
 }
 
 /// A store holding `stored`, its table changed by `changes`, through open tables (the
-/// cursor) or through the writer (a lookup and a write per key); what the table holds then.
+/// cursor) or by a lookup and a write per key; what the table holds then.
 fn run(stored: &[u16], changes: &BTreeMap<u16, Change>, cursor: bool) -> Vec<(String, Note)> {
     let dir = tempfile::tempdir().expect("temp");
     let store = Store::open(&dir.path().join("k.redb")).expect("open");
@@ -43,7 +43,16 @@ fn run(stored: &[u16], changes: &BTreeMap<u16, Change>, cursor: bool) -> Vec<(St
             if cursor {
                 w.with_tables(&[Note::TABLE], |t| t.update_in_order(changes, change))
             } else {
-                w.update_in_order(changes, change)
+                // The reference: a lookup and a write per key.
+                for (k, c) in changes {
+                    match change(w.get::<Note>(&k)?, c)? {
+                        Some(note) => w.put(&k, &note)?,
+                        None => {
+                            w.delete::<Note>(&k)?;
+                        }
+                    }
+                }
+                Ok(())
             }
         })
         .expect("write");

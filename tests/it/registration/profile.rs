@@ -112,28 +112,40 @@ async fn a_user_id_taken_in_any_letter_case_is_refused_live_and_on_submit() {
 }
 
 /// One postcard could otherwise test any number of user IDs for being taken: past twenty
-/// lookups (live or submitted) the household is told when it may look again and nothing
-/// about the ID, taken or free, until then.
+/// new IDs (live or submitted) the household is told when it may look again and nothing
+/// about a new ID, taken or free, until then. An ID already answered is answered again
+/// and costs nothing: the live check asks at every pause in typing.
 #[tokio::test]
 async fn a_household_looking_up_user_ids_without_end_is_told_to_wait() {
     let other = second_household_after_yamada_taro().await;
-    for i in 0..20 {
-        let live = other
-            .get("/register/user-id-check?user_id=yamada.taro")
-            .await;
+    let live = |id: String| {
+        let other = &other;
+        async move {
+            other
+                .get(&format!("/register/user-id-check?user_id={id}"))
+                .await
+                .body
+        }
+    };
+    for _ in 0..25 {
         assert!(
-            live.body.contains("すでに使われています"),
-            "lookup {i}: {}",
-            live.body
+            live("yamada.taro".into())
+                .await
+                .contains("すでに使われています")
         );
     }
-    for id in ["yamada.taro", "takahashi.y"] {
-        let live = other
-            .get(&format!("/register/user-id-check?user_id={id}"))
-            .await;
-        assert!(live.body.contains("確認できません"), "{id}: {}", live.body);
-        assert!(!live.body.contains("すでに使われています") && !live.body.contains("使用できます"));
+    for i in 0..19 {
+        let body = live(format!("sakura{i:02}go")).await;
+        assert!(body.contains("使用できます"), "new ID {i}: {body}");
     }
+    let refused = live("takahashi.y".into()).await;
+    assert!(refused.contains("確認できません"), "{refused}");
+    assert!(!refused.contains("すでに使われています") && !refused.contains("使用できます"));
+    assert!(
+        live("yamada.taro".into())
+            .await
+            .contains("すでに使われています")
+    );
     let page = profile(
         &other,
         "takahashi.y",
@@ -146,17 +158,26 @@ async fn a_household_looking_up_user_ids_without_end_is_told_to_wait() {
     assert!(page.body.contains("確認できません"), "{}", page.body);
     assert!(!page.body.contains("すでに使われています"));
     other.clock.advance(Duration::seconds(31));
-    let free = other
-        .get("/register/user-id-check?user_id=takahashi.y")
-        .await;
-    assert!(free.body.contains("使用できます"), "{}", free.body);
-    let again = other
-        .get("/register/user-id-check?user_id=yamada.taro")
-        .await;
+    assert!(live("takahashi.y".into()).await.contains("使用できます"));
+    let again = live("suzuki.h2026".into()).await;
     assert!(
-        again.body.contains("確認できません"),
-        "the next wait is longer: {}",
-        again.body
+        again.contains("確認できません"),
+        "the next wait is longer: {again}"
+    );
+    // An ID answered before is free to submit while the household waits.
+    let page = profile(
+        &other,
+        "sakura00go",
+        "sakura2026go",
+        "sakura2026go",
+        "b@example.jp",
+    )
+    .await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/register/confirm"),
+        "{}",
+        page.body
     );
 }
 
