@@ -11,6 +11,8 @@ use std::ops::Bound;
 
 use redb::{CursorError, Table};
 
+use super::bytes::{push_uint, read_uint};
+
 /// What to do with a key written twice before the writes are applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deferral {
@@ -47,29 +49,6 @@ pub(super) struct Deferred {
 /// Marks are merged when their slots have doubled since the last merge, from this many on.
 const MERGE_MARKS_FROM: usize = 1 << 16;
 
-fn push_uint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// Reads a LEB128 number at `at`; returns it and where it ends. The buffer only holds
-/// what [`push_uint`] wrote.
-fn read_uint(bytes: &[u8], mut at: usize) -> (u64, usize) {
-    let (mut n, mut shift) = (0u64, 0);
-    while let Some(b) = bytes.get(at) {
-        n |= u64::from(b & 0x7f) << shift;
-        at += 1;
-        if b & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    (n, at)
-}
-
 /// One write of the buffer: its key, value and label.
 struct Write<'b> {
     key: &'b [u8],
@@ -83,10 +62,12 @@ fn write_at(bytes: &[u8], slot: u32, labelled: bool) -> Write<'_> {
     let at = slot as usize;
     let (key_len, at) = read_uint(bytes, at);
     let (value_len, at) = read_uint(bytes, at);
-    let key_end = (at + key_len as usize).min(bytes.len());
-    let value_end = (key_end + value_len as usize).min(bytes.len());
+    let (key_len, value_len) = (key_len as usize, value_len as usize);
+    let key_end = at.saturating_add(key_len).min(bytes.len());
+    let value_end = key_end.saturating_add(value_len).min(bytes.len());
     let (label, end) = if labelled {
-        read_uint(bytes, value_end)
+        let (label, end) = read_uint(bytes, value_end);
+        (label as u64, end)
     } else {
         (0, value_end)
     };
@@ -122,12 +103,12 @@ impl Deferred {
         let start = u32::try_from(self.bytes.len())
             .map_err(|_| anyhow::anyhow!("too many writes of {} held back", self.table))?;
         self.slots.push(start);
-        push_uint(&mut self.bytes, key.len() as u64);
-        push_uint(&mut self.bytes, value.len() as u64);
+        push_uint(&mut self.bytes, key.len() as u128);
+        push_uint(&mut self.bytes, value.len() as u128);
         self.bytes.extend_from_slice(key.as_bytes());
         self.bytes.extend_from_slice(value);
         if self.mode == Deferral::Labelled {
-            push_uint(&mut self.bytes, label);
+            push_uint(&mut self.bytes, u128::from(label));
         }
         if self.mode == Deferral::Marks
             && self.slots.len() >= MERGE_MARKS_FROM

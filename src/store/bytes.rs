@@ -4,6 +4,35 @@
 
 use anyhow::{Context as _, bail};
 
+/// Appends `n` as unsigned LEB128 (7 bits a byte, low first): the numbers of records
+/// ([`ByteWriter::uint`]) and of the buffers an import keeps in memory (`store::bulk`,
+/// `claims::totals`).
+pub fn push_uint(out: &mut Vec<u8>, mut n: u128) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Reads what [`push_uint`] wrote at `at` in a buffer kenpo filled itself; returns it and
+/// where it ends. It never reads past the end nor panics; records read from the data file
+/// go through [`ByteReader`], which also refuses short and overlong numbers.
+pub fn read_uint(bytes: &[u8], mut at: usize) -> (u128, usize) {
+    let (mut n, mut shift) = (0u128, 0);
+    while let Some(b) = bytes.get(at) {
+        if shift < 128 {
+            n |= u128::from(b & 0x7f) << shift;
+        }
+        at += 1;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    (n, at)
+}
+
 /// Writes a record's bytes.
 pub struct ByteWriter {
     out: Vec<u8>,
@@ -23,12 +52,8 @@ impl ByteWriter {
     }
 
     /// An unsigned integer in 1 to 10 bytes (7 bits each, low first).
-    pub fn uint(&mut self, mut value: u64) -> &mut Self {
-        while value >= 0x80 {
-            self.out.push((value as u8) | 0x80);
-            value >>= 7;
-        }
-        self.out.push(value as u8);
+    pub fn uint(&mut self, value: u64) -> &mut Self {
+        push_uint(&mut self.out, u128::from(value));
         self
     }
 

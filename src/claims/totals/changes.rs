@@ -15,6 +15,7 @@ use super::{ClaimTotals, KEY_SEP};
 use crate::claims::model::{ClaimRecord, push_month};
 use crate::domain::claim::Claim;
 use crate::store::WriteTx;
+use crate::store::bytes::{push_uint, read_uint};
 
 /// A change still to be added to a row (claims added minus claims removed).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -64,30 +65,6 @@ fn add_signed(stored: u128, delta: i128) -> u128 {
     } else {
         stored.saturating_sub(delta.unsigned_abs())
     }
-}
-
-fn push_uint(out: &mut Vec<u8>, mut n: u128) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
-/// Reads what [`push_uint`] wrote at `at`; returns it and where it ends.
-fn read_uint(bytes: &[u8], mut at: usize) -> (u128, usize) {
-    let (mut n, mut shift) = (0u128, 0);
-    while let Some(b) = bytes.get(at) {
-        if shift < 128 {
-            n |= u128::from(b & 0x7f) << shift;
-        }
-        at += 1;
-        if b & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    (n, at)
 }
 
 fn zigzag(n: i128) -> u128 {
