@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query};
-use poem::{Response, handler};
+use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use super::IntoResponsePage as _;
@@ -132,9 +132,19 @@ pub struct UserIdQuery {
     user_id: String,
 }
 
+/// Whether the live check was asked by the page's own htmx: it sends `HX-Request`, which
+/// no other site can make a browser send (a link or form cannot set it, and a script's
+/// request with it needs a CORS permission we never give), and a browser says
+/// `Sec-Fetch-Site: cross-site` of a request another site started. Each new ID looked up
+/// counts against the household, so another site must not be able to spend its lookups.
+fn asked_by_the_form(ctx: &Ctx, req: &Request) -> bool {
+    ctx.htmx && req.header("sec-fetch-site") != Some("cross-site")
+}
+
 /// The live check under the user ID field (htmx, debounced).
 #[handler]
 pub async fn user_id_check(
+    req: &Request,
     Data(ctx): Data<&Ctx>,
     Data(state): Data<&Arc<AppState>>,
     Query(q): Query<UserIdQuery>,
@@ -142,6 +152,12 @@ pub async fn user_id_check(
     let Ok(w) = verified(ctx) else {
         return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
     };
+    if !asked_by_the_form(ctx, req) {
+        return Ok(Response::builder()
+            .status(StatusCode::BAD_REQUEST)
+            .content_type("text/plain; charset=utf-8")
+            .body("ユーザIDの確認は、個人情報入力画面の入力欄から行ってください。"));
+    }
     let markup = match UserId::parse(&q.user_id) {
         Err(e) => view::user_id_status(e.message(), false),
         Ok(id) => match uc::check_user_id(&state.store, &w.household, &id, ctx.now)

@@ -220,3 +220,4 @@ async fn five_failed_identity_checks_lock_the_temporary_id_for_thirty_minutes() 
 
 mod locks;
 mod profile;
+mod user_id_checks;
