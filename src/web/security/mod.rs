@@ -2,6 +2,7 @@
 //! cache policy, body limit, panics and error pages.
 
 mod input;
+mod log_path;
 mod sessions;
 mod upload_token;
 
@@ -125,6 +126,7 @@ async fn serve<E: Endpoint>(
         headers.insert("hx-reswap", HeaderValue::from_static("innerHTML"));
     }
     secure_headers(&mut response, is_asset, state.secure_cookies(), &request_id);
+    let path = log_path::logged_path(&path);
     tracing::info!(%method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "served");
     response
 }

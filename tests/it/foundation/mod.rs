@@ -3,6 +3,7 @@
 
 mod binary;
 mod daily;
+mod log_lines;
 mod mail;
 mod pages;
 
