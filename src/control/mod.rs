@@ -8,6 +8,7 @@
 
 mod client;
 mod frame;
+mod input;
 mod server;
 
 use std::path::{Path, PathBuf};

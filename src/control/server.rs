@@ -9,6 +9,7 @@ use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 
+use super::input::Announced;
 use super::{Event, Request, frame, socket_path};
 use crate::clock::Clock;
 use crate::jobs::{self, JobError, JobIo};
@@ -179,9 +180,10 @@ fn serve_one(
         }
     };
     let mut io = SocketIo {
-        input: reader.take(request.input_len),
+        input: Announced::new(reader, request.input_len),
         out: stream,
         stopping,
+        gone: false,
     };
     tracing::info!(job = ?job_name(&request.job), "running a job for the command line");
     let result = jobs::run(request.job, store, clock.now(), &mut io);
@@ -228,11 +230,15 @@ struct SocketIo<'a, R> {
     out: UnixStream,
     /// Set when the server stops: a long job then rolls back rather than hold the writer.
     stopping: &'a AtomicBool,
+    /// The client went away (a progress line could not be sent: Ctrl-C, a kill): the job
+    /// rolls back, as the person who stopped the command expects, rather than finish
+    /// unseen.
+    gone: bool,
 }
 
 impl<R: Read> JobIo for SocketIo<'_, R> {
     fn cancelled(&self) -> bool {
-        self.stopping.load(Ordering::SeqCst)
+        self.gone || self.stopping.load(Ordering::SeqCst)
     }
 
     fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
@@ -240,7 +246,7 @@ impl<R: Read> JobIo for SocketIo<'_, R> {
     }
 
     fn progress(&mut self, label: &str, done: u64, total: u64) {
-        let _ = send(
+        let sent = send(
             &mut self.out,
             &Event::Progress {
                 label: label.to_string(),
@@ -248,6 +254,10 @@ impl<R: Read> JobIo for SocketIo<'_, R> {
                 total,
             },
         );
+        if sent.is_err() && !self.gone {
+            self.gone = true;
+            tracing::info!("the command line went away: its job stops and rolls back");
+        }
     }
 
     fn say(&mut self, line: &str) {
@@ -262,3 +272,6 @@ impl<R: Read> JobIo for SocketIo<'_, R> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

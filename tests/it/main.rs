@@ -25,6 +25,7 @@ mod cache_setting;
 mod claims;
 mod claims_screens;
 mod connections;
+mod control_cut_off;
 mod crash;
 mod demo;
 mod demo_benefits;

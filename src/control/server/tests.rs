@@ -1,0 +1,45 @@
+//! The job's side of a control connection whose client goes away.
+
+use std::io::Read as _;
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::AtomicBool;
+
+use super::SocketIo;
+use crate::control::input::Announced;
+use crate::jobs::JobIo as _;
+
+fn io_over(stream: UnixStream, stopping: &AtomicBool) -> SocketIo<'_, Announced<&'static [u8]>> {
+    SocketIo {
+        input: Announced::new(&b""[..], 0),
+        out: stream,
+        stopping,
+        gone: false,
+    }
+}
+
+/// Ctrl-C on `kenpo import …` closes its end: the job's next progress line cannot be sent,
+/// and from then on the job is told to stop (a claim import then rolls back).
+#[test]
+fn a_job_whose_client_went_away_is_cancelled_at_its_next_progress_step() {
+    let stopping = AtomicBool::new(false);
+    let (server_end, client_end) = UnixStream::pair().expect("a socket pair");
+    let mut io = io_over(server_end, &stopping);
+    io.progress("取り込み", 0, 10);
+    assert!(!io.cancelled(), "the client is there and reads");
+    let mut first = [0u8; 8];
+    (&client_end)
+        .read_exact(&mut first)
+        .expect("a progress line arrived");
+    drop(client_end);
+    io.progress("取り込み", 5, 10);
+    assert!(io.cancelled(), "the client is gone");
+}
+
+/// A stopping server cancels too, with its client still there.
+#[test]
+fn a_stopping_server_cancels_its_jobs() {
+    let stopping = AtomicBool::new(true);
+    let (server_end, _client_end) = UnixStream::pair().expect("a socket pair");
+    let io = io_over(server_end, &stopping);
+    assert!(io.cancelled());
+}
