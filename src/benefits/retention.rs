@@ -24,6 +24,17 @@ pub fn purge_expired_benefits(
     now: DateTime<Utc>,
     batch_size: usize,
 ) -> anyhow::Result<u64> {
+    purge_expired_benefits_until(store, now, batch_size, &|| false)
+}
+
+/// [`purge_expired_benefits`] that asks `stop` before each write transaction and ends
+/// there once it says so (the server stops); the rest goes at the next run.
+pub fn purge_expired_benefits_until(
+    store: &Store,
+    now: DateTime<Utc>,
+    batch_size: usize,
+    stop: &dyn Fn() -> bool,
+) -> anyhow::Result<u64> {
     let settings = store.read_blocking(|r| r.get::<UnionSettings>(SETTINGS))?;
     let months = settings.unwrap_or_default().retention_months;
     let Some(cutoff) = first_kept_month(current_month(now), months) else {
@@ -40,7 +51,7 @@ pub fn purge_expired_benefits(
     })?;
     let mut deleted = 0u64;
     let mut finished = !any;
-    while !finished {
+    while !finished && !stop() {
         let (n, last) = store.write_blocking(|w| purge_some(w, &end, cutoff, batch_size.max(1)))?;
         deleted += n;
         finished = last;

@@ -47,6 +47,8 @@ pub struct Purge {
     pub marks_read: u64,
     /// Write transactions committed.
     pub transactions: u64,
+    /// Stopped before the end because the server stops (the rest goes at its next start).
+    pub stopped: bool,
 }
 
 /// Deletes every claim whose 診療年月 is before [`first_kept_month`] of the settings'
@@ -68,6 +70,19 @@ pub fn purge_expired_claims(
 /// found through its marks in `claim_months` (`YYYYMM␟symbol␟number`) and deleted by key
 /// range, so no unexpired claim is read and nothing is decoded but the marks.
 pub fn purge(store: &Store, now: DateTime<Utc>, batch_size: usize) -> anyhow::Result<Purge> {
+    purge_until(store, now, batch_size, &|| false)
+}
+
+/// [`purge`] that asks `stop` before each write transaction and, once it says so, ends
+/// there: a server that stops does not wait for a long purge (a shortened retention period
+/// can expire a large part of the file at once). What was deleted stays deleted and is
+/// audited; the rest goes at the next run.
+pub fn purge_until(
+    store: &Store,
+    now: DateTime<Utc>,
+    batch_size: usize,
+    stop: &dyn Fn() -> bool,
+) -> anyhow::Result<Purge> {
     let settings = store.read_blocking(|r| r.get::<UnionSettings>(SETTINGS))?;
     let months = settings.unwrap_or_default().retention_months;
     let mut done = Purge::default();
@@ -88,6 +103,10 @@ pub fn purge(store: &Store, now: DateTime<Utc>, batch_size: usize) -> anyhow::Re
     done.marks_read += u64::from(any);
     let mut finished = !any;
     while !finished {
+        if stop() {
+            done.stopped = true;
+            break;
+        }
         let (deleted, marks, last) = store.write_blocking(|w| purge_some(w, &end, batch_size))?;
         done.deleted += deleted;
         done.marks_read += marks;

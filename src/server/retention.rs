@@ -16,12 +16,18 @@ pub(super) async fn retention(
     clock: Arc<dyn Clock>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    use crate::claims::retention::{BATCH_SIZE, purge_expired_claims};
+    use crate::claims::retention::{BATCH_SIZE, purge_until};
     loop {
         let (s, now) = (store.clone(), clock.now());
-        match tokio::task::spawn_blocking(move || purge_expired_claims(&s, now, BATCH_SIZE)).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(n)) => tracing::info!(deleted = n, "expired claims deleted"),
+        let stopping = shutdown.clone();
+        let stop = move || *stopping.borrow();
+        match tokio::task::spawn_blocking(move || purge_until(&s, now, BATCH_SIZE, &stop)).await {
+            Ok(Ok(p)) if p.stopped => tracing::info!(
+                deleted = p.deleted,
+                "the server stops: expired claims deleted so far; the rest at the next start"
+            ),
+            Ok(Ok(p)) if p.deleted == 0 => {}
+            Ok(Ok(p)) => tracing::info!(deleted = p.deleted, "expired claims deleted"),
             Ok(Err(e)) => {
                 tracing::error!(
                     error = format!("{e:#}"),
@@ -31,8 +37,10 @@ pub(super) async fn retention(
             Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
         }
         let (s, now) = (store.clone(), clock.now());
+        let stopping = shutdown.clone();
+        let stop = move || *stopping.borrow();
         match tokio::task::spawn_blocking(move || {
-            crate::benefits::retention::purge_expired_benefits(&s, now, BATCH_SIZE)
+            crate::benefits::retention::purge_expired_benefits_until(&s, now, BATCH_SIZE, &stop)
         })
         .await
         {
@@ -43,6 +51,9 @@ pub(super) async fn retention(
                 "expired benefit decisions could not be deleted"
             ),
             Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
+        }
+        if *shutdown.borrow() {
+            break;
         }
         let (s, now) = (store.clone(), clock.now());
         match tokio::task::spawn_blocking(move || {

@@ -102,3 +102,30 @@ fn decisions_go_when_their_last_covered_month_leaves_the_window() {
     // Nothing more to do: no row, no audit.
     assert_eq!(purge_expired_benefits(&store, now, 10).expect("again"), 0);
 }
+
+/// A stopping server does not wait for the purge: it ends before the next transaction, and
+/// the next run deletes the rest.
+#[test]
+fn a_purge_asked_to_stop_ends_before_its_next_transaction() {
+    let dir = tempfile::tempdir().expect("temp");
+    let store = Store::open(&dir.path().join("k.redb")).expect("open");
+    let decisions = [
+        decision("K-1", "1", ym(2021, 10), ym(2021, 11)),
+        decision("K-3", "2", ym(2021, 1), ym(2021, 1)),
+    ];
+    store
+        .write_blocking(|w| decisions.iter().try_for_each(|d| put(w, d)))
+        .expect("put");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 2, 3, 0, 0)
+        .single()
+        .expect("now");
+    let asked = std::cell::Cell::new(0);
+    let stop_after_one = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    let first = purge_expired_benefits_until(&store, now, 1, &stop_after_one).expect("purge");
+    assert_eq!(first, 1, "one household's decisions, then the stop");
+    assert_eq!(purge_expired_benefits(&store, now, 1).expect("rest"), 1);
+}

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use kenpo::audit::AuditEntry;
-use kenpo::claims::retention::{purge, purge_expired_claims};
+use kenpo::claims::retention::{purge, purge_expired_claims, purge_until};
 use kenpo::claims::{ClaimIndex, ClaimRecord};
 use kenpo::clock::{Clock as _, ManualClock};
 use kenpo::jobs::Job;
@@ -177,6 +177,37 @@ fn the_retention_job_reads_nothing_it_keeps() {
 
     let idle = purge(&store, now, 1000).expect("purge");
     assert_eq!(idle, Default::default(), "nothing expired: nothing read");
+}
+
+/// A stopping server does not wait for a long purge: asked before each transaction, the
+/// purge ends at the first "stop", keeps (and audits) what it deleted, and the next run
+/// deletes the rest.
+#[test]
+fn a_purge_asked_to_stop_ends_between_transactions_and_the_next_run_finishes_it() {
+    let dir = tempfile::tempdir().expect("temp");
+    let (_, store) = union_with_old_claims(dir.path());
+    let now = t0(); // 2026年11月: two claims are expired.
+    let asked = std::cell::Cell::new(0);
+    let stop_after_one = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    let done = purge_until(&store, now, 1, &stop_after_one).expect("purge");
+    assert_eq!((done.deleted, done.transactions), (1, 1));
+    assert!(done.stopped);
+    let audits = purge_audits(&store);
+    assert_eq!(audits.len(), 1, "what was deleted is audited");
+    assert!(
+        audits[0]
+            .detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("deleted=1")
+    );
+    let rest = purge(&store, now, 1000).expect("purge");
+    assert_eq!(rest.deleted, 1);
+    assert!(!rest.stopped);
+    assert_eq!(receipts(&store).0, ["R202112", "R202503", "S202112"]);
 }
 
 #[tokio::test]
