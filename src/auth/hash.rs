@@ -2,7 +2,7 @@
 //!
 //! Hashing costs ~20 ms of CPU and 19 MiB of memory, so it never runs on the async runtime:
 //! it runs on threads of its own, one per core, below the server's priority
-//! ([`super::hash_threads`]).
+//! (`auth/hash_threads.rs`).
 //!
 //! The login and recovery forms hash through a [`Hasher`], which counts its argon2 runs:
 //! those forms must do the same work whatever the ID and its state, and tests prove it by

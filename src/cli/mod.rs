@@ -46,6 +46,8 @@ pub struct ServeArgs {
     #[arg(long, env = "KENPO_BASE_URL")]
     pub base_url: Option<String>,
     /// smtp://[user:pass@]host:port[?tls=starttls|implicit|none]
+    // The help text shows the doc comment as written: the brackets are not links.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long, env = "KENPO_SMTP_URL")]
     pub smtp: Option<String>,
     #[arg(long, env = "KENPO_MAIL_FROM")]

@@ -2,8 +2,8 @@
 //! job to the server through a Unix socket beside the file (mode 0600, owner only) and shows
 //! the same progress, messages and exit status as when it runs the job itself.
 //!
-//! Protocol (one connection per job): the client sends one JSON line [`Request`] and then
-//! `input_len` raw bytes; the server answers with JSON lines [`Event`], where `Output`
+//! Protocol (one connection per job): the client sends one JSON line `Request` and then
+//! `input_len` raw bytes; the server answers with JSON lines `Event`, where `Output`
 //! is followed by `len` raw bytes.
 
 mod client;

@@ -21,7 +21,7 @@ pub enum Deferral {
     /// Marks (the value says nothing the key does not): repeats are common and merged as
     /// the writes pile up, so that they take the memory of the distinct keys only.
     Marks,
-    /// Records each written with a label (the current [`Deferred::label`]); a key written
+    /// Records each written with a label (the current `Deferred::label`); a key written
     /// twice is reported with the label of its second write. The last write wins.
     Labelled,
 }

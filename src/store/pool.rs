@@ -112,7 +112,7 @@ impl super::Store {
             .map_err(|_| E::from(anyhow::anyhow!("the read ended without an answer")))?
     }
 
-    /// [`Store::read`] for a read that may take seconds (an export, the statistics,
+    /// [`super::Store::read`] for a read that may take seconds (an export, the statistics,
     /// `verify`): on tokio's blocking pool, so that it holds up no page.
     pub async fn read_long<T, E, F>(&self, f: F) -> Result<T, E>
     where

@@ -1,5 +1,5 @@
 //! The monthly chart: a server-rendered SVG bar chart of the total cost per month, stacked
-//! by person, with <title>/<desc> and the same numbers as a table. Colours are SVG
+//! by person, with `<title>`/`<desc>` and the same numbers as a table. Colours are SVG
 //! presentation attributes (`fill=`), not CSS, so the CSP needs no inline styles.
 
 use maud::{Markup, html};
