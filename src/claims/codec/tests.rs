@@ -180,3 +180,19 @@ fn a_corrupt_record_is_named_by_the_store() {
     assert!(text.contains("corrupt record claims/1000"), "{text}");
     assert!(text.contains("ends early"), "{text}");
 }
+
+proptest! {
+    /// The batch id is the number as `format!("{:020}")` writes it, for every u64.
+    #[test]
+    fn batch_ids_are_the_numbers_zero_padded_to_twenty_digits(n in any::<u64>()) {
+        prop_assert_eq!(batch_id(n), format!("{n:020}"));
+        prop_assert_eq!(batch_number(&batch_id(n)).ok(), Some(n));
+    }
+}
+
+#[test]
+fn batch_ids_at_the_ends_of_the_range() {
+    for n in [0, 1, 9, 10, 99_999, u64::MAX] {
+        assert_eq!(batch_id(n), format!("{n:020}"));
+    }
+}
