@@ -127,7 +127,8 @@ pub fn purge_until(
     Ok(done)
 }
 
-/// Deletes up to `limit` claims of the marks before `end`, oldest month first; returns the
+/// Deletes about `limit` claims (whole household-months) of the marks before `end`, oldest
+/// month first; returns the
 /// claims deleted, the marks read and whether no expired mark is left.
 fn purge_some(w: &mut Writer, end: &str, limit: usize) -> anyhow::Result<(u64, u64, bool)> {
     let (mut deleted, mut marks) = (0usize, 0u64);
@@ -141,12 +142,14 @@ fn purge_some(w: &mut Writer, end: &str, limit: usize) -> anyhow::Result<(u64, u
             return Ok((deleted as u64, marks, true));
         };
         marks += 1;
-        let wanted = limit - deleted;
+        // A household's month goes whole in one transaction, even past `limit` (it holds a
+        // few dozen claims at most): its sums go with it, so a purge stopped between
+        // transactions never leaves claims without their sums.
         let taken = match claims_of_month_prefix(&mark) {
             Some(prefix) => {
                 let past = format!("{prefix}{}", char::MAX);
                 let range = (Included(prefix.as_str()), Excluded(past.as_str()));
-                w.take_keys(ClaimRecord::TABLE, range, wanted)?
+                w.take_keys(ClaimRecord::TABLE, range, usize::MAX)?
             }
             None => Vec::new(),
         };
@@ -164,10 +167,8 @@ fn purge_some(w: &mut Writer, end: &str, limit: usize) -> anyhow::Result<(u64, u
             }
         }
         deleted += taken.len();
-        if taken.len() < wanted {
-            // The month of this household is empty now.
-            w.delete::<ClaimMonth>(&mark)?;
-        }
+        // The month of this household is empty now.
+        w.delete::<ClaimMonth>(&mark)?;
         if deleted >= limit {
             return Ok((deleted as u64, marks, false));
         }

@@ -23,18 +23,31 @@ pub fn run_remote(
             path.display()
         ))
     })?;
-    let input_len = match input {
-        Some(p) => std::fs::metadata(p)
-            .with_context(|| format!("cannot read {}", p.display()))?
-            .len(),
-        None => 0,
+    // The length is the open file's, and exactly that many bytes are sent: a file still
+    // being written (an export in progress) is sent as it was when opened, never as a
+    // prefix the server would take for the whole.
+    let file = match input {
+        Some(p) => {
+            let file =
+                std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
+            let len = file
+                .metadata()
+                .with_context(|| format!("cannot read {}", p.display()))?
+                .len();
+            Some((file, len))
+        }
+        None => None,
     };
+    let input_len = file.as_ref().map_or(0, |(_, len)| *len);
     let line = frame::encode(&Request { job, input_len })?;
     stream.write_all(&line).context("send request")?;
-    if let Some(p) = input {
-        let mut file =
-            std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?;
-        std::io::copy(&mut file, &mut stream).context("send file")?;
+    if let Some((file, len)) = file {
+        let sent = std::io::copy(&mut file.take(len), &mut stream).context("send file")?;
+        if sent != len {
+            return Err(JobError::User(format!(
+                "the file became shorter while it was sent ({sent} of {len} bytes): nothing was imported; send it again once it is complete"
+            )));
+        }
     }
     let mut reader = BufReader::new(stream);
     loop {
