@@ -19,8 +19,7 @@ pub(super) async fn retention(
     use crate::claims::retention::{BATCH_SIZE, purge_until};
     loop {
         let (s, now) = (store.clone(), clock.now());
-        let stopping = shutdown.clone();
-        let stop = move || *stopping.borrow();
+        let stop = asked_to_stop(&shutdown);
         match tokio::task::spawn_blocking(move || purge_until(&s, now, BATCH_SIZE, &stop)).await {
             Ok(Ok(p)) if p.stopped => tracing::info!(
                 deleted = p.deleted,
@@ -37,8 +36,7 @@ pub(super) async fn retention(
             Err(e) => tracing::error!(error = %e, "the retention job stopped unexpectedly"),
         }
         let (s, now) = (store.clone(), clock.now());
-        let stopping = shutdown.clone();
-        let stop = move || *stopping.borrow();
+        let stop = asked_to_stop(&shutdown);
         match tokio::task::spawn_blocking(move || {
             crate::benefits::retention::purge_expired_benefits_until(&s, now, BATCH_SIZE, &stop)
         })
@@ -88,3 +86,9 @@ pub(super) async fn retention(
 }
 
 const RETENTION_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Whether the server stops, as a purge on a blocking thread asks it between transactions.
+fn asked_to_stop(shutdown: &watch::Receiver<bool>) -> impl Fn() -> bool + Send + 'static {
+    let stopping = shutdown.clone();
+    move || *stopping.borrow()
+}
