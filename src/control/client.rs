@@ -1,9 +1,10 @@
-use std::io::{BufReader, Read as _, Write as _};
+use std::io::{BufReader, Read, Write as _};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 
 use anyhow::Context as _;
 
+use super::input::Announced;
 use super::{Event, Request, frame, socket_path};
 use crate::jobs::{Job, JobError, JobIo};
 
@@ -61,13 +62,10 @@ pub fn run_remote(
             Event::Say(text) => io.say(&text),
             Event::Output { len } => {
                 let temp = tempfile_beside(data);
-                {
-                    let mut limited = (&mut reader).take(len);
-                    let mut bytes = Vec::new();
-                    limited.read_to_end(&mut bytes).context("receive file")?;
-                    crate::jobs::write_private(&temp, &bytes)?;
-                }
-                let result = io.output_file(&temp);
+                // Streamed to an owner-only file, exactly the announced bytes: a server
+                // gone mid-file is an error here, before anything reaches `--out`.
+                let received = receive(Announced::from_server(&mut reader, len), &temp);
+                let result = received.and_then(|()| io.output_file(&temp));
                 let _ = std::fs::remove_file(&temp);
                 result?;
             }
@@ -81,8 +79,18 @@ pub fn run_remote(
     }
 }
 
+fn receive(mut from: impl Read, temp: &Path) -> anyhow::Result<()> {
+    let mut file = crate::jobs::create_private(temp)
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    std::io::copy(&mut from, &mut file).context("receive the file")?;
+    file.sync_all().context("receive the file")
+}
+
 fn tempfile_beside(data: &Path) -> std::path::PathBuf {
     let mut name = data.as_os_str().to_owned();
     name.push(format!(".client.{}.tmp", std::process::id()));
     std::path::PathBuf::from(name)
 }
+
+#[cfg(test)]
+mod tests;

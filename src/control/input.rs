@@ -2,7 +2,9 @@
 //! announced. A client that goes away before sending them all (Ctrl-C, a kill, a lost
 //! terminal) leaves a file cut short, and an import of a file cut at a row boundary would
 //! look whole: a members file cut short would even retire the members it lost. So an end
-//! before the announced length is an error, and the job imports nothing.
+//! before the announced length is an error, and the job imports nothing. The command line
+//! reads the files a job sends back (a backup, postcards) the same way: a server gone
+//! mid-file leaves no file that looks whole.
 
 use std::io::{self, Read, Take};
 
@@ -10,13 +12,34 @@ use std::io::{self, Read, Take};
 pub(super) struct Announced<R> {
     rest: Take<R>,
     announced: u64,
+    /// What went away: the error's words for `got` of `announced` bytes.
+    cut_off: fn(u64, u64) -> String,
 }
 
 impl<R: Read> Announced<R> {
+    /// The file a command line sends with its request.
     pub(super) fn new(inner: R, announced: u64) -> Self {
+        Self::cut_off_as(inner, announced, |got, announced| {
+            format!(
+                "the command line went away after sending {got} of the {announced} bytes of its file: nothing was imported"
+            )
+        })
+    }
+
+    /// A file the server sends back (a backup, postcards).
+    pub(super) fn from_server(inner: R, announced: u64) -> Self {
+        Self::cut_off_as(inner, announced, |got, announced| {
+            format!(
+                "the server stopped after sending {got} of the {announced} bytes of the file: no file was written"
+            )
+        })
+    }
+
+    fn cut_off_as(inner: R, announced: u64, cut_off: fn(u64, u64) -> String) -> Self {
         Self {
             rest: inner.take(announced),
             announced,
+            cut_off,
         }
     }
 }
@@ -28,10 +51,7 @@ impl<R: Read> Read for Announced<R> {
             let got = self.announced - self.rest.limit();
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
-                format!(
-                    "the command line went away after sending {got} of the {} bytes of its file: nothing was imported",
-                    self.announced
-                ),
+                (self.cut_off)(got, self.announced),
             ));
         }
         Ok(n)
@@ -66,5 +86,13 @@ mod tests {
             .expect_err("two bytes are missing");
         assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
         assert!(err.to_string().contains("3 of the 5 bytes"), "{err}");
+        let err = Announced::from_server(&b"ab"[..], 5)
+            .read_to_end(&mut Vec::new())
+            .expect_err("three bytes are missing");
+        assert!(
+            err.to_string()
+                .contains("2 of the 5 bytes of the file: no file"),
+            "{err}"
+        );
     }
 }

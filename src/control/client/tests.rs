@@ -1,0 +1,77 @@
+//! The command line against a server that stops in the middle of a file it sends back.
+
+use std::io::{BufRead as _, BufReader, Write as _};
+use std::os::unix::net::UnixListener;
+use std::path::Path;
+
+use super::run_remote;
+use crate::control::socket_path;
+use crate::jobs::{Job, JobError, JobIo};
+
+/// Records the output files it is handed.
+#[derive(Default)]
+struct Outputs(Vec<Vec<u8>>);
+
+impl JobIo for Outputs {
+    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(std::io::empty()))
+    }
+    fn progress(&mut self, _: &str, _: u64, _: u64) {}
+    fn say(&mut self, _: &str) {}
+    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
+        self.0.push(std::fs::read(path)?);
+        Ok(())
+    }
+}
+
+/// A server that answers one request with `answer` and closes.
+fn serve_once(data: &Path, answer: Vec<u8>) -> std::thread::JoinHandle<()> {
+    let listener = UnixListener::bind(socket_path(data)).expect("bind the control socket");
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("the client connects");
+        let mut request = String::new();
+        BufReader::new(&stream)
+            .read_line(&mut request)
+            .expect("read the request");
+        (&stream).write_all(&answer).expect("answer");
+    })
+}
+
+#[test]
+fn a_file_cut_short_by_the_server_is_not_handed_over() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kenpo.redb");
+    let mut answer = b"{\"Output\":{\"len\":100}}\n".to_vec();
+    answer.extend_from_slice(&[7; 40]);
+    let server = serve_once(&data, answer);
+    let mut io = Outputs::default();
+    let err = run_remote(&data, Job::Backup, None, &mut io).expect_err("the file was cut short");
+    server.join().expect("server");
+    assert!(matches!(err, JobError::Unexpected(_)), "{err:?}");
+    assert!(
+        format!("{err:#}").contains("40 of the 100 bytes"),
+        "{err:#}"
+    );
+    assert!(io.0.is_empty(), "no part of the file is handed over");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|name| name.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "the temporary file is removed: {left:?}");
+}
+
+#[test]
+fn a_whole_file_is_handed_over_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kenpo.redb");
+    let mut answer = b"{\"Output\":{\"len\":5}}\n".to_vec();
+    answer.extend_from_slice(b"hello");
+    answer.extend_from_slice(b"{\"Done\":{\"ok\":true,\"message\":null}}\n");
+    let server = serve_once(&data, answer);
+    let mut io = Outputs::default();
+    run_remote(&data, Job::Backup, None, &mut io).expect("the job succeeds");
+    server.join().expect("server");
+    assert_eq!(io.0, vec![b"hello".to_vec()]);
+}
