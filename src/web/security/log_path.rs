@@ -1,16 +1,20 @@
 //! The path as the access log writes it: a path segment that is a secret or names a
 //! household is replaced by `…`. A postcard issue's download and print links carry the
-//! token that opens its temporary passwords, and a household's staff page carries its
-//! 記号・番号 (SECURITY.md, "Logs and mails carry no secrets"); the audit log, inside the
-//! sealed data file, is where a staff member's look at a household is recorded.
+//! token that opens its temporary passwords, a household's staff page carries its
+//! 記号・番号, a member's benefit page the number of a decision on their medical costs, and
+//! a staff account's page its login name, half of a staff credential (SECURITY.md, "Logs
+//! and mails carry no secrets"); the audit log, inside the sealed data file, is where a
+//! look at a household or a benefit decision is recorded.
 
 use std::borrow::Cow;
 
 /// Prefixes whose next path segment is not logged.
-const HIDDEN_AFTER: [&str; 3] = [
+const HIDDEN_AFTER: [&str; 5] = [
     "/staff/postcards/download/",
     "/staff/postcards/print/",
     "/staff/households/",
+    "/menu/benefits/",
+    "/staff/accounts/",
 ];
 
 /// `path` with the segment after a [`HIDDEN_AFTER`] prefix replaced by `…`; the rest of the
@@ -50,7 +54,14 @@ mod tests {
             ("/staff/households/", "/staff/households/"),
             ("/staff/households", "/staff/households"),
             ("/menu/expenses", "/menu/expenses"),
-            ("/staff/accounts/suzuki", "/staff/accounts/suzuki"),
+            ("/menu/benefits", "/menu/benefits"),
+            ("/menu/benefits/K2026-00042", "/menu/benefits/…"),
+            ("/staff/accounts", "/staff/accounts"),
+            ("/staff/accounts/suzuki", "/staff/accounts/…"),
+            (
+                "/staff/accounts/suzuki/disable",
+                "/staff/accounts/…/disable",
+            ),
         ];
         for (path, logged) in cases {
             assert_eq!(logged_path(path), logged, "{path}");

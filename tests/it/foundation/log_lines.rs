@@ -7,7 +7,7 @@ use crate::binary::{init_data, serve};
 /// passwords, and a household's staff page its 記号・番号: the log line of each names the
 /// page without them. Logged once the server has stopped, so every line is written.
 #[tokio::test]
-async fn the_access_log_names_no_postcard_token_and_no_household() {
+async fn the_access_log_names_no_postcard_token_no_household_no_decision_and_no_staff_login() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = init_data(dir.path());
     let mut server = serve(&data, None);
@@ -18,6 +18,8 @@ async fn the_access_log_names_no_postcard_token_and_no_household() {
         format!("/staff/postcards/print/{token}?layout=a4"),
         "/staff/households/1201-105".to_string(),
         "/staff/households/1201-105/unlock".to_string(),
+        "/menu/benefits/K2026-00042".to_string(),
+        "/staff/accounts/suzuki-hanako".to_string(),
         "/menu/expenses".to_string(),
     ] {
         let page = app.get(&path).await;
@@ -30,6 +32,12 @@ async fn the_access_log_names_no_postcard_token_and_no_household() {
     let log = server.log_text();
     assert!(!log.contains(token), "the postcard token is logged:\n{log}");
     assert!(!log.contains("1201-105"), "a household is logged:\n{log}");
+    assert!(!log.contains("K2026-00042"), "a decision is logged:\n{log}");
+    assert!(
+        !log.contains("suzuki-hanako"),
+        "a staff login is logged:\n{log}"
+    );
+    assert!(log.contains("/menu/benefits/…"), "{log}");
     assert!(log.contains("/staff/postcards/download/…"), "{log}");
     assert!(log.contains("/staff/households/…/unlock"), "{log}");
     assert!(
