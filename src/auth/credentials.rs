@@ -2,6 +2,7 @@
 //! The plain temporary password exists only in the returned postcards (and so the file).
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -48,6 +49,12 @@ pub enum IssueError {
     AlreadyRegistered(String),
     #[error("組合の設定がありません。先に kenpo init を実行してください")]
     NotInitialised,
+    /// Asked to stop (the server stops, or the command line went away) before the write.
+    #[error(
+        "kenpo serve が停止するか、コマンドが中断されたため、仮IDの発行を中止しました。\
+         仮IDは1件も発行されていません（これまでの仮IDはそのまま有効です）。もう一度実行してください。"
+    )]
+    Cancelled,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -88,7 +95,7 @@ pub fn issue(
     only: &[HouseholdKey],
     now: DateTime<Utc>,
     actor: &str,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<Vec<Postcard>, IssueError> {
     let (people, settings) = store.read_blocking(|r| {
         let settings = r.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
@@ -168,11 +175,14 @@ pub fn issue(
 
 /// Hashes the temporary passwords, one thread per core (argon2 takes ~25 ms each, so a
 /// union's thousands of postcards would otherwise take minutes on one core).
+/// The hashes of the cards' passwords, a round of one per core at a time; a `progress` that
+/// answers `Break` stops it after its round ([`IssueError::Cancelled`]), before anything
+/// is written.
 fn hash_all(
     cards: &[Postcard],
     total: u64,
-    progress: &mut dyn FnMut(u64, u64),
-) -> anyhow::Result<Vec<String>> {
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<Vec<String>, IssueError> {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -194,7 +204,9 @@ fn hash_all(
         for result in results {
             hashes.push(result?);
         }
-        progress(hashes.len() as u64, total);
+        if progress(hashes.len() as u64, total).is_break() {
+            return Err(IssueError::Cancelled);
+        }
     }
     Ok(hashes)
 }

@@ -53,14 +53,7 @@ pub(super) fn run_batch_file(
         publish,
         now,
         &actor,
-        &mut |done, total| {
-            io.progress("取り込み", done, total);
-            if io.cancelled() {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        },
+        &mut |done, total| io.step("取り込み", done, total),
         import,
     )?;
     io.say(&summary.to_string());

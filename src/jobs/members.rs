@@ -1,6 +1,7 @@
 //! Applying an imported member file: all rows or none, never deleting anyone.
 
 use std::fmt;
+use std::ops::ControlFlow;
 
 use chrono::{DateTime, Utc};
 
@@ -25,13 +26,18 @@ impl fmt::Display for ImportSummary {
     }
 }
 
+/// The words for an import stopped before its end: the file's rows were rolled back.
+pub const MEMBERS_CANCELLED: &str = "kenpo serve が停止するか、コマンドが中断されたため、\
+     取り込みを中止しました。このファイルの内容は1件も取り込まれていません。もう一度実行してください。";
+
 /// Adds or updates every person in one transaction (re-import updates by 記号+番号+枝番).
+/// A `progress` that answers `Break` rolls the whole file back ([`MEMBERS_CANCELLED`]).
 pub fn import_members(
     store: &Store,
     people: Vec<Person>,
     now: DateTime<Utc>,
     actor: &str,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> anyhow::Result<ImportSummary> {
     let total = people.len() as u64;
     store.write_blocking(|w| {
@@ -55,7 +61,9 @@ pub fn import_members(
                     w.put(&k, person)?;
                 }
             }
-            progress(i as u64 + 1, total);
+            if progress(i as u64 + 1, total).is_break() {
+                anyhow::bail!(MEMBERS_CANCELLED);
+            }
         }
         AuditEntry::new(now, actor, Action::MembersImported)
             .detail(format!(

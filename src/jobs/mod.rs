@@ -11,9 +11,12 @@ mod members;
 pub(crate) mod quiet;
 pub mod schema;
 mod setup;
+#[cfg(test)]
+mod stop_tests;
 pub mod verify;
 
 use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -29,7 +32,7 @@ pub use benefits::{
 pub use claims::{
     ClaimImportError, ClaimImportSummary, hold_back_less, import_claims, import_claims_file,
 };
-pub use members::{ImportSummary, import_members};
+pub use members::{ImportSummary, MEMBERS_CANCELLED, import_members};
 pub use setup::{create_private, ensure_secrets, init_union, seal_plain_secrets};
 
 /// `Debug` shows the job's name only: `StaffAdd` and `StaffReset` carry a password.
@@ -93,6 +96,16 @@ pub trait JobIo {
     fn cancelled(&self) -> bool {
         false
     }
+    /// [`progress`](JobIo::progress), then whether the job goes on: `Break` when it is
+    /// [`cancelled`](JobIo::cancelled).
+    fn step(&mut self, label: &str, done: u64, total: u64) -> ControlFlow<()> {
+        self.progress(label, done, total);
+        if self.cancelled() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
     fn say(&mut self, line: &str);
     /// Hands over the finished output file (postcards, a backup) from a temporary path.
     fn output_file(&mut self, path: &Path) -> anyhow::Result<()>;
@@ -141,10 +154,17 @@ pub fn run(
                 .map_err(anyhow::Error::from)?;
             let people = crate::import::read_members_bytes(&bytes)
                 .map_err(|e| JobError::User(e.to_string()))?;
-            let summary =
-                import_members(store, people, now, &Actor::Cli.to_string(), &mut |d, t| {
-                    io.progress("取り込み", d, t)
-                })?;
+            let mut stopped = false;
+            let actor = Actor::Cli.to_string();
+            let imported = import_members(store, people, now, &actor, &mut |d, t| {
+                let step = io.step("取り込み", d, t);
+                stopped = step.is_break();
+                step
+            });
+            let summary = match imported {
+                Err(_) if stopped => return Err(JobError::User(MEMBERS_CANCELLED.into())),
+                other => other?,
+            };
             io.say(&summary.to_string());
             Ok(())
         }

@@ -1,4 +1,4 @@
-//! A [`JobIo`] for tests: input from memory, nothing shown, no output file.
+//! [`JobIo`]s for tests: input from memory, nothing shown, no output file.
 
 use std::path::Path;
 
@@ -12,6 +12,29 @@ impl JobIo for Quiet {
         Ok(Box::new(self.0.as_slice()))
     }
     fn progress(&mut self, _: &str, _: u64, _: u64) {}
+    fn say(&mut self, _: &str) {}
+    fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+/// Answers `cancelled` once the import has reported `after` progress steps.
+pub(crate) struct StopsAfter {
+    pub(crate) input: Vec<u8>,
+    pub(crate) steps: u64,
+    pub(crate) after: u64,
+}
+
+impl JobIo for StopsAfter {
+    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(self.input.as_slice()))
+    }
+    fn progress(&mut self, _: &str, _: u64, _: u64) {
+        self.steps += 1;
+    }
+    fn cancelled(&self) -> bool {
+        self.steps > self.after
+    }
     fn say(&mut self, _: &str) {}
     fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
         Ok(())

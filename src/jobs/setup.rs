@@ -184,7 +184,7 @@ pub fn issue_credentials(
         keys.push(key);
     }
     let cards = credentials::issue(store, &keys, now, &Actor::Cli.to_string(), &mut |d, t| {
-        io.progress("仮ID発行", d, t)
+        io.step("仮ID発行", d, t)
     })
     .map_err(|e| match e {
         IssueError::Unexpected(e) => JobError::Unexpected(e),

@@ -67,7 +67,7 @@ fn prepare(data: &std::path::Path) -> Result<Prepared, JobError> {
             people.clone(),
             now,
             &Actor::Demo.to_string(),
-            &mut |_, _| {},
+            &mut |_, _| std::ops::ControlFlow::Continue(()),
         )?;
         let started = std::time::Instant::now();
         let claims = crate::claims::demo::generate(&store, &people, now)?;
@@ -99,8 +99,10 @@ fn prepare(data: &std::path::Path) -> Result<Prepared, JobError> {
         .map(|p| (p.household, p.birth_date))
         .collect();
     let keys: Vec<HouseholdKey> = chosen.iter().map(|(k, _)| k.clone()).collect();
-    let cards = credentials::issue(&store, &keys, now, &Actor::Demo.to_string(), &mut |_, _| {})
-        .map_err(|e| JobError::User(e.to_string()))?;
+    let cards = credentials::issue(&store, &keys, now, &Actor::Demo.to_string(), &mut |_, _| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .map_err(|e| JobError::User(e.to_string()))?;
     let cards = cards
         .into_iter()
         .zip(chosen.into_iter().map(|(_, b)| b))

@@ -1,4 +1,5 @@
 use crate::jobs::Spool;
+use crate::jobs::quiet::StopsAfter;
 use std::os::unix::fs::PermissionsExt as _;
 
 use super::*;
@@ -16,29 +17,6 @@ fn a_spooled_claim_file_is_owner_only_and_removed_when_done() {
     let path = spool.path.clone();
     drop(spool);
     assert!(!path.exists());
-}
-
-/// Answers `cancelled` once the import has reported `after` progress steps.
-struct StopsAfter {
-    input: Vec<u8>,
-    steps: u64,
-    after: u64,
-}
-
-impl JobIo for StopsAfter {
-    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(self.input.as_slice()))
-    }
-    fn progress(&mut self, _: &str, _: u64, _: u64) {
-        self.steps += 1;
-    }
-    fn cancelled(&self) -> bool {
-        self.steps > self.after
-    }
-    fn say(&mut self, _: &str) {}
-    fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
-        Ok(())
-    }
 }
 
 /// A server that stops in the middle of a control-socket import must not keep redb's one

@@ -1,5 +1,6 @@
 //! データ取込 (members): the CLI's importer behind a browser upload. All or nothing.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use poem::http::StatusCode;
@@ -46,7 +47,10 @@ pub async fn members(
         let bytes = std::fs::read(&spool.path).map_err(anyhow::Error::from)?;
         drop(spool);
         match read_members_bytes(&bytes) {
-            Ok(people) => import_members(&store, people, now, &actor, &mut |_, _| {}).map(Ok),
+            Ok(people) => import_members(&store, people, now, &actor, &mut |_, _| {
+                ControlFlow::Continue(())
+            })
+            .map(Ok),
             Err(e) => Ok(Err(e)),
         }
     })

@@ -175,7 +175,9 @@ pub async fn issue(
     };
     let (store, now, actor) = (state.store.clone(), ctx.now, user.actor());
     let result = tokio::task::spawn_blocking(move || {
-        credentials::issue(&store, &target, now, &actor, &mut |_, _| {})
+        credentials::issue(&store, &target, now, &actor, &mut |_, _| {
+            std::ops::ControlFlow::Continue(())
+        })
     })
     .await
     .map_err(|e| internal(e.into()))?;
