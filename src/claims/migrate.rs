@@ -37,7 +37,7 @@ fn rewrite<R: Record>(
                 continue;
             }
             let record: R = serde_json::from_slice(json)
-                .with_context(|| format!("corrupt record {}/{key}", R::TABLE))?;
+                .with_context(|| format!("corrupt record {}/…", R::TABLE))?;
             put(w, key, &record)?;
         }
     }

@@ -35,7 +35,7 @@ pub(super) fn update<R: Record, K: AsRef<str>, C>(
         while let Some((key, change)) = current.take() {
             let k = key.as_ref();
             if last.as_deref().is_some_and(|l| l >= k) {
-                anyhow::bail!("the changes of {} are not in key order at {k}", R::TABLE);
+                anyhow::bail!("the changes of {} are not in key order", R::TABLE);
             }
             // Step over the stored keys before this one, or seek if they are many.
             let mut steps = 0;
@@ -69,7 +69,7 @@ pub(super) fn update<R: Record, K: AsRef<str>, C>(
                 let bytes = encode(k, &record)?;
                 cursor
                     .insert_before(k, bytes.as_slice())
-                    .map_err(|e: CursorError| anyhow::anyhow!("update {}/{k}: {e}", R::TABLE))?;
+                    .map_err(|e: CursorError| anyhow::anyhow!("update {}/…: {e}", R::TABLE))?;
             }
             let kept = last.get_or_insert_with(String::new);
             kept.clear();
