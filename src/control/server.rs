@@ -129,6 +129,15 @@ pub fn listen(
 /// Longest silence of a client in the middle of its request or input file.
 const CLIENT_SILENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// A client that stops sending (its request or file), or stops reading (Ctrl-Z, a stuck
+/// terminal, while progress lines or a backup are sent to it), for `silence` does not keep
+/// a job, and with it redb's one writer or a read snapshot, for ever: the read fails, or
+/// the send fails and the job is told to stop ([`SocketIo::cancelled`]).
+fn patient_for(stream: &UnixStream, silence: std::time::Duration) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(silence))?;
+    stream.set_write_timeout(Some(silence))
+}
+
 /// The uid of the process at the other end (Linux SO_PEERCRED).
 fn peer_uid(stream: &UnixStream) -> Option<u32> {
     let mut cred = libc::ucred {
@@ -162,8 +171,7 @@ fn serve_one(
         tracing::warn!("refused a control connection from another user");
         return Ok(());
     }
-    // A client that stops sending does not keep a job (and the data file) for ever.
-    stream.set_read_timeout(Some(CLIENT_SILENCE))?;
+    patient_for(&stream, CLIENT_SILENCE)?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let read = frame::read_line(&mut reader)
         .and_then(|line| frame::decode_request(&line.unwrap_or_default()));

@@ -4,7 +4,7 @@ use std::io::Read as _;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::AtomicBool;
 
-use super::SocketIo;
+use super::{SocketIo, patient_for};
 use crate::control::input::Announced;
 use crate::jobs::JobIo as _;
 
@@ -42,4 +42,30 @@ fn a_stopping_server_cancels_its_jobs() {
     let (server_end, _client_end) = UnixStream::pair().expect("a socket pair");
     let io = io_over(server_end, &stopping);
     assert!(io.cancelled());
+}
+
+/// A client that stops reading (Ctrl-Z) fills the socket: the job's next progress line
+/// waits for the client's silence (here 20 ms instead of a minute), fails, and the job is
+/// told to stop instead of holding the writer until the client wakes.
+#[test]
+fn a_job_whose_client_stopped_reading_is_cancelled_once_its_silence_is_up() {
+    let (server_end, client_end) = UnixStream::pair().expect("a socket pair");
+    patient_for(&server_end, std::time::Duration::from_millis(20)).expect("timeouts");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let stopping = AtomicBool::new(false);
+        let mut io = io_over(server_end, &stopping);
+        let mut sent = 0u64;
+        while !io.cancelled() && sent < 10_000_000 {
+            io.progress("取り込み", sent, 10_000_000);
+            sent += 1;
+        }
+        let _ = tx.send(io.cancelled());
+    });
+    // A guard against a hang, not a timing: without a send timeout the loop never ends.
+    let cancelled = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the job is not stuck on a client that does not read");
+    assert!(cancelled, "the job is told to stop");
+    drop(client_end);
 }
