@@ -5,7 +5,7 @@ use chrono::{TimeZone as _, Utc};
 use super::*;
 use crate::benefits::BenefitRecord;
 use crate::domain::benefit::{CustomBenefitKind, OffsetClass};
-use crate::jobs::quiet::Quiet;
+use crate::jobs::quiet::{Quiet, StopsAfter};
 use crate::jobs::{Job, run as run_job};
 
 const MEMBERS: &[u8] = include_bytes!("../../../tests/data/members.utf8.csv");
@@ -204,29 +204,6 @@ fn the_sample_file_imports_as_one_benefits_batch_with_its_audit_row() {
         .rev()
         .find(|(_, a)| a.action == "benefits.imported");
     assert!(row.is_some(), "one benefits.imported row");
-}
-
-/// Answers `cancelled` once the import has reported `after` progress steps.
-struct StopsAfter {
-    input: Vec<u8>,
-    steps: u64,
-    after: u64,
-}
-
-impl JobIo for StopsAfter {
-    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(self.input.as_slice()))
-    }
-    fn progress(&mut self, _: &str, _: u64, _: u64) {
-        self.steps += 1;
-    }
-    fn cancelled(&self) -> bool {
-        self.steps > self.after
-    }
-    fn say(&mut self, _: &str) {}
-    fn output_file(&mut self, _: &Path) -> anyhow::Result<()> {
-        Ok(())
-    }
 }
 
 /// As for claims: a server that stops during a control-socket import does not keep
