@@ -62,8 +62,9 @@ pub fn run_remote(
             Event::Say(text) => io.say(&text),
             Event::Output { len } => {
                 let temp = tempfile_beside(data);
-                // Streamed to an owner-only file, exactly the announced bytes: a server
-                // gone mid-file is an error here, before anything reaches `--out`.
+                // Exactly the announced bytes, held in memory until all have arrived (a
+                // Ctrl-C while receiving leaves no part of a backup or of postcards on
+                // disk); a server gone mid-file is an error before anything is written.
                 let received = receive(Announced::from_server(&mut reader, len), &temp);
                 let result = received.and_then(|()| io.output_file(&temp));
                 let _ = std::fs::remove_file(&temp);
@@ -80,10 +81,13 @@ pub fn run_remote(
 }
 
 fn receive(mut from: impl Read, temp: &Path) -> anyhow::Result<()> {
+    let mut bytes = Vec::new();
+    from.read_to_end(&mut bytes).context("receive the file")?;
     let mut file = crate::jobs::create_private(temp)
         .with_context(|| format!("cannot write {}", temp.display()))?;
-    std::io::copy(&mut from, &mut file).context("receive the file")?;
-    file.sync_all().context("receive the file")
+    file.write_all(&bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", temp.display()))
 }
 
 fn tempfile_beside(data: &Path) -> std::path::PathBuf {
