@@ -174,10 +174,9 @@ pub fn issue(
 }
 
 /// Hashes the temporary passwords, one thread per core (argon2 takes ~25 ms each, so a
-/// union's thousands of postcards would otherwise take minutes on one core).
-/// The hashes of the cards' passwords, a round of one per core at a time; a `progress` that
-/// answers `Break` stops it after its round ([`IssueError::Cancelled`]), before anything
-/// is written.
+/// union's thousands of postcards would otherwise take minutes on one core). A `progress`
+/// that answers `Break` stops it after its round ([`IssueError::Cancelled`]), before
+/// anything is written.
 fn hash_all(
     cards: &[Postcard],
     total: u64,

@@ -83,11 +83,7 @@ pub fn run_remote(
 fn receive(mut from: impl Read, temp: &Path) -> anyhow::Result<()> {
     let mut bytes = Vec::new();
     from.read_to_end(&mut bytes).context("receive the file")?;
-    let mut file = crate::jobs::create_private(temp)
-        .with_context(|| format!("cannot write {}", temp.display()))?;
-    file.write_all(&bytes)
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("cannot write {}", temp.display()))
+    crate::jobs::write_private(temp, &bytes)
 }
 
 fn tempfile_beside(data: &Path) -> std::path::PathBuf {

@@ -33,7 +33,7 @@ pub use claims::{
     ClaimImportError, ClaimImportSummary, hold_back_less, import_claims, import_claims_file,
 };
 pub use members::{ImportSummary, MEMBERS_CANCELLED, import_members};
-pub use setup::{create_private, ensure_secrets, init_union, seal_plain_secrets};
+pub use setup::{ensure_secrets, init_union, seal_plain_secrets, write_private};
 
 /// `Debug` shows the job's name only: `StaffAdd` and `StaffReset` carry a password.
 #[derive(Clone, Serialize, Deserialize)]

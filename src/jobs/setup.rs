@@ -215,11 +215,6 @@ pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()>
     Ok(crate::store::files::write_private(path, bytes)?)
 }
 
-/// A new owner-only file (`store::files::create_private`), for the upper layers.
-pub fn create_private(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    crate::store::files::create_private(path)
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone as _;
