@@ -5,7 +5,7 @@
 use anyhow::Context as _;
 
 use super::model::{ClaimIndex, ClaimMonth, ClaimRecord, claim_month_key};
-use crate::store::{Record, Writer};
+use crate::store::{Record, Writer, from_json};
 
 /// Records rewritten per page (a page is held in memory while it is rewritten).
 const PAGE: usize = 4_096;
@@ -36,8 +36,8 @@ fn rewrite<R: Record>(
                 // Already compact (a JSON record starts with `{`): the step may run again.
                 continue;
             }
-            let record: R = serde_json::from_slice(json)
-                .with_context(|| format!("corrupt record {}/…", R::TABLE))?;
+            let record: R =
+                from_json(json).with_context(|| format!("corrupt record {}/…", R::TABLE))?;
             put(w, key, &record)?;
         }
     }

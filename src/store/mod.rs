@@ -36,6 +36,7 @@ use serde::de::DeserializeOwned;
 
 pub use bulk::{Deferral, Repeat};
 pub use cache::{CLAIM_IMPORT_CACHE_MIB, JOB_CACHE_MIB, SERVE_CACHE_MIB, cache_bytes};
+pub use codec::from_json;
 pub use keys::{KEY_SEP, StoreKey, household_prefix, key, key_into};
 pub use migrate::{Migration, Schema};
 pub use open::{OpenTables, WriteTx};
@@ -72,7 +73,7 @@ pub trait Record: Serialize + DeserializeOwned {
 
     /// The record stored as `bytes` under `key`.
     fn decode(_key: &str, bytes: &[u8]) -> anyhow::Result<Self> {
-        Ok(serde_json::from_slice(bytes)?)
+        from_json(bytes)
     }
 }
 
