@@ -49,16 +49,17 @@ pub async fn check(store: &Store, password: String, attempt: Attempt) -> anyhow:
     store.write(move |w| wrong(w, &attempt)).await
 }
 
-/// The account a session names (it must still be there).
-pub(super) fn account(w: &Writer, user_key: &str) -> anyhow::Result<Account> {
+/// The account a session names (it must still be there). The error names no user ID: it
+/// reaches the log.
+pub(crate) fn account(w: &Writer, user_key: &str) -> anyhow::Result<Account> {
     w.get::<Account>(user_key)?
-        .ok_or_else(|| anyhow::anyhow!("the session's account {user_key} is gone"))
+        .ok_or_else(|| anyhow::anyhow!("the session's account is gone"))
 }
 
 fn wrong(w: &mut Writer, attempt: &Attempt) -> anyhow::Result<Reauth> {
     let mut account = w
         .get::<Account>(&attempt.user_key)?
-        .ok_or_else(|| anyhow::anyhow!("the account {} is gone", attempt.user_key))?;
+        .ok_or_else(|| anyhow::anyhow!("the session's account is gone"))?;
     let actor = Actor::Member(attempt.user_key.to_string()).to_string();
     AuditEntry::new(attempt.now, actor.clone(), attempt.failed_action)
         .target(account.household.to_string())
@@ -76,4 +77,21 @@ fn wrong(w: &mut Writer, attempt: &Attempt) -> anyhow::Result<Reauth> {
     }
     session::end_household(w, &account.household, None)?;
     Ok(Reauth::Locked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn a_session_whose_account_is_gone_is_reported_without_its_user_id() {
+        let dir = tempfile::tempdir().expect("temp");
+        let store = Store::open(&dir.path().join("k.redb")).expect("open");
+        let found =
+            store.write_blocking(|w| Ok::<_, anyhow::Error>(account(w, "yamada.hanako").err()));
+        let text = format!("{:#}", found.expect("write").expect("an error"));
+        assert!(text.contains("account is gone"), "{text}");
+        assert!(!text.contains("yamada"), "{text}");
+    }
 }

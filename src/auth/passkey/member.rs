@@ -106,7 +106,7 @@ pub async fn finish_registration(
             .client(client)
             .detail(stored.name.clone())
             .record(w)?;
-            let account = reauth_account(w, &member.user_key)?;
+            let account = reauth::account(w, &member.user_key)?;
             let (settings, at) = names_and_time(w, now)?;
             let names = templates::MailNames::of(&settings);
             let mail = templates::passkey_registered(&account.email, names, &stored.name, &at);
@@ -114,11 +114,6 @@ pub async fn finish_registration(
             Ok(Ok(stored.name))
         })
         .await?
-}
-
-fn reauth_account(w: &Writer, user_key: &str) -> anyhow::Result<Account> {
-    w.get::<Account>(user_key)?
-        .ok_or_else(|| anyhow::anyhow!("the session's account {user_key} is gone"))
 }
 
 /// 削除: the current password, then the passkey goes; the household is mailed.
@@ -146,7 +141,7 @@ pub async fn delete(
             .client(client)
             .detail(gone.name.clone())
             .record(w)?;
-            let account = reauth_account(w, &member.user_key)?;
+            let account = reauth::account(w, &member.user_key)?;
             mail_deletion(w, &account, std::slice::from_ref(&gone.name), now)?;
             Ok(Ok(gone.name))
         })
