@@ -6,7 +6,7 @@ use anyhow::Context as _;
 
 use super::input::Announced;
 use super::{Event, Request, frame, socket_path};
-use crate::jobs::{Job, JobError, JobIo};
+use crate::jobs::{Job, JobError, JobIo, Spool};
 
 /// Hands `job` to the server that owns `data`, relaying its events to `io`.
 /// `input` is the file to send along (imports).
@@ -61,14 +61,13 @@ pub fn run_remote(
             Event::Progress { label, done, total } => io.progress(&label, done, total),
             Event::Say(text) => io.say(&text),
             Event::Output { len } => {
-                let temp = tempfile_beside(data);
+                // Under a name the server's start-up sweep knows (removed when dropped).
+                let temp = Spool::beside_named(data, "received");
                 // Exactly the announced bytes, held in memory until all have arrived (a
                 // Ctrl-C while receiving leaves no part of a backup or of postcards on
                 // disk); a server gone mid-file is an error before anything is written.
-                let received = receive(Announced::from_server(&mut reader, len), &temp);
-                let result = received.and_then(|()| io.output_file(&temp));
-                let _ = std::fs::remove_file(&temp);
-                result?;
+                receive(Announced::from_server(&mut reader, len), &temp.path)?;
+                io.output_file(&temp.path)?;
             }
             Event::Done { ok: true, .. } => return Ok(()),
             Event::Done { ok: false, message } => {
@@ -84,12 +83,6 @@ fn receive(mut from: impl Read, temp: &Path) -> anyhow::Result<()> {
     let mut bytes = Vec::new();
     from.read_to_end(&mut bytes).context("receive the file")?;
     crate::jobs::write_private(temp, &bytes)
-}
-
-fn tempfile_beside(data: &Path) -> std::path::PathBuf {
-    let mut name = data.as_os_str().to_owned();
-    name.push(format!(".client.{}.tmp", std::process::id()));
-    std::path::PathBuf::from(name)
 }
 
 #[cfg(test)]

@@ -129,8 +129,17 @@ pub(super) fn count_rows(path: &Path) -> anyhow::Result<u64> {
 }
 
 /// The kinds of spooled file: a claim or benefits file (the control socket or the staff
-/// upload) and a member file (the staff upload).
-const SPOOL_KINDS: &[&str] = &["claims", "benefits", "members"];
+/// upload), a member file (the staff upload), a job's output on its way to the command line
+/// (postcards with temporary passwords, a backup) and that output as the command line
+/// received it. The start-up sweep removes every kind.
+const SPOOL_KINDS: &[&str] = &[
+    "claims",
+    "benefits",
+    "members",
+    "postcards",
+    "backup",
+    "received",
+];
 
 /// A sent claim file, kept beside the data file (not in a possibly RAM-backed /tmp) and
 /// removed when dropped.
@@ -153,8 +162,9 @@ impl Spool {
         }
     }
 
-    /// Removes the spooled uploads a crash (SIGKILL, power loss) left beside the data file:
-    /// they hold members' personal and medical data that nothing would read again. Called
+    /// Removes the spooled files a crash (SIGKILL, power loss) left beside the data file:
+    /// they hold members' personal and medical data, or temporary passwords, that nothing
+    /// would read again. Called
     /// when the server has just opened the data file, so no import can be using one.
     /// Returns how many it removed.
     pub fn remove_stale(data: &Path) -> usize {

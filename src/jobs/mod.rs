@@ -13,6 +13,8 @@ pub mod schema;
 mod setup;
 #[cfg(test)]
 mod stop_tests;
+#[cfg(test)]
+mod temp_file_tests;
 pub mod verify;
 
 use std::io::Read;

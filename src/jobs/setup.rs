@@ -1,10 +1,8 @@
 //! init, staff add, credentials issue.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Utc};
 
-use super::{JobError, JobIo};
+use super::{JobError, JobIo, Spool};
 use crate::audit::{Action, Actor, AuditEntry};
 use crate::auth::credentials::{self, IssueError};
 use crate::auth::model::StaffAccount;
@@ -191,23 +189,16 @@ pub fn issue_credentials(
         other => JobError::User(other.to_string()),
     })?;
     let bytes = credentials::postcards_csv(&cards)?;
-    let temp = temp_path(store, "postcards");
-    write_private(&temp, &bytes)?;
-    let result = io.output_file(&temp);
-    let _ = std::fs::remove_file(&temp);
-    result?;
+    // Under a name the start-up sweep knows: a crash while handing it over leaves no
+    // temporary passwords on disk for good.
+    let temp = Spool::beside_named(store.path(), "postcards");
+    write_private(&temp.path, &bytes)?;
+    io.output_file(&temp.path)?;
     io.say(&format!(
         "{} 世帯に仮IDと仮パスワードを発行しました",
         cards.len()
     ));
     Ok(())
-}
-
-/// A temporary file beside the data file (same file system, private).
-pub fn temp_path(store: &Store, what: &str) -> PathBuf {
-    let mut name = store.path().as_os_str().to_owned();
-    name.push(format!(".{what}.{}.tmp", std::process::id()));
-    PathBuf::from(name)
 }
 
 /// Writes a file only its owner can read (it may hold temporary passwords).

@@ -1,5 +1,6 @@
 //! Uploaded files an interrupted import left beside the data file hold members' personal
-//! and medical data: the next start removes them.
+//! and medical data, and postcards or a backup on their way to the command line hold
+//! temporary passwords and everything: the next start removes them.
 
 use std::sync::Arc;
 
@@ -17,6 +18,9 @@ async fn a_start_removes_the_upload_spools_a_crash_left_and_nothing_else() {
         ".kenpo-claims-Zk3vQ9xY.tmp",
         ".kenpo-benefits-Qw12Er34.tmp",
         ".kenpo-members-Ab12Cd34.tmp",
+        ".kenpo-postcards-Ef56Gh78.tmp",
+        ".kenpo-backup-Ij90Kl12.tmp",
+        ".kenpo-received-Mn34Op56.tmp",
     ];
     for name in left {
         std::fs::write(dir.join(name), "1201,105,00,山田　太郎\n").expect("write spool");

@@ -75,3 +75,43 @@ fn a_whole_file_is_handed_over_once() {
     server.join().expect("server");
     assert_eq!(io.0, vec![b"hello".to_vec()]);
 }
+
+/// Sweeps the directory as a restarted server does, at the moment a file is handed over.
+struct SweepsWhenHandedOver {
+    data: std::path::PathBuf,
+    swept: Vec<(usize, bool)>,
+}
+
+impl JobIo for SweepsWhenHandedOver {
+    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(std::io::empty()))
+    }
+    fn progress(&mut self, _: &str, _: u64, _: u64) {}
+    fn say(&mut self, _: &str) {}
+    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
+        let swept = crate::jobs::Spool::remove_stale(&self.data);
+        self.swept.push((swept, path.exists()));
+        Ok(())
+    }
+}
+
+#[test]
+fn a_received_file_waits_under_a_name_the_start_up_sweep_removes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kenpo.redb");
+    let mut answer = b"{\"Output\":{\"len\":5}}\n".to_vec();
+    answer.extend_from_slice(b"hello");
+    answer.extend_from_slice(b"{\"Done\":{\"ok\":true,\"message\":null}}\n");
+    let server = serve_once(&data, answer);
+    let mut io = SweepsWhenHandedOver {
+        data: data.clone(),
+        swept: Vec::new(),
+    };
+    run_remote(&data, Job::Backup, None, &mut io).expect("the job succeeds");
+    server.join().expect("server");
+    assert_eq!(
+        io.swept,
+        vec![(1, false)],
+        "the sweep removed the received file"
+    );
+}
