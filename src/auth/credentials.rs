@@ -14,6 +14,9 @@ use crate::domain::member::{HouseholdKey, Person};
 use crate::settings::{SETTINGS, UnionSettings};
 use crate::store::{Reader, Record, Store, StoreKey as _, tables};
 
+mod file;
+pub use file::postcards_csv;
+
 /// One issue of postcards, for the staff list (who, when, how many): never a password.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CredentialIssue {
@@ -55,6 +58,12 @@ pub enum IssueError {
          仮IDは1件も発行されていません（これまでの仮IDはそのまま有効です）。もう一度実行してください。"
     )]
     Cancelled,
+    /// A temporary ID drawn for this issue was taken by another issue before it was stored.
+    #[error(
+        "別の発行と同時に実行されたため、仮IDの発行を中止しました。\
+         仮IDは1件も発行されていません（これまでの仮IDはそのまま有効です）。もう一度実行してください。"
+    )]
+    Raced,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -88,8 +97,9 @@ fn targets(r: &Reader, only: &[HouseholdKey]) -> Result<Vec<Person>, IssueError>
     Ok(out)
 }
 
-/// Issues (or re-issues) temporary credentials, replacing each household's earlier pair.
-/// Runs on the calling thread (a CLI job); `progress` gets (done, total).
+/// Issues (or re-issues) temporary credentials, replacing each household's earlier pair:
+/// [`prepare`], then [`Prepared::commit`]. Runs on the calling thread; `progress` gets
+/// (done, total).
 pub fn issue(
     store: &Store,
     only: &[HouseholdKey],
@@ -97,80 +107,132 @@ pub fn issue(
     actor: &str,
     progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
 ) -> Result<Vec<Postcard>, IssueError> {
-    let (people, settings) = store.read_blocking(|r| {
+    let prepared = prepare(store, only, now, progress)?;
+    Ok(prepared.commit(store, now, actor)?.issued)
+}
+
+/// Temporary credentials drawn and hashed but not stored: the postcards can be handed over
+/// first (the command line writes its file), so that a file lost on the way never leaves
+/// households with new passwords nobody holds and their old ones gone.
+pub struct Prepared {
+    pub postcards: Vec<Postcard>,
+    hashes: Vec<String>,
+    only: Vec<HouseholdKey>,
+    expires_at: DateTime<Utc>,
+}
+
+/// What [`Prepared::commit`] stored.
+pub struct Committed {
+    pub issued: Vec<Postcard>,
+    /// Households that registered while their postcard was being made: their postcard is
+    /// void (nothing was stored for it).
+    pub void: Vec<HouseholdKey>,
+}
+
+/// Draws each household's temporary ID (none in use) and password, and hashes the
+/// passwords. Writes nothing.
+pub fn prepare(
+    store: &Store,
+    only: &[HouseholdKey],
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(u64, u64) -> ControlFlow<()>,
+) -> Result<Prepared, IssueError> {
+    let (postcards, settings) = store.read_blocking(|r| {
         let settings = r.get::<UnionSettings>(SETTINGS)?.unwrap_or_default();
-        Ok::<_, IssueError>((targets(r, only)?, settings))
+        let expires_at = now + Duration::days(settings.credential_validity_days);
+        let mut postcards = Vec::new();
+        let mut ids = HashSet::new();
+        for person in targets(r, only)? {
+            let mut id = temporary_id();
+            while r.get::<TemporaryCredential>(&id)?.is_some() || !ids.insert(id.clone()) {
+                id = temporary_id();
+            }
+            postcards.push(Postcard {
+                household: person.household.clone(),
+                name: person.name.clone(),
+                postal_code: person.postal_code.clone().unwrap_or_default(),
+                address: person.address.clone().unwrap_or_default(),
+                temporary_id: id,
+                temporary_password: temporary_password(),
+                expires_at,
+            });
+        }
+        Ok::<_, IssueError>((postcards, settings))
     })?;
     if !settings.is_initialised() {
         return Err(IssueError::NotInitialised);
     }
+    let hashes = hash_all(&postcards, postcards.len() as u64, progress)?;
     let expires_at = now + Duration::days(settings.credential_validity_days);
-    let total = people.len() as u64;
-    let mut postcards = Vec::with_capacity(people.len());
-    let mut ids = HashSet::new();
-    for person in people {
-        let mut id = temporary_id();
-        while !ids.insert(id.clone()) {
-            id = temporary_id();
-        }
-        let password = temporary_password();
-        postcards.push(Postcard {
-            household: person.household.clone(),
-            name: person.name.clone(),
-            postal_code: person.postal_code.clone().unwrap_or_default(),
-            address: person.address.clone().unwrap_or_default(),
-            temporary_id: id,
-            temporary_password: password,
+    Ok(Prepared {
+        postcards,
+        hashes,
+        only: only.to_vec(),
+        expires_at,
+    })
+}
+
+impl Prepared {
+    /// Stores the credentials in one transaction, each replacing its household's earlier
+    /// pair. A temporary ID taken since [`prepare`] (another issue at the same moment)
+    /// stores nothing: [`IssueError::Raced`].
+    pub fn commit(
+        self,
+        store: &Store,
+        now: DateTime<Utc>,
+        actor: &str,
+    ) -> Result<Committed, IssueError> {
+        let Prepared {
+            postcards,
+            hashes,
+            only,
             expires_at,
-        });
+        } = self;
+        store.write_blocking(|w| {
+            let (mut issued, mut void) = (Vec::with_capacity(postcards.len()), Vec::new());
+            for (card, password_hash) in postcards.into_iter().zip(hashes) {
+                let hkey = card.household.store_key();
+                let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
+                if state.account.is_some() {
+                    void.push(card.household);
+                    continue;
+                }
+                if w.get::<TemporaryCredential>(&card.temporary_id)?.is_some() {
+                    return Err(IssueError::Raced);
+                }
+                if let Some(old) = state.temporary_id.take() {
+                    w.delete::<TemporaryCredential>(&old)?;
+                }
+                let credential = TemporaryCredential {
+                    household: card.household.clone(),
+                    password_hash,
+                    issued_at: now,
+                    expires_at,
+                    failures: 0,
+                    locked_until: None,
+                };
+                w.put(&card.temporary_id, &credential)?;
+                state.temporary_id = Some(card.temporary_id.clone());
+                w.put(&hkey, &state)?;
+                AuditEntry::new(now, actor, Action::CredentialsIssued)
+                    .target(card.household.to_string())
+                    .record(w)?;
+                issued.push(card);
+            }
+            if !issued.is_empty() {
+                let id = w.next_id("credential_issue")?;
+                let record = CredentialIssue {
+                    at: now,
+                    actor: actor.to_string(),
+                    count: issued.len() as u64,
+                    expires_at,
+                    households: only.iter().map(ToString::to_string).collect(),
+                };
+                w.put(&id, &record)?;
+            }
+            Ok(Committed { issued, void })
+        })
     }
-    let hashes = hash_all(&postcards, total, progress)?;
-    let postcards = store.write_blocking(|w| {
-        let mut issued = Vec::with_capacity(postcards.len());
-        for (mut card, password_hash) in postcards.into_iter().zip(hashes) {
-            let hkey = card.household.store_key();
-            let mut state = w.get::<HouseholdState>(&hkey)?.unwrap_or_default();
-            if state.account.is_some() {
-                // Registered while the passwords were being hashed: no postcard for it.
-                continue;
-            }
-            while w.get::<TemporaryCredential>(&card.temporary_id)?.is_some() {
-                card.temporary_id = temporary_id();
-            }
-            if let Some(old) = state.temporary_id.take() {
-                w.delete::<TemporaryCredential>(&old)?;
-            }
-            let credential = TemporaryCredential {
-                household: card.household.clone(),
-                password_hash,
-                issued_at: now,
-                expires_at,
-                failures: 0,
-                locked_until: None,
-            };
-            w.put(&card.temporary_id, &credential)?;
-            state.temporary_id = Some(card.temporary_id.clone());
-            w.put(&hkey, &state)?;
-            AuditEntry::new(now, actor, Action::CredentialsIssued)
-                .target(card.household.to_string())
-                .record(w)?;
-            issued.push(card);
-        }
-        let postcards = issued;
-        if !postcards.is_empty() {
-            let id = w.next_id("credential_issue")?;
-            let record = CredentialIssue {
-                at: now,
-                actor: actor.to_string(),
-                count: postcards.len() as u64,
-                expires_at,
-                households: only.iter().map(ToString::to_string).collect(),
-            };
-            w.put(&id, &record)?;
-        }
-        Ok::<_, IssueError>(postcards)
-    })?;
-    Ok(postcards)
 }
 
 /// Hashes the temporary passwords, one thread per core (argon2 takes ~25 ms each, so a
@@ -208,42 +270,4 @@ fn hash_all(
         }
     }
     Ok(hashes)
-}
-
-/// postcards.csv (SPEC §6.3): UTF-8 with BOM so that Excel opens it.
-pub fn postcards_csv(cards: &[Postcard]) -> anyhow::Result<Vec<u8>> {
-    use crate::domain::csv_cell::neutralise;
-    let mut out = Vec::from("\u{feff}".as_bytes());
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        w.write_record([
-            "記号",
-            "番号",
-            "氏名",
-            "郵便番号",
-            "住所",
-            "仮ユーザID",
-            "仮パスワード",
-            "有効期限",
-        ])?;
-        for c in cards {
-            let expiry = crate::clock::today_jst(c.expires_at)
-                .format("%Y%m%d")
-                .to_string();
-            w.write_record([
-                c.household.symbol.as_str(),
-                c.household.number.as_str(),
-                &neutralise(&c.name),
-                c.postal_code.as_str(),
-                &neutralise(&c.address),
-                c.temporary_id.as_str(),
-                c.temporary_password.as_str(),
-                expiry.as_str(),
-            ])?;
-        }
-        w.flush()?;
-    }
-    Ok(out)
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::input::Announced;
-use super::{Event, Request, frame, socket_path};
+use super::{Event, Held, Request, frame, socket_path};
 use crate::jobs::{Job, JobError, JobIo, Spool};
 
 /// Hands `job` to the server that owns `data`, relaying its events to `io`.
@@ -68,6 +68,13 @@ pub fn run_remote(
                 // disk); a server gone mid-file is an error before anything is written.
                 receive(Announced::from_server(&mut reader, len), &temp.path)?;
                 io.output_file(&temp.path)?;
+                // Held: the job may now store what the file reports (a credential issue
+                // commits its temporary IDs only after this).
+                let held = frame::encode(&Held { len })?;
+                reader
+                    .get_mut()
+                    .write_all(&held)
+                    .context("answer the server")?;
             }
             Event::Done { ok: true, .. } => return Ok(()),
             Event::Done { ok: false, message } => {

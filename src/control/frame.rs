@@ -6,7 +6,7 @@ use std::io::{BufRead, Read as _};
 
 use anyhow::Context as _;
 
-use super::{Event, Request};
+use super::{Event, Held, Request};
 
 /// The longest line either side accepts (a request names at most a few thousand
 /// households; an event is a progress line or a message).
@@ -38,6 +38,10 @@ pub(super) fn decode_request(line: &[u8]) -> anyhow::Result<Request> {
 
 pub(super) fn decode_event(line: &[u8]) -> anyhow::Result<Event> {
     serde_json::from_slice(line).context("bad event from server")
+}
+
+pub(super) fn decode_held(line: &[u8]) -> anyhow::Result<Held> {
+    serde_json::from_slice(line).context("bad answer to a file from the command line")
 }
 
 /// A message as one line.

@@ -35,6 +35,11 @@ impl<R: Read> Announced<R> {
         })
     }
 
+    /// What follows the announced bytes, once they have all been read.
+    pub(super) fn after(&mut self) -> Option<&mut R> {
+        (self.rest.limit() == 0).then(|| self.rest.get_mut())
+    }
+
     fn cut_off_as(inner: R, announced: u64, cut_off: fn(u64, u64) -> String) -> Self {
         Self {
             rest: inner.take(announced),

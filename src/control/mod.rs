@@ -4,7 +4,9 @@
 //!
 //! Protocol (one connection per job): the client sends one JSON line `Request` and then
 //! `input_len` raw bytes; the server answers with JSON lines `Event`, where `Output`
-//! is followed by `len` raw bytes.
+//! is followed by `len` raw bytes, which the client answers with one JSON line `Held`
+//! once it has written them (the job stores nothing it reports in that file before: a
+//! credential issue whose postcards never reached their file issues nothing).
 
 mod client;
 mod frame;
@@ -24,6 +26,12 @@ pub use server::{ControlServer, listen};
 struct Request {
     job: Job,
     input_len: u64,
+}
+
+/// The client's answer to an `Output`: it holds the file's `len` bytes.
+#[derive(Debug, Serialize, Deserialize)]
+struct Held {
+    len: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-use std::io::{BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::AsRawFd as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -233,8 +233,8 @@ fn send(out: &mut UnixStream, event: &Event) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct SocketIo<'a, R> {
-    input: R,
+struct SocketIo<'a, B> {
+    input: Announced<B>,
     out: UnixStream,
     /// Set when the server stops: a long job then rolls back rather than hold the writer.
     stopping: &'a AtomicBool,
@@ -244,7 +244,7 @@ struct SocketIo<'a, R> {
     gone: bool,
 }
 
-impl<R: Read> JobIo for SocketIo<'_, R> {
+impl<B: BufRead> JobIo for SocketIo<'_, B> {
     fn cancelled(&self) -> bool {
         self.gone || self.stopping.load(Ordering::SeqCst)
     }
@@ -277,6 +277,21 @@ impl<R: Read> JobIo for SocketIo<'_, R> {
         let len = file.metadata()?.len();
         send(&mut self.out, &Event::Output { len })?;
         std::io::copy(&mut file, &mut self.out)?;
+        // Handed over once the command line says it holds the file (written and synced):
+        // a client gone before that (Ctrl-C, a full disk) fails the job, which then stores
+        // nothing it reported in the file.
+        let answer = self
+            .input
+            .after()
+            .context("the command line's own file was not read to its end")?;
+        let line = frame::read_line(answer)?
+            .context("the command line went away before it had written the file")?;
+        let held = frame::decode_held(&line)?;
+        anyhow::ensure!(
+            held.len == len,
+            "the command line wrote {} of the {len} bytes of the file",
+            held.len
+        );
         Ok(())
     }
 }

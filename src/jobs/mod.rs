@@ -109,7 +109,9 @@ pub trait JobIo {
         }
     }
     fn say(&mut self, line: &str);
-    /// Hands over the finished output file (postcards, a backup) from a temporary path.
+    /// Hands over the finished output file (postcards, a backup) from a temporary path;
+    /// returns once the receiver holds all of it (the command line has written and synced
+    /// its file). A job stores what the file reports only after that.
     fn output_file(&mut self, path: &Path) -> anyhow::Result<()>;
 }
 

@@ -181,23 +181,37 @@ pub fn issue_credentials(
             .map_err(|e| JobError::User(format!("--household {h}: {e}")))?;
         keys.push(key);
     }
-    let cards = credentials::issue(store, &keys, now, &Actor::Cli.to_string(), &mut |d, t| {
-        io.step("仮ID発行", d, t)
-    })
-    .map_err(|e| match e {
+    let issue_error = |e| match e {
         IssueError::Unexpected(e) => JobError::Unexpected(e),
         other => JobError::User(other.to_string()),
-    })?;
-    let bytes = credentials::postcards_csv(&cards)?;
+    };
+    let prepared = credentials::prepare(store, &keys, now, &mut |d, t| io.step("仮ID発行", d, t))
+        .map_err(issue_error)?;
+    // The postcards are handed over before anything is stored: the receiver holds the whole
+    // file (the command line has written it) when `output_file` returns. A file lost on
+    // the way (Ctrl-C, a full disk) stores nothing and leaves the earlier postcards valid.
     // Under a name the start-up sweep knows: a crash while handing it over leaves no
     // temporary passwords on disk for good.
+    let bytes = credentials::postcards_csv(&prepared.postcards)?;
     let temp = Spool::beside_named(store.path(), "postcards");
     write_private(&temp.path, &bytes)?;
     io.output_file(&temp.path)?;
+    drop(temp);
+    let done = prepared
+        .commit(store, now, &Actor::Cli.to_string())
+        .map_err(issue_error)?;
     io.say(&format!(
         "{} 世帯に仮IDと仮パスワードを発行しました",
-        cards.len()
+        done.issued.len()
     ));
+    if !done.void.is_empty() {
+        let void: Vec<String> = done.void.iter().map(ToString::to_string).collect();
+        io.say(&format!(
+            "次の {} 世帯は発行の間に利用登録を済ませたため、ファイル内のはがきは無効です（送付しないでください）: {}",
+            void.len(),
+            void.join(", ")
+        ));
+    }
     Ok(())
 }
 

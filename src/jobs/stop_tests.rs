@@ -1,7 +1,10 @@
 //! Jobs asked to stop (the server stops, or the command line went away: Ctrl-C) roll back
 //! at their next progress step: a members file imports none of its rows, and a credential
 //! issue writes no temporary ID, so that no household is left with a password whose
-//! postcard nobody received.
+//! postcard nobody received. A credential issue whose postcards never reach their file, or
+//! that lost a temporary ID to another issue, stores nothing either.
+
+use std::ops::ControlFlow;
 
 use chrono::{DateTime, TimeZone as _, Utc};
 
@@ -38,6 +41,34 @@ fn initialised(dir: &tempfile::TempDir) -> Store {
     store
 }
 
+fn issue() -> Job {
+    Job::IssueCredentials {
+        households: Vec::new(),
+    }
+}
+
+fn temporary_ids(store: &Store) -> Vec<String> {
+    store
+        .read_blocking(|r| {
+            Ok::<_, anyhow::Error>(
+                r.scan::<TemporaryCredential>("")?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .expect("read")
+}
+
+/// Imports the members and issues their first postcards: the temporary IDs.
+fn issued_once(store: &Store) -> Vec<String> {
+    run(Job::ImportMembers, store, now(), &mut io(MEMBERS, u64::MAX)).expect("members");
+    run(issue(), store, now(), &mut io(b"", u64::MAX)).expect("first issue");
+    let ids = temporary_ids(store);
+    assert!(!ids.is_empty(), "the first issue wrote temporary IDs");
+    ids
+}
+
 #[test]
 fn a_stopped_members_import_stores_none_of_its_rows_and_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -60,36 +91,81 @@ fn a_stopped_members_import_stores_none_of_its_rows_and_says_so() {
 fn a_stopped_credential_issue_writes_no_temporary_id_and_keeps_the_old_ones() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = initialised(&dir);
-    run(
-        Job::ImportMembers,
-        &store,
-        now(),
-        &mut io(MEMBERS, u64::MAX),
-    )
-    .expect("members");
-    let issue = || Job::IssueCredentials {
-        households: Vec::new(),
-    };
-    run(issue(), &store, now(), &mut io(b"", u64::MAX)).expect("first issue");
-    let ids = || {
-        store
-            .read_blocking(|r| {
-                Ok::<_, anyhow::Error>(
-                    r.scan::<TemporaryCredential>("")?
-                        .into_iter()
-                        .map(|(id, _)| id)
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .expect("read")
-    };
-    let before = ids();
-    assert!(!before.is_empty(), "the first issue wrote temporary IDs");
+    let before = issued_once(&store);
 
     let result = run(issue(), &store, now(), &mut io(b"", 0));
     assert!(
         matches!(&result, Err(JobError::User(m)) if m.contains("仮IDの発行を中止しました")),
         "{result:?}"
     );
-    assert_eq!(ids(), before, "the postcards already sent stay valid");
+    assert_eq!(
+        temporary_ids(&store),
+        before,
+        "the postcards already sent stay valid"
+    );
+}
+
+/// Records nothing and fails: the postcards never reached their file (a full disk, a
+/// command line gone before it wrote them).
+struct LosesTheFile;
+
+impl super::JobIo for LosesTheFile {
+    fn input(&mut self) -> anyhow::Result<Box<dyn std::io::Read + '_>> {
+        Ok(Box::new(std::io::empty()))
+    }
+    fn progress(&mut self, _: &str, _: u64, _: u64) {}
+    fn say(&mut self, _: &str) {}
+    fn output_file(&mut self, _: &std::path::Path) -> anyhow::Result<()> {
+        anyhow::bail!("No space left on device")
+    }
+}
+
+#[test]
+fn a_credential_issue_whose_postcards_never_reach_their_file_stores_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = initialised(&dir);
+    let before = issued_once(&store);
+
+    let result = run(issue(), &store, now(), &mut LosesTheFile);
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(
+        temporary_ids(&store),
+        before,
+        "the postcards already sent stay valid"
+    );
+}
+
+/// Another issue took one of the drawn temporary IDs between drawing and storing: nothing
+/// of this issue is stored, and the person is asked to run it again.
+#[test]
+fn a_credential_issue_that_lost_a_temporary_id_to_another_stores_nothing() {
+    use crate::auth::credentials::{IssueError, prepare};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = initialised(&dir);
+    let before = issued_once(&store);
+    let prepared =
+        prepare(&store, &[], now(), &mut |_, _| ControlFlow::Continue(())).expect("prepared");
+    let taken = prepared.postcards[0].temporary_id.clone();
+    store
+        .write_blocking(|w| {
+            let other = w
+                .get::<TemporaryCredential>(&before[0])?
+                .expect("a credential");
+            w.put(&taken, &other)
+        })
+        .expect("the other issue");
+    let result = prepared.commit(&store, now(), "cli");
+    assert!(
+        matches!(result, Err(IssueError::Raced)),
+        "{:?}",
+        result.err()
+    );
+    let mut expected = before.clone();
+    expected.push(taken);
+    expected.sort();
+    assert_eq!(
+        temporary_ids(&store),
+        expected,
+        "only the other issue's ID was added"
+    );
 }

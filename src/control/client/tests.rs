@@ -1,6 +1,6 @@
 //! The command line against a server that stops in the middle of a file it sends back.
 
-use std::io::{BufRead as _, BufReader, Write as _};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::os::unix::net::UnixListener;
 use std::path::Path;
 
@@ -24,16 +24,21 @@ impl JobIo for Outputs {
     }
 }
 
-/// A server that answers one request with `answer` and closes.
-fn serve_once(data: &Path, answer: Vec<u8>) -> std::thread::JoinHandle<()> {
+/// A server that answers one request with `answer`, then returns what else the client
+/// sent until it closed (its `Held` lines).
+fn serve_once(data: &Path, answer: Vec<u8>) -> std::thread::JoinHandle<String> {
     let listener = UnixListener::bind(socket_path(data)).expect("bind the control socket");
     std::thread::spawn(move || {
         let (stream, _) = listener.accept().expect("the client connects");
+        let mut reader = BufReader::new(&stream);
         let mut request = String::new();
-        BufReader::new(&stream)
-            .read_line(&mut request)
-            .expect("read the request");
+        reader.read_line(&mut request).expect("read the request");
         (&stream).write_all(&answer).expect("answer");
+        // The end of the answer, as a server that stops there: the client reads to it.
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        let mut rest = String::new();
+        let _ = reader.read_to_string(&mut rest);
+        rest
     })
 }
 
@@ -72,8 +77,12 @@ fn a_whole_file_is_handed_over_once() {
     let server = serve_once(&data, answer);
     let mut io = Outputs::default();
     run_remote(&data, Job::Backup, None, &mut io).expect("the job succeeds");
-    server.join().expect("server");
+    let answered = server.join().expect("server");
     assert_eq!(io.0, vec![b"hello".to_vec()]);
+    assert_eq!(
+        answered, "{\"len\":5}\n",
+        "the client says it holds the file"
+    );
 }
 
 /// Sweeps the directory as a restarted server does, at the moment a file is handed over.

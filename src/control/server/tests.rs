@@ -8,7 +8,7 @@ use super::{SocketIo, patient_for};
 use crate::control::input::Announced;
 use crate::jobs::JobIo as _;
 
-fn io_over(stream: UnixStream, stopping: &AtomicBool) -> SocketIo<'_, Announced<&'static [u8]>> {
+fn io_over(stream: UnixStream, stopping: &AtomicBool) -> SocketIo<'_, &'static [u8]> {
     SocketIo {
         input: Announced::new(&b""[..], 0),
         out: stream,
@@ -68,4 +68,35 @@ fn a_job_whose_client_stopped_reading_is_cancelled_once_its_silence_is_up() {
         .expect("the job is not stuck on a client that does not read");
     assert!(cancelled, "the job is told to stop");
     drop(client_end);
+}
+
+/// A file sent back is handed over only once the command line says it holds all of it:
+/// a client gone before its answer (Ctrl-C, a full disk), or one that holds less, fails
+/// the job, which then stores nothing the file reports (a credential issue).
+#[test]
+fn a_file_is_handed_over_only_when_the_command_line_says_it_holds_it_all() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("postcards");
+    std::fs::write(&file, b"12345").expect("write");
+    let stopping = AtomicBool::new(false);
+    for (answer, holds) in [
+        (&b"{\"len\":5}\n"[..], true),
+        (&b""[..], false),
+        (&b"{\"len\":3}\n"[..], false),
+        (&b"{\"len\":5}"[..], false),
+    ] {
+        let (server_end, client_end) = UnixStream::pair().expect("a socket pair");
+        let mut io = SocketIo {
+            input: Announced::new(answer, 0),
+            out: server_end,
+            stopping: &stopping,
+            gone: false,
+        };
+        let handed = io.output_file(&file);
+        assert_eq!(handed.is_ok(), holds, "{answer:?}: {handed:?}");
+        drop(io);
+        let mut sent = Vec::new();
+        (&client_end).read_to_end(&mut sent).expect("read");
+        assert!(sent.ends_with(b"12345"), "the file was sent whole");
+    }
 }
