@@ -129,6 +129,10 @@ pub fn listen(
 /// Longest silence of a client in the middle of its request or input file.
 const CLIENT_SILENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How long the command line may take to write a file it was sent (a backup of several
+/// GB to a slow disk) before it answers [`super::Held`].
+const WRITING_PATIENCE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// A client that stops sending (its request or file), or stops reading (Ctrl-Z, a stuck
 /// terminal, while progress lines or a backup are sent to it), for `silence` does not keep
 /// a job, and with it redb's one writer or a read snapshot, for ever: the read fails, or
@@ -280,12 +284,16 @@ impl<B: BufRead> JobIo for SocketIo<'_, B> {
         // Handed over once the command line says it holds the file (written and synced):
         // a client gone before that (Ctrl-C, a full disk) fails the job, which then stores
         // nothing it reported in the file.
+        // Writing a large backup to a slow disk may take longer than the silence allowed
+        // elsewhere; nothing is held meanwhile (no transaction is open).
+        self.out.set_read_timeout(Some(WRITING_PATIENCE))?;
         let answer = self
             .input
             .after()
             .context("the command line's own file was not read to its end")?;
         let line = frame::read_line(answer)?
             .context("the command line went away before it had written the file")?;
+        self.out.set_read_timeout(Some(CLIENT_SILENCE))?;
         let held = frame::decode_held(&line)?;
         anyhow::ensure!(
             held.len == len,
