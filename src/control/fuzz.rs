@@ -103,6 +103,7 @@ fn decodes_without_panic(bytes: &[u8]) {
     while let Ok(Some(line)) = frame::read_line(&mut reader) {
         let _ = decode_request(&line);
         let _ = decode_event(&line);
+        let _ = frame::decode_held(&line);
     }
 }
 
