@@ -18,8 +18,22 @@ const HIDDEN_AFTER: [&str; 5] = [
 ];
 
 /// `path` with the segment after a [`HIDDEN_AFTER`] prefix replaced by `…`; the rest of the
-/// path (e.g. `/unlock`) is kept.
+/// path (e.g. `/unlock`) is kept. A path no link of kenpo has — with `//` or a `%`
+/// escape, which could spell a hidden prefix so that it does not match — keeps only its
+/// first segment.
 pub fn logged_path(path: &str) -> Cow<'_, str> {
+    if path.contains("//") || path.contains('%') {
+        let first = path
+            .get(1..)
+            .and_then(|rest| rest.split('/').next())
+            .filter(|first| !first.is_empty() && !first.contains('%'))
+            .unwrap_or("");
+        return Cow::Owned(if first.is_empty() {
+            "/…".to_string()
+        } else {
+            format!("/{first}/…")
+        });
+    }
     for prefix in HIDDEN_AFTER {
         let Some(rest) = path.strip_prefix(prefix) else {
             continue;
@@ -62,6 +76,12 @@ mod tests {
                 "/staff/accounts/suzuki/disable",
                 "/staff/accounts/…/disable",
             ),
+            ("/staff/accounts//suzuki", "/staff/…"),
+            ("/staff//accounts/suzuki", "/staff/…"),
+            ("//staff/accounts/suzuki", "/…"),
+            ("/staff/%61ccounts/suzuki", "/staff/…"),
+            ("/menu/benefits/K2026%2D00042", "/menu/…"),
+            ("/%6Denu/benefits/K2026-00042", "/…"),
         ];
         for (path, logged) in cases {
             assert_eq!(logged_path(path), logged, "{path}");
@@ -73,7 +93,7 @@ mod tests {
         #[test]
         fn the_hidden_segment_never_reaches_the_log(
             prefix in prop::sample::select(super::HIDDEN_AFTER.to_vec()),
-            secret in "[^/]{1,40}",
+            secret in "[^/%]{1,40}",
             tail in "(/[a-z]{1,8}){0,2}",
         ) {
             let path = format!("{prefix}{secret}{tail}");
