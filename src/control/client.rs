@@ -40,7 +40,11 @@ pub fn run_remote(
         None => None,
     };
     let input_len = file.as_ref().map_or(0, |(_, len)| *len);
-    let line = frame::encode(&Request { job, input_len })?;
+    let line = frame::encode(&Request {
+        job,
+        input_len,
+        answers_output: true,
+    })?;
     stream.write_all(&line).context("send request")?;
     if let Some((file, len)) = file {
         let sent = std::io::copy(&mut file.take(len), &mut stream).context("send file")?;
@@ -69,12 +73,10 @@ pub fn run_remote(
                 receive(Announced::from_server(&mut reader, len), &temp.path)?;
                 io.output_file(&temp.path)?;
                 // Held: the job may now store what the file reports (a credential issue
-                // commits its temporary IDs only after this).
+                // commits its temporary IDs only after this). A server that cannot take the
+                // answer is gone, or older and already done: the next line tells which.
                 let held = frame::encode(&Held { len })?;
-                reader
-                    .get_mut()
-                    .write_all(&held)
-                    .context("answer the server")?;
+                let _ = reader.get_mut().write_all(&held);
             }
             Event::Done { ok: true, .. } => return Ok(()),
             Event::Done { ok: false, message } => {

@@ -86,8 +86,14 @@ fn edits() -> impl Strategy<Value = Vec<(usize, u8, u8)>> {
 }
 
 fn request_line() -> impl Strategy<Value = Vec<u8>> {
-    (job(), any::<u64>())
-        .prop_map(|(job, input_len)| encode(&Request { job, input_len }).unwrap_or_default())
+    (job(), any::<u64>()).prop_map(|(job, input_len)| {
+        encode(&Request {
+            job,
+            input_len,
+            answers_output: true,
+        })
+        .unwrap_or_default()
+    })
 }
 
 /// A request line: arbitrary bytes, or a valid request with bytes edited.
@@ -141,7 +147,11 @@ fn valid_control_messages_round_trip() {
         config(file!(), 1.0),
         strategy,
         |(job, input_len, event)| {
-            let sent = Request { job, input_len };
+            let sent = Request {
+                job,
+                input_len,
+                answers_output: true,
+            };
             let line = encode(&sent).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let read = frame::read_line(&mut BufReader::new(line.as_slice()))
                 .ok()

@@ -26,6 +26,10 @@ pub use server::{ControlServer, listen};
 struct Request {
     job: Job,
     input_len: u64,
+    /// The client answers each `Output` with `Held` (a command line older than this field
+    /// does not, and the server then does not wait for it).
+    #[serde(default)]
+    answers_output: bool,
 }
 
 /// The client's answer to an `Output`: it holds the file's `len` bytes.

@@ -193,6 +193,7 @@ fn serve_one(
     };
     let mut io = SocketIo {
         input: Announced::new(reader, request.input_len),
+        answers_output: request.answers_output,
         out: stream,
         stopping,
         gone: false,
@@ -239,6 +240,8 @@ fn send(out: &mut UnixStream, event: &Event) -> anyhow::Result<()> {
 
 struct SocketIo<'a, B> {
     input: Announced<B>,
+    /// The client answers a file sent to it with `Held` (see [`super::Request`]).
+    answers_output: bool,
     out: UnixStream,
     /// Set when the server stops: a long job then rolls back rather than hold the writer.
     stopping: &'a AtomicBool,
@@ -284,6 +287,9 @@ impl<B: BufRead> JobIo for SocketIo<'_, B> {
         // Handed over once the command line says it holds the file (written and synced):
         // a client gone before that (Ctrl-C, a full disk) fails the job, which then stores
         // nothing it reported in the file.
+        if !self.answers_output {
+            return Ok(());
+        }
         // Writing a large backup to a slow disk may take longer than the silence allowed
         // elsewhere; nothing is held meanwhile (no transaction is open).
         self.out.set_read_timeout(Some(WRITING_PATIENCE))?;

@@ -124,3 +124,26 @@ fn a_received_file_waits_under_a_name_the_start_up_sweep_removes() {
         "the sweep removed the received file"
     );
 }
+
+/// A server older than the `Held` answer sends `Done` right after the file and closes: the
+/// answer it never reads changes nothing.
+#[test]
+fn a_server_that_does_not_wait_for_the_answer_still_completes_the_job() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("kenpo.redb");
+    let listener = UnixListener::bind(socket_path(&data)).expect("bind the control socket");
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("the client connects");
+        let mut request = String::new();
+        BufReader::new(&stream)
+            .read_line(&mut request)
+            .expect("read the request");
+        let mut answer = b"{\"Output\":{\"len\":5}}\nhello".to_vec();
+        answer.extend_from_slice(b"{\"Done\":{\"ok\":true,\"message\":null}}\n");
+        (&stream).write_all(&answer).expect("answer");
+    });
+    let mut io = Outputs::default();
+    run_remote(&data, Job::Backup, None, &mut io).expect("the job succeeds");
+    server.join().expect("the server answered and closed");
+    assert_eq!(io.0, vec![b"hello".to_vec()]);
+}

@@ -11,6 +11,7 @@ use crate::jobs::JobIo as _;
 fn io_over(stream: UnixStream, stopping: &AtomicBool) -> SocketIo<'_, &'static [u8]> {
     SocketIo {
         input: Announced::new(&b""[..], 0),
+        answers_output: true,
         out: stream,
         stopping,
         gone: false,
@@ -88,6 +89,7 @@ fn a_file_is_handed_over_only_when_the_command_line_says_it_holds_it_all() {
         let (server_end, client_end) = UnixStream::pair().expect("a socket pair");
         let mut io = SocketIo {
             input: Announced::new(answer, 0),
+            answers_output: true,
             out: server_end,
             stopping: &stopping,
             gone: false,
@@ -99,4 +101,27 @@ fn a_file_is_handed_over_only_when_the_command_line_says_it_holds_it_all() {
         (&client_end).read_to_end(&mut sent).expect("read");
         assert!(sent.ends_with(b"12345"), "the file was sent whole");
     }
+}
+
+/// A command line older than the `Held` answer says so by leaving out `answers_output`:
+/// the server does not wait for an answer that will not come.
+#[test]
+fn a_command_line_that_does_not_answer_files_is_not_waited_for() {
+    let request: super::super::Request =
+        serde_json::from_str(r#"{"job":"Backup","input_len":0}"#).expect("an old request");
+    assert!(!request.answers_output);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("backup");
+    std::fs::write(&file, b"12345").expect("write");
+    let stopping = AtomicBool::new(false);
+    let (server_end, _client_end) = UnixStream::pair().expect("a socket pair");
+    let mut io = SocketIo {
+        input: Announced::new(&b""[..], 0),
+        answers_output: request.answers_output,
+        out: server_end,
+        stopping: &stopping,
+        gone: false,
+    };
+    io.output_file(&file)
+        .expect("handed over without an answer");
 }
