@@ -155,7 +155,7 @@ impl Spool {
 
     /// The same, for a file of another `kind` (the name says what it holds).
     pub fn beside_named(data: &Path, kind: &str) -> Spool {
-        let dir = data.parent().unwrap_or(Path::new("."));
+        let dir = crate::store::files::dir_of(data);
         let name = format!(".kenpo-{kind}-{}.tmp", crate::auth::tokens::random_token());
         Spool {
             path: dir.join(name),
@@ -168,7 +168,7 @@ impl Spool {
     /// when the server has just opened the data file, so no import can be using one.
     /// Returns how many it removed.
     pub fn remove_stale(data: &Path) -> usize {
-        let dir = data.parent().unwrap_or(Path::new("."));
+        let dir = crate::store::files::dir_of(data);
         let Ok(entries) = std::fs::read_dir(dir) else {
             return 0;
         };

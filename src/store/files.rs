@@ -45,6 +45,20 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.sync_all()
 }
 
+/// A new owner-only file without a name (Linux `O_TMPFILE`) in `dir`, else in the
+/// temporary folder: nothing of it is left when the process ends, even when it is killed.
+pub fn create_unnamed(dir: &Path) -> io::Result<File> {
+    tempfile::tempfile_in(dir).or_else(|_| tempfile::tempfile())
+}
+
+/// The folder of the data file `data`: `.` for a bare file name (`--data kenpo.redb`).
+pub fn dir_of(data: &Path) -> &Path {
+    match data.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// A warning when the group or others may read or write `path`, naming the file.
 pub fn exposure_warning(path: &Path, what: &str) -> Option<String> {
     let mode = std::fs::metadata(path).ok()?.permissions().mode();
@@ -65,6 +79,8 @@ pub fn mode(path: &Path) -> io::Result<u32> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read as _, Seek as _, Write as _};
+
     use super::*;
 
     #[test]
@@ -89,5 +105,30 @@ mod tests {
         let warning = exposure_warning(&path, "data file").expect("a warning");
         assert!(warning.contains(&path.display().to_string()), "{warning}");
         assert!(warning.contains("644"), "{warning}");
+    }
+
+    #[test]
+    fn the_folder_of_a_bare_file_name_is_the_working_directory() {
+        assert_eq!(dir_of(Path::new("kenpo.redb")), Path::new("."));
+        assert_eq!(dir_of(Path::new("./kenpo.redb")), Path::new("."));
+        assert_eq!(dir_of(Path::new("/data/kenpo.redb")), Path::new("/data"));
+        assert_eq!(dir_of(Path::new("data/kenpo.redb")), Path::new("data"));
+    }
+
+    #[test]
+    fn an_unnamed_file_holds_its_bytes_and_leaves_no_name_in_its_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut file = create_unnamed(dir.path()).expect("unnamed file");
+        file.write_all("山田　花子".as_bytes()).expect("write");
+        file.rewind().expect("rewind");
+        let mut back = String::new();
+        file.read_to_string(&mut back).expect("read");
+        assert_eq!(back, "山田　花子");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name())
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
     }
 }

@@ -193,12 +193,15 @@ impl ReadOnlyStore {
 }
 
 /// Checks the checksum of every page of the file's committed trees. redb's check needs a
-/// writable file, so it runs on a private copy (beside the file, or in the temporary
-/// folder) that is removed afterwards; the file itself is never opened for writing.
+/// writable file, so it runs on a private copy without a name (beside the file, or in the
+/// temporary folder); the file itself is never opened for writing.
 /// Returns what is wrong, if anything.
 pub fn check_pages(path: &Path) -> anyhow::Result<Option<String>> {
-    let copy = PrivateCopy::of(path)?;
-    let mut db = match redb::Database::builder().open(&copy.0) {
+    if std::fs::metadata(path)?.len() == 0 {
+        return Ok(Some("the file cannot be opened: it is empty".into()));
+    }
+    let backend = redb::backends::FileBackend::new(private_copy(path)?)?;
+    let mut db = match redb::Database::builder().create_with_backend(backend) {
         Ok(db) => db,
         Err(e) => return Ok(Some(format!("the file cannot be opened: {e}"))),
     };
@@ -211,46 +214,13 @@ pub fn check_pages(path: &Path) -> anyhow::Result<Option<String>> {
     })
 }
 
-/// An owner-only copy of a data file, removed when dropped.
-struct PrivateCopy(PathBuf);
-
-impl PrivateCopy {
-    fn of(path: &Path) -> anyhow::Result<PrivateCopy> {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        let name = format!(
-            ".{}.verify.{}.tmp",
-            path.file_name().and_then(|n| n.to_str()).unwrap_or("kenpo"),
-            std::process::id()
-        );
-        let beside = path.parent().map(|dir| dir.join(&name));
-        let places = beside.into_iter().chain([std::env::temp_dir().join(&name)]);
-        let mut last = None;
-        for place in places {
-            let created = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&place);
-            match created {
-                Ok(mut out) => {
-                    let copy = PrivateCopy(place);
-                    let mut from = std::fs::File::open(path)?;
-                    std::io::copy(&mut from, &mut out)
-                        .with_context(|| format!("cannot copy {}", path.display()))?;
-                    return Ok(copy);
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(anyhow::anyhow!(
-            "cannot make a private copy to check the pages: {}",
-            last.map_or_else(String::new, |e| e.to_string())
-        ))
-    }
-}
-
-impl Drop for PrivateCopy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
+/// An owner-only copy of a data file without a name: nothing of it is left when the
+/// check ends, or when `kenpo verify` is stopped or killed mid-way.
+fn private_copy(path: &Path) -> anyhow::Result<std::fs::File> {
+    let mut from = std::fs::File::open(path)?;
+    let mut out = super::files::create_unnamed(super::files::dir_of(path))
+        .context("cannot make a private copy to check the pages")?;
+    std::io::copy(&mut from, &mut out)
+        .with_context(|| format!("cannot copy {}", path.display()))?;
+    Ok(out)
 }

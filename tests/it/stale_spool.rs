@@ -51,3 +51,42 @@ async fn a_start_removes_the_upload_spools_a_crash_left_and_nothing_else() {
     }
     running.stop().await.expect("stops");
 }
+
+/// `--data kenpo.redb`, a bare file name (the natural one to type): the spools are made in
+/// the working directory, and the start-up sweep looks there too. It looked in "" and
+/// removed nothing.
+#[test]
+fn a_start_with_a_bare_data_file_name_removes_the_spools_in_the_working_directory() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = crate::binary::init_data(dir.path());
+    let spool = dir.path().join(".kenpo-postcards-Ef56Gh78.tmp");
+    std::fs::write(&spool, "1201,105,山田　太郎,TMP-ID,仮パスワード\n").expect("write spool");
+    let port = crate::harness::free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kenpo"))
+        .current_dir(dir.path())
+        .args(["--data", "kenpo.redb", "serve"])
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env_remove("KENPO_SMTP_URL")
+        .env_remove("KENPO_DATA")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start kenpo serve");
+    // The control socket appears after the sweep.
+    let socket = kenpo::control::socket_path(&data);
+    let give_up = Instant::now() + Duration::from_secs(60);
+    while !socket.exists() {
+        assert!(child.try_wait().expect("poll").is_none(), "kenpo serve exited");
+        assert!(Instant::now() < give_up, "kenpo serve did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let swept = !spool.exists();
+    // SAFETY: kill sends a signal to our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+    child.wait().expect("kenpo serve stops");
+    assert!(swept, "the spool beside kenpo.redb is removed at start");
+}
