@@ -179,3 +179,46 @@ fn view_after_stop() -> AuditEntry {
         kenpo::audit::Action::ClaimsViewed,
     )
 }
+
+/// A link on another site to a page that writes an audit row (or marks a notice read) does
+/// not write it: the browser is sent to the menu, which writes nothing. The same link
+/// typed, bookmarked or followed inside kenpo works.
+#[tokio::test]
+async fn a_link_from_another_site_to_a_medical_page_records_nothing_and_shows_the_menu() {
+    let app = member_with_claims().await;
+    let store = app.store();
+    let before = views_audited(&store).await;
+    for path in [
+        "/menu/expenses?year=2025",
+        "/menu/tax-notice?year=2025",
+        "/menu/tax-notice.csv?year=2025",
+    ] {
+        for site in ["cross-site", "same-site"] {
+            let resp = app
+                .client
+                .get(format!("{}{path}", app.url))
+                .header("sec-fetch-site", site)
+                .header("sec-fetch-mode", "navigate")
+                .send()
+                .await
+                .expect("GET");
+            assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{path} {site}");
+            let location = resp.headers().get("location").and_then(|v| v.to_str().ok());
+            assert_eq!(location, Some("/menu"), "{path} {site}");
+            let body = resp.text().await.expect("body");
+            for provider in PROVIDERS {
+                assert!(!body.contains(provider), "{path} showed {provider}");
+            }
+        }
+    }
+    assert_eq!(views_audited(&store).await, before, "no view was recorded");
+    let typed = app
+        .client
+        .get(format!("{}/menu/expenses?year=2025", app.url))
+        .header("sec-fetch-site", "none")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(typed.status(), StatusCode::OK);
+    assert_eq!(views_audited(&store).await, before + 1);
+}

@@ -80,7 +80,10 @@ fn a_start_with_a_bare_data_file_name_removes_the_spools_in_the_working_director
     let socket = kenpo::control::socket_path(&data);
     let give_up = Instant::now() + Duration::from_secs(60);
     while !socket.exists() {
-        assert!(child.try_wait().expect("poll").is_none(), "kenpo serve exited");
+        assert!(
+            child.try_wait().expect("poll").is_none(),
+            "kenpo serve exited"
+        );
         assert!(Instant::now() < give_up, "kenpo serve did not start");
         std::thread::sleep(Duration::from_millis(20));
     }

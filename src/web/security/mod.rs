@@ -1,6 +1,7 @@
 //! One place for security: request id, CSRF, cross-site refusal, sessions, headers,
 //! cache policy, body limit, panics and error pages.
 
+mod elsewhere;
 mod input;
 mod log_path;
 mod sessions;
@@ -145,6 +146,12 @@ async fn prepare(
     if !safe && req.header("sec-fetch-site") == Some("cross-site") {
         tracing::warn!("refused a cross-site state change");
         return Err(views::error::forbidden(request_id));
+    }
+    if let Some(landing) =
+        elsewhere::landing_for(req.uri().path(), req.header("sec-fetch-site")).filter(|_| safe)
+    {
+        tracing::info!("sent a page another site linked to to its area's first page");
+        return Err(crate::web::respond::see_other(landing));
     }
     let (csrf_cookie, new_cookie) = match cookie(req, &cookie_name(state, csrf::COOKIE)) {
         Some(v) => (v, None),

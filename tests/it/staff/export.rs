@@ -158,3 +158,46 @@ async fn only_an_admin_exports_and_every_export_is_audited_with_its_row_count() 
         ]
     );
 }
+
+/// A link on another site, clicked by a logged-in admin, must not drop every member's data
+/// into their Downloads folder nor write an audit row in their name (an export, a look at a
+/// household): the browser is sent to the staff start page, which writes nothing.
+#[tokio::test]
+async fn a_link_from_another_site_exports_nothing_and_records_no_look() {
+    let app = spawn_app().await;
+    let data = app.data.clone();
+    tokio::task::spawn_blocking(move || {
+        remote(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()))
+    })
+    .await
+    .expect("join");
+    admin(&app).await;
+    let rows = audit(&app).await.len();
+    for path in [
+        "/staff/export/members.csv",
+        "/staff/export/claims.csv",
+        "/staff/audit/export",
+        "/staff/households/1201-105",
+    ] {
+        let resp = app
+            .client
+            .get(format!("{}{path}", app.url))
+            .header("sec-fetch-site", "cross-site")
+            .header("sec-fetch-mode", "navigate")
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{path}");
+        let location = resp.headers().get("location").and_then(|v| v.to_str().ok());
+        assert_eq!(location, Some("/staff"), "{path}");
+        assert!(
+            resp.headers().get("content-disposition").is_none(),
+            "{path}"
+        );
+        let body = resp.text().await.expect("body");
+        assert!(!body.contains("生年月日"), "{path} sent member data");
+    }
+    assert_eq!(audit(&app).await.len(), rows, "no export or look recorded");
+    let members = app.get("/staff/export/members.csv").await;
+    assert_eq!(members.status, StatusCode::OK, "followed inside kenpo, it works");
+}
