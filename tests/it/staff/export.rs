@@ -199,5 +199,9 @@ async fn a_link_from_another_site_exports_nothing_and_records_no_look() {
     }
     assert_eq!(audit(&app).await.len(), rows, "no export or look recorded");
     let members = app.get("/staff/export/members.csv").await;
-    assert_eq!(members.status, StatusCode::OK, "followed inside kenpo, it works");
+    assert_eq!(
+        members.status,
+        StatusCode::OK,
+        "followed inside kenpo, it works"
+    );
 }
