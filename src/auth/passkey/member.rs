@@ -169,21 +169,24 @@ pub async fn list(store: &Store, household: HouseholdKey) -> anyhow::Result<Vec<
 }
 
 /// Staff delete every passkey of a household (a lost phone, a family that left): audited
-/// with the staff member as actor, and mailed to the household. Returns how many.
+/// with the staff member as actor, and mailed to the household. The household's sessions
+/// end too: one may be open on the lost phone. Returns how many passkeys went and how many
+/// sessions ended.
 pub async fn delete_all_by_staff(
     store: &Store,
     household: HouseholdKey,
     actor: String,
     now: DateTime<Utc>,
     client: Option<String>,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<(usize, u64)> {
     store
         .write(move |w| {
             let owner = Owner::Household(household.clone());
             let gone = super::remove_all(w, &owner)?;
             if gone.is_empty() {
-                return Ok(0);
+                return Ok((0, 0));
             }
+            let ended = crate::auth::session::end_household(w, &household, None)?;
             AuditEntry::new(now, actor, Action::PasskeyDeleted)
                 .target(household.to_string())
                 .client(client)
@@ -195,7 +198,7 @@ pub async fn delete_all_by_staff(
             {
                 mail_deletion(w, &account, &gone, now)?;
             }
-            Ok(gone.len())
+            Ok((gone.len(), ended))
         })
         .await
 }

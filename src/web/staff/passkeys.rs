@@ -262,10 +262,17 @@ pub async fn household_delete(
     let user = guard!(staff_user(ctx));
     let h = super::households::parse_key(&key)?;
     let (actor, now, client) = (user.actor(), ctx.now, ctx.client.clone());
-    let deleted = passkey::member::delete_all_by_staff(&state.store, h.clone(), actor, now, client)
-        .await
-        .map_err(internal)?;
+    let (deleted, ended) =
+        passkey::member::delete_all_by_staff(&state.store, h.clone(), actor, now, client)
+            .await
+            .map_err(internal)?;
     state.mail_wake.notify_one();
-    let flash = format!("この世帯のパスキーを {deleted} 個削除しました。");
+    let flash = if ended > 0 {
+        format!(
+            "この世帯のパスキーを {deleted} 個削除し、ログイン中の画面を {ended} 件終了しました。"
+        )
+    } else {
+        format!("この世帯のパスキーを {deleted} 個削除しました。")
+    };
     super::households::show_page(ctx, state, &user, h, None, Some(&flash)).await
 }

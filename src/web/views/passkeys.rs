@@ -209,7 +209,7 @@ pub fn household_passkeys(ctx: &Ctx, rows: &[PasskeyRow], base: &str) -> Markup 
                     }
                 }
             }
-            p.hint { "端末をなくした・盗まれたなどの申し出があったときに削除します。パスワードでのログインには影響しません。削除すると世帯にメールでお知らせします。" }
+            p.hint { "端末をなくした・盗まれたなどの申し出があったときに削除します。この世帯のログイン中の画面もすべて終了します（パスワードでは引き続きログインできます）。削除すると世帯にメールでお知らせします。" }
             form method="post" action=(format!("{base}/passkeys/delete")) {
                 (csrf(ctx))
                 button.button.button--secondary type="submit" { "この世帯のパスキーをすべて削除" }
