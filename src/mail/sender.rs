@@ -224,15 +224,37 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Replaces the recipient address in a server reply by its masked form, for the log and
-/// for the staff outbox screen (an address that does not parse becomes `***`).
+/// for the staff outbox screen (an address that does not parse becomes `***`). A server
+/// may echo the address in other letter case (`<TARO@Example.JP>`): that is masked too.
 pub fn mask_address(text: &str, to: &str) -> String {
     if to.is_empty() {
         return text.to_string();
     }
     match Email::parse(to) {
-        Ok(email) => text.replace(to, &email.masked()),
-        Err(_) => text.replace(to, "***"),
+        Ok(email) => replace_ignoring_ascii_case(text, to, &email.masked()),
+        Err(_) => replace_ignoring_ascii_case(text, to, "***"),
     }
+}
+
+/// `text` with every `needle`, in any ASCII letter case, replaced by `with`. Bytes other
+/// than ASCII letters must match exactly, so a match starts and ends on a character
+/// boundary.
+fn replace_ignoring_ascii_case(text: &str, needle: &str, with: &str) -> String {
+    let (bytes, n) = (text.as_bytes(), needle.len());
+    let mut out = String::with_capacity(text.len());
+    let (mut at, mut copied) = (0, 0);
+    while let Some(window) = bytes.get(at..at + n) {
+        if window.eq_ignore_ascii_case(needle.as_bytes()) {
+            out.push_str(text.get(copied..at).unwrap_or_default());
+            out.push_str(with);
+            at += n;
+            copied = at;
+        } else {
+            at += 1;
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
 }
 
 #[cfg(test)]
