@@ -179,7 +179,10 @@ pub fn count_failure(
             "{failed} failed logins since the last login; locked until an admin resets the password or enables the account"
         ),
     };
-    tracing::warn!(login = key, failed, "a staff account locked: {detail}");
+    tracing::warn!(
+        failed,
+        "a staff account locked (which one: the audit log): {detail}"
+    );
     AuditEntry::new(now, Actor::staff(key), Action::StaffLocked)
         .target(key)
         .client(client)

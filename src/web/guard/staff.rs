@@ -25,7 +25,7 @@ pub fn staff_admin(ctx: &Ctx) -> Result<StaffUser, Response> {
     if user.is_admin() {
         return Ok(user);
     }
-    tracing::warn!(login = %user.login, "a clerk asked for an admin page");
+    tracing::warn!("a clerk asked for an admin page");
     Err(staff_page_with_status(
         ctx,
         &user,

@@ -69,7 +69,7 @@ pub async fn only_enrolment_until_done<E: Endpoint>(
             && let Ok(user) = staff_user(ctx)
             && must_enrol(ctx, state, &user.login).await?
         {
-            tracing::info!(login = %user.login, "sent a staff member without TOTP to enrolment");
+            tracing::info!("sent a staff member without TOTP to enrolment");
             return Ok(see_other(ENROLMENT));
         }
     }

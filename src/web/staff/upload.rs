@@ -83,7 +83,7 @@ impl<E: Endpoint> Endpoint for GatedUpload<E> {
         };
         // Held until the handler has answered (a members file imports within it).
         let Ok(_place) = self.places.clone().try_acquire_owned() else {
-            tracing::info!(login = %user.login, "refused an upload: two are in flight");
+            tracing::info!("refused an upload: two are in flight");
             return Ok(busy(ctx, &user));
         };
         Ok(self.inner.call(req).await?.into_response())

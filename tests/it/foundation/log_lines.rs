@@ -25,6 +25,34 @@ async fn the_access_log_names_no_postcard_token_no_household_no_decision_and_no_
         let page = app.get(&path).await;
         assert!(!page.status.is_server_error(), "{path}: {}", page.status);
     }
+    // A staff member without TOTP logs in and is sent to enrolment: that line names no one.
+    let staff = "kobayashi-staff";
+    let data_file = data.clone();
+    tokio::task::spawn_blocking(move || {
+        crate::app::remote(
+            &data_file,
+            kenpo::jobs::Job::StaffAdd {
+                login: staff.into(),
+                password: "a-long-staff-passphrase".into(),
+            },
+            None,
+        )
+    })
+    .await
+    .expect("join");
+    let login = crate::staff::staff_login(&app, staff, "a-long-staff-passphrase").await;
+    assert_eq!(
+        login.location.as_deref(),
+        Some("/staff/totp"),
+        "{}",
+        login.body
+    );
+    let sent = app.get("/staff/households").await;
+    assert_eq!(
+        sent.location.as_deref(),
+        Some("/staff/totp"),
+        "sent to enrolment"
+    );
     server.signal(libc::SIGTERM);
     // The server is another process: nothing on this runtime waits for it.
     let status = server.wait();
@@ -34,9 +62,10 @@ async fn the_access_log_names_no_postcard_token_no_household_no_decision_and_no_
     assert!(!log.contains("1201-105"), "a household is logged:\n{log}");
     assert!(!log.contains("K2026-00042"), "a decision is logged:\n{log}");
     assert!(
-        !log.contains("suzuki-hanako"),
+        !log.contains("suzuki-hanako") && !log.contains(staff),
         "a staff login is logged:\n{log}"
     );
+    assert!(log.contains("to enrolment"), "{log}");
     assert!(log.contains("/menu/benefits/…"), "{log}");
     assert!(log.contains("/staff/postcards/download/…"), "{log}");
     assert!(log.contains("/staff/households/…/unlock"), "{log}");
