@@ -86,6 +86,7 @@ actions! {
     StaffEmailRevealed => "staff.email_revealed",
     StaffEnabled => "staff.enabled",
     StaffHouseholdViewed => "staff.household_viewed",
+    StaffHouseholdsSearched => "staff.households_searched",
     StaffLocked => "staff.locked",
     StaffLoginFailed => "staff.login_failed",
     StaffLoginSucceeded => "staff.login_succeeded",

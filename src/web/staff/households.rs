@@ -7,6 +7,7 @@ use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
 use serde::Deserialize;
 
+use crate::audit::{Action, AuditEntry};
 use crate::auth::model::StaffUser;
 use crate::console::households as uc;
 use crate::domain::member::HouseholdKey;
@@ -31,11 +32,20 @@ pub async fn search(
     let user = guard!(staff_user(ctx));
     let q = query.q.chars().take(100).collect::<String>();
     let lookup = q.clone();
-    let (hits, more) = state
-        .store
-        .read(move |r| uc::search(r, &lookup))
-        .await
-        .map_err(internal)?;
+    let read = state.store.read(move |r| uc::search(r, &lookup));
+    // The hits are members' names and registration states: a search is a data view by
+    // staff, recorded (durably, with the views of other pages) before it is shown.
+    let (hits, more) = if q.trim().is_empty() {
+        read.await
+    } else {
+        let entry = AuditEntry::new(ctx.now, user.actor(), Action::StaffHouseholdsSearched)
+            .client(ctx.client.clone())
+            .detail(format!("q={}", q.trim()));
+        let (recorded, hits) = tokio::join!(state.audit.record(entry), read);
+        recorded.map_err(internal)?;
+        hits
+    }
+    .map_err(internal)?;
     Ok(staff_page(
         ctx,
         &user,

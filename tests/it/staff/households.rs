@@ -197,3 +197,28 @@ async fn showing_a_household_page_writes_an_audit_row() {
         "no row for a household that does not exist"
     );
 }
+
+/// A search shows members' names and registration states: it is a data view by staff, and
+/// the audit log records who searched for what. The empty search form records nothing.
+#[tokio::test]
+async fn a_household_search_writes_an_audit_row_naming_the_query() {
+    let app = spawn_app().await;
+    app.import_and_issue(MEMBERS_UTF8).await;
+    admin(&app).await;
+    let searched = |rows: &[kenpo::audit::AuditEntry]| {
+        rows.iter()
+            .filter(|e| e.action == "staff.households_searched")
+            .map(|e| (e.actor.clone(), e.detail.clone()))
+            .collect::<Vec<_>>()
+    };
+    let form = app.get("/staff/households").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(searched(&super::login::audit(&app).await).is_empty());
+    let page = app.get("/staff/households?q=%E5%B1%B1%E7%94%B0").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("山田"), "{}", page.body);
+    assert_eq!(
+        searched(&super::login::audit(&app).await),
+        [("staff:admin".to_string(), Some("q=山田".to_string()))]
+    );
+}
