@@ -24,6 +24,9 @@ impl JobIo for Outputs {
     }
 }
 
+/// A backup of five bytes, sent whole, and the job done.
+const WHOLE: &[u8] = b"{\"Output\":{\"len\":5}}\nhello{\"Done\":{\"ok\":true,\"message\":null}}\n";
+
 /// A server that answers one request with `answer`, then returns what else the client
 /// sent until it closed (its `Held` lines).
 fn serve_once(data: &Path, answer: Vec<u8>) -> std::thread::JoinHandle<String> {
@@ -71,10 +74,7 @@ fn a_file_cut_short_by_the_server_is_not_handed_over() {
 fn a_whole_file_is_handed_over_once() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
-    let mut answer = b"{\"Output\":{\"len\":5}}\n".to_vec();
-    answer.extend_from_slice(b"hello");
-    answer.extend_from_slice(b"{\"Done\":{\"ok\":true,\"message\":null}}\n");
-    let server = serve_once(&data, answer);
+    let server = serve_once(&data, WHOLE.to_vec());
     let mut io = Outputs::default();
     run_remote(&data, Job::Backup, None, &mut io).expect("the job succeeds");
     let answered = server.join().expect("server");
@@ -108,10 +108,7 @@ impl JobIo for SweepsWhenHandedOver {
 fn a_received_file_waits_under_a_name_the_start_up_sweep_removes() {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("kenpo.redb");
-    let mut answer = b"{\"Output\":{\"len\":5}}\n".to_vec();
-    answer.extend_from_slice(b"hello");
-    answer.extend_from_slice(b"{\"Done\":{\"ok\":true,\"message\":null}}\n");
-    let server = serve_once(&data, answer);
+    let server = serve_once(&data, WHOLE.to_vec());
     let mut io = SweepsWhenHandedOver {
         data: data.clone(),
         swept: Vec::new(),
@@ -138,9 +135,7 @@ fn a_server_that_does_not_wait_for_the_answer_still_completes_the_job() {
         BufReader::new(&stream)
             .read_line(&mut request)
             .expect("read the request");
-        let mut answer = b"{\"Output\":{\"len\":5}}\nhello".to_vec();
-        answer.extend_from_slice(b"{\"Done\":{\"ok\":true,\"message\":null}}\n");
-        (&stream).write_all(&answer).expect("answer");
+        (&stream).write_all(WHOLE).expect("answer");
     });
     let mut io = Outputs::default();
     run_remote(&data, Job::Backup, None, &mut io).expect("the job succeeds");

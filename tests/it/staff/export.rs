@@ -5,11 +5,11 @@ use reqwest::StatusCode;
 
 use super::login::audit;
 use super::{ADMIN, ADMIN_PASSWORD, admin, clerk, staff_login, staff_logout};
-use crate::app::{MEMBERS_UTF8, remote, spawn_app};
+use crate::app::{MEMBERS_UTF8, TestApp, remote, spawn_app};
 use crate::claims::{CLAIMS_UTF8, import};
 
-#[tokio::test]
-async fn exports_use_the_import_layouts_and_round_trip_unchanged() {
+/// A running app whose members file is imported.
+async fn with_members() -> TestApp {
     let app = spawn_app().await;
     let data = app.data.clone();
     tokio::task::spawn_blocking(move || {
@@ -17,6 +17,12 @@ async fn exports_use_the_import_layouts_and_round_trip_unchanged() {
     })
     .await
     .expect("join");
+    app
+}
+
+#[tokio::test]
+async fn exports_use_the_import_layouts_and_round_trip_unchanged() {
+    let app = with_members().await;
     import(&app, CLAIMS_UTF8.to_vec(), true).await;
     assert_eq!(
         app.get("/staff/export/members.csv")
@@ -97,13 +103,7 @@ async fn exports_use_the_import_layouts_and_round_trip_unchanged() {
 
 #[tokio::test]
 async fn only_an_admin_exports_and_every_export_is_audited_with_its_row_count() {
-    let app = spawn_app().await;
-    let data = app.data.clone();
-    tokio::task::spawn_blocking(move || {
-        remote(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()))
-    })
-    .await
-    .expect("join");
+    let app = with_members().await;
     import(&app, CLAIMS_UTF8.to_vec(), true).await;
     clerk(&app).await;
     for path in ["/staff/export/members.csv", "/staff/export/claims.csv"] {
@@ -164,13 +164,7 @@ async fn only_an_admin_exports_and_every_export_is_audited_with_its_row_count() 
 /// household): the browser is sent to the staff start page, which writes nothing.
 #[tokio::test]
 async fn a_link_from_another_site_exports_nothing_and_records_no_look() {
-    let app = spawn_app().await;
-    let data = app.data.clone();
-    tokio::task::spawn_blocking(move || {
-        remote(&data, Job::ImportMembers, Some(MEMBERS_UTF8.to_vec()))
-    })
-    .await
-    .expect("join");
+    let app = with_members().await;
     admin(&app).await;
     let rows = audit(&app).await.len();
     for path in [
