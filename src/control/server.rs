@@ -1,8 +1,8 @@
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::os::fd::AsRawFd as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::os::unix::net::{UnixListener, UnixStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -12,7 +12,7 @@ use anyhow::Context as _;
 use super::input::Announced;
 use super::{Event, Request, frame, socket_path};
 use crate::clock::Clock;
-use crate::jobs::{self, JobError, JobIo};
+use crate::jobs::{self, JobError};
 use crate::store::Store;
 
 /// The listening socket; [`ControlServer::shutdown`] (or a drop) stops accepting, removes
@@ -238,77 +238,9 @@ fn send(out: &mut UnixStream, event: &Event) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct SocketIo<'a, B> {
-    input: Announced<B>,
-    /// The client answers a file sent to it with `Held` (see [`super::Request`]).
-    answers_output: bool,
-    out: UnixStream,
-    /// Set when the server stops: a long job then rolls back rather than hold the writer.
-    stopping: &'a AtomicBool,
-    /// The client went away (a progress line could not be sent: Ctrl-C, a kill): the job
-    /// rolls back, as the person who stopped the command expects, rather than finish
-    /// unseen.
-    gone: bool,
-}
+mod socket_io;
 
-impl<B: BufRead> JobIo for SocketIo<'_, B> {
-    fn cancelled(&self) -> bool {
-        self.gone || self.stopping.load(Ordering::SeqCst)
-    }
-
-    fn input(&mut self) -> anyhow::Result<Box<dyn Read + '_>> {
-        Ok(Box::new(&mut self.input))
-    }
-
-    fn progress(&mut self, label: &str, done: u64, total: u64) {
-        let sent = send(
-            &mut self.out,
-            &Event::Progress {
-                label: label.to_string(),
-                done,
-                total,
-            },
-        );
-        if sent.is_err() && !self.gone {
-            self.gone = true;
-            tracing::info!("the command line went away: its job stops and rolls back");
-        }
-    }
-
-    fn say(&mut self, line: &str) {
-        let _ = send(&mut self.out, &Event::Say(line.to_string()));
-    }
-
-    fn output_file(&mut self, path: &Path) -> anyhow::Result<()> {
-        let mut file = std::fs::File::open(path)?;
-        let len = file.metadata()?.len();
-        send(&mut self.out, &Event::Output { len })?;
-        std::io::copy(&mut file, &mut self.out)?;
-        // Handed over once the command line says it holds the file (written and synced):
-        // a client gone before that (Ctrl-C, a full disk) fails the job, which then stores
-        // nothing it reported in the file.
-        if !self.answers_output {
-            return Ok(());
-        }
-        // Writing a large backup to a slow disk may take longer than the silence allowed
-        // elsewhere; nothing is held meanwhile (no transaction is open).
-        self.out.set_read_timeout(Some(WRITING_PATIENCE))?;
-        let answer = self
-            .input
-            .after()
-            .context("the command line's own file was not read to its end")?;
-        let line = frame::read_line(answer)?
-            .context("the command line went away before it had written the file")?;
-        self.out.set_read_timeout(Some(CLIENT_SILENCE))?;
-        let held = frame::decode_held(&line)?;
-        anyhow::ensure!(
-            held.len == len,
-            "the command line wrote {} of the {len} bytes of the file",
-            held.len
-        );
-        Ok(())
-    }
-}
+use socket_io::SocketIo;
 
 #[cfg(test)]
 mod tests;
