@@ -150,7 +150,7 @@ async fn prepare(
     if let Some(landing) =
         elsewhere::landing_for(req.uri().path(), req.header("sec-fetch-site")).filter(|_| safe)
     {
-        tracing::info!("sent a page another site linked to to its area's first page");
+        tracing::info!("a link from another site was sent to the first page of its area");
         return Err(crate::web::respond::see_other(landing));
     }
     let (csrf_cookie, new_cookie) = match cookie(req, &cookie_name(state, csrf::COOKIE)) {
